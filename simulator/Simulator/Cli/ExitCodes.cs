@@ -1,0 +1,13 @@
+namespace Simulator.Cli;
+
+/// <summary>Process exit codes, stable for scripts and CI gates.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>The run happened but failed: an error at run time, or a threshold breached.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad input: arguments, files, profiles. Nothing was done.</summary>
+    public const int BadInput = 2;
+}

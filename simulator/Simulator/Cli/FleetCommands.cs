@@ -1,0 +1,111 @@
+using System.CommandLine;
+using Simulator.Core.Errors;
+using Simulator.Core.Identity;
+using Simulator.Core.NrfCloud;
+
+namespace Simulator.Cli;
+
+/// <summary><c>simulator fleet create|import|export</c>.</summary>
+public static class FleetCommands
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var fleet = new Command("fleet", "Create, import and export fleets of device identities.");
+        fleet.Subcommands.Add(CreateCommand(stdout));
+        fleet.Subcommands.Add(ImportCommand(stdout));
+        fleet.Subcommands.Add(ExportCommand(stdout));
+        return fleet;
+    }
+
+    private static Command CreateCommand(TextWriter stdout)
+    {
+        var count = new Option<int>("--count", "-n") { Description = "Number of devices.", Required = true };
+        var seed = new Option<string>("--seed", "-s") { Description = "Decimal seed; the same seed always gives the same fleet.", DefaultValueFactory = _ => "1" };
+        var output = new Option<string>("--out", "-o") { Description = "Directory to write (must not exist or be empty).", Required = true };
+        var ca = new Option<bool>("--ca") { Description = "Also make a fleet CA and an X.509 certificate per device (CN = device id)." };
+        var tac = new Option<string>("--tac") { Description = "8-digit type allocation code of the IMEIs.", DefaultValueFactory = _ => FleetSpec.DefaultTac };
+        var idFormat = new Option<string>("--id-format") { Description = "uuid or nrf-imei.", DefaultValueFactory = _ => "uuid" };
+        var command = new Command("create", "Write fleet.json, private keys (mode 0600) and, with --ca, certificates.") { count, seed, output, ca, tac, idFormat };
+        command.SetAction(parse =>
+        {
+            var spec = new FleetSpec
+            {
+                Seed = FleetSpec.ParseSeed(parse.GetValue(seed)!),
+                Count = parse.GetValue(count),
+                Tac = parse.GetValue(tac)!,
+                IdFormat = FleetStore.ParseIdFormat(parse.GetValue(idFormat), null),
+                WithCertificates = parse.GetValue(ca),
+            };
+            spec.Validate();
+            var dir = parse.GetValue(output)!;
+            var created = FleetStore.Create(spec, dir);
+            stdout.WriteLine($"created {created.Count} devices in {dir} (seed {spec.Seed}{(spec.WithCertificates ? ", with CA" : string.Empty)})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ImportCommand(TextWriter stdout)
+    {
+        var keys = new Option<string[]>("--keys", "-k") { Description = "Private key PEM files, or directories of them (PKCS#8, SEC1, openssl ecparam -genkey output).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out", "-o") { Description = "Fleet directory to write.", Required = true };
+        var seed = new Option<string>("--seed", "-s") { Description = "Seed for the IMEIs and ICCIDs given to the imported devices.", DefaultValueFactory = _ => "1" };
+        var command = new Command("import", "Make a fleet from existing device keys; ids come from the file names (<id>.key.pem, <id>_prv.pem, <id>.pem).") { keys, output, seed };
+        command.SetAction(parse =>
+        {
+            var files = new List<string>();
+            foreach (var path in parse.GetValue(keys)!)
+            {
+                if (Directory.Exists(path))
+                {
+                    files.AddRange(Directory.EnumerateFiles(path, "*.pem").Order(StringComparer.Ordinal));
+                }
+                else if (File.Exists(path))
+                {
+                    files.Add(path);
+                }
+                else
+                {
+                    throw new InputException("no such file or directory", path, field: "--keys");
+                }
+            }
+
+            var spec = new FleetSpec { Seed = FleetSpec.ParseSeed(parse.GetValue(seed)!), Count = Math.Max(1, files.Count) };
+            var imported = FleetStore.Import(files, parse.GetValue(output)!, spec);
+            stdout.WriteLine($"imported {imported.Count} devices into {parse.GetValue(output)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ExportCommand(TextWriter stdout)
+    {
+        var fleetDir = new Option<string>("--fleet", "-f") { Description = "Fleet directory.", Required = true };
+        var format = new Option<string>("--format") { Description = "nrfcloud-onboard (OnboardDevices CSV) or nrfcloud-public-keys (RegisterPublicKeys CSV).", Required = true };
+        format.AcceptOnlyFromAmong("nrfcloud-onboard", "nrfcloud-public-keys");
+        var output = new Option<string>("--out", "-o") { Description = "Output file prefix; files are <prefix>-001.csv, -002.csv, … of at most 1000 rows.", Required = true };
+        var command = new Command("export", "Write the CSV bodies nRF Cloud's bulk endpoints take.") { fleetDir, format, output };
+        command.SetAction(parse =>
+        {
+            var fleet = FleetStore.Load(parse.GetValue(fleetDir)!);
+            var onboard = parse.GetValue(format) == "nrfcloud-onboard";
+            var files = NrfCloudCsv.Chunk(fleet.Devices.Select(d => onboard ? NrfCloudCsv.OnboardRow(d) : NrfCloudCsv.PublicKeyRow(d)));
+            var prefix = parse.GetValue(output)!;
+            var dir = Path.GetDirectoryName(Path.GetFullPath(prefix));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
+            for (var i = 0; i < files.Count; i++)
+            {
+                var path = $"{prefix}-{i + 1:D3}.csv";
+                File.WriteAllText(path, files[i]);
+                stdout.WriteLine(path);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using Simulator.Cli;
+
+return await SimulatorCli.RunAsync(args).ConfigureAwait(false);
