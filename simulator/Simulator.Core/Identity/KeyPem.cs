@@ -80,6 +80,13 @@ public static class KeyPem
             offset = blockEnd;
         }
 
+        var begin = text[offset..].IndexOf("-----BEGIN ", StringComparison.Ordinal);
+        if (begin >= 0)
+        {
+            // PemEncoding finds nothing when the base64 is corrupt or BEGIN and END do not match.
+            throw new InputException("malformed PEM block (bad base64, or BEGIN and END labels differ)", source, LineOf(text, offset + begin));
+        }
+
         throw new InputException(
             sawBlock ? "no PRIVATE KEY or EC PRIVATE KEY block found" : "not a PEM file (no -----BEGIN ...----- block found)",
             source,

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh Debian machine it installs the real peers the tests
+# talk to (mosquitto, openssl, PyJWT, Node packages), runs the xunit suite and the benchmarks'
+# dry job, and ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || need_apt+=(mosquitto-clients)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+/usr/bin/python3 -c 'import jwt, cryptography' >/dev/null 2>&1 || need_apt+=(python3-jwt python3-cryptography)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${need_apt[@]}" >/dev/null || { echo "apt-get install failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+echo "installing Node test peers"
+(cd simulator/Simulator.Tests/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+log=$(mktemp)
+dotnet test Simulator.sln --nologo 2>&1 | tee "$log"
+line=$(grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -1)
+if [ -n "$line" ]; then
+  f=$(echo "$line" | sed -E 's/.*Failed: +([0-9]+),.*/\1/')
+  p=$(echo "$line" | sed -E 's/.*Passed: +([0-9]+),.*/\1/')
+  passed=$((passed + p)); failed=$((failed + f))
+else
+  echo "dotnet test produced no summary (build error?)"
+  failed=$((failed + 1))
+fi
+
+# Benchmarks run in BenchmarkDotNet's dry job only: proof that they still build and run.
+echo "benchmarks: dry job"
+if dotnet run -c Release --project bench/Simulator.Benchmarks -- --job Dry --filter '*' --artifacts "$(mktemp -d)" >"$log" 2>&1 \
+   && ! grep -qE 'benchmark(s)? (has|have) failed|\[ERROR\]|Exception' "$log"; then
+  passed=$((passed + 1)); echo "benchmarks dry job: ok"
+else
+  failed=$((failed + 1)); echo "benchmarks dry job: FAILED"; tail -40 "$log"
+fi
+rm -f "$log"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
