@@ -1,0 +1,41 @@
+using System.Buffers.Binary;
+
+namespace Simulator.Core.Mqtt;
+
+/// <summary>Writes body fields into a span sized in advance. Callers compute lengths first (§1.5).</summary>
+public ref struct MqttBodyWriter
+{
+    private readonly Span<byte> _span;
+    private int _position;
+
+    public MqttBodyWriter(Span<byte> span)
+    {
+        _span = span;
+        _position = 0;
+    }
+
+    public readonly int Position => _position;
+
+    public void Header(MqttPacketType type, byte flags, int remaining) =>
+        _position += MqttFraming.WriteFixedHeader(_span[_position..], type, flags, remaining);
+
+    public void Byte(byte value) => _span[_position++] = value;
+
+    public void UInt16(ushort value)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(_span[_position..], value);
+        _position += 2;
+    }
+
+    public void LengthPrefixed(ReadOnlySpan<byte> value)
+    {
+        UInt16((ushort)value.Length);
+        Raw(value);
+    }
+
+    public void Raw(ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(_span[_position..]);
+        _position += value.Length;
+    }
+}
