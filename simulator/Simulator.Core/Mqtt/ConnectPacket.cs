@@ -38,7 +38,8 @@ public sealed class ConnectPacket
     {
         var r = new MqttBodyReader(packet.Body, MqttPacketType.Connect);
         var name = r.ReadLengthPrefixed();
-        if (name.Length != 4 || !name.FirstSpan.SequenceEqual("MQTT"u8))
+        Span<byte> nameBytes = stackalloc byte[4];
+        if (name.Length != 4 || !CopyEquals(name, nameBytes, "MQTT"u8))
         {
             MqttProtocolException.Throw(MqttErrorCode.InvalidProtocolName, "[MQTT-3.1.2-1]", "protocol name is not \"MQTT\"");
         }
@@ -158,6 +159,12 @@ public sealed class ConnectPacket
         }
 
         writer.Advance(w.Position);
+    }
+
+    private static bool CopyEquals(in ReadOnlySequence<byte> value, Span<byte> scratch, ReadOnlySpan<byte> expected)
+    {
+        value.CopyTo(scratch);
+        return scratch.SequenceEqual(expected);
     }
 
     /// <summary>Never prints the username's query string or the password: they carry tokens.</summary>
