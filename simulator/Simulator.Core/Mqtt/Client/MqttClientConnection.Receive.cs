@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Simulator.Core.Transport;
+
+namespace Simulator.Core.Mqtt.Client;
+
+/// <summary>The receive loop: frames packets, completes acks, delivers messages, answers QoS 1 with PUBACK.</summary>
+public sealed partial class MqttClientConnection
+{
+    private ushort[] _acksToSend = new ushort[16];
+
+    private async Task ReceiveLoopAsync()
+    {
+        ConnectionFailedException? failure = null;
+        try
+        {
+            while (true)
+            {
+                // No cancellation token: a cancellable wait cannot be pooled. The loop ends when the stream closes.
+                var result = await _reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var acks = 0;
+                try
+                {
+                    while (MqttFraming.TryRead(ref buffer, _options.MaxPacketSize, out var packet))
+                    {
+                        acks = Handle(packet, acks);
+                    }
+                }
+                finally
+                {
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (acks > 0)
+                {
+                    await SendPubAcksAsync(acks).ConfigureAwait(false);
+                }
+
+                if (result.IsCompleted)
+                {
+                    failure = _closing ? null : ClassifyClose("closed the connection");
+                    break;
+                }
+            }
+        }
+        catch (MqttProtocolException e)
+        {
+            failure = new ConnectionFailedException(FailureKind.ProtocolViolation, e.Message, inner: e);
+        }
+        catch (ConnectionFailedException e)
+        {
+            failure = e;
+        }
+        catch (Exception e) when (IsTransportError(e))
+        {
+            failure = _closing ? null : ClassifyClose("broke the connection (" + e.GetType().Name + ")");
+        }
+
+        try
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportError(e))
+        {
+            // Completing a reader over a broken stream may throw; the failure is already recorded.
+        }
+
+        End(failure);
+    }
+
+    private int Handle(in MqttPacket packet, int acks)
+    {
+        _lastAction = LastAction.None; // the server answered, so what we sent before was accepted
+        switch (packet.Type)
+        {
+            case MqttPacketType.Publish:
+                var message = PublishPacket.Read(packet);
+                MessageReceived?.Invoke(message);
+                if (message.Qos == MqttQos.AtLeastOnce)
+                {
+                    if (acks == _acksToSend.Length)
+                    {
+                        Array.Resize(ref _acksToSend, acks * 2);
+                    }
+
+                    _acksToSend[acks++] = message.PacketId;
+                }
+
+                break;
+            case MqttPacketType.PubAck:
+            case MqttPacketType.UnsubAck:
+                Complete(PacketIdPacket.Read(packet).PacketId, 0, null);
+                break;
+            case MqttPacketType.SubAck:
+                var subAck = SubAckPacket.Read(packet);
+                Complete(subAck.PacketId, subAck.ReturnCodes[0], subAck.ReturnCodes);
+                break;
+            case MqttPacketType.PingResp:
+                EmptyPacket.Read(packet);
+                Volatile.Write(ref _pingSentAt, 0);
+                break;
+            default:
+                // QoS 2 is neither sent nor subscribed to by this client, and AWS does not support it.
+                throw new ConnectionFailedException(FailureKind.ProtocolViolation, $"unexpected {packet.Type} from the server");
+        }
+
+        return acks;
+    }
+
+    private void Complete(ushort packetId, int result, byte[]? codes)
+    {
+        PendingAck? ack;
+        lock (_ackLock)
+        {
+            _pending.Remove(packetId, out ack);
+        }
+
+        if (ack is null)
+        {
+            throw new ConnectionFailedException(FailureKind.ProtocolViolation, $"acknowledgement for unknown packet identifier {packetId}");
+        }
+
+        ack.SubAckCodes = codes;
+        ack.Complete(result);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendPubAcksAsync(int count)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                PacketIdPacket.Write(_writer, MqttPacketType.PubAck, _acksToSend[i]);
+            }
+
+            _lastSend = Stopwatch.GetTimestamp();
+            await _writer.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    internal void OnKeepAliveTick(long now)
+    {
+        if (!IsConnected || _keepAliveTicks == 0)
+        {
+            return;
+        }
+
+        var pingAt = Volatile.Read(ref _pingSentAt);
+        if (pingAt != 0)
+        {
+            if (now - pingAt > _keepAliveTicks)
+            {
+                End(new ConnectionFailedException(FailureKind.KeepAliveTimeout, $"no PINGRESP within {_options.KeepAliveSeconds} s"));
+            }
+
+            return;
+        }
+
+        if (now - Volatile.Read(ref _lastSend) >= _pingAfterTicks)
+        {
+            Volatile.Write(ref _pingSentAt, now);
+            _ = SendPingAsync();
+        }
+    }
+
+    private async Task SendPingAsync()
+    {
+        try
+        {
+            await _sendLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                EmptyPacket.Write(_writer, MqttPacketType.PingReq);
+                _lastSend = Stopwatch.GetTimestamp();
+                await _writer.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception e) when (IsTransportError(e))
+        {
+            End(ClassifyClose("closed the connection during a PINGREQ"));
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using Simulator.Core.Transport;
+
+namespace Simulator.Core.Mqtt.Client;
+
+/// <summary>
+/// One MQTT 3.1.1 client session over any transport.
+/// Thread-safety: publish, subscribe and unsubscribe may be called concurrently; sends are
+/// serialized by one lock. Inbound messages are delivered on the receive loop, one at a time.
+/// Memory: the receive side uses zero-byte reads, so an idle connection holds no rented buffer;
+/// PUBLISH in and out allocates nothing in steady state (pooled acks, pooled async builders).
+/// The connection ends exactly once; <see cref="Completion"/> tells why (null for our own DISCONNECT).
+/// </summary>
+public sealed partial class MqttClientConnection : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly MqttClientOptions _options;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim _inflight;
+    private readonly TaskCompletionSource<ConnectionFailedException?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _ackLock = new();
+    private readonly Dictionary<ushort, PendingAck> _pending = [];
+    private readonly Stack<PendingAck> _ackPool = new();
+    private readonly long _keepAliveTicks;
+    private readonly long _pingAfterTicks;
+    private ushort _nextPacketId;
+    private long _lastSend;
+    private long _pingSentAt;
+    private volatile LastAction _lastAction;
+    private volatile bool _closing;
+    private int _ended;
+
+    private MqttClientConnection(Stream stream, MqttClientOptions options, ConnectTimings timings)
+    {
+        _stream = stream;
+        _options = options;
+        Timings = timings;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        _inflight = new SemaphoreSlim(options.InflightWindow, options.InflightWindow);
+        _keepAliveTicks = options.KeepAliveSeconds * Stopwatch.Frequency;
+
+        // Ping a little before the interval ends: the scheduler ticks every 250 ms, and the spec
+        // wants a packet within the interval, not merely within the broker's 1.5x grace.
+        _pingAfterTicks = Math.Max(_keepAliveTicks / 2, _keepAliveTicks - (Stopwatch.Frequency / 2));
+        _lastSend = Stopwatch.GetTimestamp();
+    }
+
+    public ConnectTimings Timings { get; }
+
+    public string ClientId => _options.ClientId;
+
+    /// <summary>Set before <see cref="ConnectAsync"/> returns messages; assign right after connecting, before subscribing.</summary>
+    public MqttMessageHandler? MessageReceived { get; set; }
+
+    /// <summary>Completes when the connection ends: null after our DISCONNECT, else the classified reason.</summary>
+    public Task<ConnectionFailedException?> Completion => _completion.Task;
+
+    public bool IsConnected => Volatile.Read(ref _ended) == 0;
+
+    /// <summary>Opens the transport, sends CONNECT and waits for CONNACK, all within the options' connect timeout.</summary>
+    public static async Task<MqttClientConnection> ConnectAsync(TransportOptions transport, MqttClientOptions options, CancellationToken cancellationToken = default)
+    {
+        var timings = new ConnectTimings();
+        var start = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        Stream stream;
+        try
+        {
+            stream = await TransportConnector.ConnectAsync(transport with { ConnectTimeout = options.ConnectTimeout }, timings, timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            timings.TotalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        var connection = new MqttClientConnection(stream, options, timings);
+        try
+        {
+            await connection.HandshakeAsync(timeout.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.AbortAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            timings.TotalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        connection.Start();
+        return connection;
+    }
+
+    public async Task DisconnectAsync()
+    {
+        if (_closing || !IsConnected)
+        {
+            return;
+        }
+
+        _closing = true;
+        try
+        {
+            await _sendLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                EmptyPacket.Write(_writer, MqttPacketType.Disconnect);
+                await _writer.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        {
+            // The server is gone already; the end is recorded below either way.
+        }
+
+        End(null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (IsConnected)
+        {
+            await DisconnectAsync().ConfigureAwait(false);
+        }
+
+        await AbortAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandshakeAsync(CancellationToken timeout, CancellationToken caller)
+    {
+        var connect = new ConnectPacket
+        {
+            ClientId = _options.ClientId,
+            CleanSession = _options.CleanSession,
+            KeepAliveSeconds = _options.KeepAliveSeconds,
+            Username = _options.Username,
+            Password = _options.Password,
+        };
+        var t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            connect.Write(_writer);
+            await _writer.FlushAsync(timeout).ConfigureAwait(false);
+            _lastAction = LastAction.Connect;
+            while (true)
+            {
+                var result = await _reader.ReadAsync(timeout).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (MqttFraming.TryRead(ref buffer, _options.MaxPacketSize, out var packet))
+                {
+                    if (packet.Type != MqttPacketType.ConnAck)
+                    {
+                        throw new ConnectionFailedException(FailureKind.ProtocolViolation, $"expected CONNACK, got {packet.Type}");
+                    }
+
+                    var ack = ConnAckPacket.Read(packet);
+                    _reader.AdvanceTo(buffer.Start);
+                    Timings.ConnAckMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    if (ack.ReturnCode != ConnAckReturnCode.Accepted)
+                    {
+                        throw new ConnectionFailedException(FailureKind.ConnAckRefused, $"CONNACK {(int)ack.ReturnCode} ({ack.ReturnCode})", connAckCode: (int)ack.ReturnCode);
+                    }
+
+                    _lastAction = LastAction.None;
+                    return;
+                }
+
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    throw new ConnectionFailedException(FailureKind.ClosedAfterConnect, "the server closed the connection after CONNECT without a CONNACK (AWS custom-auth denial)");
+                }
+            }
+        }
+        catch (MqttProtocolException e)
+        {
+            throw new ConnectionFailedException(FailureKind.ProtocolViolation, e.Message, inner: e);
+        }
+        catch (OperationCanceledException e) when (!caller.IsCancellationRequested)
+        {
+            throw new ConnectionFailedException(FailureKind.ConnectTimeout, $"no CONNACK within {_options.ConnectTimeout.TotalSeconds:0.#} s", inner: e);
+        }
+        catch (Exception e) when (IsTransportError(e))
+        {
+            throw new ConnectionFailedException(FailureKind.ClosedAfterConnect, "the connection broke after CONNECT: " + e.Message, inner: e);
+        }
+    }
+
+    private void Start()
+    {
+        _ = Task.Run(ReceiveLoopAsync);
+        if (_options.KeepAliveSeconds > 0)
+        {
+            KeepAliveScheduler.Register(this);
+        }
+    }
+
+    private static bool IsTransportError(Exception e) =>
+        e is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or System.Net.Sockets.SocketException or InvalidOperationException;
+
+    /// <summary>Records the end once, fails every pending ack and closes the transport.</summary>
+    private void End(ConnectionFailedException? reason)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        KeepAliveScheduler.Unregister(this);
+        var error = reason ?? new ConnectionFailedException(FailureKind.Cancelled, "the client disconnected");
+        lock (_ackLock)
+        {
+            foreach (var ack in _pending.Values)
+            {
+                ack.Fail(error);
+            }
+
+            _pending.Clear();
+        }
+
+        _completion.TrySetResult(reason);
+        _ = AbortAsync();
+    }
+
+    private async Task AbortAsync()
+    {
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportError(e) || e is System.Security.Authentication.AuthenticationException)
+        {
+            // Closing a broken transport may throw; there is nothing left to tell anyone.
+        }
+    }
+
+    private ConnectionFailedException ClassifyClose(string how)
+    {
+        return _lastAction switch
+        {
+            LastAction.Publish => new ConnectionFailedException(FailureKind.ClosedAfterPublish, $"the server {how} after a PUBLISH (AWS policy denial)"),
+            LastAction.Subscribe => new ConnectionFailedException(FailureKind.ClosedAfterSubscribe, $"the server {how} after a SUBSCRIBE (AWS policy denial)"),
+            _ => new ConnectionFailedException(FailureKind.ClosedByServer, $"the server {how}"),
+        };
+    }
+}

@@ -1,0 +1,25 @@
+namespace Simulator.Core.Mqtt.Client;
+
+/// <summary>The MQTT session settings of one client connection.</summary>
+public sealed record MqttClientOptions
+{
+    public required string ClientId { get; init; }
+
+    /// <summary>For AWS custom auth over TLS/ALPN this carries the query-string credentials (A.1).</summary>
+    public string? Username { get; init; }
+
+    public byte[]? Password { get; init; }
+
+    /// <summary>Seconds; 0 turns keep-alive off. AWS clamps to 30..1200 (A.5).</summary>
+    public ushort KeepAliveSeconds { get; init; } = 60;
+
+    public bool CleanSession { get; init; } = true;
+
+    /// <summary>Connect timeout from the first DNS query to CONNACK.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaxPacketSize { get; init; } = MqttFraming.DefaultMaxPacketSize;
+
+    /// <summary>Unacknowledged QoS 1 publishes allowed at once; AWS allows 100 (A.5).</summary>
+    public int InflightWindow { get; init; } = 100;
+}

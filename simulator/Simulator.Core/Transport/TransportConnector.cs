@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace Simulator.Core.Transport;
+
+/// <summary>
+/// Opens a byte stream to a broker: DNS, TCP (optionally from a chosen source address), TLS with
+/// SNI and ALPN, and the WebSocket upgrade, timing each phase and classifying each failure.
+/// </summary>
+public static class TransportConnector
+{
+    public static async Task<Stream> ConnectAsync(TransportOptions options, ConnectTimings timings, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var ct = timeout.Token;
+        var phase = FailureKind.Dns;
+        Stream? stream = null;
+        try
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            IPAddress address;
+            if (!IPAddress.TryParse(options.Host, out address!))
+            {
+                IPAddress[] addresses;
+                try
+                {
+                    addresses = await Dns.GetHostAddressesAsync(options.Host, ct).ConfigureAwait(false);
+                }
+                catch (SocketException e)
+                {
+                    throw new ConnectionFailedException(FailureKind.Dns, $"cannot resolve {options.Host}: {e.SocketErrorCode}", inner: e);
+                }
+
+                address = addresses.FirstOrDefault(a => options.LocalAddress is null || a.AddressFamily == options.LocalAddress.AddressFamily)
+                    ?? throw new ConnectionFailedException(FailureKind.Dns, $"{options.Host} has no address of the source address's family");
+            }
+
+            timings.DnsMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+
+            phase = FailureKind.TcpTimeout;
+            var t1 = Stopwatch.GetTimestamp();
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (options.LocalAddress is { } local)
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                }
+
+                await socket.ConnectAsync(new IPEndPoint(address, options.Port), ct).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                var kind = e.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => FailureKind.TcpRefused,
+                    SocketError.TimedOut => FailureKind.TcpTimeout,
+                    _ => FailureKind.TcpError,
+                };
+                throw new ConnectionFailedException(kind, $"TCP connect to {address}:{options.Port} failed: {e.SocketErrorCode}", inner: e);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            timings.TcpMs = Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+            stream = new NetworkStream(socket, ownsSocket: true);
+
+            if (options.IsTls)
+            {
+                phase = FailureKind.TlsHandshake;
+                var t2 = Stopwatch.GetTimestamp();
+                var validation = new CertificateValidation(options.CaFile, options.InsecureSkipVerify);
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                var sslOptions = new SslClientAuthenticationOptions
+                {
+                    TargetHost = options.ServerName ?? options.Host,
+                    RemoteCertificateValidationCallback = validation.Validate,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                };
+                if (options.Kind == TransportKind.Tls && options.Alpn is { Count: > 0 } alpn)
+                {
+                    sslOptions.ApplicationProtocols = [.. alpn.Select(p => new SslApplicationProtocol(p))];
+                }
+
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(sslOptions, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is AuthenticationException or IOException)
+                {
+                    throw new ConnectionFailedException(FailureKind.TlsHandshake, validation.Error ?? e.Message, inner: e);
+                }
+
+                timings.TlsMs = Stopwatch.GetElapsedTime(t2).TotalMilliseconds;
+            }
+
+            if (options.IsWebSocket)
+            {
+                phase = FailureKind.WebSocketUpgradeRefused;
+                var t3 = Stopwatch.GetTimestamp();
+                try
+                {
+                    stream = await WebSocketHandshake.UpgradeAsync(stream, options, ct).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    throw new ConnectionFailedException(FailureKind.WebSocketUpgradeRefused, "connection lost during the WebSocket upgrade: " + e.Message, inner: e);
+                }
+
+                timings.WebSocketMs = Stopwatch.GetElapsedTime(t3).TotalMilliseconds;
+            }
+
+            return stream;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            stream?.Dispose();
+            var kind = phase switch
+            {
+                FailureKind.TcpTimeout => FailureKind.TcpTimeout,
+                FailureKind.Dns => FailureKind.Dns,
+                _ => FailureKind.ConnectTimeout,
+            };
+            throw new ConnectionFailedException(kind, $"no answer within {options.ConnectTimeout.TotalSeconds:0.#} s during {phase}", inner: e);
+        }
+        catch
+        {
+            stream?.Dispose();
+            throw;
+        }
+    }
+}
