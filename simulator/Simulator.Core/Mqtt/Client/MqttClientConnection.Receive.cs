@@ -8,7 +8,10 @@ namespace Simulator.Core.Mqtt.Client;
 /// <summary>The receive loop: frames packets, completes acks, delivers messages, answers QoS 1 with PUBACK.</summary>
 public sealed partial class MqttClientConnection
 {
+    private readonly Lock _pubAckLock = new();
     private ushort[] _acksToSend = new ushort[16];
+    private ushort[] _queuedPubAcks = new ushort[16];
+    private int _queuedPubAckCount;
 
     private async Task ReceiveLoopAsync()
     {
@@ -126,23 +129,55 @@ public sealed partial class MqttClientConnection
         ack.Complete(result);
     }
 
+    /// <summary>
+    /// Queues PUBACKs and writes them if the send lock is free. If a publisher holds it, that
+    /// publisher writes them before it flushes (see <see cref="DrainPubAcks"/>), so the receive
+    /// loop never waits on the lock and never allocates a waiter.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendPubAcksAsync(int count)
     {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        try
+        lock (_pubAckLock)
         {
-            for (var i = 0; i < count; i++)
+            if (_queuedPubAckCount + count > _queuedPubAcks.Length)
             {
-                PacketIdPacket.Write(_writer, MqttPacketType.PubAck, _acksToSend[i]);
+                Array.Resize(ref _queuedPubAcks, Math.Max(_queuedPubAcks.Length * 2, _queuedPubAckCount + count));
             }
 
-            _lastSend = Stopwatch.GetTimestamp();
-            await _writer.FlushAsync().ConfigureAwait(false);
+            Array.Copy(_acksToSend, 0, _queuedPubAcks, _queuedPubAckCount, count);
+            _queuedPubAckCount += count;
         }
-        finally
+
+        while (Volatile.Read(ref _queuedPubAckCount) > 0 && _sendLock.Wait(0))
         {
-            _sendLock.Release();
+            try
+            {
+                DrainPubAcks();
+                await _writer.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    /// <summary>Writes queued PUBACKs; called with the send lock held.</summary>
+    private void DrainPubAcks()
+    {
+        lock (_pubAckLock)
+        {
+            for (var i = 0; i < _queuedPubAckCount; i++)
+            {
+                PacketIdPacket.Write(_writer, MqttPacketType.PubAck, _queuedPubAcks[i]);
+            }
+
+            if (_queuedPubAckCount > 0)
+            {
+                _lastSend = Stopwatch.GetTimestamp();
+            }
+
+            _queuedPubAckCount = 0;
         }
     }
 

@@ -88,6 +88,7 @@ public sealed partial class MqttClientConnection
         {
             ThrowIfEnded();
             PublishPacket.Write(_writer, topic.Span, payload.Span, qos, id);
+            DrainPubAcks();
             _lastAction = LastAction.Publish;
             _lastSend = Stopwatch.GetTimestamp();
             await _writer.FlushAsync().ConfigureAwait(false);
@@ -102,6 +103,11 @@ public sealed partial class MqttClientConnection
         {
             _sendLock.Release();
         }
+
+        if (Volatile.Read(ref _queuedPubAckCount) > 0)
+        {
+            await SendPubAcksAsync(0).ConfigureAwait(false); // acks queued while we held the lock
+        }
     }
 
     private async Task SendAsync(Action<IBufferWriter<byte>> write, LastAction action)
@@ -111,6 +117,7 @@ public sealed partial class MqttClientConnection
         {
             ThrowIfEnded();
             write(_writer);
+            DrainPubAcks();
             _lastAction = action;
             _lastSend = Stopwatch.GetTimestamp();
             await _writer.FlushAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using Simulator.Core.Buffers;
 using Simulator.Core.Transport;
 
 namespace Simulator.Core.Mqtt.Client;
@@ -39,8 +40,8 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _stream = stream;
         _options = options;
         Timings = timings;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(pool: BlockMemoryPool.Instance, bufferSize: BlockMemoryPool.BlockSize, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool: BlockMemoryPool.Instance, minimumBufferSize: BlockMemoryPool.BlockSize, leaveOpen: true));
         _inflight = new SemaphoreSlim(options.InflightWindow, options.InflightWindow);
         _keepAliveTicks = options.KeepAliveSeconds * Stopwatch.Frequency;
 

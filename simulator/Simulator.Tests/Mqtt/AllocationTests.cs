@@ -1,0 +1,60 @@
+using Simulator.Core.Mqtt;
+using Simulator.Core.Mqtt.Client;
+using Simulator.Core.Transport;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Mqtt;
+
+[CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
+public sealed class AllocationCollection;
+
+/// <summary>Counts every byte the process allocates while publishing and receiving (no other test runs meanwhile).</summary>
+[Collection(nameof(AllocationCollection))]
+public sealed class AllocationTests : IClassFixture<Mosquitto>
+{
+    private readonly Mosquitto _broker;
+
+    public AllocationTests(Mosquitto broker) => _broker = broker;
+
+    [Theory]
+    [InlineData(MqttQos.AtMostOnce)]
+    [InlineData(MqttQos.AtLeastOnce)]
+    public async Task PublishAndReceiveAllocateNothingInSteadyState(MqttQos qos)
+    {
+        await using var client = await MqttClientConnection.ConnectAsync(
+            new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = _broker.TcpPort },
+            new MqttClientOptions { ClientId = "alloc-" + qos, KeepAliveSeconds = 0 });
+        var received = 0;
+        var target = 0;
+        var done = new SemaphoreSlim(0);
+        client.MessageReceived = (in PublishPacket m) =>
+        {
+            if (Interlocked.Increment(ref received) == Volatile.Read(ref target))
+            {
+                done.Release();
+            }
+        };
+        var topic = System.Text.Encoding.UTF8.GetBytes($"alloc/{qos}");
+        await client.SubscribeAsync([(System.Text.Encoding.UTF8.GetString(topic), qos)]);
+        var payload = new byte[256];
+
+        async Task Run(int count)
+        {
+            Volatile.Write(ref target, Volatile.Read(ref received) + count);
+            for (var i = 0; i < count; i++)
+            {
+                await client.PublishAsync(topic, payload, qos);
+            }
+
+            Assert.True(await done.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await Run(2000); // warm-up: JIT, tiering, pools
+        await Run(2000);
+        using var sampler = new AllocationSampler();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await Run(5000);
+        var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - before) / 5000.0;
+        Assert.True(perMessage < 1.0, $"{perMessage:F1} bytes allocated per publish+receive; sampled: {sampler.Top()}");
+    }
+}
