@@ -13,6 +13,17 @@ public static class SimulatorCli
         var root = new RootCommand("Virtual nRF9160 fleets for AWS IoT custom auth, 1NCE onboarding and nRF Cloud: identities, tokens, MQTT and load runs.");
         root.Subcommands.Add(FleetCommands.Create(stdout));
         root.Subcommands.Add(TokenCommand.Create(stdout));
+        root.Subcommands.Add(MqttClientCommands.Pub(stdout, stderr));
+        root.Subcommands.Add(MqttClientCommands.Sub(stdout, stderr));
+
+        // mosquitto's -h is the host; help keeps --help and -?.
+        foreach (var option in root.Options)
+        {
+            if (option is System.CommandLine.Help.HelpOption help)
+            {
+                help.Aliases.Remove("-h");
+            }
+        }
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
