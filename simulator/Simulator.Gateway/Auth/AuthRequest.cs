@@ -1,0 +1,20 @@
+namespace Simulator.Gateway.Auth;
+
+/// <summary>What arrived with a connection or request, as the pipeline needs it to build the event.</summary>
+public sealed record AuthRequest
+{
+    public required string Protocol { get; init; } // "mqtt", "http" (WSS and HTTPS publish)
+
+    public required string ServerName { get; init; }
+
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>With its leading '?', or empty.</summary>
+    public string QueryString { get; init; } = string.Empty;
+
+    public string? MqttUsername { get; init; }
+
+    public byte[]? MqttPassword { get; init; }
+
+    public string? ClientId { get; init; }
+}

@@ -1,0 +1,31 @@
+namespace Simulator.Gateway;
+
+/// <summary>One custom authorizer, configured as AWS's CreateAuthorizer configures it (A.2).</summary>
+public sealed record AuthorizerOptions
+{
+    /// <summary>1 to 128 of [\w=,@-].</summary>
+    public required string Name { get; init; }
+
+    /// <summary>"1nce" (the built-in 1NCE issuer-token check), "device-jwt" (ES256 device tokens) or "http" (POST the event to <see cref="CalloutUrl"/>).</summary>
+    public required string Type { get; init; }
+
+    public string TokenKeyName { get; init; } = "token";
+
+    /// <summary>AWS's default is false. The built-in 1NCE authorizer defaults to true: the seed's SDK snippet sends no signature and works.</summary>
+    public bool SigningDisabled { get; init; }
+
+    /// <summary>Name → RSA public key PEM. Empty with signing enabled means the gateway's own token-signing key.</summary>
+    public Dictionary<string, string> TokenSigningPublicKeys { get; init; } = [];
+
+    /// <summary>ACTIVE or INACTIVE.</summary>
+    public string Status { get; init; } = "ACTIVE";
+
+    public string? CalloutUrl { get; init; }
+
+    /// <summary>For device-jwt: the policy template; {deviceId} is filled in by the authorizer, ${iot:…} by the policy engine.</summary>
+    public string? PolicyTemplate { get; init; }
+
+    public int DisconnectAfterInSeconds { get; init; } = 86_400;
+
+    public int RefreshAfterInSeconds { get; init; } = 300;
+}

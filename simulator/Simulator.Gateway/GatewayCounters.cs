@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Simulator.Gateway.Auth;
+
+namespace Simulator.Gateway;
+
+/// <summary>Connections, allows, denies by reason and authorizer latency; also System.Diagnostics.Metrics instruments for dotnet-counters.</summary>
+public sealed class GatewayCounters : IDisposable
+{
+    private readonly Meter _meter = new("Simulator.Gateway");
+    private readonly ConcurrentDictionary<DenyReason, long> _denies = new();
+    private readonly Histogram<double> _authLatency;
+    private long _connections;
+    private long _connectsAccepted;
+    private long _allows;
+    private long _authorizerCalls;
+    private long _authorizerMicros;
+    private long _published;
+    private long _delivered;
+    private long _disconnects;
+
+    public GatewayCounters()
+    {
+        _meter.CreateObservableGauge("gateway.connections", () => Interlocked.Read(ref _connections));
+        _meter.CreateObservableCounter("gateway.allows", () => Interlocked.Read(ref _allows));
+        _meter.CreateObservableCounter("gateway.published", () => Interlocked.Read(ref _published));
+        _authLatency = _meter.CreateHistogram<double>("gateway.authorizer.latency", "ms");
+    }
+
+    public long Connections => Interlocked.Read(ref _connections);
+
+    public long ConnectsAccepted => Interlocked.Read(ref _connectsAccepted);
+
+    public long Allows => Interlocked.Read(ref _allows);
+
+    public long AuthorizerCalls => Interlocked.Read(ref _authorizerCalls);
+
+    public long Published => Interlocked.Read(ref _published);
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public long Disconnects => Interlocked.Read(ref _disconnects);
+
+    public double MeanAuthorizerMs => AuthorizerCalls == 0 ? 0 : Interlocked.Read(ref _authorizerMicros) / 1000.0 / AuthorizerCalls;
+
+    public IReadOnlyDictionary<DenyReason, long> Denies => _denies;
+
+    public void Connected()
+    {
+        Interlocked.Increment(ref _connections);
+        Interlocked.Increment(ref _connectsAccepted);
+    }
+
+    public void Disconnected()
+    {
+        Interlocked.Decrement(ref _connections);
+        Interlocked.Increment(ref _disconnects);
+    }
+
+    public void Allowed() => Interlocked.Increment(ref _allows);
+
+    public void Denied(DenyReason reason) => _denies.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void AuthorizerCalled(double ms)
+    {
+        Interlocked.Increment(ref _authorizerCalls);
+        Interlocked.Add(ref _authorizerMicros, (long)(ms * 1000));
+        _authLatency.Record(ms);
+    }
+
+    public void PublishedMessage() => Interlocked.Increment(ref _published);
+
+    public void DeliveredMessage() => Interlocked.Increment(ref _delivered);
+
+    public object Snapshot() => new Dictionary<string, object>
+    {
+        ["connections"] = Connections,
+        ["connectsAccepted"] = ConnectsAccepted,
+        ["disconnects"] = Disconnects,
+        ["allows"] = Allows,
+        ["authorizerCalls"] = AuthorizerCalls,
+        ["authorizerMeanMs"] = Math.Round(MeanAuthorizerMs, 3),
+        ["published"] = Published,
+        ["delivered"] = Delivered,
+        ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
+    };
+
+    public void Dispose() => _meter.Dispose();
+}
