@@ -6,4 +6,10 @@ namespace Simulator.Gateway;
 [JsonSerializable(typeof(object[]))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(Dictionary<string, object>[]))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -79,7 +79,14 @@ public readonly struct PublishPacket
     /// </summary>
     public static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload, MqttQos qos, ushort packetId = 0, bool retain = false, bool dup = false)
     {
-        var remaining = 2 + topic.Length + (qos > 0 ? 2 : 0) + payload.Length;
+        WriteHeader(writer, topic, payload.Length, qos, packetId, retain, dup);
+        writer.Write(payload);
+    }
+
+    /// <summary>Writes the fixed header, topic and packet id for a payload the caller writes next (e.g. from a multi-segment buffer).</summary>
+    public static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> topic, long payloadLength, MqttQos qos, ushort packetId = 0, bool retain = false, bool dup = false)
+    {
+        var remaining = checked((int)(2 + topic.Length + (qos > 0 ? 2 : 0) + payloadLength));
         var headLength = 1 + MqttFraming.RemainingLengthSize(remaining) + 2 + topic.Length + (qos > 0 ? 2 : 0);
         var w = new MqttBodyWriter(writer.GetSpan(headLength));
         var flags = (byte)(((byte)qos << 1) | (retain ? 1 : 0) | (dup ? 0x08 : 0));
@@ -91,6 +98,5 @@ public readonly struct PublishPacket
         }
 
         writer.Advance(w.Position);
-        writer.Write(payload);
     }
 }

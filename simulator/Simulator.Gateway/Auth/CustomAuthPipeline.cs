@@ -44,6 +44,9 @@ public sealed partial class CustomAuthPipeline
         return outcome;
     }
 
+    /// <summary>Counts a refusal decided outside the pipeline (a policy denial, an upgrade without credentials).</summary>
+    public void CountDenied(DenyReason reason) => _counters.Denied(reason);
+
     private async Task<AuthOutcome> RunAsync(AuthRequest request, CancellationToken cancellationToken)
     {
         // Values come from the MQTT username's query string, or from HTTP headers then the query string.

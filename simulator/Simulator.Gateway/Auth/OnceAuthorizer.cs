@@ -53,7 +53,7 @@ public sealed class OnceAuthorizer : IAuthorizer
                     new Dictionary<string, object> { ["Action"] = new[] { "iot:Subscribe" }, ["Resource"] = new[] { _arn.TopicFilter(iccid + "/*") }, ["Effect"] = "Allow" },
                 },
             },
-            GatewayJsonContext.Default.DictionaryStringObject);
+            GatewayJson.Context.DictionaryStringObject);
         return Task.FromResult(new AuthorizerResponse
         {
             IsAuthenticated = true,

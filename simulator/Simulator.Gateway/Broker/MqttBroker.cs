@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using Simulator.Core.Mqtt;
+using Simulator.Gateway.Auth;
+using Simulator.Gateway.Policy;
+
+namespace Simulator.Gateway.Broker;
+
+/// <summary>
+/// The broker behind the custom-auth front door: sessions by client id (a second connection
+/// with the same id disconnects the first), routing, AWS quotas, lifecycle events, and one timer
+/// for keep-alive (1.5x), disconnectAfterInSeconds and injected connection drops.
+/// </summary>
+public sealed class MqttBroker : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, MqttServerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TokenBucket> _clientIdConnects = new(StringComparer.Ordinal);
+    private readonly TokenBucket _accountConnects;
+    private readonly Timer _timer;
+    private long _lifecycleVersion;
+
+    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultOptions faults, GatewayCounters counters, TimeProvider time)
+    {
+        Auth = auth;
+        Arn = arn;
+        Quotas = quotas;
+        Faults = faults;
+        Counters = counters;
+        Time = time;
+        _accountConnects = new TokenBucket(quotas.ConnectsPerSecondPerAccount);
+        _timer = new Timer(_ => Tick(), null, 1000, 1000);
+    }
+
+    public CustomAuthPipeline Auth { get; }
+
+    public IotArn Arn { get; }
+
+    public QuotaOptions Quotas { get; }
+
+    public FaultOptions Faults { get; }
+
+    public GatewayCounters Counters { get; }
+
+    public TimeProvider Time { get; }
+
+    public TopicRouter Router { get; } = new();
+
+    public int SessionCount => _sessions.Count;
+
+    /// <summary>Runs one MQTT connection to its end. <paramref name="preAuth"/> is set when a WebSocket upgrade already authenticated.</summary>
+    public Task RunSessionAsync(IDuplexPipe transport, AuthRequest baseRequest, AuthOutcome? preAuth, CancellationToken stopping)
+    {
+        var session = new MqttServerSession(this, transport.Input, transport.Output, baseRequest, preAuth);
+        return session.RunAsync(stopping);
+    }
+
+    internal bool TryConnectQuota(string clientId) =>
+        _accountConnects.TryTake() && _clientIdConnects.GetOrAdd(clientId, _ => new TokenBucket(Quotas.ConnectsPerSecondPerClientId)).TryTake();
+
+    /// <summary>Registers a session under its client id and returns the one it displaces.</summary>
+    internal MqttServerSession? Register(MqttServerSession session)
+    {
+        MqttServerSession? old = null;
+        _sessions.AddOrUpdate(session.ClientId, session, (_, existing) =>
+        {
+            old = existing;
+            return session;
+        });
+        return old;
+    }
+
+    internal void Unregister(MqttServerSession session) => _sessions.TryRemove(new KeyValuePair<string, MqttServerSession>(session.ClientId, session));
+
+    /// <summary>Delivers a message to every matching subscriber allowed to receive it.</summary>
+    public async ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos)
+    {
+        Counters.PublishedMessage();
+        var delivered = 0;
+        var topicArn = Arn.Topic(topic);
+        foreach (var sub in Router.Match(topic))
+        {
+            if (!sub.Session.MayReceive(topicArn))
+            {
+                continue;
+            }
+
+            if (await sub.Session.DeliverAsync(topic, payload, (MqttQos)Math.Min((int)qos, (int)sub.Qos)).ConfigureAwait(false))
+            {
+                delivered++;
+                Counters.DeliveredMessage();
+            }
+        }
+
+        return delivered;
+    }
+
+    /// <summary>$aws/events/presence/connected|disconnected/&lt;clientId&gt; (A.4).</summary>
+    internal ValueTask PublishLifecycleAsync(MqttServerSession session, bool connected, string? reason)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["clientId"] = session.ClientId,
+            ["timestamp"] = Time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ["eventType"] = connected ? "connected" : "disconnected",
+            ["sessionIdentifier"] = session.SessionId,
+            ["principalIdentifier"] = session.PrincipalId,
+            ["versionNumber"] = Interlocked.Increment(ref _lifecycleVersion),
+        };
+        if (!connected)
+        {
+            body["clientInitiatedDisconnect"] = reason == DisconnectReason.ClientInitiated;
+            body["disconnectReason"] = reason;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJson.Context.DictionaryStringObject);
+        var topic = $"$aws/events/presence/{(connected ? "connected" : "disconnected")}/{session.ClientId}";
+        return IgnoreResult(RouteAsync(topic, new ReadOnlySequence<byte>(json), MqttQos.AtMostOnce));
+    }
+
+    private static async ValueTask IgnoreResult(ValueTask<int> task) => await task.ConfigureAwait(false);
+
+    private void Tick()
+    {
+        var now = Time.GetUtcNow();
+        foreach (var session in _sessions.Values)
+        {
+            session.OnTick(now);
+            if (Faults.ConnectionDropRatePerSecond > 0 && Random.Shared.NextDouble() < Faults.ConnectionDropRatePerSecond)
+            {
+                session.Close(DisconnectReason.ConnectionLost);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        foreach (var session in _sessions.Values)
+        {
+            session.Close(DisconnectReason.ServerInitiated);
+        }
+    }
+
+    internal static string Utf8(in ReadOnlySequence<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

@@ -1,0 +1,445 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Simulator.Core.Mqtt;
+using Simulator.Gateway.Auth;
+using Simulator.Gateway.Policy;
+
+namespace Simulator.Gateway.Broker;
+
+/// <summary>
+/// One device connection on the gateway: CONNECT, custom auth (unless the WebSocket upgrade did
+/// it), iot:Connect, then PUBLISH/SUBSCRIBE checked against the cached policy, re-authorized after
+/// refreshAfterInSeconds and cut at disconnectAfterInSeconds. A denied action closes the
+/// connection, as AWS does (A.4). Deliveries from other sessions are written under a send lock.
+/// </summary>
+public sealed class MqttServerSession
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private readonly MqttBroker _broker;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly AuthRequest _baseRequest;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _closed = new();
+    private readonly HashSet<string> _filters = new(StringComparer.Ordinal);
+    private readonly TokenBucket _publishRate;
+    private AuthOutcome? _auth;
+    private AuthRequest? _connectRequest;
+    private PolicyContext _context = new(string.Empty);
+    private DateTimeOffset _disconnectAt = DateTimeOffset.MaxValue;
+    private DateTimeOffset _refreshAt = DateTimeOffset.MaxValue;
+    private long _lastReceiveTicks = Environment.TickCount64;
+    private long _keepAliveMs;
+    private ushort _nextId;
+    private string? _closeReason;
+
+    internal MqttServerSession(MqttBroker broker, PipeReader reader, PipeWriter writer, AuthRequest baseRequest, AuthOutcome? preAuth)
+    {
+        _broker = broker;
+        _reader = reader;
+        _writer = writer;
+        _baseRequest = baseRequest;
+        _auth = preAuth;
+        _publishRate = new TokenBucket(broker.Quotas.PublishesPerSecondPerConnection);
+    }
+
+    public string ClientId { get; private set; } = string.Empty;
+
+    public string SessionId { get; } = Guid.NewGuid().ToString();
+
+    public string? PrincipalId => _auth?.PrincipalId;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
+        var ct = linked.Token;
+        var registered = false;
+        try
+        {
+            if (!await ConnectAsync(ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            registered = true;
+            await ReceiveLoopAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Closed by Close(), the timer or the host.
+        }
+        catch (MqttProtocolException)
+        {
+            _closeReason ??= DisconnectReason.ClientError;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            _closeReason ??= DisconnectReason.ConnectionLost;
+        }
+        finally
+        {
+            if (registered)
+            {
+                _broker.Unregister(this);
+                _broker.Router.RemoveAll(this, _filters);
+                _broker.Counters.Disconnected();
+                await _broker.PublishLifecycleAsync(this, connected: false, _closeReason ?? DisconnectReason.ConnectionLost).ConfigureAwait(false);
+            }
+
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the connection from outside (duplicate client id, TTL, keep-alive, injected drop).</summary>
+    public void Close(string reason)
+    {
+        _closeReason ??= reason;
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    internal bool MayReceive(string topicArn) => _auth?.Policy?.IsAllowed(IotAction.Receive, topicArn, _context) == true;
+
+    internal void OnTick(DateTimeOffset now)
+    {
+        if (now >= _disconnectAt)
+        {
+            Close(DisconnectReason.CustomAuthTtlExpiration);
+            return;
+        }
+
+        var keepAlive = Volatile.Read(ref _keepAliveMs);
+        if (keepAlive > 0 && Environment.TickCount64 - Volatile.Read(ref _lastReceiveTicks) > keepAlive * 3 / 2)
+        {
+            Close(DisconnectReason.KeepAliveTimeout);
+        }
+    }
+
+    /// <summary>Writes a PUBLISH to this subscriber. False if the connection is gone.</summary>
+    internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos)
+    {
+        if (_closed.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var topicBytes = Encoding.UTF8.GetBytes(topic);
+            ushort id = 0;
+            if (qos > 0)
+            {
+                _nextId = (ushort)(_nextId == ushort.MaxValue ? 1 : _nextId + 1);
+                id = _nextId;
+            }
+
+            // Header and topic, then the payload segments as they lie in the publisher's buffer.
+            PublishPacket.WriteHeader(_writer, topicBytes, payload.Length, qos, id);
+            foreach (var segment in payload)
+            {
+                _writer.Write(segment.Span);
+            }
+
+            var flush = await _writer.FlushAsync().ConfigureAwait(false);
+            return !flush.IsCompleted;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task<bool> ConnectAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ConnectTimeout);
+        ConnectPacket connect;
+        while (true)
+        {
+            var result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                if (MqttFraming.TryRead(ref buffer, _broker.Quotas.MaxPayloadBytes + 1024, out var packet))
+                {
+                    if (packet.Type != MqttPacketType.Connect)
+                    {
+                        return false; // [MQTT-3.1.0-1]: the first packet must be CONNECT
+                    }
+
+                    try
+                    {
+                        connect = ConnectPacket.Read(packet);
+                    }
+                    catch (MqttProtocolException e) when (e.Code == MqttErrorCode.UnsupportedProtocolLevel)
+                    {
+                        new ConnAckPacket(false, ConnAckReturnCode.UnacceptableProtocolVersion).Write(_writer);
+                        await _writer.FlushAsync(ct).ConfigureAwait(false);
+                        return false;
+                    }
+
+                    break;
+                }
+            }
+            finally
+            {
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (result.IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        ClientId = connect.ClientId;
+        _context = new PolicyContext(connect.ClientId);
+        _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId };
+        if (_auth is null)
+        {
+            _auth = await _broker.Auth.AuthenticateAsync(_connectRequest, ct).ConfigureAwait(false);
+            if (!_auth.Allowed)
+            {
+                return false; // AWS closes the connection without a CONNACK (A.4)
+            }
+        }
+
+        if (!_broker.TryConnectQuota(connect.ClientId))
+        {
+            _broker.Counters.Denied(DenyReason.Throttled);
+            return false;
+        }
+
+        if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context))
+        {
+            _broker.Counters.Denied(DenyReason.PolicyDenied);
+            return false;
+        }
+
+        var now = _broker.Time.GetUtcNow();
+        _disconnectAt = now.AddSeconds(_auth.DisconnectAfterSeconds);
+        _refreshAt = now.AddSeconds(_auth.RefreshAfterSeconds);
+        Volatile.Write(ref _keepAliveMs, EffectiveKeepAlive(connect.KeepAliveSeconds) * 1000L);
+
+        _broker.Register(this)?.Close(DisconnectReason.DuplicateClientId);
+        _broker.Counters.Connected();
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            new ConnAckPacket(false, ConnAckReturnCode.Accepted).Write(_writer);
+            await _writer.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        await _broker.PublishLifecycleAsync(this, connected: true, null).ConfigureAwait(false);
+        return true;
+    }
+
+    private int EffectiveKeepAlive(int requested)
+    {
+        if (!_broker.Quotas.ClampKeepAlive)
+        {
+            return requested;
+        }
+
+        return requested switch
+        {
+            0 or > 1200 => 1200,
+            < 30 => 30,
+            _ => requested,
+        };
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = await _reader.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                while (MqttFraming.TryRead(ref buffer, _broker.Quotas.MaxPayloadBytes + 1024, out var packet))
+                {
+                    Volatile.Write(ref _lastReceiveTicks, Environment.TickCount64);
+                    if (!await HandleAsync(packet, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (result.IsCompleted)
+            {
+                _closeReason ??= DisconnectReason.ConnectionLost;
+                return;
+            }
+        }
+    }
+
+    private async ValueTask<bool> HandleAsync(MqttPacket packet, CancellationToken ct)
+    {
+        switch (packet.Type)
+        {
+            case MqttPacketType.Publish:
+                return await OnPublishAsync(PublishPacket.Read(packet), ct).ConfigureAwait(false);
+            case MqttPacketType.Subscribe:
+                return await OnSubscribeAsync(SubscribePacket.Read(packet), ct).ConfigureAwait(false);
+            case MqttPacketType.Unsubscribe:
+                var unsub = UnsubscribePacket.Read(packet);
+                foreach (var f in unsub.Filters)
+                {
+                    _broker.Router.Remove(this, f);
+                    _filters.Remove(f);
+                }
+
+                await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.UnsubAck, unsub.PacketId), ct).ConfigureAwait(false);
+                return true;
+            case MqttPacketType.PingReq:
+                EmptyPacket.Read(packet);
+                await SendAsync(w => EmptyPacket.Write(w, MqttPacketType.PingResp), ct).ConfigureAwait(false);
+                return true;
+            case MqttPacketType.PubAck:
+                PacketIdPacket.Read(packet);
+                return true;
+            case MqttPacketType.Disconnect:
+                _closeReason = DisconnectReason.ClientInitiated;
+                return false;
+            default:
+                _closeReason = DisconnectReason.ClientError; // QoS 2 and server-only packets
+                return false;
+        }
+    }
+
+    private async ValueTask<bool> RefreshIfDueAsync(CancellationToken ct)
+    {
+        if (_broker.Time.GetUtcNow() < _refreshAt || _connectRequest is null)
+        {
+            return true;
+        }
+
+        var outcome = await _broker.Auth.AuthenticateAsync(_connectRequest, ct).ConfigureAwait(false);
+        if (!outcome.Allowed)
+        {
+            _closeReason = DisconnectReason.AuthError;
+            return false;
+        }
+
+        _auth = outcome;
+        _refreshAt = _broker.Time.GetUtcNow().AddSeconds(outcome.RefreshAfterSeconds);
+        return true;
+    }
+
+    private async ValueTask<bool> OnPublishAsync(PublishPacket publish, CancellationToken ct)
+    {
+        var topic = MqttBroker.Utf8(publish.Topic);
+        var q = _broker.Quotas;
+        if (publish.Topic.Length > q.MaxTopicBytes || topic.Count(c => c == '/') > q.MaxTopicSlashes || publish.Payload.Length > q.MaxPayloadBytes)
+        {
+            _closeReason = DisconnectReason.ClientError;
+            return false;
+        }
+
+        if (!await RefreshIfDueAsync(ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (!_auth!.Policy!.IsAllowed(IotAction.Publish, _broker.Arn.Topic(topic), _context))
+        {
+            _broker.Counters.Denied(DenyReason.PolicyDenied);
+            _closeReason = DisconnectReason.AuthError; // AWS closes on a denied publish (A.4)
+            return false;
+        }
+
+        if (_publishRate.TryTake())
+        {
+            await _broker.RouteAsync(topic, publish.Payload, publish.Qos).ConfigureAwait(false);
+        }
+        else
+        {
+            _broker.Counters.Denied(DenyReason.Throttled); // excess publishes are discarded (A.5)
+        }
+
+        if (publish.Qos == MqttQos.AtLeastOnce)
+        {
+            var id = publish.PacketId;
+            await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.PubAck, id), ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async ValueTask<bool> OnSubscribeAsync(SubscribePacket subscribe, CancellationToken ct)
+    {
+        var q = _broker.Quotas;
+        if (subscribe.Subscriptions.Count > q.MaxFiltersPerSubscribe)
+        {
+            _closeReason = DisconnectReason.ClientError;
+            return false;
+        }
+
+        if (!await RefreshIfDueAsync(ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var codes = new byte[subscribe.Subscriptions.Count];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var (filter, qos) = subscribe.Subscriptions[i];
+            if (!_auth!.Policy!.IsAllowed(IotAction.Subscribe, _broker.Arn.TopicFilter(filter), _context))
+            {
+                _broker.Counters.Denied(DenyReason.PolicyDenied);
+                _closeReason = DisconnectReason.AuthError; // AWS closes on a denied subscribe (A.4)
+                return false;
+            }
+
+            if (!_filters.Contains(filter) && _filters.Count >= q.MaxSubscriptionsPerConnection)
+            {
+                codes[i] = SubAckPacket.Failure;
+                continue;
+            }
+
+            var granted = qos > MqttQos.AtLeastOnce ? MqttQos.AtLeastOnce : qos; // AWS grants at most QoS 1
+            _broker.Router.Add(this, filter, granted);
+            _filters.Add(filter);
+            codes[i] = (byte)granted;
+        }
+
+        await SendAsync(w => new SubAckPacket(subscribe.PacketId, codes).Write(w), ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask SendAsync(Action<IBufferWriter<byte>> write, CancellationToken ct)
+    {
+        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            write(_writer);
+            await _writer.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Simulator.Core.Mqtt;
+
+namespace Simulator.Gateway.Broker;
+
+/// <summary>
+/// In-memory routing with '+' and '#' (MQTT §4.7). Filters are indexed by their first level, so
+/// a fleet of devices each subscribed under its own ICCID costs one dictionary lookup per
+/// publish, not a scan of every subscription; filters starting with a wildcard are scanned.
+/// </summary>
+public sealed class TopicRouter
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<Subscription>> _byFirstLevel = new(StringComparer.Ordinal);
+    private readonly List<Subscription> _wildcardFirst = [];
+
+    public int Count { get; private set; }
+
+    public void Add(MqttServerSession session, string filter, MqttQos qos)
+    {
+        lock (_gate)
+        {
+            var list = ListFor(filter, create: true)!;
+            var existing = list.FindIndex(s => s.Session == session && s.Filter == filter);
+            if (existing >= 0)
+            {
+                list[existing] = new Subscription(session, filter, qos); // §3.8.4: a repeated filter replaces the old
+            }
+            else
+            {
+                list.Add(new Subscription(session, filter, qos));
+                Count++;
+            }
+        }
+    }
+
+    public void Remove(MqttServerSession session, string filter)
+    {
+        lock (_gate)
+        {
+            var list = ListFor(filter, create: false);
+            if (list is not null)
+            {
+                Count -= list.RemoveAll(s => s.Session == session && s.Filter == filter);
+            }
+        }
+    }
+
+    public void RemoveAll(MqttServerSession session, IEnumerable<string> filters)
+    {
+        lock (_gate)
+        {
+            foreach (var filter in filters)
+            {
+                var list = ListFor(filter, create: false);
+                if (list is not null)
+                {
+                    Count -= list.RemoveAll(s => s.Session == session);
+                }
+            }
+        }
+    }
+
+    /// <summary>Subscriptions whose filter matches the topic, one per session at the highest QoS (§3.3.5).</summary>
+    public List<Subscription> Match(string topic)
+    {
+        var result = new List<Subscription>();
+        var slash = topic.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? topic : topic[..slash];
+        lock (_gate)
+        {
+            if (_byFirstLevel.TryGetValue(first, out var list))
+            {
+                Collect(list, topic, result);
+            }
+
+            Collect(_wildcardFirst, topic, result);
+        }
+
+        return result;
+    }
+
+    private static void Collect(List<Subscription> list, string topic, List<Subscription> result)
+    {
+        foreach (var s in list)
+        {
+            if (!MqttTopic.Matches(s.Filter, topic))
+            {
+                continue;
+            }
+
+            var i = result.FindIndex(r => r.Session == s.Session);
+            if (i < 0)
+            {
+                result.Add(s);
+            }
+            else if (s.Qos > result[i].Qos)
+            {
+                result[i] = s;
+            }
+        }
+    }
+
+    private List<Subscription>? ListFor(string filter, bool create)
+    {
+        var slash = filter.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? filter : filter[..slash];
+        if (first is "+" or "#")
+        {
+            return _wildcardFirst;
+        }
+
+        if (!_byFirstLevel.TryGetValue(first, out var list) && create)
+        {
+            list = [];
+            _byFirstLevel[first] = list;
+        }
+
+        return list;
+    }
+}

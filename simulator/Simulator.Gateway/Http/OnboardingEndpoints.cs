@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Identity;
+using Simulator.Core.Tokens;
+
+namespace Simulator.Gateway.Http;
+
+/// <summary>
+/// 1NCE's JWT onboarding endpoint, GET /device-api/onboarding/mqtt/tokens (B.1). The real one knows
+/// the SIM by its address in 1NCE's network; here the SIM is named by a request header. JSON
+/// {username, iotCoreEndpointUrl, clientId, amazonRootCaUrl}, or with Accept: text/csv one quoted
+/// CSV line without a header. Errors are {statusText, errors[]}.
+/// </summary>
+public static class OnboardingEndpoints
+{
+    public const string Path = "/device-api/onboarding/mqtt/tokens";
+
+    public static void Map(IEndpointRouteBuilder app, GatewayOptions options, OnceIssuerTokens issuer, Fleet? fleet, Func<LocalGateway> gateway, TimeProvider time)
+    {
+        var known = fleet?.Devices.Select(d => d.Iccid).ToHashSet(StringComparer.Ordinal);
+        app.MapGet(Path, (HttpContext context) =>
+        {
+            if (options.Faults.OnboardingErrorRate > 0 && Random.Shared.NextDouble() < options.Faults.OnboardingErrorRate)
+            {
+                return Error(503, "Service Unavailable", "the onboarding service is temporarily unavailable");
+            }
+
+            var iccid = context.Request.Headers[options.SimIccidHeader].FirstOrDefault();
+            if (string.IsNullOrEmpty(iccid))
+            {
+                return Error(400, "Bad Request", $"the SIM is not identified (header {options.SimIccidHeader} is missing)");
+            }
+
+            if (iccid.Length is < 18 or > 22 || !Luhn.IsValid(iccid))
+            {
+                return Error(400, "Bad Request", "the ICCID is not 18 to 22 digits with a valid check digit");
+            }
+
+            if (known is not null && !known.Contains(iccid))
+            {
+                return Error(404, "Not Found", "SIM not found");
+            }
+
+            var (token, signature) = issuer.Issue(iccid, time.GetUtcNow().ToUnixTimeSeconds());
+            var username = new CustomAuthCredentials(OnceIssuerTokens.DefaultAuthorizerName, OnceIssuerTokens.DefaultTokenKeyName, token, signature).ToUsername(iccid);
+            var g = gateway();
+            var accept = context.Request.Headers.Accept.ToString();
+            if (accept.Contains("text/csv", StringComparison.OrdinalIgnoreCase))
+            {
+                return Results.Text($"\"{username}\",\"{g.EndpointName}\",\"{iccid}\",\"{g.AmazonRootCaUrl}\"\n", "text/csv; charset=utf-8");
+            }
+
+            return Results.Json(
+                new Dictionary<string, string>
+                {
+                    ["username"] = username,
+                    ["iotCoreEndpointUrl"] = g.EndpointName,
+                    ["clientId"] = iccid,
+                    ["amazonRootCaUrl"] = g.AmazonRootCaUrl,
+                },
+                GatewayJson.Context.DictionaryStringString);
+        });
+    }
+
+    private static IResult Error(int status, string statusText, string message) =>
+        Results.Json(
+            new Dictionary<string, object> { ["statusText"] = statusText, ["errors"] = new object[] { new Dictionary<string, object> { ["message"] = message } } },
+            GatewayJson.Context.DictionaryStringObject,
+            statusCode: status);
+}
