@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using Simulator.Core.Mqtt;
+using Simulator.Core.Mqtt.Client;
+using Simulator.Core.Transport;
+using Simulator.Tests.Mqtt;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Gateway;
+
+public sealed class DisconnectAfterTests : IClassFixture<ShortTtlGatewayFixture>
+{
+    private readonly ShortTtlGatewayFixture _g;
+
+    public DisconnectAfterTests(ShortTtlGatewayFixture g) => _g = g;
+
+    [Fact]
+    public async Task DisconnectAfterInSecondsCutsTheConnectionOnTime()
+    {
+        var iccid = _g.Fleet[0].Iccid;
+        var (username, _, _, _) = await _g.OnboardWithCurlAsync(iccid);
+        var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _g.Gateway.Port, CaFile = _g.Gateway.CaFile, Alpn = ["mqtt"] };
+        var sw = Stopwatch.StartNew();
+        var (client, _) = await ClientHarness.ConnectAsync(transport, new MqttClientOptions { ClientId = iccid, Username = username });
+        await using (client)
+        {
+            var reason = await client.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+            var elapsed = sw.Elapsed;
+            Assert.Equal(FailureKind.ClosedByServer, reason!.Kind);
+            Assert.InRange(elapsed.TotalSeconds, 1.9, 3.5); // 2 s, checked by a 1 s timer
+        }
+    }
+}
