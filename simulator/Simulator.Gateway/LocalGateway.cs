@@ -104,8 +104,8 @@ public sealed class LocalGateway : IAsyncDisposable
                 }).ToArray();
             return (a, authorizer, signingKeys);
         }).ToList();
-        var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, options.Faults, options.MinimumAuthTtlSeconds);
-        var broker = new MqttBroker(pipeline, arn, options.Quotas, options.Faults, counters, time);
+        var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, options.Faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
+        var broker = new MqttBroker(pipeline, arn, options.Quotas, options.Faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -109,6 +109,14 @@ public sealed class ConnectPacket
         var clientId = Encoding.UTF8.GetBytes(ClientId);
         var user = Username is null ? null : Encoding.UTF8.GetBytes(Username);
         var willTopic = WillTopic is null ? null : Encoding.UTF8.GetBytes(WillTopic);
+        foreach (var (field, length) in new[] { ("client id", clientId.Length), ("username", user?.Length ?? 0), ("password", Password?.Length ?? 0), ("will topic", willTopic?.Length ?? 0), ("will message", WillMessage?.Length ?? 0) })
+        {
+            if (length > ushort.MaxValue)
+            {
+                throw new ArgumentException($"the CONNECT {field} is {length} bytes; MQTT fields hold at most 65535 (§1.5.3)");
+            }
+        }
+
         var remaining = 10 + 2 + clientId.Length
             + (willTopic is null ? 0 : 4 + willTopic.Length + (WillMessage?.Length ?? 0))
             + (user is null ? 0 : 2 + user.Length)

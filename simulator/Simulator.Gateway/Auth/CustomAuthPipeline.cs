@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Simulator.Core.CustomAuth;
 using Simulator.Core.Tokens;
 using Simulator.Gateway.Policy;
@@ -19,9 +21,11 @@ public sealed partial class CustomAuthPipeline
     private readonly GatewayCounters _counters;
     private readonly FaultOptions _faults;
     private readonly int _minTtl;
+    private readonly ILogger _logger;
 
-    public CustomAuthPipeline(IEnumerable<(AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> authorizers, string? defaultAuthorizer, GatewayCounters counters, FaultOptions faults, int minimumTtlSeconds)
+    public CustomAuthPipeline(IEnumerable<(AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> authorizers, string? defaultAuthorizer, GatewayCounters counters, FaultOptions faults, int minimumTtlSeconds, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _authorizers = authorizers.ToDictionary(a => a.Options.Name, StringComparer.Ordinal);
         _defaultAuthorizer = defaultAuthorizer;
         _counters = counters;
@@ -39,6 +43,9 @@ public sealed partial class CustomAuthPipeline
         else
         {
             _counters.Denied(outcome.Reason);
+
+            // Details name the authorizer, the key name and lengths, never a token, signature or key.
+            LogDenied(_logger, request.Protocol, request.ClientId ?? "-", outcome.Reason, outcome.Detail ?? string.Empty);
         }
 
         return outcome;
@@ -192,6 +199,9 @@ public sealed partial class CustomAuthPipeline
 
         return new AuthOutcome(DenyReason.None, policy, response.PrincipalId, response.DisconnectAfterInSeconds, response.RefreshAfterInSeconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "custom auth denied ({Protocol}, client {ClientId}): {Reason}: {Detail}")]
+    private static partial void LogDenied(ILogger logger, string protocol, string clientId, DenyReason reason, string detail);
 
     [GeneratedRegex("^[a-zA-Z0-9]{1,128}$")]
     private static partial Regex PrincipalPattern();

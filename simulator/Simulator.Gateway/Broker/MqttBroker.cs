@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Simulator.Core.Mqtt;
 using Simulator.Gateway.Auth;
 using Simulator.Gateway.Policy;
@@ -14,7 +16,7 @@ namespace Simulator.Gateway.Broker;
 /// with the same id disconnects the first), routing, AWS quotas, lifecycle events, and one timer
 /// for keep-alive (1.5x), disconnectAfterInSeconds and injected connection drops.
 /// </summary>
-public sealed class MqttBroker : IAsyncDisposable
+public sealed partial class MqttBroker : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, MqttServerSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _clientIdConnects = new(StringComparer.Ordinal);
@@ -22,8 +24,11 @@ public sealed class MqttBroker : IAsyncDisposable
     private readonly Timer _timer;
     private long _lifecycleVersion;
 
-    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultOptions faults, GatewayCounters counters, TimeProvider time)
+    private readonly ILogger _logger;
+
+    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultOptions faults, GatewayCounters counters, TimeProvider time, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         Auth = auth;
         Arn = arn;
         Quotas = quotas;
@@ -143,6 +148,11 @@ public sealed class MqttBroker : IAsyncDisposable
             session.Close(DisconnectReason.ServerInitiated);
         }
     }
+
+    internal void LogProtocolViolation(string clientId, string problem) => LogViolation(_logger, clientId, problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT protocol violation by client '{ClientId}': {Problem}")]
+    private static partial void LogViolation(ILogger logger, string clientId, string problem);
 
     internal static string Utf8(in ReadOnlySequence<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

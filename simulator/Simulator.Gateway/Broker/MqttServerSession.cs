@@ -69,9 +69,10 @@ public sealed class MqttServerSession
         {
             // Closed by Close(), the timer or the host.
         }
-        catch (MqttProtocolException)
+        catch (MqttProtocolException e)
         {
             _closeReason ??= DisconnectReason.ClientError;
+            _broker.LogProtocolViolation(ClientId, e.Message);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
