@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Mqtt;
+using Simulator.Core.Mqtt.Client;
+using Simulator.Core.Transport;
+using Simulator.Gateway;
+using Simulator.Gateway.Auth;
+using Simulator.Tests.Mqtt;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Gateway;
+
+/// <summary>A user's authorizer behind an HTTP callout receives AWS's event and its answer is enforced and validated.</summary>
+public sealed class HttpCalloutAuthorizerTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private readonly List<JsonElement> _events = [];
+    private WebApplication _lambda = null!;
+    private LocalGateway _gateway = null!;
+    private string _principal = "watcher1";
+
+    public async Task InitializeAsync()
+    {
+        var port = Ports.Free();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        _lambda = builder.Build();
+        _lambda.MapPost("/authorize", async (HttpContext c) =>
+        {
+            using var doc = await JsonDocument.ParseAsync(c.Request.Body);
+            lock (_events)
+            {
+                _events.Add(doc.RootElement.Clone());
+            }
+
+            var token = doc.RootElement.GetProperty("token").GetString();
+            var allow = token == "let-me-in";
+            var policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Subscribe","iot:Receive","iot:Publish"],"Resource":"*"}]}""";
+            var body = $$"""{"isAuthenticated":{{(allow ? "true" : "false")}},"principalId":"{{_principal}}","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{policy}}]}""";
+            return Results.Text(body, "application/json");
+        });
+        await _lambda.StartAsync();
+        _gateway = await LocalGateway.StartAsync(new GatewayOptions
+        {
+            DataDirectory = _dir["data"],
+            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 },
+            Authorizers = [new() { Name = "my-lambda", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = $"http://127.0.0.1:{port}/authorize" }],
+            DefaultAuthorizer = "my-lambda",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _lambda.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private TransportOptions Alpn => new() { Kind = TransportKind.Tls, Host = "localhost", Port = _gateway.Port, CaFile = _gateway.CaFile, Alpn = ["mqtt"] };
+
+    private static string User(string token) => new CustomAuthCredentials("my-lambda", "x-token", token, null).ToUsername("user");
+
+    [Fact]
+    public async Task TheEventHasAwsShapeAndLifecycleEventsReachAnAllowedWatcher()
+    {
+        var (watcher, inbox) = await ClientHarness.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "watcher", Username = User("let-me-in"), Password = "pw"u8.ToArray() });
+        await using (watcher)
+        {
+            var e = _events.Single();
+            Assert.Equal("let-me-in", e.GetProperty("token").GetString());
+            Assert.False(e.GetProperty("signatureVerified").GetBoolean());
+            Assert.Equal(["tls", "mqtt"], e.GetProperty("protocols").EnumerateArray().Select(p => p.GetString()));
+            Assert.Equal("localhost", e.GetProperty("protocolData").GetProperty("tls").GetProperty("serverName").GetString());
+            var mqtt = e.GetProperty("protocolData").GetProperty("mqtt");
+            Assert.Equal("watcher", mqtt.GetProperty("clientId").GetString());
+            Assert.Equal(Convert.ToBase64String("pw"u8.ToArray()), mqtt.GetProperty("password").GetString());
+            Assert.True(Guid.TryParse(e.GetProperty("connectionMetadata").GetProperty("id").GetString(), out _));
+
+            await watcher.SubscribeAsync([("$aws/events/presence/+/+", MqttQos.AtMostOnce)]);
+            await (await MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "device-9", Username = User("let-me-in") })).DisposeAsync();
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var connected = await inbox.ReadAsync(cts.Token);
+            Assert.Equal("$aws/events/presence/connected/device-9", connected.Topic);
+            var disconnected = await inbox.ReadAsync(cts.Token);
+            Assert.Equal("$aws/events/presence/disconnected/device-9", disconnected.Topic);
+            using var doc = JsonDocument.Parse(disconnected.Payload);
+            Assert.Equal("CLIENT_INITIATED_DISCONNECT", doc.RootElement.GetProperty("disconnectReason").GetString());
+            Assert.Equal("watcher1", doc.RootElement.GetProperty("principalIdentifier").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task DenialsAndInvalidResponsesAreEnforced()
+    {
+        var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "d1", Username = User("nope") }));
+        Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
+        Assert.Equal(1, _gateway.Counters.Denies[DenyReason.AuthorizerDenied]);
+
+        _principal = "not valid!"; // principalId must be [a-zA-Z0-9]{1,128}
+        e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "d2", Username = User("let-me-in") }));
+        Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
+        Assert.Equal(1, _gateway.Counters.Denies[DenyReason.InvalidResponse]);
+    }
+}
