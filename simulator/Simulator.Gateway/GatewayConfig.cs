@@ -25,4 +25,19 @@ public static class GatewayConfig
             throw new InputException("invalid gateway config: " + (cut > 0 ? message[..cut] : message), path, e.LineNumber + 1, e.Path);
         }
     }
+
+    /// <summary>The "gateway" section of a run profile.</summary>
+    public static GatewayOptions FromJson(JsonElement section, string source)
+    {
+        try
+        {
+            return section.Deserialize(GatewayConfigJsonContext.Default.GatewayOptions) ?? new GatewayOptions();
+        }
+        catch (JsonException e)
+        {
+            var message = e.Message;
+            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            throw new InputException("invalid gateway section: " + (cut > 0 ? message[..cut] : message), source, field: "$.gateway" + (e.Path is { } p ? p[1..] : string.Empty));
+        }
+    }
 }

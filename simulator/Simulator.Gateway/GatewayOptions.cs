@@ -22,7 +22,7 @@ public sealed record GatewayOptions
     public List<AuthorizerOptions> Authorizers { get; init; } =
     [
         new() { Name = "1nce-authorizer", Type = "1nce", SigningDisabled = true, RefreshAfterInSeconds = 86_400 },
-        new() { Name = "device-jwt", Type = "device-jwt" },
+        new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true }, // the token is itself an ES256 signature
     ];
 
     public string? DefaultAuthorizer { get; init; } = "1nce-authorizer";

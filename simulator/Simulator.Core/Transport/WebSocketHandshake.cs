@@ -19,7 +19,8 @@ public static class WebSocketHandshake
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var defaultPort = options.Kind == TransportKind.SecureWebSocket ? 443 : 80;
-        var host = options.Port == defaultPort ? options.Host : $"{options.Host}:{options.Port}";
+        var hostName = options.ServerName ?? options.Host;
+        var host = options.Port == defaultPort ? hostName : $"{hostName}:{options.Port}";
         var sb = new StringBuilder(512);
         sb.Append("GET ").Append(options.WebSocketPath);
         if (!string.IsNullOrEmpty(options.Query))

@@ -16,6 +16,7 @@ public static class SimulatorCli
         root.Subcommands.Add(MqttClientCommands.Pub(stdout, stderr));
         root.Subcommands.Add(MqttClientCommands.Sub(stdout, stderr));
         root.Subcommands.Add(GatewayCommand.Create(stdout));
+        root.Subcommands.Add(RunCommand.Create(stdout));
 
         // mosquitto's -h is the host; help keeps --help and -?.
         foreach (var option in root.Options)

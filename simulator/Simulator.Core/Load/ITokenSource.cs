@@ -1,0 +1,14 @@
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Identity;
+
+namespace Simulator.Core.Load;
+
+/// <summary>Where a device's custom-auth credentials come from. Implementations cache per device and refresh before expiry.</summary>
+public interface ITokenSource
+{
+    /// <summary>The client id the credentials are valid for (ICCID for 1NCE, device id for device JWTs).</summary>
+    string ClientIdOf(DeviceIdentity device);
+
+    /// <summary>Credentials for a connect; throws <see cref="AttemptFailedException"/> with a named class.</summary>
+    ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken);
+}

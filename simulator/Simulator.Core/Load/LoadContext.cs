@@ -1,0 +1,41 @@
+using System.Net;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Core.Load;
+
+/// <summary>What every device of a run shares: the profile, the endpoints, the token source, the scheduler and the metrics.</summary>
+public sealed class LoadContext
+{
+    public required RunProfile Profile { get; init; }
+
+    public required RunMetrics Metrics { get; init; }
+
+    public required ITokenSource Tokens { get; init; }
+
+    /// <summary>The data endpoint name (SNI, Host header).</summary>
+    public required string Host { get; init; }
+
+    /// <summary>Where to connect, when it is not <see cref="Host"/> resolved by DNS.</summary>
+    public string? Address { get; init; }
+
+    public required int Port { get; init; }
+
+    public string? CaFile { get; init; }
+
+    public bool Insecure { get; init; }
+
+    /// <summary>nRF Cloud REST base, for the location scenario.</summary>
+    public Uri? NrfCloudBase { get; init; }
+
+    /// <summary>Shared, pooled client for nRF Cloud REST calls (location scenario).</summary>
+    public HttpClient? NrfCloudHttp { get; init; }
+
+    public FleetGauges Gauges { get; } = new();
+
+    public DelayScheduler Scheduler { get; } = new();
+
+    public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
+
+    public IPAddress? SourceFor(int deviceIndex) => SourceAddresses.Count == 0 ? null : SourceAddresses[deviceIndex % SourceAddresses.Count];
+}

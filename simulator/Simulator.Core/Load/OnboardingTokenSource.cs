@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Identity;
+using Simulator.Core.Metrics;
+using Simulator.Core.Onboarding;
+
+namespace Simulator.Core.Load;
+
+/// <summary>Fetches 1NCE tokens from the onboarding endpoint, cached per device until shortly before expiry.</summary>
+public sealed class OnboardingTokenSource : ITokenSource
+{
+    private readonly OnboardingClient _client;
+    private readonly TokenCache _cache;
+    private readonly RunMetrics _metrics;
+    private readonly bool _sendSignature;
+
+    public OnboardingTokenSource(OnboardingClient client, int refreshBeforeSeconds, RunMetrics metrics, bool sendSignature)
+    {
+        _client = client;
+        _cache = new TokenCache(refreshBeforeSeconds);
+        _metrics = metrics;
+        _sendSignature = sendSignature;
+    }
+
+    public string ClientIdOf(DeviceIdentity device) => device.Iccid;
+
+    public async ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (_cache.TryGet(device.Index, now, out var cached))
+        {
+            return cached;
+        }
+
+        var t0 = Stopwatch.GetTimestamp();
+        OnboardingResult result;
+        try
+        {
+            result = await _client.FetchAsync(device.Iccid, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OnboardingException e)
+        {
+            throw new AttemptFailedException(e.FailureClass, e.Message, e);
+        }
+
+        _metrics.Record(Phase.TokenFetch, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        var credentials = _sendSignature ? result.Credentials : result.Credentials with { Signature = null };
+        _cache.Put(device.Index, credentials, result.ExpiresAt ?? now + 3600);
+        return credentials;
+    }
+}

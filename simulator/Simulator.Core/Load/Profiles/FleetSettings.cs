@@ -1,0 +1,14 @@
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>Which devices run: a generated fleet (count, seed) or a fleet directory, optionally one shard of it.</summary>
+public sealed class FleetSettings
+{
+    public int Count { get; set; } = 100;
+
+    public string Seed { get; set; } = "1";
+
+    /// <summary>"i/N": this process runs every device whose index % N == i.</summary>
+    public string Shard { get; set; } = "0/1";
+
+    public string? Directory { get; set; }
+}

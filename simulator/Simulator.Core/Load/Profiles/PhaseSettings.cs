@@ -1,0 +1,17 @@
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>
+/// One load phase, in NBomber's vocabulary: "ramp" to <see cref="To"/> devices at <see cref="Rate"/>
+/// per second, "hold" for <see cref="Seconds"/>, "spike" (jump to <see cref="To"/> at once, then
+/// hold <see cref="Seconds"/>), "rampDown" to <see cref="To"/> (default 0) at <see cref="Rate"/>, "pause".
+/// </summary>
+public sealed class PhaseSettings
+{
+    public string Kind { get; set; } = "hold";
+
+    public int? To { get; set; }
+
+    public double? Rate { get; set; }
+
+    public double? Seconds { get; set; }
+}

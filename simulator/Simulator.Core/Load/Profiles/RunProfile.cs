@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>A load profile (profiles/*.json): what to target, which fleet, how devices behave, the load phases and the pass/fail thresholds.</summary>
+public sealed class RunProfile
+{
+    public string Name { get; set; } = "unnamed";
+
+    public string? Description { get; set; }
+
+    public TargetSettings Target { get; set; } = new();
+
+    public FleetSettings Fleet { get; set; } = new();
+
+    public TokenSettings Token { get; set; } = new();
+
+    public TransportSettings Transport { get; set; } = new();
+
+    public DeviceSettings Device { get; set; } = new();
+
+    public List<PhaseSettings> Phases { get; set; } = [];
+
+    public ThresholdSettings Thresholds { get; set; } = new();
+
+    /// <summary>Settings of the embedded gateway (the gateway config's keys: quotas, faults, authorizers …).</summary>
+    public JsonElement? Gateway { get; set; }
+}

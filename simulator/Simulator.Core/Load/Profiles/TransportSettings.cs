@@ -1,0 +1,18 @@
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>How devices reach the broker.</summary>
+public sealed class TransportSettings
+{
+    /// <summary>"wss-custom-auth", "mqtt-alpn", "https-publish" or "mqtt-tcp".</summary>
+    public string Kind { get; set; } = "wss-custom-auth";
+
+    public string Subprotocol { get; set; } = "mqtt";
+
+    /// <summary>"headers" or "query" for WebSocket and HTTPS credentials.</summary>
+    public string Credentials { get; set; } = "headers";
+
+    /// <summary>Source addresses to spread connections over (past 28k ports each).</summary>
+    public List<string> SourceAddresses { get; set; } = [];
+
+    public double ConnectTimeoutSeconds { get; set; } = 15;
+}

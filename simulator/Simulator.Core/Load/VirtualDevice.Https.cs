@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Simulator.Core.Metrics;
+using Simulator.Core.Transport;
+
+namespace Simulator.Core.Load;
+
+/// <summary>HTTPS publish: no session, each publish a POST with the custom-auth values; "connected" once one succeeded.</summary>
+public sealed partial class VirtualDevice
+{
+    private async Task<string?> RunHttpsAsync(CancellationToken stop)
+    {
+        var device = _ctx.Profile.Device;
+        var clientId = _ctx.Tokens.ClientIdOf(_identity);
+        Simulator.Core.CustomAuth.CustomAuthCredentials creds;
+        try
+        {
+            creds = await _ctx.Tokens.GetAsync(_identity, stop).ConfigureAwait(false);
+        }
+        catch (AttemptFailedException e)
+        {
+            _ctx.Metrics.AttemptFailed(e.FailureClass);
+            return e.FailureClass;
+        }
+
+        using var publisher = new HttpsPublisher(new TransportOptions
+        {
+            Kind = TransportKind.Tls,
+            Host = _ctx.Host,
+            Port = _ctx.Port,
+            CaFile = _ctx.CaFile,
+            InsecureSkipVerify = _ctx.Insecure,
+            LocalAddress = _ctx.SourceFor(_identity.Index),
+            ConnectTimeout = TimeSpan.FromSeconds(_ctx.Profile.Transport.ConnectTimeoutSeconds),
+        });
+        var placement = _ctx.Profile.Transport.Credentials == "query" ? CredentialPlacement.Query : CredentialPlacement.Headers;
+        var topic = device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
+        var connected = false;
+        var first = true;
+        while (true)
+        {
+            if (connected)
+            {
+                var interval = device.PublishIntervalSeconds * (first ? Random.Shared.NextDouble() : 1 + (device.Jitter * ((Random.Shared.NextDouble() * 2) - 1)));
+                first = false;
+                await _ctx.Scheduler.Delay(TimeSpan.FromSeconds(interval), stop).ConfigureAwait(false);
+            }
+
+            var payload = _payload.Write(++_sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var t0 = Stopwatch.GetTimestamp();
+            HttpsPublishResult result;
+            try
+            {
+                result = await publisher.PublishAsync(topic, payload, device.Qos, creds, placement, stop).ConfigureAwait(false);
+            }
+            catch (ConnectionFailedException e)
+            {
+                return Fail(e.Kind.ToString(), connected);
+            }
+
+            if (!result.IsSuccess)
+            {
+                return Fail($"Http{result.StatusCode}", connected);
+            }
+
+            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            _ctx.Metrics.Record(Phase.HttpPublish, ms);
+            _ctx.Metrics.Published();
+            if (!connected)
+            {
+                connected = true;
+                _ctx.Metrics.ConnectSucceeded(ms);
+                Move(DeviceState.Connected);
+            }
+        }
+    }
+
+    private string Fail(string failureClass, bool wasConnected)
+    {
+        if (wasConnected)
+        {
+            _ctx.Metrics.SessionDropped(failureClass);
+            return Connected;
+        }
+
+        _ctx.Metrics.AttemptFailed(failureClass);
+        return failureClass;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Simulator.Core.Load;
+using Simulator.Core.Metrics;
+using Simulator.Core.Results;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// The run's console: reads the engine's per-second rows from its channel and prints phase,
+/// devices by state, connect rate, p50/p99 connect, publishes per second and errors by class:
+/// every second on a terminal, every five seconds (plain log lines) when output is redirected.
+/// </summary>
+public static class ConsoleReporter
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task RunAsync(LoadEngine engine, RunSetup setup)
+    {
+        var every = setup.Interactive ? 1 : 5;
+        await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (row.Second % every != 0 && row.Target != 0)
+            {
+                continue;
+            }
+
+            var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
+            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {row.ConnectP50Ms,7:F1} p99 {row.ConnectP99Ms,7:F1} ms | pub {row.Publishes,5}/s | err {errors}{(row.IdentityHolds ? string.Empty : " | ACCOUNTING MISMATCH")}")).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task PrintSummaryAsync(RunReport report, RunSetup setup)
+    {
+        var connect = report.Metrics[Phase.Connect];
+        var w = setup.Out;
+        await w.WriteLineAsync().ConfigureAwait(false);
+        await w.WriteLineAsync(string.Create(Inv, $"{(report.Passed ? "PASSED" : "FAILED")}: {report.Metrics.Successes} of {report.Metrics.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected")).ConfigureAwait(false);
+        await w.WriteLineAsync(string.Create(Inv, $"connect p50 {RunReport.Ms(connect, 50):F1} ms, p99 {RunReport.Ms(connect, 99):F1} ms; PUBACK p99 {RunReport.Ms(report.Metrics[Phase.PubAck], 99):F1} ms; {report.Metrics.Publishes} publishes, {report.Metrics.Received} own messages back")).ConfigureAwait(false);
+        foreach (var (name, count) in report.Metrics.Failures.OrderByDescending(kv => kv.Value))
+        {
+            await w.WriteLineAsync($"  failed attempts {name}: {count}").ConfigureAwait(false);
+        }
+
+        foreach (var (name, count) in report.Metrics.Drops.OrderByDescending(kv => kv.Value))
+        {
+            await w.WriteLineAsync($"  dropped sessions {name}: {count}").ConfigureAwait(false);
+        }
+
+        foreach (var t in report.Thresholds)
+        {
+            await w.WriteLineAsync(string.Create(Inv, $"  threshold {t.Name}: {t.Actual:F3} vs {t.Limit} {(t.Passed ? "ok" : "BREACHED")}")).ConfigureAwait(false);
+        }
+
+        if (!ResultsWriter.ChartLibraryAvailable)
+        {
+            await w.WriteLineAsync("  note: report.html has no charts: the chart library was not embedded at build time (npm missing)").ConfigureAwait(false);
+        }
+
+        await w.WriteLineAsync($"report: {Path.Combine(setup.ResultsDirectory ?? ".", "report.html")} (summary.json, timeseries.csv, report.md beside it)").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,22 @@
+using Simulator.Core.Load.Profiles;
+
+namespace Simulator.Hosting;
+
+/// <summary>What `simulator run` was asked to do, and the exit code it ends with.</summary>
+public sealed class RunSetup
+{
+    public required RunProfile Profile { get; init; }
+
+    public required string ProfilePath { get; init; }
+
+    public required string ResultsRoot { get; init; }
+
+    public required TextWriter Out { get; init; }
+
+    /// <summary>Live display when the output is a terminal, periodic plain lines otherwise.</summary>
+    public bool Interactive { get; init; }
+
+    public int ExitCode { get; set; } = Cli.ExitCodes.Failed;
+
+    public string? ResultsDirectory { get; set; }
+}
