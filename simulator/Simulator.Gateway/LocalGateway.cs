@@ -60,6 +60,9 @@ public sealed class LocalGateway : IAsyncDisposable
 
     public GatewayKeys GatewayKeys { get; }
 
+    /// <summary>The faults in force; set <see cref="FaultState.Current"/> to start or clear a storm.</summary>
+    public FaultState Faults => Broker.Faults;
+
     public int Port { get; private set; }
 
     public string EndpointName => Options.EndpointName;
@@ -104,8 +107,9 @@ public sealed class LocalGateway : IAsyncDisposable
                 }).ToArray();
             return (a, authorizer, signingKeys);
         }).ToList();
-        var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, options.Faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
-        var broker = new MqttBroker(pipeline, arn, options.Quotas, options.Faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"));
+        var faults = new FaultState(options.Faults);
+        var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
+        var broker = new MqttBroker(pipeline, arn, options.Quotas, faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -161,7 +165,7 @@ public sealed class LocalGateway : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var gatewayHolder = new GatewayHolder();
         IotDataEndpoints.Map(app, broker, pipeline, arn, options);
-        OnboardingEndpoints.Map(app, options, issuer, fleet, () => gatewayHolder.Gateway!, time);
+        OnboardingEndpoints.Map(app, options, faults, issuer, fleet, () => gatewayHolder.Gateway!, time);
         NrfCloudEndpoints.Map(app, options, registry, time);
         app.MapGet("/AmazonRootCA1.pem", () => Microsoft.AspNetCore.Http.Results.Text(File.ReadAllText(certificates.CaFile), "application/x-pem-file"));
         app.MapGet("/gateway/counters", () => Microsoft.AspNetCore.Http.Results.Json(counters.Snapshot(), GatewayJson.Context.Options));

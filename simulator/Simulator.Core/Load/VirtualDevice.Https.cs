@@ -50,7 +50,7 @@ public sealed partial class VirtualDevice
             HttpsPublishResult result;
             try
             {
-                result = await publisher.PublishAsync(topic, payload, device.Qos, creds, placement, stop).ConfigureAwait(false);
+                result = await publisher.PublishAsync(topic, payload, device.Qos, creds, placement, stop, clientId).ConfigureAwait(false);
             }
             catch (ConnectionFailedException e)
             {

@@ -61,7 +61,7 @@ public sealed class HttpsPublisher : IDisposable
 
     private CertificateValidation Validation { get; }
 
-    public async Task<HttpsPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, CustomAuthCredentials? credentials, CredentialPlacement placement, CancellationToken cancellationToken = default)
+    public async Task<HttpsPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, CustomAuthCredentials? credentials, CredentialPlacement placement, CancellationToken cancellationToken = default, string? clientId = null)
     {
         var scheme = _options.IsTls ? "https" : "http";
         var defaultPort = _options.IsTls ? 443 : 80;
@@ -82,6 +82,11 @@ public sealed class HttpsPublisher : IDisposable
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }
+        }
+
+        if (clientId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("clientId", clientId); // as the 1NCE seed's curl example sends it
         }
 
         var t0 = Stopwatch.GetTimestamp();

@@ -19,11 +19,11 @@ public sealed partial class CustomAuthPipeline
     private readonly Dictionary<string, (AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> _authorizers;
     private readonly string? _defaultAuthorizer;
     private readonly GatewayCounters _counters;
-    private readonly FaultOptions _faults;
+    private readonly FaultState _faults;
     private readonly int _minTtl;
     private readonly ILogger _logger;
 
-    public CustomAuthPipeline(IEnumerable<(AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> authorizers, string? defaultAuthorizer, GatewayCounters counters, FaultOptions faults, int minimumTtlSeconds, ILogger? logger = null)
+    public CustomAuthPipeline(IEnumerable<(AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> authorizers, string? defaultAuthorizer, GatewayCounters counters, FaultState faults, int minimumTtlSeconds, ILogger? logger = null)
     {
         _logger = logger ?? NullLogger.Instance;
         _authorizers = authorizers.ToDictionary(a => a.Options.Name, StringComparer.Ordinal);
@@ -138,12 +138,13 @@ public sealed partial class CustomAuthPipeline
         var t0 = Stopwatch.GetTimestamp();
         try
         {
-            if (_faults.AuthorizerLatencyMs > 0)
+            var faults = _faults.Current;
+            if (faults.AuthorizerLatencyMs > 0)
             {
-                await Task.Delay(_faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_faults.AuthorizerFailureRate > 0 && Random.Shared.NextDouble() < _faults.AuthorizerFailureRate)
+            if (faults.AuthorizerFailureRate > 0 && Random.Shared.NextDouble() < faults.AuthorizerFailureRate)
             {
                 throw new InvalidOperationException("injected authorizer failure");
             }

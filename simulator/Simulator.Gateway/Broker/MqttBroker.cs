@@ -26,7 +26,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     private readonly ILogger _logger;
 
-    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultOptions faults, GatewayCounters counters, TimeProvider time, ILogger? logger = null)
+    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultState faults, GatewayCounters counters, TimeProvider time, ILogger? logger = null)
     {
         _logger = logger ?? NullLogger.Instance;
         Auth = auth;
@@ -45,7 +45,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     public QuotaOptions Quotas { get; }
 
-    public FaultOptions Faults { get; }
+    public FaultState Faults { get; }
 
     public GatewayCounters Counters { get; }
 
@@ -133,7 +133,8 @@ public sealed partial class MqttBroker : IAsyncDisposable
         foreach (var session in _sessions.Values)
         {
             session.OnTick(now);
-            if (Faults.ConnectionDropRatePerSecond > 0 && Random.Shared.NextDouble() < Faults.ConnectionDropRatePerSecond)
+            var drop = Faults.Current.ConnectionDropRatePerSecond;
+            if (drop > 0 && Random.Shared.NextDouble() < drop)
             {
                 session.Close(DisconnectReason.ConnectionLost);
             }

@@ -17,12 +17,13 @@ public static class OnboardingEndpoints
 {
     public const string Path = "/device-api/onboarding/mqtt/tokens";
 
-    public static void Map(IEndpointRouteBuilder app, GatewayOptions options, OnceIssuerTokens issuer, Fleet? fleet, Func<LocalGateway> gateway, TimeProvider time)
+    public static void Map(IEndpointRouteBuilder app, GatewayOptions options, FaultState faults, OnceIssuerTokens issuer, Fleet? fleet, Func<LocalGateway> gateway, TimeProvider time)
     {
         var known = fleet?.Devices.Select(d => d.Iccid).ToHashSet(StringComparer.Ordinal);
         app.MapGet(Path, (HttpContext context) =>
         {
-            if (options.Faults.OnboardingErrorRate > 0 && Random.Shared.NextDouble() < options.Faults.OnboardingErrorRate)
+            var rate = faults.Current.OnboardingErrorRate;
+            if (rate > 0 && Random.Shared.NextDouble() < rate)
             {
                 return Error(503, "Service Unavailable", "the onboarding service is temporarily unavailable");
             }
