@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Simulator.Core.Results;
+
+namespace Simulator.Cli;
+
+/// <summary><c>simulator compare A B</c>: differences between two runs; exit 1 on a regression beyond tolerance.</summary>
+public static class CompareCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var baseline = new Argument<string>("baseline") { Description = "Baseline run folder or summary.json." };
+        var candidate = new Argument<string>("candidate") { Description = "Candidate run folder or summary.json." };
+        var tolerance = new Option<double>("--tolerance") { Description = "Relative latency increase allowed (0.2 = 20%).", DefaultValueFactory = _ => 0.2 };
+        var errorTolerance = new Option<double>("--error-tolerance") { Description = "Absolute error-rate increase allowed (0.01 = 1 point).", DefaultValueFactory = _ => 0.01 };
+        var command = new Command("compare", "Compare two runs and fail on a regression.") { baseline, candidate, tolerance, errorTolerance };
+        command.SetAction(parse =>
+        {
+            var (text, regressed) = RunComparison.Compare(parse.GetValue(baseline)!, parse.GetValue(candidate)!, parse.GetValue(tolerance), parse.GetValue(errorTolerance));
+            stdout.Write(text);
+            return regressed ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+}

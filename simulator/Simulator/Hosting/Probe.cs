@@ -1,0 +1,144 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Core.Mqtt;
+using Simulator.Core.Mqtt.Client;
+using Simulator.Core.Transport;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// One device through the whole flow, step by step: the token (claims shown, signature elided),
+/// each connect phase's timing, subscribe, publish, its own message back, and the exact reason
+/// for any failure. The tool a user reaches for when one device will not connect.
+/// </summary>
+public static class Probe
+{
+    public static async Task<int> ExecuteAsync(RunProfile profile, string profilePath, int deviceIndex, TextWriter w, CancellationToken stop)
+    {
+        using var metrics = new RunMetrics();
+        await using var env = await TargetEnvironment.CreateAsync(profile, profilePath, metrics, w, stop).ConfigureAwait(false);
+        var device = env.Fleet[deviceIndex];
+        var ctx = env.Context;
+        await w.WriteLineAsync($"device {deviceIndex}: id {device.DeviceId}, IMEI {device.Imei}, ICCID {device.Iccid}").ConfigureAwait(false);
+        await w.WriteLineAsync($"target {ctx.Host}:{ctx.Port}{(ctx.Address is { } a ? $" (at {a})" : string.Empty)}, transport {profile.Transport.Kind}, tokens from {profile.Token.Source}").ConfigureAwait(false);
+
+        CustomAuthCredentials creds;
+        var t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            creds = await ctx.Tokens.GetAsync(device, stop).ConfigureAwait(false);
+        }
+        catch (AttemptFailedException e)
+        {
+            await w.WriteLineAsync($"token: FAILED {e.FailureClass}: {e.Message}").ConfigureAwait(false);
+            return Cli.ExitCodes.Failed;
+        }
+
+        await w.WriteLineAsync($"token: {Stopwatch.GetElapsedTime(t0).TotalMilliseconds:F1} ms, authorizer {creds.AuthorizerName ?? "(default)"}, key '{creds.TokenKeyName}', signature {(creds.Signature is null ? "none" : "present")}").ConfigureAwait(false);
+        await w.WriteLineAsync($"  {Describe(creds.Token)}").ConfigureAwait(false);
+
+        var clientId = ctx.Tokens.ClientIdOf(device);
+        var topic = profile.Device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
+        if (profile.Transport.Kind == "https-publish")
+        {
+            using var publisher = new HttpsPublisher(new TransportOptions { Kind = TransportKind.Tls, Host = ctx.Host, Port = ctx.Port, CaFile = ctx.CaFile, InsecureSkipVerify = ctx.Insecure });
+            try
+            {
+                var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == "query" ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);
+                await w.WriteLineAsync($"https publish to {topic}: {r.StatusCode} {r.Body} in {r.ElapsedMs:F1} ms").ConfigureAwait(false);
+                return r.IsSuccess ? Cli.ExitCodes.Ok : Cli.ExitCodes.Failed;
+            }
+            catch (ConnectionFailedException e)
+            {
+                await w.WriteLineAsync($"https publish: FAILED {e.Kind}: {e.Detail}").ConfigureAwait(false);
+                return Cli.ExitCodes.Failed;
+            }
+        }
+
+        var kind = profile.Transport.Kind switch { "wss-custom-auth" => TransportKind.SecureWebSocket, "mqtt-alpn" => TransportKind.Tls, _ => TransportKind.Tcp };
+        var inQuery = profile.Transport.Credentials == "query";
+        var transport = new TransportOptions
+        {
+            Kind = kind,
+            Host = ctx.Address ?? ctx.Host,
+            ServerName = ctx.Host,
+            Port = ctx.Port,
+            CaFile = ctx.CaFile,
+            InsecureSkipVerify = ctx.Insecure,
+            Alpn = kind == TransportKind.Tls ? ["mqtt"] : null,
+            WebSocketSubprotocol = profile.Transport.Subprotocol,
+            Headers = kind == TransportKind.SecureWebSocket && !inQuery ? [.. creds.ToHeaders()] : [],
+            Query = kind == TransportKind.SecureWebSocket && inQuery ? creds.ToQuery() : null,
+        };
+        var options = new MqttClientOptions { ClientId = clientId, Username = kind == TransportKind.Tls ? creds.ToUsername(clientId) : null, KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds };
+        MqttClientConnection connection;
+        try
+        {
+            connection = await MqttClientConnection.ConnectAsync(transport, options, stop).ConfigureAwait(false);
+        }
+        catch (ConnectionFailedException e)
+        {
+            await w.WriteLineAsync($"connect: FAILED {e.Kind}: {e.Detail}{(e.HttpStatus is { } s ? $" (HTTP {s})" : string.Empty)}{(e.ConnAckCode is { } c ? $" (CONNACK {c})" : string.Empty)}").ConfigureAwait(false);
+            return Cli.ExitCodes.Failed;
+        }
+
+        await using (connection)
+        {
+            var t = connection.Timings;
+            await w.WriteLineAsync($"connect: {t}").ConfigureAwait(false);
+            var inbox = Channel.CreateUnbounded<string>();
+            connection.MessageReceived = (in PublishPacket m) => inbox.Writer.TryWrite(Encoding.UTF8.GetString(m.Topic));
+            try
+            {
+                var codes = await connection.SubscribeAsync([(topic, MqttQos.AtLeastOnce)]).ConfigureAwait(false);
+                await w.WriteLineAsync($"subscribe {topic}: SUBACK {string.Join(',', codes)}").ConfigureAwait(false);
+                var p0 = Stopwatch.GetTimestamp();
+                await connection.PublishAsync(Encoding.UTF8.GetBytes(topic), new TelemetryPayload(device.Imei, 1).Write(1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), (MqttQos)profile.Device.Qos).ConfigureAwait(false);
+                await w.WriteLineAsync($"publish {topic} QoS {profile.Device.Qos}: acknowledged in {Stopwatch.GetElapsedTime(p0).TotalMilliseconds:F1} ms").ConfigureAwait(false);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                wait.CancelAfter(TimeSpan.FromSeconds(5));
+                await inbox.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+                await w.WriteLineAsync($"own message back after {Stopwatch.GetElapsedTime(p0).TotalMilliseconds:F1} ms").ConfigureAwait(false);
+            }
+            catch (ConnectionFailedException e)
+            {
+                await w.WriteLineAsync($"session: FAILED {e.Kind}: {e.Detail}").ConfigureAwait(false);
+                return Cli.ExitCodes.Failed;
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                await w.WriteLineAsync("own message: not received within 5 s (the policy may not allow iot:Receive on it)").ConfigureAwait(false);
+                return Cli.ExitCodes.Failed;
+            }
+
+            await connection.DisconnectAsync().ConfigureAwait(false);
+            await w.WriteLineAsync("disconnected cleanly; the flow works for this device").ConfigureAwait(false);
+            return Cli.ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>A JWT's header and claims, its signature elided.</summary>
+    public static string Describe(string jwt)
+    {
+        var parts = jwt.Split('.');
+        if (parts.Length != 3)
+        {
+            return $"token of {jwt.Length} characters (not a JWT)";
+        }
+
+        try
+        {
+            return $"header {Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[0]))} claims {Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1]))} signature <{parts[2].Length} chars elided>";
+        }
+        catch (FormatException)
+        {
+            return $"token of {jwt.Length} characters (undecodable)";
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Security.Cryptography;
+using Simulator.Core.Identity;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Core.Onboarding;
+using Simulator.Core.Tokens;
+using Simulator.Gateway;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// What a profile points at, made ready: the fleet (or shard), the embedded gateway when the
+/// target is embedded, the token source, and the shared load context. Shared by run and probe.
+/// </summary>
+public sealed class TargetEnvironment : IAsyncDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    private TargetEnvironment(Fleet fleet, List<DeviceIdentity> devices)
+    {
+        Fleet = fleet;
+        Devices = devices;
+    }
+
+    public Fleet Fleet { get; }
+
+    public IReadOnlyList<DeviceIdentity> Devices { get; }
+
+    public LocalGateway? Gateway { get; private set; }
+
+    public LoadContext Context { get; private set; } = null!;
+
+    public static async Task<TargetEnvironment> CreateAsync(RunProfile profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
+    {
+        var fleet = profile.Fleet.Directory is { } dir
+            ? FleetStore.Load(dir)
+            : Fleet.Generate(new FleetSpec { Seed = FleetSpec.ParseSeed(profile.Fleet.Seed), Count = profile.Fleet.Count });
+        ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shard, out var shards);
+        var env = new TargetEnvironment(fleet, [.. Enumerable.Range(0, fleet.Count).Where(i => i % shards == shard).Select(i => fleet[i])]);
+        try
+        {
+            await env.StartAsync(profile, profilePath, metrics, output, stop).ConfigureAwait(false);
+            return env;
+        }
+        catch
+        {
+            await env.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartAsync(RunProfile profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
+    {
+        string host, caFile;
+        string? address;
+        int port;
+        Uri? onboardingUrl, nrfCloudUrl;
+        if (profile.Target.Kind == "embedded")
+        {
+            var options = profile.Gateway is { } g ? GatewayConfig.FromJson(g, profilePath) : new GatewayOptions();
+            Gateway = await LocalGateway.StartAsync(options with { ListenAddress = "127.0.0.1", Port = 0 }, cancellationToken: stop).ConfigureAwait(false);
+            if (profile.Token.Source == "device-jwt" || profile.Device.Scenario == "nrfcloud-location")
+            {
+                // As if RegisterPublicKeys had run for the fleet (the nRF Cloud tests cover that step).
+                foreach (var d in Devices)
+                {
+                    using var ec = ECDsa.Create();
+                    ec.ImportFromPem(d.PublicKeyPem);
+                    Gateway.Keys.Register(d.DeviceId, ec.ExportSubjectPublicKeyInfo());
+                }
+            }
+
+            host = Gateway.EndpointName;
+            address = "127.0.0.1";
+            port = Gateway.Port;
+            caFile = Gateway.CaFile;
+            onboardingUrl = nrfCloudUrl = new Uri($"https://{host}:{port}");
+            await output.WriteLineAsync($"embedded gateway on 127.0.0.1:{port} ({host}); CA {caFile}").ConfigureAwait(false);
+        }
+        else
+        {
+            host = profile.Target.Host!;
+            address = profile.Target.Address;
+            port = profile.Target.Port;
+            caFile = profile.Target.CaFile!;
+            onboardingUrl = profile.Target.OnboardingUrl is { } o ? new Uri(o) : null;
+            nrfCloudUrl = profile.Target.NrfCloudUrl is { } n ? new Uri(n) : null;
+        }
+
+        ITokenSource tokens;
+        switch (profile.Token.Source)
+        {
+            case "device-jwt":
+                var jwt = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == "iss" ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds, metrics);
+                _owned.Add(jwt);
+                tokens = jwt;
+                break;
+            case "local-issuer":
+                var issuer = new OnceIssuerTokens(Gateway!.GatewayKeys.Issuer, Gateway.GatewayKeys.TokenSigning);
+                _owned.Add(issuer);
+                tokens = new IssuerTokenSource(issuer, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
+                break;
+            default:
+                var client = new OnboardingClient(onboardingUrl ?? throw new Core.Errors.InputException("1nce-onboarding needs target.onboardingUrl", profilePath, field: "$.target.onboardingUrl"), caFile, profile.Target.Insecure);
+                _owned.Add(client);
+                tokens = new OnboardingTokenSource(client, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
+                break;
+        }
+
+        HttpClient? nrfHttp = null;
+        if (profile.Device.Scenario == "nrfcloud-location")
+        {
+            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
+            handler.SslOptions.RemoteCertificateValidationCallback = Core.Transport.TlsValidation.Callback(caFile, profile.Target.Insecure);
+            nrfHttp = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+            _owned.Add(nrfHttp);
+        }
+
+        Context = new LoadContext
+        {
+            Profile = profile,
+            Metrics = metrics,
+            Tokens = tokens,
+            Host = host,
+            Address = address,
+            Port = port,
+            CaFile = caFile,
+            Insecure = profile.Target.Insecure,
+            NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == "nrfcloud-location" ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
+            NrfCloudHttp = nrfHttp,
+            SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
+        };
+        _owned.Add(Context.Scheduler);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var d in _owned)
+        {
+            d.Dispose();
+        }
+
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
