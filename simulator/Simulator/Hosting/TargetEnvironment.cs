@@ -81,6 +81,11 @@ public sealed class TargetEnvironment : IAsyncDisposable
         }
         else
         {
+            if (profile.Target.CaFile is { } ca && !File.Exists(ca))
+            {
+                throw new Core.Errors.InputException($"CA file not found: {ca}", profilePath, field: "$.target.caFile");
+            }
+
             host = profile.Target.Host!;
             address = profile.Target.Address;
             port = profile.Target.Port;

@@ -97,11 +97,6 @@ public static class ProfileLoader
             fail("$.target.port", $"must be 1 to 65535, got {p.Target.Port}");
         }
 
-        if (p.Target.CaFile is { } ca && !File.Exists(ca))
-        {
-            fail("$.target.caFile", $"file not found: {ca}");
-        }
-
         if (p.Fleet.Directory is null && p.Fleet.Count is < 1 or > Identity.FleetSpec.MaxCount)
         {
             fail("$.fleet.count", $"must be 1 to {Identity.FleetSpec.MaxCount}, got {p.Fleet.Count}");

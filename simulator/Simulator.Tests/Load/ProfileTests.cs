@@ -1,0 +1,77 @@
+using Simulator.Core.Errors;
+using Simulator.Core.Load.Profiles;
+using Simulator.Tests.Cli;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Load;
+
+public sealed class ProfileTests
+{
+    private static InputException Bad(string json)
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["p.json"], json);
+        return Assert.Throws<InputException>(() => ProfileLoader.Load(tmp["p.json"]));
+    }
+
+    [Fact]
+    public void EveryShippedProfileLoads()
+    {
+        var dir = Path.Combine(Peers.RepoRoot, "profiles");
+        var files = Directory.GetFiles(dir, "*.json");
+        Assert.True(files.Length >= 6, "smoke, 10k ramp, soak, AWS target, 1NCE onboarding, nRF Cloud location");
+        foreach (var f in files)
+        {
+            var p = ProfileLoader.Load(f);
+            Assert.False(string.IsNullOrEmpty(p.Name));
+        }
+    }
+
+    [Fact]
+    public void AnUnknownKeyNamesFileLineAndPath()
+    {
+        var e = Bad("{\n  \"name\": \"x\",\n  \"fleet\": {\n    \"count\": 10,\n    \"colour\": \"red\"\n  },\n  \"phases\": [{ \"kind\": \"hold\", \"seconds\": 1 }]\n}");
+        Assert.Contains("colour", e.Message, StringComparison.Ordinal);
+        Assert.Equal(5, e.Line);
+        Assert.Equal("$.fleet.colour", e.Field);
+    }
+
+    [Fact]
+    public void AWrongTypeNamesFileLineAndPath()
+    {
+        var e = Bad("{\n  \"fleet\": { \"count\": \"many\" },\n  \"phases\": []\n}");
+        Assert.Equal(2, e.Line);
+        Assert.Equal("$.fleet.count", e.Field);
+    }
+
+    [Theory]
+    [InlineData("{\"phases\":[\n{ \"kind\": \"ramp\", \"to\": 10, \"rate\": 0 }\n]}", "$.phases[0].rate", 2)]
+    [InlineData("{\"fleet\":{\"count\":5},\n\"phases\":[{ \"kind\": \"ramp\", \"to\": 10, \"rate\": 5 }]}", "$.phases[0].to", 2)]
+    [InlineData("{\"device\":{\n\"qos\": 2},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.qos", 2)]
+    [InlineData("{\"transport\":{\"kind\":\"carrier-pigeon\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.transport.kind", 1)]
+    [InlineData("{\"fleet\":{\"shard\":\"3/2\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.fleet.shard", 1)]
+    [InlineData("{\"phases\":[]}", "$.phases", 1)]
+    public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
+    {
+        var e = Bad(json);
+        Assert.Equal(path, e.Field);
+        Assert.Equal(line, e.Line);
+    }
+
+    [Fact]
+    public async Task TheRunVerbReportsBadProfilesWithExitCode2()
+    {
+        var r = await CliRunner.RunAsync("run", "--profile", "/nonexistent/profile.json");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("profile not found", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverridesApplyDottedPaths()
+    {
+        var p = ProfileLoader.Load(Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), ["fleet.count=2500", "transport.kind=mqtt-alpn"]);
+        Assert.Equal(2500, p.Fleet.Count);
+        Assert.Equal("mqtt-alpn", p.Transport.Kind);
+    }
+}
