@@ -115,8 +115,8 @@ public sealed class LoadEngine
             s.PubAcks,
             s.Received,
             s.Drops,
-            s.Connect.Percentile(50) / 1000.0,
-            s.Connect.Percentile(99) / 1000.0,
+            s.Connect.Count == 0 ? double.NaN : s.Connect.Percentile(50) / 1000.0,
+            s.Connect.Count == 0 ? double.NaN : s.Connect.Percentile(99) / 1000.0,
             s.Errors);
     }
 }

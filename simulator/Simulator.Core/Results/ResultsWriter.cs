@@ -108,7 +108,7 @@ public static class ResultsWriter
         var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,identityHolds,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors\n");
         foreach (var row in r.Outcome.Rows)
         {
-            sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.IdentityHolds ? "true" : "false")},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{row.ConnectP50Ms:F3},{row.ConnectP99Ms:F3},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\"\n");
+            sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.IdentityHolds ? "true" : "false")},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{Csv(row.ConnectP50Ms)},{Csv(row.ConnectP99Ms)},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\"\n");
         }
 
         return sb.ToString();
@@ -166,7 +166,7 @@ public static class ResultsWriter
     {
         var chartJs = ChartLibrary();
         var rows = r.Outcome.Rows;
-        string Series(Func<SecondRow, double> f) => "[" + string.Join(',', rows.Select(x => f(x).ToString("0.###", Inv))) + "]";
+        string Series(Func<SecondRow, double> f) => "[" + string.Join(',', rows.Select(x => double.IsNaN(f(x)) ? "null" : f(x).ToString("0.###", Inv))) + "]";
         var data = new StringBuilder("{");
         data.Append(Inv, $"\"t\":{Series(x => x.Second)},");
         data.Append(Inv, $"\"target\":{Series(x => x.Target)},\"devices\":{Series(x => x.Devices)},\"connected\":{Series(x => x.Connected)},\"connecting\":{Series(x => x.Connecting)},\"backingOff\":{Series(x => x.BackingOff)},\"givenUp\":{Series(x => x.GivenUp)},");
@@ -201,6 +201,7 @@ public static class ResultsWriter
             line('latency', [['p50', 'p50', '#264653'], ['p99', 'p99', '#e76f51']]);
             line('throughput', [['connects', 'connects', '#2a9d8f'], ['publishes', 'publishes', '#264653'], ['PUBACKs', 'pubAcks', '#8ab17d'], ['own messages received', 'received', '#e9c46a']]);
             line('errors', [['failed attempts', 'failed', '#e63946'], ['dropped sessions', 'drops', '#f4a261']]);
+            document.body.dataset.chartsRendered = String(window.chartsRendered);
             </script>
             </body></html>
             """;
@@ -230,6 +231,8 @@ public static class ResultsWriter
 
         w.WriteEndObject();
     }
+
+    private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);
 
     private static string Sanitize(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
 

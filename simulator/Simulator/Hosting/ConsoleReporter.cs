@@ -25,9 +25,11 @@ public static class ConsoleReporter
             }
 
             var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
-            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {row.ConnectP50Ms,7:F1} p99 {row.ConnectP99Ms,7:F1} ms | pub {row.Publishes,5}/s | err {errors}{(row.IdentityHolds ? string.Empty : " | ACCOUNTING MISMATCH")}")).ConfigureAwait(false);
+            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors}{(row.IdentityHolds ? string.Empty : " | ACCOUNTING MISMATCH")}")).ConfigureAwait(false);
         }
     }
+
+    private static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", Inv);
 
     public static async Task PrintSummaryAsync(RunReport report, RunSetup setup)
     {
