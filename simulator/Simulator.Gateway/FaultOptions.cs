@@ -4,14 +4,14 @@ namespace Simulator.Gateway;
 public sealed record FaultOptions
 {
     /// <summary>Share of onboarding requests answered 503 (a storm at 1.0).</summary>
-    public double OnboardingErrorRate { get; init; }
+    public double OnboardingErrorRate { get; set; }
 
     /// <summary>Added to every authorizer call, in milliseconds.</summary>
-    public int AuthorizerLatencyMs { get; init; }
+    public int AuthorizerLatencyMs { get; set; }
 
     /// <summary>Share of authorizer calls that fail (as a Lambda error or timeout would).</summary>
-    public double AuthorizerFailureRate { get; init; }
+    public double AuthorizerFailureRate { get; set; }
 
     /// <summary>Share of established connections dropped each second.</summary>
-    public double ConnectionDropRatePerSecond { get; init; }
+    public double ConnectionDropRatePerSecond { get; set; }
 }
