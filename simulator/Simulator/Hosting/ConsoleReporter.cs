@@ -16,7 +16,13 @@ public static class ConsoleReporter
 
     public static async Task RunAsync(LoadEngine engine, RunSetup setup)
     {
-        var every = setup.Interactive ? 1 : 5;
+        if (setup.Interactive)
+        {
+            await LiveAsync(engine).ConfigureAwait(false);
+            return;
+        }
+
+        const int every = 5;
         await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             if (row.Second % every != 0 && row.Target != 0)
@@ -27,6 +33,44 @@ public static class ConsoleReporter
             var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
             await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors}{(row.IdentityHolds ? string.Empty : " | ACCOUNTING MISMATCH")}")).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A Spectre.Console live table, refreshed every second, when the output is a terminal.</summary>
+    private static async Task LiveAsync(LoadEngine engine)
+    {
+        var table = new Spectre.Console.Table().Border(Spectre.Console.TableBorder.Rounded).AddColumns("", "");
+        void Fill(SecondRow? row)
+        {
+            table.Rows.Clear();
+            if (row is null)
+            {
+                table.AddRow("phase", "starting");
+                return;
+            }
+
+            var errors = row.ErrorsByClass.Count == 0 ? "none" : string.Join(", ", row.ErrorsByClass.Select(e => $"{e.Key} {e.Value}"));
+            table.AddRow("second / phase", string.Create(Inv, $"{row.Second} / {row.Phase} (plan {engine.Plan.TotalSeconds:F0} s)"));
+            table.AddRow("target devices", row.Target.ToString(Inv));
+            table.AddRow("[green]connected[/]", row.Connected.ToString(Inv));
+            table.AddRow("connecting", row.Connecting.ToString(Inv));
+            table.AddRow("[yellow]backing off[/]", row.BackingOff.ToString(Inv));
+            table.AddRow("[red]given up[/]", row.GivenUp.ToString(Inv));
+            table.AddRow("connects/s", row.ConnectsOk.ToString(Inv));
+            table.AddRow("connect p50 / p99", $"{Ms(row.ConnectP50Ms)} / {Ms(row.ConnectP99Ms)} ms");
+            table.AddRow("publishes/s", row.Publishes.ToString(Inv));
+            table.AddRow("errors this second", Spectre.Console.Markup.Escape(errors));
+            table.AddRow("accounting", row.IdentityHolds ? "holds" : "[red]MISMATCH[/]");
+        }
+
+        Fill(null);
+        await Spectre.Console.AnsiConsole.Live(table).StartAsync(async ctx =>
+        {
+            await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                Fill(row);
+                ctx.Refresh();
+            }
+        }).ConfigureAwait(false);
     }
 
     private static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", Inv);
