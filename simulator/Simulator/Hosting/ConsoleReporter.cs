@@ -38,7 +38,7 @@ public static class ConsoleReporter
     /// <summary>A Spectre.Console live table, refreshed every second, when the output is a terminal.</summary>
     private static async Task LiveAsync(LoadEngine engine)
     {
-        var table = new Spectre.Console.Table().Border(Spectre.Console.TableBorder.Rounded).AddColumns("", "");
+        var table = new Spectre.Console.Table { Border = Spectre.Console.TableBorder.Rounded }.AddColumns("", "");
         void Fill(SecondRow? row)
         {
             table.Rows.Clear();
