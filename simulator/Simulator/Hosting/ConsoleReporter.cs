@@ -2,6 +2,7 @@ using System.Globalization;
 using Simulator.Core.Load;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
+using Spectre.Console;
 
 namespace Simulator.Hosting;
 
