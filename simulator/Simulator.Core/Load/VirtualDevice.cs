@@ -205,38 +205,8 @@ public sealed partial class VirtualDevice
 
     private async Task<(TransportOptions Transport, MqttClientOptions Options)> BuildAsync(string clientId, CancellationToken stop)
     {
-        var profile = _ctx.Profile;
-        var kind = profile.Transport.Kind;
-        CustomAuthCredentials? creds = kind == "mqtt-tcp" ? null : await _ctx.Tokens.GetAsync(_identity, stop).ConfigureAwait(false);
-        var inQuery = profile.Transport.Credentials == "query";
-        var transport = new TransportOptions
-        {
-            Kind = kind switch
-            {
-                "wss-custom-auth" => TransportKind.SecureWebSocket,
-                "mqtt-alpn" => TransportKind.Tls,
-                _ => TransportKind.Tcp,
-            },
-            Host = _ctx.Address ?? _ctx.Host,
-            ServerName = _ctx.Host,
-            Port = _ctx.Port,
-            CaFile = _ctx.CaFile,
-            InsecureSkipVerify = _ctx.Insecure,
-            Alpn = kind == "mqtt-alpn" ? ["mqtt"] : null,
-            LocalAddress = _ctx.SourceFor(_identity.Index),
-            WebSocketSubprotocol = profile.Transport.Subprotocol,
-            Headers = kind == "wss-custom-auth" && creds is not null && !inQuery ? [.. creds.ToHeaders()] : [],
-            Query = kind == "wss-custom-auth" && creds is not null && inQuery ? creds.ToQuery() : null,
-            ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
-        };
-        var options = new MqttClientOptions
-        {
-            ClientId = clientId,
-            Username = kind == "mqtt-alpn" && creds is not null ? creds.ToUsername(clientId) : null,
-            KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds,
-            ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
-        };
-        return (transport, options);
+        var creds = _ctx.Profile.Transport.Kind == "mqtt-tcp" ? null : await _ctx.Tokens.GetAsync(_identity, stop).ConfigureAwait(false);
+        return DeviceTransport.Build(_ctx, _identity.Index, clientId, creds);
     }
 
     private void Move(DeviceState to)

@@ -61,22 +61,7 @@ public static class Probe
             }
         }
 
-        var kind = profile.Transport.Kind switch { "wss-custom-auth" => TransportKind.SecureWebSocket, "mqtt-alpn" => TransportKind.Tls, _ => TransportKind.Tcp };
-        var inQuery = profile.Transport.Credentials == "query";
-        var transport = new TransportOptions
-        {
-            Kind = kind,
-            Host = ctx.Address ?? ctx.Host,
-            ServerName = ctx.Host,
-            Port = ctx.Port,
-            CaFile = ctx.CaFile,
-            InsecureSkipVerify = ctx.Insecure,
-            Alpn = kind == TransportKind.Tls ? ["mqtt"] : null,
-            WebSocketSubprotocol = profile.Transport.Subprotocol,
-            Headers = kind == TransportKind.SecureWebSocket && !inQuery ? [.. creds.ToHeaders()] : [],
-            Query = kind == TransportKind.SecureWebSocket && inQuery ? creds.ToQuery() : null,
-        };
-        var options = new MqttClientOptions { ClientId = clientId, Username = kind == TransportKind.Tls ? creds.ToUsername(clientId) : null, KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds };
+        var (transport, options) = DeviceTransport.Build(ctx, deviceIndex, clientId, creds);
         MqttClientConnection connection;
         try
         {

@@ -1,0 +1,45 @@
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Mqtt.Client;
+using Simulator.Core.Transport;
+
+namespace Simulator.Core.Load;
+
+/// <summary>Where a profile's transport puts a device's credentials: WebSocket headers or query, or the MQTT username (A.1).</summary>
+public static class DeviceTransport
+{
+    public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds)
+    {
+        var profile = ctx.Profile;
+        var kind = profile.Transport.Kind;
+        var inQuery = profile.Transport.Credentials == "query";
+        var wss = kind == "wss-custom-auth" && creds is not null;
+        var transport = new TransportOptions
+        {
+            Kind = kind switch
+            {
+                "wss-custom-auth" => TransportKind.SecureWebSocket,
+                "mqtt-alpn" => TransportKind.Tls,
+                _ => TransportKind.Tcp,
+            },
+            Host = ctx.Address ?? ctx.Host,
+            ServerName = ctx.Host,
+            Port = ctx.Port,
+            CaFile = ctx.CaFile,
+            InsecureSkipVerify = ctx.Insecure,
+            Alpn = kind == "mqtt-alpn" ? ["mqtt"] : null,
+            LocalAddress = ctx.SourceFor(deviceIndex),
+            WebSocketSubprotocol = profile.Transport.Subprotocol,
+            Headers = wss && !inQuery ? [.. creds!.ToHeaders()] : [],
+            Query = wss && inQuery ? creds!.ToQuery() : null,
+            ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
+        };
+        var options = new MqttClientOptions
+        {
+            ClientId = clientId,
+            Username = kind == "mqtt-alpn" && creds is not null ? creds.ToUsername(clientId) : null,
+            KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds,
+            ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
+        };
+        return (transport, options);
+    }
+}
