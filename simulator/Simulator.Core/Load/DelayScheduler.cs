@@ -4,18 +4,27 @@ namespace Simulator.Core.Load;
 
 /// <summary>
 /// One timer for every device's waits (publish intervals, backoff): a priority queue of due
-/// times checked every 10 ms, instead of a timer per device. Thread-safe.
+/// times checked every 10 ms, instead of a timer per device. Thread-safe. It also measures its own
+/// lag (how late each tick fires against its period), the generator-health figure that shows a
+/// starved thread pool or a saturated machine.
 /// </summary>
 public sealed class DelayScheduler : IDisposable
 {
+    private const int PeriodMs = 10;
+    private static readonly long PeriodTicks = Stopwatch.Frequency * PeriodMs / 1000;
     private readonly PriorityQueue<TaskCompletionSource, long> _queue = new();
     private readonly Lock _gate = new();
     private readonly Timer _timer;
+    private Metrics.LogLinearHistogram _lag = new();
+    private long _lastFire;
 
     public DelayScheduler()
     {
-        _timer = new Timer(_ => Fire(), null, 10, 10);
+        _timer = new Timer(_ => Fire(), null, PeriodMs, PeriodMs);
     }
+
+    /// <summary>The ticks' lateness (µs) since the last call, and a fresh histogram for the next.</summary>
+    public Metrics.LogLinearHistogram TakeLag() => Interlocked.Exchange(ref _lag, new Metrics.LogLinearHistogram());
 
     public int Pending
     {
@@ -60,6 +69,12 @@ public sealed class DelayScheduler : IDisposable
     private void Fire()
     {
         var now = Stopwatch.GetTimestamp();
+        var last = Interlocked.Exchange(ref _lastFire, now);
+        if (last != 0)
+        {
+            Volatile.Read(ref _lag).Record(Math.Max(0, (now - last - PeriodTicks) * 1_000_000 / Stopwatch.Frequency));
+        }
+
         while (true)
         {
             TaskCompletionSource? due = null;

@@ -1,4 +1,5 @@
 using Simulator.Core.CustomAuth;
+using Simulator.Core.Load.Profiles;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 
@@ -11,14 +12,14 @@ public static class DeviceTransport
     {
         var profile = ctx.Profile;
         var kind = profile.Transport.Kind;
-        var inQuery = profile.Transport.Credentials == "query";
-        var wss = kind == "wss-custom-auth" && creds is not null;
+        var inQuery = profile.Transport.Credentials == CredentialsMode.Query;
+        var wss = kind == DeviceTransportKind.WssCustomAuth && creds is not null;
         var transport = new TransportOptions
         {
             Kind = kind switch
             {
-                "wss-custom-auth" => TransportKind.SecureWebSocket,
-                "mqtt-alpn" => TransportKind.Tls,
+                DeviceTransportKind.WssCustomAuth => TransportKind.SecureWebSocket,
+                DeviceTransportKind.MqttAlpn => TransportKind.Tls,
                 _ => TransportKind.Tcp,
             },
             Host = ctx.Address ?? ctx.Host,
@@ -26,7 +27,7 @@ public static class DeviceTransport
             Port = ctx.Port,
             CaFile = ctx.CaFile,
             InsecureSkipVerify = ctx.Insecure,
-            Alpn = kind == "mqtt-alpn" ? ["mqtt"] : null,
+            Alpn = kind == DeviceTransportKind.MqttAlpn ? ["mqtt"] : null,
             LocalAddress = ctx.SourceFor(deviceIndex),
             WebSocketSubprotocol = profile.Transport.Subprotocol,
             Headers = wss && !inQuery ? [.. creds!.ToHeaders()] : [],
@@ -36,9 +37,10 @@ public static class DeviceTransport
         var options = new MqttClientOptions
         {
             ClientId = clientId,
-            Username = kind == "mqtt-alpn" && creds is not null ? creds.ToUsername(clientId) : null,
+            Username = kind == DeviceTransportKind.MqttAlpn && creds is not null ? creds.ToUsername(clientId) : null,
             KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds,
             ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
+            AckTimeout = TimeSpan.FromSeconds(profile.Device.AckTimeoutSeconds),
         };
         return (transport, options);
     }

@@ -37,5 +37,8 @@ public sealed class LoadContext
 
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
 
+    /// <summary>How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known.</summary>
+    public TimeSpan? SessionLifetime { get; init; }
+
     public IPAddress? SourceFor(int deviceIndex) => SourceAddresses.Count == 0 ? null : SourceAddresses[deviceIndex % SourceAddresses.Count];
 }

@@ -1,74 +1,82 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Simulator.Core.Health;
 using Simulator.Core.Identity;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Load;
 
 /// <summary>
-/// The load scheduler, which knows nothing of hosting: it follows the plan's target device count,
-/// starting devices as the ramp allows and stopping the newest when the plan goes down, and writes
-/// one <see cref="SecondRow"/> per second to a channel (the console reads it) and to the outcome.
-/// Cancellation stops every device gracefully; the outcome is still complete.
+/// The load engine, which knows nothing of hosting: an arrival thread starts and stops devices at
+/// the plan's instants, a supervisor owns every device task, and once a second the engine takes a
+/// census of the fleet (with its checks), the devices' counters and the generator's own health,
+/// writes a <see cref="SecondRow"/> to a channel (the console reads it) and keeps it for the results.
+/// Cancellation stops every device gracefully; the outcome is still complete and says it was cancelled.
 /// </summary>
 public sealed class LoadEngine
 {
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
     private readonly LoadContext _ctx;
     private readonly IReadOnlyList<DeviceIdentity> _devices;
     private readonly LoadPlan _plan;
+    private readonly Func<DeviceIdentity, ISupervisedDevice> _factory;
 
-    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices)
+    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice>? factory = null)
     {
         _ctx = ctx;
         _devices = devices;
-        _plan = new LoadPlan(ctx.Profile.Phases);
+        _plan = new LoadPlan(ctx.Profile.Phases, devices.Count);
+        _factory = factory ?? (identity => new VirtualDevice(ctx, identity));
     }
 
     public LoadPlan Plan => _plan;
 
     public Channel<SecondRow> Rows { get; } = Channel.CreateUnbounded<SecondRow>(new UnboundedChannelOptions { SingleWriter = true });
 
+    /// <summary>Set by tests: records each arrival's due and actual start instants.</summary>
+    public List<(long Due, long Started)>? ArrivalTrace { get; init; }
+
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
+        var pool = new IdentityPool(_devices);
+        var supervisor = new DeviceSupervisor(_ctx.Metrics, pool, _factory);
+        var seed = (int)(FleetSpec.ParseSeed(_ctx.Profile.Fleet.Seed) & int.MaxValue);
+        var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed) { Trace = ArrivalTrace };
+        var planned = _plan.Events(_ctx.Profile.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
+        var health = new GeneratorHealth(_ctx.Scheduler.TakeLag);
         var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        var running = new List<(VirtualDevice Device, CancellationTokenSource Stop, Task Task)>();
+        var origin = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20); // the first arrival is due 50 ms from now
+        using var stopArrivals = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        arrivals.Start(origin, stopArrivals.Token);
+
         var rows = new List<SecondRow>();
-        var next = 0;
-        var second = 0;
-        long peak = 0;
+        long peak = 0, atLastHold = -1;
+        int broken = 0;
+        string? problem = null;
         var cancelled = false;
+        var second = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            while (clock.Elapsed.TotalSeconds < _plan.TotalSeconds)
+            while (Seconds(origin) < _plan.TotalSeconds)
             {
-                var target = Math.Min(_plan.TargetAt(clock.Elapsed.TotalSeconds), _devices.Count);
-                while (running.Count < target)
+                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+                second++;
+                var row = Sample(second, supervisor, health);
+                rows.Add(row);
+                peak = Math.Max(peak, row.Connected);
+                if (_plan.LastHoldEndSecond is { } end && second <= end + 0.5)
                 {
-                    var device = new VirtualDevice(_ctx, _devices[next % _devices.Count]);
-                    next++;
-                    var stop = new CancellationTokenSource();
-                    running.Add((device, stop, Task.Run(() => device.RunAsync(stop.Token), CancellationToken.None)));
+                    atLastHold = row.Connected;
                 }
 
-                while (running.Count > target)
+                if (!row.AccountingHolds)
                 {
-                    var last = running[^1];
-                    running.RemoveAt(running.Count - 1);
-                    last.Stop.Cancel();
-                    _ = last.Task.ContinueWith(_ => last.Stop.Dispose(), TaskScheduler.Default);
+                    broken++;
+                    problem ??= $"second {second}: {supervisor.Census().Problem ?? "census check failed"}";
                 }
 
-                if (clock.Elapsed.TotalSeconds >= second + 1)
-                {
-                    second++;
-                    var row = Sample(second, target);
-                    peak = Math.Max(peak, row.Connected);
-                    rows.Add(row);
-                    Rows.Writer.TryWrite(row);
-                }
-
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                Rows.Writer.TryWrite(row);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -76,39 +84,68 @@ public sealed class LoadEngine
             cancelled = true;
         }
 
-        // Stop everyone, wait for clean disconnects, and take a last sample of the empty fleet.
-        foreach (var (_, stop, _) in running)
-        {
-            stop.Cancel();
-        }
-
-        await Task.WhenAny(Task.WhenAll(running.Select(r => r.Task)), Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None)).ConfigureAwait(false);
-        foreach (var (_, stop, _) in running)
-        {
-            stop.Dispose();
-        }
-
-        var final = Sample(second + 1, 0);
+        // Stop arrivals, then every device; wait for clean disconnects; a last census of the empty fleet.
+        await stopArrivals.CancelAsync().ConfigureAwait(false);
+        arrivals.Join();
+        var notStopped = await supervisor.StopAllAsync(StopGrace).ConfigureAwait(false);
+        var final = Sample(second + 1, supervisor, health);
         rows.Add(final);
         Rows.Writer.TryWrite(final);
         Rows.Writer.TryComplete();
-        return new RunOutcome(started, clock.Elapsed.TotalSeconds, rows, cancelled, _plan.PeakDevices, peak);
+        var census = supervisor.Census();
+        if (!census.Holds)
+        {
+            problem ??= "at the end: " + census.Problem;
+        }
+        else if (notStopped > 0)
+        {
+            problem ??= $"{notStopped} device(s) did not stop within {StopGrace.TotalSeconds:0} s";
+        }
+        else if (census.DevicesCrashed > 0)
+        {
+            problem ??= $"{census.DevicesCrashed} device task(s) crashed: {string.Join(", ", _ctx.Metrics.Crashes.Select(c => $"{c.Key} {c.Value}"))}";
+        }
+        else if (census.AttemptsInFlight != 0)
+        {
+            problem ??= $"{census.AttemptsInFlight} attempt(s) opened but never ended with an outcome";
+        }
+        else if (!cancelled && arrivals.ArrivalsStarted != planned)
+        {
+            problem ??= $"{planned - arrivals.ArrivalsStarted} of {planned} planned arrivals never started (the generator fell behind the plan)";
+        }
+
+        return new RunOutcome(started, Seconds(origin), rows, cancelled, _plan.PeakDevices, peak)
+        {
+            ConnectedAtLastHold = atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? rows[^2].Connected : 0),
+            FinalCensus = census,
+            DevicesNotStopped = notStopped,
+            AccountingBrokenSeconds = broken,
+            AccountingProblem = problem,
+            ArrivalsPlanned = planned,
+            ArrivalsStarted = arrivals.ArrivalsStarted,
+            Health = health.Samples,
+            GeneratorSaturatedSeconds = health.SaturatedSeconds,
+        };
     }
 
-    private SecondRow Sample(int second, int target)
+    private static double Seconds(long origin) => Stopwatch.GetElapsedTime(origin).TotalSeconds;
+
+    private SecondRow Sample(int second, DeviceSupervisor supervisor, GeneratorHealth health)
     {
         var s = _ctx.Metrics.TakeSecond();
-        var g = _ctx.Gauges.Snapshot();
+        var c = supervisor.Census();
+        var h = health.Sample();
         return new SecondRow(
             second,
             _plan.PhaseAt(second),
-            target,
-            g.Devices,
-            g.Connecting,
-            g.Connected,
-            g.BackingOff,
-            g.GivenUp,
-            g.Devices == g.Connecting + g.Connected + g.BackingOff + g.GivenUp,
+            _plan.TargetAt(second),
+            c.Live,
+            c.Connecting,
+            c.Connected,
+            c.BackingOff,
+            c.GivenUp,
+            c.Holds,
+            c.AttemptsInFlight,
             s.ConnectsOk,
             s.ConnectsFailed,
             s.Publishes,
@@ -117,6 +154,10 @@ public sealed class LoadEngine
             s.Drops,
             s.Connect.Count == 0 ? double.NaN : s.Connect.Percentile(50) / 1000.0,
             s.Connect.Count == 0 ? double.NaN : s.Connect.Percentile(99) / 1000.0,
-            s.Errors);
+            s.Errors,
+            h)
+        {
+            UnixSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        };
     }
 }

@@ -2,33 +2,39 @@ using Simulator.Core.Load.Profiles;
 
 namespace Simulator.Core.Load;
 
-/// <summary>The phases as a function of time: how many devices should be running t seconds into the run.</summary>
+/// <summary>
+/// The phases as a function of time: how many devices should be running t seconds into the run,
+/// and the open-model arrival and departure events that get there. A ramp's arrivals are due at
+/// evenly spaced instants 1/rate apart, or (Poisson) at instants drawn uniformly over the ramp,
+/// which is a Poisson process of that rate conditioned on the ramp's count.
+/// </summary>
 public sealed class LoadPlan
 {
-    private readonly List<(double Start, double Duration, double From, double To, string Kind)> _segments = [];
+    private readonly List<PlanSegment> _segments = [];
 
-    public LoadPlan(IEnumerable<PhaseSettings> phases)
+    public LoadPlan(IEnumerable<PhaseSettings> phases, int deviceLimit = int.MaxValue)
     {
         double t = 0, level = 0;
         foreach (var p in phases)
         {
             switch (p.Kind)
             {
-                case "ramp":
-                case "rampDown":
-                    var to = p.To ?? 0;
+                case PhaseKind.Ramp:
+                case PhaseKind.RampDown:
+                    var to = Math.Min(p.To ?? 0, deviceLimit);
                     var duration = Math.Abs(to - level) / p.Rate!.Value;
-                    _segments.Add((t, duration, level, to, p.Kind));
+                    _segments.Add(new PlanSegment(t, duration, level, to, p.Kind, p.Rate.Value));
                     t += duration;
                     level = to;
                     break;
-                case "spike":
-                    _segments.Add((t, p.Seconds!.Value, p.To!.Value, p.To!.Value, p.Kind));
+                case PhaseKind.Spike:
+                    var spike = Math.Min(p.To!.Value, deviceLimit);
+                    _segments.Add(new PlanSegment(t, p.Seconds!.Value, spike, spike, p.Kind, double.PositiveInfinity) { Before = level });
                     t += p.Seconds!.Value;
-                    level = p.To!.Value;
+                    level = spike;
                     break;
                 default: // hold, pause: the level stays
-                    _segments.Add((t, p.Seconds!.Value, level, level, p.Kind));
+                    _segments.Add(new PlanSegment(t, p.Seconds!.Value, level, level, p.Kind, 0));
                     t += p.Seconds!.Value;
                     break;
             }
@@ -36,11 +42,18 @@ public sealed class LoadPlan
 
         TotalSeconds = t;
         PeakDevices = (int)Math.Ceiling(_segments.Count == 0 ? 0 : _segments.Max(s => Math.Max(s.From, s.To)));
+        var lastHold = _segments.FindLastIndex(s => s.Kind == PhaseKind.Hold);
+        LastHoldEndSecond = lastHold < 0 ? null : _segments[lastHold].Start + _segments[lastHold].Duration;
     }
 
     public double TotalSeconds { get; }
 
     public int PeakDevices { get; }
+
+    /// <summary>When the last hold ends (seconds into the run), where minConnectedShare is taken; null without a hold.</summary>
+    public double? LastHoldEndSecond { get; }
+
+    public IReadOnlyList<PlanSegment> Segments => _segments;
 
     public int TargetAt(double seconds)
     {
@@ -53,9 +66,7 @@ public sealed class LoadPlan
             }
         }
 
-        return _segments.Count == 0 ? 0 : (int)s_last(_segments);
-
-        static double s_last(List<(double Start, double Duration, double From, double To, string Kind)> segs) => segs[^1].To;
+        return _segments.Count == 0 ? 0 : (int)_segments[^1].To;
     }
 
     /// <summary>The phase running at a time, for the console and the time series.</summary>
@@ -65,10 +76,60 @@ public sealed class LoadPlan
         {
             if (seconds < _segments[i].Start + _segments[i].Duration)
             {
-                return $"{i + 1}/{_segments.Count} {_segments[i].Kind}";
+                return $"{i + 1}/{_segments.Count} {ProfileEnumConverter<PhaseKind>.ToName(_segments[i].Kind)}";
             }
         }
 
         return "done";
+    }
+
+    /// <summary>Every start (+1) and stop (−1) of the run, in time order, as seconds from its start.</summary>
+    public IEnumerable<PlanEvent> Events(ArrivalMode mode, Random random)
+    {
+        double level = 0;
+        foreach (var s in _segments)
+        {
+            var delta = (int)Math.Round(s.To) - (int)Math.Round(level);
+            level = s.To;
+            if (delta == 0)
+            {
+                continue;
+            }
+
+            var sign = Math.Sign(delta);
+            var n = Math.Abs(delta);
+            if (s.Kind == PhaseKind.Spike || s.Duration <= 0)
+            {
+                for (var k = 0; k < n; k++)
+                {
+                    yield return new PlanEvent(s.Start, sign);
+                }
+
+                continue;
+            }
+
+            if (mode == ArrivalMode.Poisson && sign > 0)
+            {
+                var times = new double[n];
+                for (var k = 0; k < n; k++)
+                {
+                    times[k] = s.Start + (random.NextDouble() * s.Duration);
+                }
+
+                Array.Sort(times);
+                foreach (var at in times)
+                {
+                    yield return new PlanEvent(at, sign);
+                }
+
+                continue;
+            }
+
+            // Evenly spaced: the k-th of n arrivals is due at (k + 1) / rate, the last at the ramp's end.
+            for (var k = 0; k < n; k++)
+            {
+                yield return new PlanEvent(s.Start + ((k + 1) / s.Rate), sign);
+            }
+        }
     }
 }

@@ -1,6 +1,39 @@
+using Simulator.Core.Health;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Load;
 
-/// <summary>What a run produced: its per-second rows and when it ran.</summary>
-public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds, IReadOnlyList<SecondRow> Rows, bool Cancelled, int PlannedDevices, long PeakConnected);
+/// <summary>What a run produced: its per-second rows, the fleet's final census and the generator's health.</summary>
+public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds, IReadOnlyList<SecondRow> Rows, bool Cancelled, int PlannedDevices, long PeakConnected)
+{
+    /// <summary>Devices connected at the end of the last hold (the last second when there is no hold).</summary>
+    public long ConnectedAtLastHold { get; init; }
+
+    /// <summary>The census after every device was stopped.</summary>
+    public FleetCensus? FinalCensus { get; init; }
+
+    /// <summary>Devices still running 15 s after they were asked to stop.</summary>
+    public int DevicesNotStopped { get; init; }
+
+    /// <summary>Seconds in which a census check failed, and the first problem seen.</summary>
+    public int AccountingBrokenSeconds { get; init; }
+
+    public string? AccountingProblem { get; init; }
+
+    public long ArrivalsPlanned { get; init; }
+
+    public long ArrivalsStarted { get; init; }
+
+    public IReadOnlyList<HealthSample> Health { get; init; } = [];
+
+    public int GeneratorSaturatedSeconds { get; init; }
+
+    /// <summary>Holds when every check passed in every second and at the end.</summary>
+    public bool AccountingHolds =>
+        AccountingBrokenSeconds == 0
+        && FinalCensus is { Holds: true, Live: 0 } final
+        && final.AttemptsInFlight == 0
+        && final.DevicesCrashed == 0
+        && DevicesNotStopped == 0
+        && (Cancelled || ArrivalsStarted == ArrivalsPlanned);
+}

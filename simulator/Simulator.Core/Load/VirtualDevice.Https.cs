@@ -18,7 +18,7 @@ public sealed partial class VirtualDevice
         }
         catch (AttemptFailedException e)
         {
-            _ctx.Metrics.AttemptFailed(e.FailureClass);
+            _life.Failed(e.FailureClass);
             return e.FailureClass;
         }
 
@@ -32,10 +32,11 @@ public sealed partial class VirtualDevice
             LocalAddress = _ctx.SourceFor(_identity.Index),
             ConnectTimeout = TimeSpan.FromSeconds(_ctx.Profile.Transport.ConnectTimeoutSeconds),
         });
-        var placement = _ctx.Profile.Transport.Credentials == "query" ? CredentialPlacement.Query : CredentialPlacement.Headers;
+        var placement = _ctx.Profile.Transport.Credentials == Profiles.CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers;
         var topic = device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
         var connected = false;
         var first = true;
+        long connectedAt = 0;
         while (true)
         {
             if (connected)
@@ -52,14 +53,14 @@ public sealed partial class VirtualDevice
             {
                 result = await publisher.PublishAsync(topic, payload, device.Qos, creds, placement, stop, clientId).ConfigureAwait(false);
             }
-            catch (ConnectionFailedException e)
+            catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
-                return Fail(e.Kind.ToString(), connected);
+                return Fail(e.Kind.ToString(), connected, connectedAt);
             }
 
             if (!result.IsSuccess)
             {
-                return Fail($"Http{result.StatusCode}", connected);
+                return Fail($"Http{result.StatusCode}", connected, connectedAt);
             }
 
             var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -68,21 +69,22 @@ public sealed partial class VirtualDevice
             if (!connected)
             {
                 connected = true;
-                _ctx.Metrics.ConnectSucceeded(ms);
-                Move(DeviceState.Connected);
+                connectedAt = Stopwatch.GetTimestamp();
+                Succeeded();
+                _life.Move(DeviceState.Connected);
             }
         }
     }
 
-    private string Fail(string failureClass, bool wasConnected)
+    private string Fail(string failureClass, bool wasConnected, long connectedAt)
     {
         if (wasConnected)
         {
-            _ctx.Metrics.SessionDropped(failureClass);
+            _ctx.Metrics.SessionDropped(failureClass, "Publish", DeviceLifecycle.MillisecondsSince(connectedAt));
             return Connected;
         }
 
-        _ctx.Metrics.AttemptFailed(failureClass);
+        _life.Failed(failureClass);
         return failureClass;
     }
 }

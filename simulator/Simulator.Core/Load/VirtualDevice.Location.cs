@@ -20,6 +20,7 @@ public sealed partial class VirtualDevice
         var device = _ctx.Profile.Device;
         var connected = false;
         var first = true;
+        long connectedAt = 0;
         while (true)
         {
             string token;
@@ -29,10 +30,9 @@ public sealed partial class VirtualDevice
             }
             catch (AttemptFailedException e)
             {
-                return Fail(e.FailureClass, connected);
+                return Fail(e.FailureClass, connected, connectedAt);
             }
 
-            var t0 = Stopwatch.GetTimestamp();
             var eci = 21_000_000 + (_identity.Index % 100_000);
             var body = $$"""{"types":[1,2,3,4,6,7,9],"mcc":242,"mnc":1,"tac":{{4000 + (_identity.Index % 50)}},"eci":{{eci}}}""";
             long received = 0, total = long.MaxValue;
@@ -53,21 +53,25 @@ public sealed partial class VirtualDevice
                 }
                 catch (HttpRequestException e)
                 {
-                    return Fail(e.InnerException is System.Security.Authentication.AuthenticationException ? "TlsHandshake" : "HttpConnect", connected);
+                    return Fail(e.InnerException is System.Security.Authentication.AuthenticationException ? "TlsHandshake" : "HttpConnect", connected, connectedAt);
+                }
+                catch (TaskCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    return Fail("HttpTimeout", connected, connectedAt);
                 }
 
                 using (response)
                 {
                     if ((int)response.StatusCode != 206)
                     {
-                        return Fail($"Http{(int)response.StatusCode}", connected);
+                        return Fail($"Http{(int)response.StatusCode}", connected, connectedAt);
                     }
 
                     var bytes = await response.Content.ReadAsByteArrayAsync(stop).ConfigureAwait(false);
                     var range = response.Content.Headers.ContentRange;
                     if (range?.Length is not { } length || range.From != received)
                     {
-                        return Fail("BadContentRange", connected);
+                        return Fail("BadContentRange", connected, connectedAt);
                     }
 
                     total = length;
@@ -83,10 +87,24 @@ public sealed partial class VirtualDevice
             })
             {
                 fix.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await http.SendAsync(fix, stop).ConfigureAwait(false);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await http.SendAsync(fix, stop).ConfigureAwait(false);
+                }
+                catch (HttpRequestException)
+                {
+                    return Fail("HttpConnect", connected, connectedAt);
+                }
+                catch (TaskCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    return Fail("HttpTimeout", connected, connectedAt);
+                }
+
+                using var owned = response;
                 if (!response.IsSuccessStatusCode)
                 {
-                    return Fail($"Http{(int)response.StatusCode}", connected);
+                    return Fail($"Http{(int)response.StatusCode}", connected, connectedAt);
                 }
             }
 
@@ -94,8 +112,9 @@ public sealed partial class VirtualDevice
             if (!connected)
             {
                 connected = true;
-                _ctx.Metrics.ConnectSucceeded(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                Move(DeviceState.Connected);
+                connectedAt = Stopwatch.GetTimestamp();
+                Succeeded();
+                _life.Move(DeviceState.Connected);
             }
 
             var interval = device.PublishIntervalSeconds * (first ? 1 : 1 + (device.Jitter * ((Random.Shared.NextDouble() * 2) - 1)));

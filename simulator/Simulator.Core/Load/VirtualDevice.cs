@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
-using Simulator.Core.CustomAuth;
 using Simulator.Core.Identity;
+using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
@@ -14,15 +14,21 @@ namespace Simulator.Core.Load;
 /// One virtual nRF9160's life as a state machine: get a token (cached, refreshed before expiry),
 /// connect, subscribe, publish on its ICCID topic, and on loss (or disconnectAfterInSeconds)
 /// reconnect with exponential backoff and full jitter, giving up after the configured attempts.
-/// Every attempt is counted as a success or a named failure.
+/// Every attempt is opened on the device's <see cref="DeviceLifecycle"/> and ends as a success, a
+/// named failure (<c>Unexpected:&lt;Type&gt;</c> for an exception nobody named), or an
+/// interruption by the run's stop. Latency counts from when the attempt was due.
 /// </summary>
-public sealed partial class VirtualDevice
+public sealed partial class VirtualDevice : ISupervisedDevice
 {
+    /// <summary>Returned by a session that was connected and then lost: reconnect after a short backoff, failures reset.</summary>
+    private const string Connected = "<connected>";
+
     private readonly LoadContext _ctx;
     private readonly DeviceIdentity _identity;
     private readonly TelemetryPayload _payload;
     private readonly long[] _sentAt = new long[64];
-    private DeviceState _state = DeviceState.Connecting;
+    private DeviceLifecycle _life = null!;
+    private long _attemptDue;
     private long _sequence;
 
     public VirtualDevice(LoadContext ctx, DeviceIdentity identity)
@@ -34,67 +40,86 @@ public sealed partial class VirtualDevice
 
     public DeviceIdentity Identity => _identity;
 
-    /// <summary>Runs until <paramref name="stop"/> or until the device gives up. Never throws.</summary>
-    public async Task RunAsync(CancellationToken stop)
+    public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {
-        _ctx.Gauges.Enter(DeviceState.Connecting);
+        _life = life;
+        _attemptDue = life.IntendedStart;
         var failures = 0;
         var reconnect = _ctx.Profile.Device.Reconnect;
-        try
+        while (!stop.IsCancellationRequested)
         {
-            while (!stop.IsCancellationRequested)
+            life.Move(DeviceState.Connecting);
+            life.AttemptStarted();
+            string? failure;
+            try
             {
-                Move(DeviceState.Connecting);
-                string? failure;
-                try
+                failure = _ctx.Profile.Device.Scenario == ScenarioKind.NrfCloudLocation
+                    ? await RunLocationAsync(stop).ConfigureAwait(false)
+                    : _ctx.Profile.Transport.Kind == DeviceTransportKind.HttpsPublish
+                        ? await RunHttpsAsync(stop).ConfigureAwait(false)
+                        : await RunMqttAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or ConnectionFailedException or ObjectDisposedException)
+            {
+                life.Interrupted();
+                break;
+            }
+            catch (Exception e)
+            {
+                // Nobody named this one: count it where it happened, keep the device alive.
+                var failureClass = _ctx.Metrics.Unexpected(e);
+                if (life.AttemptOpen)
                 {
-                    failure = _ctx.Profile.Device.Scenario == "nrfcloud-location"
-                        ? await RunLocationAsync(stop).ConfigureAwait(false)
-                        : _ctx.Profile.Transport.Kind == "https-publish"
-                            ? await RunHttpsAsync(stop).ConfigureAwait(false)
-                            : await RunMqttAsync(stop).ConfigureAwait(false);
+                    life.Failed(failureClass);
+                    failure = failureClass;
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                else
                 {
-                    break;
-                }
-
-                if (failure is null)
-                {
-                    failures = 0; // a session ended as planned (session length): reconnect at once
-                    continue;
-                }
-
-                if (failure == Connected)
-                {
-                    failures = 0;
-                }
-                else if (++failures >= reconnect.MaxAttempts)
-                {
-                    Move(DeviceState.GivenUp);
-                    await WaitForStopAsync(stop).ConfigureAwait(false);
-                    return;
-                }
-
-                Move(DeviceState.BackingOff);
-                try
-                {
-                    await _ctx.Scheduler.Delay(Backoff.FullJitter(Math.Max(failures, 1), reconnect.BaseMilliseconds, reconnect.MaxMilliseconds, Random.Shared), stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
+                    _ctx.Metrics.SessionDropped(failureClass);
+                    failure = Connected;
                 }
             }
-        }
-        finally
-        {
-            _ctx.Gauges.Leave(_state);
+
+            if (stop.IsCancellationRequested)
+            {
+                life.Interrupted();
+                break;
+            }
+
+            if (failure is null)
+            {
+                failures = 0; // a session ended as planned (session length): reconnect at once
+                _attemptDue = Stopwatch.GetTimestamp();
+                continue;
+            }
+
+            if (failure == Connected)
+            {
+                failures = 0;
+            }
+            else if (++failures >= reconnect.MaxAttempts)
+            {
+                life.Move(DeviceState.GivenUp);
+                await WaitForStopAsync(stop).ConfigureAwait(false);
+                return;
+            }
+
+            life.Move(DeviceState.BackingOff);
+            var delay = Backoff.FullJitter(Math.Max(failures, 1), reconnect.BaseMilliseconds, reconnect.MaxMilliseconds, Random.Shared);
+            _attemptDue = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+            try
+            {
+                await _ctx.Scheduler.Delay(delay, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
     }
 
-    /// <summary>Returned by a session that was connected and then lost: reconnect after a short backoff, failures reset.</summary>
-    private const string Connected = "<connected>";
+    /// <summary>The open attempt connected; latency counts from when it was due.</summary>
+    private void Succeeded() => _life.Succeeded(DeviceLifecycle.MillisecondsSince(_attemptDue));
 
     private async Task<string?> RunMqttAsync(CancellationToken stop)
     {
@@ -108,25 +133,29 @@ public sealed partial class VirtualDevice
         }
         catch (AttemptFailedException e)
         {
-            _ctx.Metrics.AttemptFailed(e.FailureClass);
+            _life.Failed(e.FailureClass);
             return e.FailureClass;
         }
-        catch (ConnectionFailedException e)
+        catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
         {
-            _ctx.Metrics.AttemptFailed(e.Kind.ToString());
+            _life.Failed(e.Kind.ToString());
             return e.Kind.ToString();
         }
 
         await using (connection)
         {
+            // A stop normally ends the wait below and disconnects; if the device is blocked on an
+            // ack or a send instead, the connection is aborted after a grace period.
+            using var onStop = stop.UnsafeRegister(static s => _ = AbortLaterAsync((MqttClientConnection)s!), connection);
             var t = connection.Timings;
             _ctx.Metrics.Record(Phase.Dns, t.DnsMs);
             _ctx.Metrics.Record(Phase.Tcp, t.TcpMs);
             _ctx.Metrics.Record(Phase.Tls, t.TlsMs);
             _ctx.Metrics.Record(Phase.WebSocket, t.WebSocketMs);
             _ctx.Metrics.Record(Phase.ConnAck, t.ConnAckMs);
-            _ctx.Metrics.ConnectSucceeded(t.TotalMs);
-            Move(DeviceState.Connected);
+            Succeeded();
+            _life.Move(DeviceState.Connected);
+            var connectedAt = Stopwatch.GetTimestamp();
 
             var topic = Encoding.UTF8.GetBytes(device.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
             var qos = (MqttQos)device.Qos;
@@ -138,12 +167,12 @@ public sealed partial class VirtualDevice
                     var codes = await connection.SubscribeAsync([(Encoding.UTF8.GetString(topic), qos)]).ConfigureAwait(false);
                     if (codes.Contains(SubAckPacket.Failure))
                     {
-                        _ctx.Metrics.SessionDropped("SubscribeRefused");
+                        _ctx.Metrics.SessionDropped("SubscribeRefused", "Subscribe", DeviceLifecycle.MillisecondsSince(connectedAt));
                         return Connected;
                     }
                 }
 
-                var sessionEnd = device.SessionSeconds > 0 ? Stopwatch.GetTimestamp() + (long)(device.SessionSeconds * Stopwatch.Frequency) : long.MaxValue;
+                var sessionEnd = device.SessionSeconds > 0 ? connectedAt + (long)(device.SessionSeconds * Stopwatch.Frequency) : long.MaxValue;
                 var first = true;
                 while (true)
                 {
@@ -154,13 +183,13 @@ public sealed partial class VirtualDevice
                     if (stop.IsCancellationRequested)
                     {
                         await connection.DisconnectAsync().ConfigureAwait(false);
-                        throw new OperationCanceledException(stop);
+                        return null;
                     }
 
                     if (connection.Completion.IsCompleted)
                     {
                         var reason = await connection.Completion.ConfigureAwait(false);
-                        _ctx.Metrics.SessionDropped(reason?.Kind.ToString() ?? "Closed");
+                        Dropped(reason, connection, connectedAt);
                         return Connected;
                     }
 
@@ -182,12 +211,33 @@ public sealed partial class VirtualDevice
                     }
                 }
             }
-            catch (ConnectionFailedException e)
+            catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
-                _ctx.Metrics.SessionDropped(e.Kind.ToString());
+                Dropped(e, connection, connectedAt);
                 return Connected;
             }
         }
+    }
+
+    /// <summary>
+    /// Names a lost session by what happened: a server close when the session reached the target's
+    /// known lifetime (disconnectAfterInSeconds) is SessionExpired, whatever the client last sent.
+    /// </summary>
+    private void Dropped(ConnectionFailedException? reason, MqttClientConnection connection, long connectedAt)
+    {
+        var age = DeviceLifecycle.MillisecondsSince(connectedAt);
+        var kind = reason?.Kind;
+        var serverClose = kind is FailureKind.ClosedByServer or FailureKind.ClosedAfterPublish or FailureKind.ClosedAfterSubscribe;
+        var name = serverClose && _ctx.SessionLifetime is { } lifetime && age >= (lifetime.TotalMilliseconds - 1500)
+            ? "SessionExpired"
+            : kind?.ToString() ?? "Closed";
+        _ctx.Metrics.SessionDropped(name, connection.LastSent.ToString(), age);
+    }
+
+    private static async Task AbortLaterAsync(MqttClientConnection connection)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        connection.Abort();
     }
 
     private void OnMessage(in PublishPacket message)
@@ -205,17 +255,8 @@ public sealed partial class VirtualDevice
 
     private async Task<(TransportOptions Transport, MqttClientOptions Options)> BuildAsync(string clientId, CancellationToken stop)
     {
-        var creds = _ctx.Profile.Transport.Kind == "mqtt-tcp" ? null : await _ctx.Tokens.GetAsync(_identity, stop).ConfigureAwait(false);
+        var creds = _ctx.Profile.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await _ctx.Tokens.GetAsync(_identity, stop).ConfigureAwait(false);
         return DeviceTransport.Build(_ctx, _identity.Index, clientId, creds);
-    }
-
-    private void Move(DeviceState to)
-    {
-        if (_state != to)
-        {
-            _ctx.Gauges.Move(_state, to);
-            _state = to;
-        }
     }
 
     private static async Task WaitForStopAsync(CancellationToken stop)

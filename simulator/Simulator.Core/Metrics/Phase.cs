@@ -10,9 +10,17 @@ public enum Phase
     Tls,
     WebSocket,
     ConnAck,
+
+    /// <summary>From when the attempt was due (planned arrival, or end of backoff) to CONNACK: generator lag included, not hidden.</summary>
     Connect,
     PubAck,
     EndToEnd,
     HttpPublish,
     Location,
+
+    /// <summary>How late a device started against its planned arrival: the generator's own lag.</summary>
+    ScheduleLag,
+
+    /// <summary>Age of sessions that ended without being asked to.</summary>
+    SessionAgeAtDrop,
 }

@@ -1,18 +1,24 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 
 namespace Simulator.Core.Metrics;
 
 /// <summary>
 /// Everything a run measures: a histogram per phase (whole run), per-second counters and a
-/// per-second connect histogram, and failures by name. Thread-safe; the same figures are
-/// published as System.Diagnostics.Metrics instruments (meter "Simulator.Run") for dotnet-counters.
+/// per-second connect histogram, and failures by name. Attempt outcomes are counted here, apart
+/// from the attempts opened (counted by the supervisor), so the two can be checked against each
+/// other. Thread-safe; the same figures are published as System.Diagnostics.Metrics instruments
+/// (meter "Simulator.Run") for dotnet-counters.
 /// </summary>
-public sealed class RunMetrics : IDisposable
+public sealed partial class RunMetrics : IDisposable
 {
     private readonly LogLinearHistogram[] _phases = [.. Enumerable.Range(0, Enum.GetValues<Phase>().Length).Select(_ => new LogLinearHistogram())];
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _dropsByLastAction = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _crashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _firstMessages = new(StringComparer.Ordinal);
     private readonly Meter _meter = new("Simulator.Run");
     private readonly Counter<long> _connects;
     private readonly Counter<long> _publishes;
@@ -20,8 +26,9 @@ public sealed class RunMetrics : IDisposable
     private readonly Histogram<double> _connectMs;
     private LogLinearHistogram _secondConnect = new();
     private ConcurrentDictionary<string, long> _secondErrors = new(StringComparer.Ordinal);
-    private long _attempts;
     private long _successes;
+    private long _failed;
+    private long _interrupted;
     private long _publishCount;
     private long _pubAckCount;
     private long _receivedCount;
@@ -40,9 +47,18 @@ public sealed class RunMetrics : IDisposable
         _connectMs = _meter.CreateHistogram<double>("simulator.connect.duration", "ms");
     }
 
-    public long Attempts => Interlocked.Read(ref _attempts);
+    /// <summary>Attempts that ended with an outcome: connected or failed (stops during an attempt are counted apart).</summary>
+    public long Attempts => Successes + Failed;
 
     public long Successes => Interlocked.Read(ref _successes);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Attempts cut short because the run stopped the device.</summary>
+    public long Interrupted => Interlocked.Read(ref _interrupted);
+
+    /// <summary>Every outcome of every attempt: connected, failed or interrupted.</summary>
+    public long AttemptOutcomes => Successes + Failed + Interrupted;
 
     public long Publishes => Interlocked.Read(ref _publishCount);
 
@@ -53,6 +69,18 @@ public sealed class RunMetrics : IDisposable
     public IReadOnlyDictionary<string, long> Failures => _failures;
 
     public IReadOnlyDictionary<string, long> Drops => _drops;
+
+    /// <summary>Drops by "class after lastAction", e.g. "ClosedByServer after Publish".</summary>
+    public IReadOnlyDictionary<string, long> DropsByLastAction => _dropsByLastAction;
+
+    /// <summary>Devices whose task threw, by class.</summary>
+    public IReadOnlyDictionary<string, long> Crashes => _crashes;
+
+    /// <summary>The first message seen of each Unexpected class (secrets scrubbed).</summary>
+    public IReadOnlyDictionary<string, string> FirstMessages => _firstMessages;
+
+    /// <summary>Called once per Unexpected class, with the class and its first message (for the console).</summary>
+    public Action<string, string>? OnFirstUnexpected { get; set; }
 
     public LogLinearHistogram this[Phase phase] => _phases[(int)phase];
 
@@ -68,7 +96,6 @@ public sealed class RunMetrics : IDisposable
 
     public void ConnectSucceeded(double totalMs)
     {
-        Interlocked.Increment(ref _attempts);
         Interlocked.Increment(ref _successes);
         Interlocked.Increment(ref _secConnectsOk);
         Record(Phase.Connect, totalMs);
@@ -80,18 +107,37 @@ public sealed class RunMetrics : IDisposable
     /// <summary>A failed attempt (token or connect), by its class name.</summary>
     public void AttemptFailed(string failure)
     {
-        Interlocked.Increment(ref _attempts);
+        Interlocked.Increment(ref _failed);
         Interlocked.Increment(ref _secConnectsFailed);
         _failures.AddOrUpdate(failure, 1, static (_, n) => n + 1);
         Volatile.Read(ref _secondErrors).AddOrUpdate(failure, 1, static (_, n) => n + 1);
         _errors.Add(1, new KeyValuePair<string, object?>("class", failure));
     }
 
-    /// <summary>An established session that ended without being asked to.</summary>
-    public void SessionDropped(string reason)
+    public void AttemptInterrupted() => Interlocked.Increment(ref _interrupted);
+
+    /// <summary>Names an exception nobody expected (<c>Unexpected:&lt;Type&gt;</c>) and keeps its first message per class.</summary>
+    public string Unexpected(Exception e)
+    {
+        var failureClass = "Unexpected:" + e.GetType().Name;
+        var message = Scrub(e.Message);
+        if (_firstMessages.TryAdd(failureClass, message))
+        {
+            OnFirstUnexpected?.Invoke(failureClass, message);
+        }
+
+        return failureClass;
+    }
+
+    public void DeviceCrashed(string failureClass) => _crashes.AddOrUpdate(failureClass, 1, static (_, n) => n + 1);
+
+    /// <summary>An established session that ended without being asked to: its class, what the client last did, and its age.</summary>
+    public void SessionDropped(string reason, string lastAction = "None", double ageMs = double.NaN)
     {
         Interlocked.Increment(ref _secDrops);
         _drops.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+        _dropsByLastAction.AddOrUpdate($"{reason} after {lastAction}", 1, static (_, n) => n + 1);
+        Record(Phase.SessionAgeAtDrop, ageMs);
     }
 
     public void Published()
@@ -116,11 +162,11 @@ public sealed class RunMetrics : IDisposable
     }
 
     /// <summary>Takes the per-second counters and resets them for the next second.</summary>
-    public (long ConnectsOk, long ConnectsFailed, long Publishes, long PubAcks, long Received, long Drops, LogLinearHistogram Connect, IReadOnlyDictionary<string, long> Errors) TakeSecond()
+    public SecondCounters TakeSecond()
     {
         var connect = Interlocked.Exchange(ref _secondConnect, new LogLinearHistogram());
         var errors = Interlocked.Exchange(ref _secondErrors, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
-        return (
+        return new SecondCounters(
             Interlocked.Exchange(ref _secConnectsOk, 0),
             Interlocked.Exchange(ref _secConnectsFailed, 0),
             Interlocked.Exchange(ref _secPublishes, 0),
@@ -132,4 +178,16 @@ public sealed class RunMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>Exception messages can quote what they failed on: cut them short and blank anything token-like.</summary>
+    public static string Scrub(string message)
+    {
+        var cleaned = TokenLike().Replace(message, "<redacted>");
+        cleaned = cleaned.ReplaceLineEndings(" ");
+        return cleaned.Length > 200 ? cleaned[..200] + "…" : cleaned;
+    }
+
+    // JWTs (three base64url segments) and long base64 runs (signatures, keys).
+    [GeneratedRegex("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}|[A-Za-z0-9+/=_-]{40,}")]
+    private static partial Regex TokenLike();
 }

@@ -1,6 +1,8 @@
+using Simulator.Core.Health;
+
 namespace Simulator.Core.Metrics;
 
-/// <summary>One row of timeseries.csv: what happened in one second of the run.</summary>
+/// <summary>One row of timeseries.csv: what happened in one second of the run, and the generator's own health.</summary>
 public sealed record SecondRow(
     int Second,
     string Phase,
@@ -10,7 +12,8 @@ public sealed record SecondRow(
     long Connected,
     long BackingOff,
     long GivenUp,
-    bool IdentityHolds,
+    bool AccountingHolds,
+    long AttemptsInFlight,
     long ConnectsOk,
     long ConnectsFailed,
     long Publishes,
@@ -19,4 +22,9 @@ public sealed record SecondRow(
     long Drops,
     double ConnectP50Ms,
     double ConnectP99Ms,
-    IReadOnlyDictionary<string, long> ErrorsByClass);
+    IReadOnlyDictionary<string, long> ErrorsByClass,
+    HealthSample Health)
+{
+    /// <summary>Seconds since the Unix epoch at the end of this second (shards align on it).</summary>
+    public long UnixSecond { get; init; }
+}

@@ -14,14 +14,20 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class ResultsWriter
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Writes the run's folder; two runs started in the same second get distinct folders.</summary>
     public static string Write(RunReport report, string resultsRoot)
     {
         var name = $"{report.Outcome.StartedAt:yyyyMMdd-HHmmss}-{Sanitize(report.Profile.Name)}";
+        Directory.CreateDirectory(resultsRoot);
         var dir = Path.Combine(resultsRoot, name);
-        Directory.CreateDirectory(dir);
+        for (var n = 2; !TryCreateNew(dir); n++)
+        {
+            dir = Path.Combine(resultsRoot, $"{name}-{n}");
+        }
+
         File.WriteAllText(Path.Combine(dir, "summary.json"), SummaryJson(report));
         File.WriteAllText(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv(report));
         File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(report));
@@ -29,10 +35,30 @@ public static class ResultsWriter
         return dir;
     }
 
+    private static bool TryCreateNew(string dir)
+    {
+        if (Directory.Exists(dir) || File.Exists(dir))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(dir);
+        return true;
+    }
+
     public static bool ChartLibraryAvailable => typeof(ResultsWriter).Assembly.GetManifestResourceInfo("chart.umd.js") is not null;
+
+    public static string VerdictWord(RunReport r) => r.Verdict switch
+    {
+        RunVerdict.Passed => "PASSED",
+        RunVerdict.Cancelled => "CANCELLED",
+        _ => "FAILED",
+    };
 
     public static string SummaryJson(RunReport r)
     {
+        var o = r.Outcome;
+        var census = o.FinalCensus;
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -40,9 +66,11 @@ public static class ResultsWriter
             w.WriteNumber("schemaVersion", SchemaVersion);
             w.WriteString("tool", "nrf-fleet-simulator");
             w.WriteString("profileName", r.Profile.Name);
-            w.WriteString("startedAt", r.Outcome.StartedAt.ToString("O", Inv));
-            w.WriteNumber("durationSeconds", Math.Round(r.Outcome.DurationSeconds, 3));
-            w.WriteBoolean("cancelled", r.Outcome.Cancelled);
+            w.WriteString("startedAt", o.StartedAt.ToString("O", Inv));
+            w.WriteNumber("durationSeconds", Math.Round(o.DurationSeconds, 3));
+            w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
+            w.WriteBoolean("passed", r.Passed);
+            w.WriteBoolean("cancelled", o.Cancelled);
             w.WriteString("gitCommit", GitCommit());
             w.WriteStartObject("machine");
             w.WriteString("os", System.Runtime.InteropServices.RuntimeInformation.OSDescription);
@@ -54,18 +82,51 @@ public static class ResultsWriter
             JsonSerializer.Serialize(w, r.Profile, ProfileJsonContext.Default.RunProfile);
             w.WriteStartObject("devices");
             w.WriteNumber("fleet", r.FleetDevices);
-            w.WriteNumber("planned", r.Outcome.PlannedDevices);
-            w.WriteNumber("peakConnected", r.Outcome.PeakConnected);
+            w.WriteNumber("planned", o.PlannedDevices);
+            w.WriteNumber("peakConnected", o.PeakConnected);
+            w.WriteNumber("connectedAtLastHold", o.ConnectedAtLastHold);
+            w.WriteNumber("started", census?.DevicesStarted ?? 0);
+            w.WriteNumber("ended", census?.DevicesEnded ?? 0);
+            w.WriteNumber("crashed", census?.DevicesCrashed ?? 0);
+            w.WriteNumber("notStopped", o.DevicesNotStopped);
             w.WriteEndObject();
+            w.WriteNumber("attemptsStarted", census?.AttemptsStarted ?? 0);
             w.WriteNumber("attempts", r.Metrics.Attempts);
             w.WriteNumber("successes", r.Metrics.Successes);
+            w.WriteNumber("failed", r.Metrics.Failed);
+            w.WriteNumber("interrupted", r.Metrics.Interrupted);
             w.WriteNumber("errorRate", Math.Round(r.ErrorRate, 6));
             WriteCounts(w, "failures", r.Metrics.Failures);
             WriteCounts(w, "drops", r.Metrics.Drops);
+            WriteCounts(w, "dropsByLastAction", r.Metrics.DropsByLastAction);
+            WriteCounts(w, "crashes", r.Metrics.Crashes);
+            w.WriteStartObject("unexpected");
+            foreach (var (k, v) in r.Metrics.FirstMessages.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(k, v);
+            }
+
+            w.WriteEndObject();
             w.WriteNumber("publishes", r.Metrics.Publishes);
             w.WriteNumber("pubAcks", r.Metrics.PubAcks);
             w.WriteNumber("received", r.Metrics.Received);
-            w.WriteBoolean("identityHeldEverySecond", r.IdentityHeldEverySecond);
+            w.WriteStartObject("accounting");
+            w.WriteBoolean("holds", r.AccountingHolds);
+            w.WriteNumber("brokenSeconds", o.AccountingBrokenSeconds);
+            if (o.AccountingProblem is { } problem)
+            {
+                w.WriteString("problem", problem);
+            }
+            else
+            {
+                w.WriteNull("problem");
+            }
+
+            w.WriteNumber("arrivalsPlanned", o.ArrivalsPlanned);
+            w.WriteNumber("arrivalsStarted", o.ArrivalsStarted);
+            w.WriteNumber("attemptsInFlightAtEnd", census?.AttemptsInFlight ?? 0);
+            w.WriteEndObject();
+            WriteGenerator(w, r);
             w.WriteStartObject("histograms");
             foreach (var phase in Enum.GetValues<Phase>())
             {
@@ -95,19 +156,58 @@ public static class ResultsWriter
             }
 
             w.WriteEndArray();
-            w.WriteBoolean("passed", r.Passed);
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
+    private static void WriteGenerator(Utf8JsonWriter w, RunReport r)
+    {
+        var h = r.Outcome.Health;
+        w.WriteStartObject("generator");
+        w.WriteBoolean("saturated", r.GeneratorSaturated);
+        w.WriteNumber("saturatedSeconds", r.Outcome.GeneratorSaturatedSeconds);
+        if (r.GeneratorWarning is { } warning)
+        {
+            w.WriteString("warning", warning);
+        }
+        else
+        {
+            w.WriteNull("warning");
+        }
+
+        w.WriteBoolean("embeddedGatewayInProcess", r.EmbeddedGateway);
+        w.WriteNumber("cpuPercentP50", Median(h.Select(s => s.CpuPercent)));
+        w.WriteNumber("cpuPercentMax", h.Count == 0 ? 0 : h.Max(s => s.CpuPercent));
+        w.WriteNumber("schedulerLagP99MsMax", h.Count == 0 ? 0 : h.Max(s => s.SchedulerLagP99Ms));
+        w.WriteNumber("threadPoolQueueMax", h.Count == 0 ? 0 : h.Max(s => s.ThreadPoolQueue));
+        w.WriteNumber("gcPauseMsTotal", Math.Round(h.Sum(s => s.GcPauseMs), 2));
+        w.WriteNumber("openFilesMax", h.Count == 0 ? 0 : h.Max(s => s.OpenFiles ?? 0));
+        if (h.Count > 0 && h[0].OpenFileLimit is { } limit)
+        {
+            w.WriteNumber("openFileLimit", limit);
+        }
+
+        w.WriteNumber("workingSetMaxBytes", h.Count == 0 ? 0 : h.Max(s => s.WorkingSetBytes));
+        w.WriteNumber("scheduleLagP99Ms", RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99));
+        w.WriteEndObject();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+
     public static string TimeseriesCsv(RunReport r)
     {
-        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,identityHolds,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors\n");
+        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond\n");
         foreach (var row in r.Outcome.Rows)
         {
-            sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.IdentityHolds ? "true" : "false")},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{Csv(row.ConnectP50Ms)},{Csv(row.ConnectP99Ms)},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\"\n");
+            var h = row.Health;
+            sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.AccountingHolds ? "true" : "false")},{row.AttemptsInFlight},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{Csv(row.ConnectP50Ms)},{Csv(row.ConnectP99Ms)},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\",");
+            sb.Append(Inv, $"{h.CpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond}\n");
         }
 
         return sb.ToString();
@@ -115,51 +215,142 @@ public static class ResultsWriter
 
     public static string Markdown(RunReport r)
     {
+        var o = r.Outcome;
         var sb = new StringBuilder();
         sb.Append(Inv, $"# Run report: {r.Profile.Name}\n\n");
         sb.Append(Inv, $"{r.Profile.Description}\n\n");
-        sb.Append(Inv, $"- Started {r.Outcome.StartedAt:u}, {r.Outcome.DurationSeconds:F1} s{(r.Outcome.Cancelled ? " (stopped early)" : string.Empty)}; commit {GitCommit()}\n");
-        sb.Append(Inv, $"- Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}\n");
-        sb.Append(Inv, $"- Target {r.Profile.Target.Kind}, transport {r.Profile.Transport.Kind}, token source {r.Profile.Token.Source}, QoS {r.Profile.Device.Qos}\n");
-        sb.Append(Inv, $"- Devices: fleet {r.FleetDevices}, planned peak {r.Outcome.PlannedDevices}, peak connected {r.Outcome.PeakConnected}\n");
-        sb.Append(Inv, $"- Attempts {r.Metrics.Attempts}, successes {r.Metrics.Successes}, error rate {r.ErrorRate:P3}; publishes {r.Metrics.Publishes}, PUBACKs {r.Metrics.PubAcks}, own messages received {r.Metrics.Received}\n");
-        sb.Append(Inv, $"- Accounting identity (devices = connecting + connected + backing off + given up) held every second: {(r.IdentityHeldEverySecond ? "yes" : "NO")}\n");
-        sb.Append(Inv, $"- **{(r.Passed ? "PASSED" : "FAILED")}**\n\n");
-        sb.Append("## Latency (ms)\n\n| phase | count | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        foreach (var phase in Enum.GetValues<Phase>())
+        sb.Append(Inv, $"**{VerdictWord(r)}**{(o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : string.Empty)}\n\n");
+        if (r.GeneratorWarning is { } warning)
         {
-            var h = r.Metrics[phase];
-            if (h.Count > 0)
-            {
-                sb.Append(Inv, $"| {phase} | {h.Count} | {RunReport.Ms(h, 50):F2} | {RunReport.Ms(h, 90):F2} | {RunReport.Ms(h, 99):F2} | {RunReport.Ms(h, 99.9):F2} | {h.Max / 1000.0:F2} |\n");
-            }
+            sb.Append(Inv, $"> **Warning:** {warning}\n\n");
         }
 
-        sb.Append(Inv, $"\nValues are within {LogLinearHistogram.RelativeError:P1} (log-linear histogram).\n\n## Failures\n\n");
-        if (r.Metrics.Failures.Count == 0 && r.Metrics.Drops.Count == 0)
+        if (!r.AccountingHolds)
         {
-            sb.Append("None.\n");
-        }
-        else
-        {
-            sb.Append("| class | failed attempts | dropped sessions |\n|---|---:|---:|\n");
-            foreach (var key in r.Metrics.Failures.Keys.Union(r.Metrics.Drops.Keys).Order(StringComparer.Ordinal))
-            {
-                sb.Append(Inv, $"| {key} | {r.Metrics.Failures.GetValueOrDefault(key)} | {r.Metrics.Drops.GetValueOrDefault(key)} |\n");
-            }
+            sb.Append(Inv, $"> **Accounting broke:** {o.AccountingProblem ?? "see the accounting table"}. The figures below may not cover every device.\n\n");
         }
 
-        if (r.Thresholds.Count > 0)
+        foreach (var section in Sections(r))
         {
-            sb.Append("\n## Thresholds\n\n| threshold | limit | actual | result |\n|---|---:|---:|---|\n");
-            foreach (var t in r.Thresholds)
+            sb.Append(Inv, $"## {section.Title}\n\n");
+            if (section.Note is { } note)
             {
-                sb.Append(Inv, $"| {t.Name} | {t.Limit} | {t.Actual:F3} | {(t.Passed ? "pass" : "FAIL")} |\n");
+                sb.Append(note).Append("\n\n");
             }
+
+            sb.Append("| ").Append(string.Join(" | ", section.Header)).Append(" |\n|");
+            foreach (var _ in section.Header)
+            {
+                sb.Append("---|");
+            }
+
+            sb.Append('\n');
+            foreach (var row in section.Rows)
+            {
+                sb.Append("| ").Append(string.Join(" | ", row)).Append(" |\n");
+            }
+
+            sb.Append('\n');
         }
 
         return sb.ToString();
     }
+
+    /// <summary>The report's tables, shared by report.md and report.html.</summary>
+    private static List<ReportSection> Sections(RunReport r)
+    {
+        var o = r.Outcome;
+        var census = o.FinalCensus;
+        var sections = new List<ReportSection>
+        {
+            new("Run", ["item", "value"],
+            [
+                ["started", o.StartedAt.ToString("u", Inv)],
+                ["duration", $"{o.DurationSeconds:F1} s"],
+                ["commit", GitCommit()],
+                ["machine", $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"],
+                ["target", $"{Name(r.Profile.Target.Kind)}{(r.EmbeddedGateway ? " (in this process)" : string.Empty)}"],
+                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
+                ["arrivals", Name(r.Profile.Arrivals)],
+            ]),
+            new("Devices and attempts", ["item", "value"],
+            [
+                ["fleet / planned peak", $"{r.FleetDevices} / {o.PlannedDevices}"],
+                ["peak connected / at end of last hold", $"{o.PeakConnected} / {o.ConnectedAtLastHold}"],
+                ["attempts: connected / failed / interrupted by stop", $"{r.Metrics.Successes} / {r.Metrics.Failed} / {r.Metrics.Interrupted}"],
+                ["error rate", r.ErrorRate.ToString("P3", Inv)],
+                ["publishes / PUBACKs / own messages back", $"{r.Metrics.Publishes} / {r.Metrics.PubAcks} / {r.Metrics.Received}"],
+            ]),
+            new("Accounting", ["check", "value"],
+            [
+                ["every device accounted for, every second and at the end", r.AccountingHolds ? "yes" : "**NO**"],
+                ["seconds a check failed", o.AccountingBrokenSeconds.ToString(Inv)],
+                ["devices started / ended / crashed / not stopped", $"{census?.DevicesStarted} / {census?.DevicesEnded} / {census?.DevicesCrashed} / {o.DevicesNotStopped}"],
+                ["attempts opened / ended with an outcome", $"{census?.AttemptsStarted} / {census?.AttemptsEnded}"],
+                ["arrivals planned / started", $"{o.ArrivalsPlanned} / {o.ArrivalsStarted}"],
+                ["problem", o.AccountingProblem ?? "none"],
+            ]),
+        };
+
+        var h = o.Health;
+        sections.Add(new("Load generator health", ["figure", "value"],
+        [
+            ["saturated", r.GeneratorSaturated ? $"**YES**, {o.GeneratorSaturatedSeconds} s" : "no"],
+            ["process CPU (% of all cores) p50 / max", h.Count == 0 ? "-" : $"{Median(h.Select(s => s.CpuPercent)):F0} / {h.Max(s => s.CpuPercent):F0}"],
+            ["scheduler lag p99, worst second", h.Count == 0 ? "-" : $"{h.Max(s => s.SchedulerLagP99Ms):F1} ms"],
+            ["arrival schedule lag p99", $"{RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99):F2} ms"],
+            ["thread-pool queue, max", h.Count == 0 ? "-" : h.Max(s => s.ThreadPoolQueue).ToString(Inv)],
+            ["GC pauses, total", $"{h.Sum(s => s.GcPauseMs):F0} ms"],
+            ["open files, max / limit", h.Count == 0 ? "-" : $"{h.Max(s => s.OpenFiles ?? 0)} / {h[0].OpenFileLimit?.ToString(Inv) ?? "?"}"],
+            ["working set, max", h.Count == 0 ? "-" : $"{h.Max(s => s.WorkingSetBytes) / 1048576.0:F0} MB"],
+        ])
+        { Note = r.EmbeddedGateway ? "The embedded gateway runs in this process: its work is in these figures." : null });
+
+        var latency = new List<string[]>();
+        foreach (var phase in Enum.GetValues<Phase>())
+        {
+            var hist = r.Metrics[phase];
+            if (hist.Count > 0)
+            {
+                latency.Add([phase.ToString(), hist.Count.ToString(Inv), F(RunReport.Ms(hist, 50)), F(RunReport.Ms(hist, 90)), F(RunReport.Ms(hist, 99)), F(RunReport.Ms(hist, 99.9)), F(hist.Max / 1000.0)]);
+            }
+        }
+
+        sections.Add(new("Latency (ms)", ["phase", "count", "p50", "p90", "p99", "p99.9", "max"], latency)
+        {
+            Note = $"Connect counts from when the attempt was due (planned arrival or end of backoff), so generator lag shows instead of hiding. Values are within {LogLinearHistogram.RelativeError.ToString("P1", Inv)} (log-linear histogram).",
+        });
+
+        var failures = r.Metrics.Failures.Keys.Union(r.Metrics.Drops.Keys).Order(StringComparer.Ordinal)
+            .Select(k => new[] { k, r.Metrics.Failures.GetValueOrDefault(k).ToString(Inv), r.Metrics.Drops.GetValueOrDefault(k).ToString(Inv) }).ToList();
+        if (failures.Count == 0)
+        {
+            failures.Add(["none", "0", "0"]);
+        }
+
+        sections.Add(new("Failures", ["class", "failed attempts", "dropped sessions"], failures));
+        if (r.Metrics.DropsByLastAction.Count > 0)
+        {
+            sections.Add(new("Dropped sessions by what the client last sent", ["drop", "count"], [.. r.Metrics.DropsByLastAction.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.ToString(Inv) })]));
+        }
+
+        if (r.Metrics.FirstMessages.Count > 0)
+        {
+            sections.Add(new("Unexpected exceptions (first message of each)", ["class", "message"], [.. r.Metrics.FirstMessages.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Replace("|", "\\|", StringComparison.Ordinal) })]));
+        }
+
+        if (r.Thresholds.Count > 0)
+        {
+            sections.Add(new("Thresholds", ["threshold", "limit", "actual", "result"], [.. r.Thresholds.Select(t => new[] { t.Name, t.Limit.ToString(Inv), t.Actual.ToString("F3", Inv), t.Passed ? "pass" : "FAIL" })]));
+        }
+
+        return sections;
+    }
+
+    private static string F(double v) => v.ToString("F2", Inv);
+
+    private static string Name<T>(T value)
+        where T : struct, Enum => ProfileEnumConverter<T>.ToName(value);
 
     public static string Html(RunReport r)
     {
@@ -171,21 +362,71 @@ public static class ResultsWriter
         data.Append(Inv, $"\"target\":{Series(x => x.Target)},\"devices\":{Series(x => x.Devices)},\"connected\":{Series(x => x.Connected)},\"connecting\":{Series(x => x.Connecting)},\"backingOff\":{Series(x => x.BackingOff)},\"givenUp\":{Series(x => x.GivenUp)},");
         data.Append(Inv, $"\"p50\":{Series(x => x.ConnectP50Ms)},\"p99\":{Series(x => x.ConnectP99Ms)},");
         data.Append(Inv, $"\"connects\":{Series(x => x.ConnectsOk)},\"publishes\":{Series(x => x.Publishes)},\"pubAcks\":{Series(x => x.PubAcks)},\"received\":{Series(x => x.Received)},");
-        data.Append(Inv, $"\"failed\":{Series(x => x.ConnectsFailed)},\"drops\":{Series(x => x.Drops)}}}");
-        var markdown = System.Net.WebUtility.HtmlEncode(Markdown(r));
+        data.Append(Inv, $"\"failed\":{Series(x => x.ConnectsFailed)},\"drops\":{Series(x => x.Drops)},");
+        data.Append(Inv, $"\"cpu\":{Series(x => x.Health.CpuPercent)},\"lag\":{Series(x => x.Health.SchedulerLagP99Ms)},\"queue\":{Series(x => x.Health.ThreadPoolQueue)},\"gc\":{Series(x => x.Health.GcPauseMs)}}}");
+        static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
+        var tables = new StringBuilder();
+        foreach (var section in Sections(r))
+        {
+            tables.Append(Inv, $"<h2>{E(section.Title)}</h2>");
+            if (section.Note is { } note)
+            {
+                tables.Append(Inv, $"<p class=\"note\">{E(note)}</p>");
+            }
+
+            tables.Append("<table><thead><tr>");
+            foreach (var head in section.Header)
+            {
+                tables.Append(Inv, $"<th>{E(head)}</th>");
+            }
+
+            tables.Append("</tr></thead><tbody>");
+            foreach (var row in section.Rows)
+            {
+                tables.Append("<tr>");
+                foreach (var cell in row)
+                {
+                    var bold = cell.StartsWith("**", StringComparison.Ordinal);
+                    var text = E(cell.Replace("**", string.Empty, StringComparison.Ordinal).Replace("\\|", "|", StringComparison.Ordinal));
+                    tables.Append(Inv, $"<td{(bold ? " class=\"bad\"" : string.Empty)}>{text}</td>");
+                }
+
+                tables.Append("</tr>");
+            }
+
+            tables.Append("</tbody></table>");
+        }
+
+        var verdict = VerdictWord(r);
+        var banner = new StringBuilder();
+        if (r.GeneratorWarning is { } warning)
+        {
+            banner.Append(Inv, $"<p class=\"warn\" id=\"generator-warning\"><strong>Warning:</strong> {E(warning)}</p>");
+        }
+
+        if (!r.AccountingHolds)
+        {
+            banner.Append(Inv, $"<p class=\"warn\"><strong>Accounting broke:</strong> {E(r.Outcome.AccountingProblem ?? "see the accounting table")}</p>");
+        }
+
         return $$"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>Run report: {{System.Net.WebUtility.HtmlEncode(r.Profile.Name)}}</title>
-            <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:320px}pre{background:#f6f6f6;padding:1rem;overflow:auto}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}</style>
+            <html lang="en"><head><meta charset="utf-8"><title>Run report: {{E(r.Profile.Name)}}</title>
+            <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:300px}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}
+            table{border-collapse:collapse;margin-bottom:1rem}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}th{background:#f3f3f3}td.bad{color:#b00020;font-weight:bold}
+            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED{color:#b00020}</style>
             </head><body>
-            <h1>Run report: {{System.Net.WebUtility.HtmlEncode(r.Profile.Name)}} — {{(r.Passed ? "passed" : "FAILED")}}</h1>
+            <h1>Run report: {{E(r.Profile.Name)}} — <span class="verdict-{{verdict}}" id="verdict">{{verdict}}</span></h1>
+            {{banner}}
             <div class="grid">
             <div><h2>Connections</h2><canvas id="connections"></canvas></div>
             <div><h2>Connect latency (ms)</h2><canvas id="latency"></canvas></div>
             <div><h2>Throughput (per second)</h2><canvas id="throughput"></canvas></div>
             <div><h2>Errors (per second)</h2><canvas id="errors"></canvas></div>
+            <div><h2>Load generator: CPU (% of cores) and scheduler lag p99 (ms)</h2><canvas id="generator"></canvas></div>
+            <div><h2>Load generator: thread-pool queue and GC pause (ms)</h2><canvas id="runtime"></canvas></div>
             </div>
-            <h2>Summary</h2><pre>{{markdown}}</pre>
+            {{tables}}
             <script>{{(chartJs ?? "/* the chart library was not available when this simulator was built (npm missing) */")}}</script>
             <script>
             const d = {{data}};
@@ -200,6 +441,8 @@ public static class ResultsWriter
             line('latency', [['p50', 'p50', '#264653'], ['p99', 'p99', '#e76f51']]);
             line('throughput', [['connects', 'connects', '#2a9d8f'], ['publishes', 'publishes', '#264653'], ['PUBACKs', 'pubAcks', '#8ab17d'], ['own messages received', 'received', '#e9c46a']]);
             line('errors', [['failed attempts', 'failed', '#e63946'], ['dropped sessions', 'drops', '#f4a261']]);
+            line('generator', [['CPU %', 'cpu', '#264653'], ['scheduler lag p99 ms', 'lag', '#e76f51']]);
+            line('runtime', [['thread-pool queue', 'queue', '#2a9d8f'], ['GC pause ms', 'gc', '#e9c46a']]);
             document.body.dataset.chartsRendered = String(window.chartsRendered);
             </script>
             </body></html>

@@ -1,10 +1,16 @@
+using Simulator.Core.Health;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Results;
 
-/// <summary>A finished run: the profile, the outcome, the metrics, and the thresholds judged.</summary>
+/// <summary>
+/// A finished run judged: the profile's thresholds, the fleet's accounting, the generator's own
+/// health, and how it ended. A cancelled run is never PASSED; a run whose accounting broke fails
+/// whatever its latencies; a saturated generator is flagged, and fails the run where a
+/// generator threshold says so.
+/// </summary>
 public sealed class RunReport
 {
     public RunReport(RunProfile profile, RunOutcome outcome, RunMetrics metrics, int fleetDevices)
@@ -24,16 +30,40 @@ public sealed class RunReport
 
     public int FleetDevices { get; }
 
+    /// <summary>Set by the host: the embedded gateway shares this process, so the generator's CPU includes it.</summary>
+    public bool EmbeddedGateway { get; init; }
+
     public IReadOnlyList<ThresholdResult> Thresholds { get; }
 
-    public double ErrorRate => Metrics.Attempts == 0 ? 0 : (double)(Metrics.Attempts - Metrics.Successes) / Metrics.Attempts;
+    /// <summary>Failed attempts / attempts that ended (connected or failed).</summary>
+    public double ErrorRate => Metrics.Attempts == 0 ? 0 : (double)Metrics.Failed / Metrics.Attempts;
 
-    public bool IdentityHeldEverySecond => Outcome.Rows.All(r => r.IdentityHolds);
+    public bool AccountingHolds => Outcome.AccountingHolds;
 
-    /// <summary>Connected share at the end of the last hold (the second before ramp-down starts, or the last second).</summary>
-    public double ConnectedShareAtPeak => Outcome.PlannedDevices == 0 ? 0 : (double)Outcome.PeakConnected / Math.Min(Outcome.PlannedDevices, FleetDevices);
+    /// <summary>Share of the planned devices connected at the end of the last hold (the last second without a hold).</summary>
+    public double ConnectedShareAtLastHold
+    {
+        get
+        {
+            var planned = Math.Min(Outcome.PlannedDevices, FleetDevices);
+            return planned == 0 ? 0 : (double)Outcome.ConnectedAtLastHold / planned;
+        }
+    }
 
-    public bool Passed => Thresholds.All(t => t.Passed) && IdentityHeldEverySecond;
+    public bool GeneratorSaturated => Outcome.GeneratorSaturatedSeconds > 0;
+
+    public RunVerdict Verdict =>
+        Outcome.Cancelled ? RunVerdict.Cancelled
+        : Thresholds.All(t => t.Passed) && AccountingHolds ? RunVerdict.Passed
+        : RunVerdict.Failed;
+
+    public bool Passed => Verdict == RunVerdict.Passed;
+
+    /// <summary>Plain words for a saturated generator, or null.</summary>
+    public string? GeneratorWarning => !GeneratorSaturated ? null
+        : $"the load generator was saturated for {Outcome.GeneratorSaturatedSeconds} s (CPU above {GeneratorHealth.CpuLimitPercent:0}% of {Environment.ProcessorCount} cores or scheduler lag p99 above {GeneratorHealth.LagLimitMs:0} ms for more than {GeneratorHealth.HotSecondsAllowed} s in a row): its latencies describe this machine, not the target"
+          + (EmbeddedGateway ? "; the embedded gateway shares this process and its cores" : string.Empty)
+          + ". Offer less load per process (fewer devices or a lower rate), or spread it over shards.";
 
     public static double Ms(LogLinearHistogram h, double percentile) => h.Percentile(percentile) / 1000.0;
 
@@ -61,15 +91,41 @@ public sealed class RunReport
 
         if (t.MinConnectedShare is { } share)
         {
-            results.Add(new("minConnectedShare", share, ConnectedShareAtPeak, ConnectedShareAtPeak >= share));
+            results.Add(new("minConnectedShare", share, ConnectedShareAtLastHold, ConnectedShareAtLastHold >= share));
         }
 
         if (t.PubAckP99Ms is { } ack)
         {
-            var actual = Ms(Metrics[Phase.PubAck], 99);
-            results.Add(new("pubAckP99Ms", ack, actual, actual <= ack));
+            var h = Metrics[Phase.PubAck];
+            var actual = Ms(h, 99);
+            results.Add(new("pubAckP99Ms", ack, actual, h.Count > 0 && actual <= ack));
+        }
+
+        // Generator limits: breached when exceeded for more than the allowed seconds in a row.
+        if (t.MaxGeneratorCpu is { } cpu)
+        {
+            var run = LongestRun(Outcome.Health, s => s.CpuPercent > cpu);
+            results.Add(new("maxGeneratorCpu", cpu, Outcome.Health.Count == 0 ? 0 : Outcome.Health.Max(s => s.CpuPercent), run <= GeneratorHealth.HotSecondsAllowed));
+        }
+
+        if (t.MaxSchedulerLagMs is { } lag)
+        {
+            var run = LongestRun(Outcome.Health, s => s.SchedulerLagP99Ms > lag);
+            results.Add(new("maxSchedulerLagMs", lag, Outcome.Health.Count == 0 ? 0 : Outcome.Health.Max(s => s.SchedulerLagP99Ms), run <= GeneratorHealth.HotSecondsAllowed));
         }
 
         return results;
+    }
+
+    private static int LongestRun(IReadOnlyList<HealthSample> samples, Func<HealthSample, bool> over)
+    {
+        int best = 0, run = 0;
+        foreach (var s in samples)
+        {
+            run = over(s) ? run + 1 : 0;
+            best = Math.Max(best, run);
+        }
+
+        return best;
     }
 }

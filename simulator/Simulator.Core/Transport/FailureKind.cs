@@ -25,6 +25,15 @@ public enum FailureKind
     /// <summary>The server closed an established, idle connection (e.g. disconnectAfterInSeconds).</summary>
     ClosedByServer,
     ProtocolViolation,
+
+    /// <summary>A PUBACK, SUBACK or UNSUBACK did not arrive within the ack timeout.</summary>
+    AckTimeout,
+
+    /// <summary>The process ran out of file descriptors (EMFILE) opening a socket.</summary>
+    FdExhausted,
+
+    /// <summary>The client's own code failed (a message handler, a bug); never the server's doing.</summary>
+    ClientError,
     HttpError,
     Cancelled,
 }

@@ -43,7 +43,16 @@ public static class TransportConnector
 
             phase = FailureKind.TcpTimeout;
             var t1 = Stopwatch.GetTimestamp();
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Socket socket;
+            try
+            {
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            }
+            catch (SocketException e)
+            {
+                throw new ConnectionFailedException(e.SocketErrorCode == SocketError.TooManyOpenSockets ? FailureKind.FdExhausted : FailureKind.TcpError, $"cannot open a socket: {e.SocketErrorCode}", inner: e);
+            }
+
             try
             {
                 if (options.LocalAddress is { } local)
@@ -58,6 +67,7 @@ public static class TransportConnector
                 socket.Dispose();
                 var kind = e.SocketErrorCode switch
                 {
+                    SocketError.TooManyOpenSockets => FailureKind.FdExhausted,
                     SocketError.ConnectionRefused => FailureKind.TcpRefused,
                     SocketError.TimedOut => FailureKind.TcpTimeout,
                     _ => FailureKind.TcpError,

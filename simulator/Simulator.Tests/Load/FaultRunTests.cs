@@ -38,8 +38,9 @@ public sealed class FaultRunTests
         // Every attempt is a success or a named failure, counted once.
         var failures = summary.GetProperty("failures").EnumerateObject().Sum(p => p.Value.GetInt64());
         Assert.Equal(summary.GetProperty("attempts").GetInt64(), summary.GetProperty("successes").GetInt64() + failures);
-        var perSecondOk = rows.Sum(r => long.Parse(r[9], CultureInfo.InvariantCulture));
-        var perSecondFailed = rows.Sum(r => long.Parse(r[10], CultureInfo.InvariantCulture));
+        var perSecondOk = rows.Sum(r => long.Parse(r[10], CultureInfo.InvariantCulture));
+        var perSecondFailed = rows.Sum(r => long.Parse(r[11], CultureInfo.InvariantCulture));
+        Assert.True(summary.GetProperty("accounting").GetProperty("holds").GetBoolean());
         Assert.Equal(summary.GetProperty("successes").GetInt64(), perSecondOk);
         Assert.Equal(failures, perSecondFailed);
     }

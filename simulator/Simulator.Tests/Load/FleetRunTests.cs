@@ -23,7 +23,7 @@ public sealed class FleetRunTests
         Assert.Equal(12, summary.GetProperty("devices").GetProperty("peakConnected").GetInt64());
         Assert.Equal(0, summary.GetProperty("errorRate").GetDouble());
         Assert.Equal(summary.GetProperty("attempts").GetInt64(), summary.GetProperty("successes").GetInt64());
-        Assert.True(summary.GetProperty("identityHeldEverySecond").GetBoolean());
+        Assert.True(summary.GetProperty("accounting").GetProperty("holds").GetBoolean(), output);
         Assert.True(summary.GetProperty("publishes").GetInt64() >= 12, output);
         if (transport != "https-publish")
         {

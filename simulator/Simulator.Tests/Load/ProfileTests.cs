@@ -72,6 +72,6 @@ public sealed class ProfileTests
     {
         var p = ProfileLoader.Load(Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), ["fleet.count=2500", "transport.kind=mqtt-alpn"]);
         Assert.Equal(2500, p.Fleet.Count);
-        Assert.Equal("mqtt-alpn", p.Transport.Kind);
+        Assert.Equal(DeviceTransportKind.MqttAlpn, p.Transport.Kind);
     }
 }

@@ -15,6 +15,16 @@ public static class CompareCommand
         var command = new Command("compare", "Compare two runs and fail on a regression.") { baseline, candidate, tolerance, errorTolerance };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(tolerance) is var t && (t < 0 || double.IsNaN(t)))
+            {
+                throw new Core.Errors.InputException($"must be 0 or more (0.2 = 20%), got {t}", field: "--tolerance");
+            }
+
+            if (parse.GetValue(errorTolerance) is var et && (et is < 0 or > 1 || double.IsNaN(et)))
+            {
+                throw new Core.Errors.InputException($"must be 0 to 1 (0.01 = 1 point), got {et}", field: "--error-tolerance");
+            }
+
             var (text, regressed) = RunComparison.Compare(parse.GetValue(baseline)!, parse.GetValue(candidate)!, parse.GetValue(tolerance), parse.GetValue(errorTolerance));
             stdout.Write(text);
             return regressed ? ExitCodes.Failed : ExitCodes.Ok;

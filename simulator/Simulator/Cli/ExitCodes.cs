@@ -10,4 +10,7 @@ public static class ExitCodes
 
     /// <summary>Bad input: arguments, files, profiles. Nothing was done.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Stopped by SIGINT or SIGTERM (128 + 2, as shells report an interrupted command): results are written, marked cancelled.</summary>
+    public const int Cancelled = 130;
 }

@@ -17,7 +17,8 @@ public static class RunCommand
         var profile = new Option<string>("--profile") { Description = "Load profile (JSON).", DefaultValueFactory = _ => DefaultProfile };
         var set = new Option<string[]>("--set") { Description = "Override a profile value, e.g. --set fleet.count=500 --set phases[0].rate=100 is not supported; use dotted object paths." };
         var results = new Option<string>("--results") { Description = "Where run folders go.", DefaultValueFactory = _ => "results" };
-        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results };
+        var noPreflight = new Option<bool>("--no-preflight") { Description = "Run even when preflight finds too few file descriptors or ports; what then fails is counted." };
+        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
@@ -28,6 +29,7 @@ public static class RunCommand
                 ProfilePath = path,
                 ResultsRoot = parse.GetValue(results)!,
                 Out = stdout,
+                SkipPreflight = parse.GetValue(noPreflight),
                 Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out),
             };
             var builder = Host.CreateApplicationBuilder();

@@ -53,7 +53,7 @@ public static class SimulatorCli
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("cancelled").ConfigureAwait(false);
-            return ExitCodes.Failed;
+            return ExitCodes.Cancelled;
         }
     }
 }

@@ -32,7 +32,7 @@ public static class ConsoleReporter
             }
 
             var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
-            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors}{(row.IdentityHolds ? string.Empty : " | ACCOUNTING MISMATCH")}")).ConfigureAwait(false);
+            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}")).ConfigureAwait(false);
         }
     }
 
@@ -60,7 +60,10 @@ public static class ConsoleReporter
             table.AddRow("connect p50 / p99", $"{Ms(row.ConnectP50Ms)} / {Ms(row.ConnectP99Ms)} ms");
             table.AddRow("publishes/s", row.Publishes.ToString(Inv));
             table.AddRow("errors this second", Spectre.Console.Markup.Escape(errors));
-            table.AddRow("accounting", row.IdentityHolds ? "holds" : "[red]MISMATCH[/]");
+            table.AddRow("accounting", row.AccountingHolds ? "holds" : "[red]BROKEN[/]");
+            table.AddRow("generator CPU / lag p99", string.Create(Inv, $"{row.Health.CpuPercent:F0}% of {Environment.ProcessorCount} cores / {row.Health.SchedulerLagP99Ms:F1} ms{(row.Health.Hot ? " [red]HOT[/]" : string.Empty)}"));
+            table.AddRow("thread-pool queue / GC pause", string.Create(Inv, $"{row.Health.ThreadPoolQueue} / {row.Health.GcPauseMs:F0} ms"));
+            table.AddRow("open files", string.Create(Inv, $"{row.Health.OpenFiles} of {row.Health.OpenFileLimit?.ToString(Inv) ?? "?"}"));
         }
 
         Fill(null);
@@ -81,7 +84,20 @@ public static class ConsoleReporter
         var connect = report.Metrics[Phase.Connect];
         var w = setup.Out;
         await w.WriteLineAsync().ConfigureAwait(false);
-        await w.WriteLineAsync(string.Create(Inv, $"{(report.Passed ? "PASSED" : "FAILED")}: {report.Metrics.Successes} of {report.Metrics.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected")).ConfigureAwait(false);
+        await w.WriteLineAsync(string.Create(Inv, $"{ResultsWriter.VerdictWord(report)}: {report.Metrics.Successes} of {report.Metrics.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected, {report.Outcome.ConnectedAtLastHold} at the end of the last hold")).ConfigureAwait(false);
+        if (report.Outcome.Cancelled)
+        {
+            await w.WriteLineAsync("  cancelled: the run was stopped before its plan ended; results are written but judge nothing").ConfigureAwait(false);
+        }
+
+        if (report.GeneratorWarning is { } warning)
+        {
+            await w.WriteLineAsync("  WARNING: " + warning).ConfigureAwait(false);
+        }
+
+        await w.WriteLineAsync(report.AccountingHolds
+            ? string.Create(Inv, $"  accounting: every device accounted for ({report.Outcome.FinalCensus?.DevicesStarted} started, {report.Outcome.FinalCensus?.AttemptsStarted} attempts, each ended with an outcome)")
+            : $"  ACCOUNTING BROKE: {report.Outcome.AccountingProblem}").ConfigureAwait(false);
         await w.WriteLineAsync(string.Create(Inv, $"connect p50 {RunReport.Ms(connect, 50):F1} ms, p99 {RunReport.Ms(connect, 99):F1} ms; PUBACK p99 {RunReport.Ms(report.Metrics[Phase.PubAck], 99):F1} ms; {report.Metrics.Publishes} publishes, {report.Metrics.Received} own messages back")).ConfigureAwait(false);
         foreach (var (name, count) in report.Metrics.Failures.OrderByDescending(kv => kv.Value))
         {

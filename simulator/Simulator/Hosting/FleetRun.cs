@@ -1,29 +1,51 @@
 using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
 
 namespace Simulator.Hosting;
 
 /// <summary>
-/// One run end to end: the target environment, the engine, the console, and the results. Results
-/// are written even when the run is stopped early.
+/// One run end to end: preflight, the target environment, the engine, the console, and the
+/// results. Results are written even when the run is stopped early, marked cancelled.
 /// </summary>
 public static class FleetRun
 {
     public static async Task<int> ExecuteAsync(RunSetup setup, CancellationToken stop)
     {
         var profile = setup.Profile;
+        if (!setup.SkipPreflight)
+        {
+            Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot);
+        }
+
         using var metrics = new RunMetrics();
+        metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
-        var engine = new LoadEngine(env.Context, env.Devices);
-        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {profile.Transport.Kind}, tokens from {profile.Token.Source}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
+        var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context));
+        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
         await console.ConfigureAwait(false);
 
-        var report = new RunReport(profile, outcome, metrics, env.Devices.Count);
-        setup.ResultsDirectory = ResultsWriter.Write(report, setup.ResultsRoot);
+        var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null };
+        try
+        {
+            setup.ResultsDirectory = ResultsWriter.Write(report, setup.ResultsRoot);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await setup.Out.WriteLineAsync($"error: the results could not be written under {setup.ResultsRoot}: {e.Message}").ConfigureAwait(false);
+            await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
+            return Cli.ExitCodes.Failed;
+        }
+
         await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
-        return report.Passed ? Cli.ExitCodes.Ok : Cli.ExitCodes.Failed;
+        return report.Verdict switch
+        {
+            RunVerdict.Passed => Cli.ExitCodes.Ok,
+            RunVerdict.Cancelled => Cli.ExitCodes.Cancelled,
+            _ => Cli.ExitCodes.Failed,
+        };
     }
 }

@@ -26,7 +26,7 @@ public static class Probe
         var device = env.Fleet[deviceIndex];
         var ctx = env.Context;
         await w.WriteLineAsync($"device {deviceIndex}: id {device.DeviceId}, IMEI {device.Imei}, ICCID {device.Iccid}").ConfigureAwait(false);
-        await w.WriteLineAsync($"target {ctx.Host}:{ctx.Port}{(ctx.Address is { } a ? $" (at {a})" : string.Empty)}, transport {profile.Transport.Kind}, tokens from {profile.Token.Source}").ConfigureAwait(false);
+        await w.WriteLineAsync($"target {ctx.Host}:{ctx.Port}{(ctx.Address is { } a ? $" (at {a})" : string.Empty)}, transport {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}").ConfigureAwait(false);
 
         CustomAuthCredentials creds;
         var t0 = Stopwatch.GetTimestamp();
@@ -45,12 +45,12 @@ public static class Probe
 
         var clientId = ctx.Tokens.ClientIdOf(device);
         var topic = profile.Device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
-        if (profile.Transport.Kind == "https-publish")
+        if (profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
             using var publisher = new HttpsPublisher(new TransportOptions { Kind = TransportKind.Tls, Host = ctx.Host, Port = ctx.Port, CaFile = ctx.CaFile, InsecureSkipVerify = ctx.Insecure });
             try
             {
-                var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == "query" ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);
+                var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);
                 await w.WriteLineAsync($"https publish to {topic}: {r.StatusCode} {r.Body} in {r.ElapsedMs:F1} ms").ConfigureAwait(false);
                 return r.IsSuccess ? Cli.ExitCodes.Ok : Cli.ExitCodes.Failed;
             }

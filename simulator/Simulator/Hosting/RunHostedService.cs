@@ -25,6 +25,17 @@ public sealed class RunHostedService : BackgroundService
             await _setup.Out.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             _setup.ExitCode = Cli.ExitCodes.BadInput;
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await _setup.Out.WriteLineAsync("cancelled before the run started: no results").ConfigureAwait(false);
+            _setup.ExitCode = Cli.ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            // A run-time failure outside the devices (the embedded gateway could not start, say): one line, no stack trace.
+            await _setup.Out.WriteLineAsync($"error: the run failed: {Core.Metrics.RunMetrics.Scrub(e.Message)}").ConfigureAwait(false);
+            _setup.ExitCode = Cli.ExitCodes.Failed;
+        }
         finally
         {
             _lifetime.StopApplication();

@@ -19,4 +19,10 @@ public sealed class RunSetup
     public int ExitCode { get; set; } = Cli.ExitCodes.Failed;
 
     public string? ResultsDirectory { get; set; }
+
+    /// <summary>Run even when preflight would refuse; what then fails is counted by the run.</summary>
+    public bool SkipPreflight { get; init; }
+
+    /// <summary>Tests: devices other than <see cref="Core.Load.VirtualDevice"/>.</summary>
+    public Func<Core.Load.LoadContext, Func<Core.Identity.DeviceIdentity, Core.Load.ISupervisedDevice>>? DeviceFactory { get; init; }
 }

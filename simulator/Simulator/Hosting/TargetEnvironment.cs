@@ -32,6 +32,18 @@ public sealed class TargetEnvironment : IAsyncDisposable
 
     public LoadContext Context { get; private set; } = null!;
 
+    /// <summary>The embedded gateway's options as the profile sets them; parsed before anything starts, so a bad gateway section is refused up front.</summary>
+    public static GatewayOptions EmbeddedGatewayOptions(RunProfile profile, string profilePath) =>
+        profile.Gateway is { } g ? GatewayConfig.FromJson(g, profilePath) : new GatewayOptions();
+
+    /// <summary>The authorizer a profile's devices reach on the embedded gateway, for its session lifetime.</summary>
+    public static TimeSpan? EmbeddedSessionLifetime(RunProfile profile, GatewayOptions options)
+    {
+        var name = profile.Token.Authorizer ?? (profile.Token.Source == TokenSourceKind.DeviceJwt ? "device-jwt" : options.DefaultAuthorizer);
+        var authorizer = options.Authorizers.FirstOrDefault(a => a.Name == name);
+        return authorizer is null || authorizer.Type == "http" ? null : TimeSpan.FromSeconds(authorizer.DisconnectAfterInSeconds);
+    }
+
     public static async Task<TargetEnvironment> CreateAsync(RunProfile profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
     {
         var fleet = profile.Fleet.Directory is { } dir
@@ -57,11 +69,13 @@ public sealed class TargetEnvironment : IAsyncDisposable
         string? address;
         int port;
         Uri? onboardingUrl, nrfCloudUrl;
-        if (profile.Target.Kind == "embedded")
+        TimeSpan? sessionLifetime = profile.Device.SessionLifetimeSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+        if (profile.Target.Kind == TargetKind.Embedded)
         {
-            var options = profile.Gateway is { } g ? GatewayConfig.FromJson(g, profilePath) : new GatewayOptions();
+            var options = EmbeddedGatewayOptions(profile, profilePath);
+            sessionLifetime ??= EmbeddedSessionLifetime(profile, options);
             Gateway = await LocalGateway.StartAsync(options with { ListenAddress = "127.0.0.1", Port = 0 }, cancellationToken: stop).ConfigureAwait(false);
-            if (profile.Token.Source == "device-jwt" || profile.Device.Scenario == "nrfcloud-location")
+            if (profile.Token.Source == TokenSourceKind.DeviceJwt || profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
             {
                 // As if RegisterPublicKeys had run for the fleet (the nRF Cloud tests cover that step).
                 foreach (var d in Devices)
@@ -97,12 +111,12 @@ public sealed class TargetEnvironment : IAsyncDisposable
         ITokenSource tokens;
         switch (profile.Token.Source)
         {
-            case "device-jwt":
-                var jwt = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == "iss" ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds, metrics);
+            case TokenSourceKind.DeviceJwt:
+                var jwt = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == TokenClaim.Iss ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds, metrics);
                 _owned.Add(jwt);
                 tokens = jwt;
                 break;
-            case "local-issuer":
+            case TokenSourceKind.LocalIssuer:
                 var issuer = new OnceIssuerTokens(Gateway!.GatewayKeys.Issuer, Gateway.GatewayKeys.TokenSigning);
                 _owned.Add(issuer);
                 tokens = new IssuerTokenSource(issuer, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
@@ -115,7 +129,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
         }
 
         HttpClient? nrfHttp = null;
-        if (profile.Device.Scenario == "nrfcloud-location")
+        if (profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
             var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
             handler.SslOptions.RemoteCertificateValidationCallback = Core.Transport.TlsValidation.Callback(caFile, profile.Target.Insecure);
@@ -133,9 +147,10 @@ public sealed class TargetEnvironment : IAsyncDisposable
             Port = port,
             CaFile = caFile,
             Insecure = profile.Target.Insecure,
-            NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == "nrfcloud-location" ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
+            NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
             NrfCloudHttp = nrfHttp,
             SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
+            SessionLifetime = sessionLifetime,
         };
         _owned.Add(Context.Scheduler);
     }

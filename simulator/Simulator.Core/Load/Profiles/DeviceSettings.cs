@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 public sealed class DeviceSettings
 {
     /// <summary>"telemetry" (MQTT connect, subscribe, publish loop) or "nrfcloud-location" (A-GNSS in ranges and a ground fix over REST).</summary>
-    public string Scenario { get; set; } = "telemetry";
+    public ScenarioKind Scenario { get; set; } = ScenarioKind.Telemetry;
 
     /// <summary>Subscribe to the device's own command topic and measure end-to-end latency on it.</summary>
     public bool Subscribe { get; set; } = true;
@@ -23,6 +23,16 @@ public sealed class DeviceSettings
 
     /// <summary>Topic under the ICCID (or device id), e.g. "{id}/telemetry".</summary>
     public string Topic { get; set; } = "{id}/telemetry";
+
+    /// <summary>
+    /// How long the target keeps a session before it cuts it (the authorizer's disconnectAfterInSeconds).
+    /// A server close at that age is a SessionExpired drop, not a failure. Null: taken from the
+    /// embedded gateway's authorizer, else unknown.
+    /// </summary>
+    public double? SessionLifetimeSeconds { get; set; }
+
+    /// <summary>A PUBACK or SUBACK later than this ends the session (AckTimeout).</summary>
+    public double AckTimeoutSeconds { get; set; } = 30;
 
     public ReconnectSettings Reconnect { get; set; } = new();
 }

@@ -4,10 +4,11 @@ namespace Simulator.Core.Load.Profiles;
 /// One load phase, in NBomber's vocabulary: "ramp" to <see cref="To"/> devices at <see cref="Rate"/>
 /// per second, "hold" for <see cref="Seconds"/>, "spike" (jump to <see cref="To"/> at once, then
 /// hold <see cref="Seconds"/>), "rampDown" to <see cref="To"/> (default 0) at <see cref="Rate"/>, "pause".
+/// A ramp's or spike's <see cref="To"/> defaults to the fleet size.
 /// </summary>
 public sealed class PhaseSettings
 {
-    public string Kind { get; set; } = "hold";
+    public PhaseKind Kind { get; set; } = PhaseKind.Hold;
 
     public int? To { get; set; }
 

@@ -11,10 +11,6 @@ namespace Simulator.Core.Load.Profiles;
 /// </summary>
 public static class ProfileLoader
 {
-    private static readonly string[] TokenSources = ["1nce-onboarding", "device-jwt", "local-issuer"];
-    private static readonly string[] Transports = ["wss-custom-auth", "mqtt-alpn", "https-publish", "mqtt-tcp"];
-    private static readonly string[] PhaseKinds = ["ramp", "hold", "spike", "rampDown", "pause"];
-
     /// <param name="overrides">"path=value" pairs applied before validation, e.g. "fleet.count=500".</param>
     public static RunProfile Load(string path, IEnumerable<string>? overrides = null)
     {
@@ -38,26 +34,25 @@ public static class ProfileLoader
     public static RunProfile Parse(byte[] bytes, string source, IEnumerable<string>? overrides = null)
     {
         var overrideList = overrides?.ToList() ?? [];
+        var original = bytes;
+        var overridden = new Dictionary<string, string>(StringComparer.Ordinal);
         if (overrideList.Count > 0)
         {
-            bytes = ApplyOverrides(bytes, source, overrideList);
+            bytes = ApplyOverrides(bytes, source, overrideList, overridden);
         }
 
-        RunProfile profile;
-        try
+        // Lines come from the file as written; a path set by --set is blamed on the --set.
+        var lines = JsonLineIndex.Build(original);
+        InputException Problem(string jsonPath, string problem)
         {
-            profile = JsonSerializer.Deserialize(bytes, ProfileJsonContext.Default.RunProfile) ?? throw new InputException("the profile is null", source);
-        }
-        catch (JsonException e)
-        {
-            var message = e.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            throw new InputException("invalid profile: " + (cut > 0 ? message[..cut] : message), source, e.LineNumber + 1, e.Path);
-        }
+            foreach (var (path, text) in overridden)
+            {
+                if (jsonPath == path || jsonPath.StartsWith(path + ".", StringComparison.Ordinal) || jsonPath.StartsWith(path + "[", StringComparison.Ordinal))
+                {
+                    return new InputException(problem, field: $"--set {text}");
+                }
+            }
 
-        var lines = JsonLineIndex.Build(bytes);
-        void Fail(string jsonPath, string problem)
-        {
             var probe = jsonPath;
             long? line = null;
             while (probe.Length > 0 && line is null)
@@ -73,23 +68,52 @@ public static class ProfileLoader
                 }
             }
 
-            throw new InputException(problem, source, line, jsonPath);
+            return new InputException(problem, source, line, jsonPath);
         }
 
-        Validate(profile, Fail);
+        RunProfile profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize(bytes, ProfileJsonContext.Default.RunProfile) ?? throw new InputException("the profile is null", source);
+        }
+        catch (JsonException e)
+        {
+            var message = JsonErrors.Plain(e);
+            if (e.Path is { } path && overridden.Count > 0)
+            {
+                throw Problem(path, message);
+            }
+
+            throw new InputException(message, source, e.LineNumber + 1, e.Path);
+        }
+
+        Validate(profile, (path, problem) => throw Problem(path, problem));
         return profile;
     }
 
     private static void Validate(RunProfile p, Action<string, string> fail)
     {
-        if (p.Target.Kind is not ("embedded" or "endpoint"))
+        if (p.Target.Kind == TargetKind.Endpoint)
         {
-            fail("$.target.kind", $"must be \"embedded\" or \"endpoint\", got \"{p.Target.Kind}\"");
-        }
+            if (string.IsNullOrEmpty(p.Target.Host))
+            {
+                fail("$.target.host", "an endpoint target needs a host (the IoT data endpoint)");
+            }
 
-        if (p.Target.Kind == "endpoint" && string.IsNullOrEmpty(p.Target.Host))
-        {
-            fail("$.target.host", "an endpoint target needs a host (the IoT data endpoint)");
+            if (p.Target.Address is { } address && !System.Net.IPAddress.TryParse(address, out _))
+            {
+                fail("$.target.address", $"\"{address}\" is not an IP address");
+            }
+
+            if (p.Token.Source == TokenSourceKind.OnceOnboarding && !IsHttpsUrl(p.Target.OnboardingUrl))
+            {
+                fail("$.target.onboardingUrl", "1nce-onboarding tokens against an endpoint target need an absolute https URL of the onboarding API");
+            }
+
+            if (p.Device.Scenario == ScenarioKind.NrfCloudLocation && !IsHttpsUrl(p.Target.NrfCloudUrl))
+            {
+                fail("$.target.nrfCloudUrl", "the nrfcloud-location scenario against an endpoint target needs an absolute https URL of the nRF Cloud REST API");
+            }
         }
 
         if (p.Target.Port is < 1 or > 65535)
@@ -112,12 +136,7 @@ public static class ProfileLoader
             fail("$.fleet.shard", $"must be \"i/N\" with 0 <= i < N, got \"{p.Fleet.Shard}\"");
         }
 
-        if (!TokenSources.Contains(p.Token.Source))
-        {
-            fail("$.token.source", $"must be one of {string.Join(", ", TokenSources)}, got \"{p.Token.Source}\"");
-        }
-
-        if (p.Token.Source == "local-issuer" && p.Target.Kind != "embedded")
+        if (p.Token.Source == TokenSourceKind.LocalIssuer && p.Target.Kind != TargetKind.Embedded)
         {
             fail("$.token.source", "local-issuer tokens are signed with the embedded gateway's keys; use it with target.kind = embedded");
         }
@@ -127,19 +146,9 @@ public static class ProfileLoader
             fail("$.token.lifetimeSeconds", $"must be 1 to {Tokens.DeviceTokenOptions.MaxLifetimeSeconds}, got {p.Token.LifetimeSeconds}");
         }
 
-        if (p.Token.Claim is not ("sub" or "iss"))
+        if (p.Token.RefreshBeforeSeconds < 0)
         {
-            fail("$.token.claim", $"must be \"sub\" or \"iss\", got \"{p.Token.Claim}\"");
-        }
-
-        if (!Transports.Contains(p.Transport.Kind))
-        {
-            fail("$.transport.kind", $"must be one of {string.Join(", ", Transports)}, got \"{p.Transport.Kind}\"");
-        }
-
-        if (p.Transport.Credentials is not ("headers" or "query"))
-        {
-            fail("$.transport.credentials", $"must be \"headers\" or \"query\", got \"{p.Transport.Credentials}\"");
+            fail("$.token.refreshBeforeSeconds", $"must be 0 or more, got {p.Token.RefreshBeforeSeconds}");
         }
 
         for (var i = 0; i < p.Transport.SourceAddresses.Count; i++)
@@ -153,11 +162,6 @@ public static class ProfileLoader
         if (p.Transport.ConnectTimeoutSeconds is <= 0 or > 300)
         {
             fail("$.transport.connectTimeoutSeconds", $"must be above 0 and at most 300, got {p.Transport.ConnectTimeoutSeconds}");
-        }
-
-        if (p.Device.Scenario is not ("telemetry" or "nrfcloud-location"))
-        {
-            fail("$.device.scenario", $"must be \"telemetry\" or \"nrfcloud-location\", got \"{p.Device.Scenario}\"");
         }
 
         if (p.Device.Qos is not (0 or 1))
@@ -180,6 +184,26 @@ public static class ProfileLoader
             fail("$.device.keepAliveSeconds", $"must be 0 to 65535, got {p.Device.KeepAliveSeconds}");
         }
 
+        if (p.Device.SessionSeconds < 0)
+        {
+            fail("$.device.sessionSeconds", $"must be 0 (stay connected) or more, got {p.Device.SessionSeconds}");
+        }
+
+        if (p.Device.SessionLifetimeSeconds is <= 0)
+        {
+            fail("$.device.sessionLifetimeSeconds", $"must be above 0, got {p.Device.SessionLifetimeSeconds}");
+        }
+
+        if (p.Device.AckTimeoutSeconds is <= 0 or > 3600)
+        {
+            fail("$.device.ackTimeoutSeconds", $"must be above 0 and at most 3600, got {p.Device.AckTimeoutSeconds}");
+        }
+
+        if (p.Device.Topic.Length == 0 || p.Device.Topic.Contains('#', StringComparison.Ordinal) || p.Device.Topic.Contains('+', StringComparison.Ordinal))
+        {
+            fail("$.device.topic", $"must be a non-empty topic without wildcards, got \"{p.Device.Topic}\"");
+        }
+
         if (p.Device.Reconnect.BaseMilliseconds <= 0 || p.Device.Reconnect.MaxMilliseconds < p.Device.Reconnect.BaseMilliseconds)
         {
             fail("$.device.reconnect", "baseMilliseconds must be above 0 and maxMilliseconds at least baseMilliseconds");
@@ -200,19 +224,18 @@ public static class ProfileLoader
         {
             var ph = p.Phases[i];
             var at = $"$.phases[{i}]";
-            if (!PhaseKinds.Contains(ph.Kind))
-            {
-                fail($"{at}.kind", $"must be one of {string.Join(", ", PhaseKinds)}, got \"{ph.Kind}\"");
-            }
-
-            if (ph.Kind is "ramp" or "rampDown" && ph.Rate is not > 0)
+            if (ph.Kind is PhaseKind.Ramp or PhaseKind.RampDown && ph.Rate is not > 0)
             {
                 fail($"{at}.rate", "a ramp needs a rate above 0 devices per second");
             }
 
-            if (ph.Kind is "ramp" or "spike" && ph.To is null)
+            if (ph.Kind is PhaseKind.Ramp or PhaseKind.Spike && ph.To is null)
             {
-                fail($"{at}.to", $"a {ph.Kind} needs a target device count");
+                ph.To = count == int.MaxValue ? null : count; // "to" left out: the whole fleet
+                if (ph.To is null)
+                {
+                    fail($"{at}.to", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} over a fleet directory needs a target device count");
+                }
             }
 
             if (ph.To is < 0 || ph.To > count)
@@ -220,17 +243,38 @@ public static class ProfileLoader
                 fail($"{at}.to", $"must be 0 to the fleet size {count}, got {ph.To}");
             }
 
-            if (ph.Kind is "hold" or "pause" or "spike" && ph.Seconds is not > 0)
+            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike && ph.Seconds is not > 0)
             {
-                fail($"{at}.seconds", $"a {ph.Kind} needs a duration above 0 seconds");
+                fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} needs a duration above 0 seconds");
             }
         }
 
-        if (p.Thresholds.ErrorRate is < 0 or > 1)
+        var t = p.Thresholds;
+        if (t.ErrorRate is < 0 or > 1)
         {
-            fail("$.thresholds.errorRate", $"must be 0 to 1, got {p.Thresholds.ErrorRate}");
+            fail("$.thresholds.errorRate", $"must be 0 to 1, got {t.ErrorRate}");
+        }
+
+        if (t.MinConnectedShare is < 0 or > 1)
+        {
+            fail("$.thresholds.minConnectedShare", $"must be 0 to 1, got {t.MinConnectedShare}");
+        }
+
+        if (t.MaxGeneratorCpu is <= 0 or > 100)
+        {
+            fail("$.thresholds.maxGeneratorCpu", $"must be above 0 and at most 100 (percent of all cores), got {t.MaxGeneratorCpu}");
+        }
+
+        foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs) })
+        {
+            if (value is <= 0)
+            {
+                fail($"$.thresholds.{name}", $"must be above 0 ms, got {value}");
+            }
         }
     }
+
+    private static bool IsHttpsUrl(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
 
     public static bool TryParseShard(string text, out int index, out int count)
     {
@@ -242,7 +286,7 @@ public static class ProfileLoader
             && count >= 1 && index >= 0 && index < count;
     }
 
-    private static byte[] ApplyOverrides(byte[] bytes, string source, List<string> overrides)
+    private static byte[] ApplyOverrides(byte[] bytes, string source, List<string> overrides, Dictionary<string, string> overridden)
     {
         JsonNode root;
         try
@@ -251,7 +295,7 @@ public static class ProfileLoader
         }
         catch (JsonException e)
         {
-            throw new InputException("invalid profile: " + e.Message, source, e.LineNumber + 1);
+            throw new InputException(JsonErrors.Plain(e), source, e.LineNumber + 1);
         }
 
         foreach (var o in overrides)
@@ -259,14 +303,29 @@ public static class ProfileLoader
             var eq = o.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new InputException($"--set must be path=value, got '{o}'", field: "--set");
+                throw new InputException($"must be path=value (a dotted object path such as fleet.count=500), got '{o}'", field: "--set");
             }
 
             var keys = o[..eq].Split('.');
+            if (keys.Any(k => k.Length == 0 || k.Contains('[', StringComparison.Ordinal)))
+            {
+                throw new InputException($"'{o[..eq]}' is not a dotted object path (array elements cannot be set)", field: $"--set {o}");
+            }
+
             var node = root;
             foreach (var key in keys[..^1])
             {
-                node = node[key] ??= new JsonObject();
+                if (node is not JsonObject obj)
+                {
+                    throw new InputException($"'{o[..eq]}' goes through a value that is not an object", field: $"--set {o}");
+                }
+
+                node = obj[key] ??= new JsonObject();
+            }
+
+            if (node is not JsonObject target)
+            {
+                throw new InputException($"'{o[..eq]}' goes through a value that is not an object", field: $"--set {o}");
             }
 
             var text = o[(eq + 1)..];
@@ -280,7 +339,8 @@ public static class ProfileLoader
                 value = JsonValue.Create(text);
             }
 
-            node[keys[^1]] = value;
+            target[keys[^1]] = value;
+            overridden["$." + o[..eq]] = o;
         }
 
         return Encoding.UTF8.GetBytes(root.ToJsonString());

@@ -21,6 +21,9 @@ public sealed class RunProfile
 
     public List<PhaseSettings> Phases { get; set; } = [];
 
+    /// <summary>How ramp arrivals are spaced: "even" (default) or "poisson".</summary>
+    public ArrivalMode Arrivals { get; set; } = ArrivalMode.Even;
+
     public ThresholdSettings Thresholds { get; set; } = new();
 
     /// <summary>Settings of the embedded gateway (the gateway config's keys: quotas, faults, authorizers …).</summary>

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 public sealed class TargetSettings
 {
     /// <summary>"embedded" (the in-process local gateway) or "endpoint".</summary>
-    public string Kind { get; set; } = "embedded";
+    public TargetKind Kind { get; set; } = TargetKind.Embedded;
 
     /// <summary>The IoT data endpoint host (SNI), e.g. xxxx-ats.iot.eu-central-1.amazonaws.com.</summary>
     public string? Host { get; set; }

@@ -14,4 +14,10 @@ public sealed class ThresholdSettings
     public double? MinConnectedShare { get; set; }
 
     public double? PubAckP99Ms { get; set; }
+
+    /// <summary>Fail the run if the generator's process CPU (percent of all cores) stays above this for more than 5 s.</summary>
+    public double? MaxGeneratorCpu { get; set; }
+
+    /// <summary>Fail the run if the generator's scheduler lag p99 stays above this for more than 5 s.</summary>
+    public double? MaxSchedulerLagMs { get; set; }
 }

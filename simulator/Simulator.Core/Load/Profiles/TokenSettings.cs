@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 public sealed class TokenSettings
 {
     /// <summary>"1nce-onboarding" (GET the onboarding endpoint), "device-jwt" (mint ES256 like AT%JWT) or "local-issuer" (mint 1NCE-style issuer tokens in process, embedded only).</summary>
-    public string Source { get; set; } = "1nce-onboarding";
+    public TokenSourceKind Source { get; set; } = TokenSourceKind.OnceOnboarding;
 
     /// <summary>The authorizer named in requests; null uses the default of each source.</summary>
     public string? Authorizer { get; set; }
@@ -18,7 +18,7 @@ public sealed class TokenSettings
     public int RefreshBeforeSeconds { get; set; } = 60;
 
     /// <summary>"sub" or "iss" for device JWTs.</summary>
-    public string Claim { get; set; } = "sub";
+    public TokenClaim Claim { get; set; } = TokenClaim.Sub;
 
     /// <summary>Whether to send the token signature (1NCE tokens carry one).</summary>
     public bool SendSignature { get; set; } = true;

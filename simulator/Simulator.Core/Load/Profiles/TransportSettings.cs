@@ -4,12 +4,12 @@ namespace Simulator.Core.Load.Profiles;
 public sealed class TransportSettings
 {
     /// <summary>"wss-custom-auth", "mqtt-alpn", "https-publish" or "mqtt-tcp".</summary>
-    public string Kind { get; set; } = "wss-custom-auth";
+    public DeviceTransportKind Kind { get; set; } = DeviceTransportKind.WssCustomAuth;
 
     public string Subprotocol { get; set; } = "mqtt";
 
     /// <summary>"headers" or "query" for WebSocket and HTTPS credentials.</summary>
-    public string Credentials { get; set; } = "headers";
+    public CredentialsMode Credentials { get; set; } = CredentialsMode.Headers;
 
     /// <summary>Source addresses to spread connections over (past 28k ports each).</summary>
     public List<string> SourceAddresses { get; set; } = [];

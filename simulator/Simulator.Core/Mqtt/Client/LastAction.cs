@@ -1,10 +1,12 @@
 namespace Simulator.Core.Mqtt.Client;
 
-/// <summary>What the client last sent that the server might punish by closing (AWS policy denials, A.4).</summary>
-internal enum LastAction
+/// <summary>What the client last sent: a server close right after it may be an AWS policy denial (A.4).</summary>
+public enum LastAction
 {
     None,
     Connect,
     Publish,
     Subscribe,
+    Unsubscribe,
+    Ping,
 }

@@ -60,6 +60,11 @@ public sealed partial class MqttClientConnection
         {
             failure = _closing ? null : ClassifyClose("broke the connection (" + e.GetType().Name + ")");
         }
+        catch (Exception e)
+        {
+            // A message handler or a bug of ours: the connection still ends, and says why.
+            failure = new ConnectionFailedException(FailureKind.ClientError, $"the client failed while receiving ({e.GetType().Name})", inner: e);
+        }
 
         try
         {
@@ -69,8 +74,10 @@ public sealed partial class MqttClientConnection
         {
             // Completing a reader over a broken stream may throw; the failure is already recorded.
         }
-
-        End(failure);
+        finally
+        {
+            End(failure);
+        }
     }
 
     private int Handle(in MqttPacket packet, int acks)
@@ -183,7 +190,18 @@ public sealed partial class MqttClientConnection
 
     internal void OnKeepAliveTick(long now)
     {
-        if (!IsConnected || _keepAliveTicks == 0)
+        if (!IsConnected)
+        {
+            return;
+        }
+
+        if (_ackTimeoutTicks > 0 && OldestPendingAck() is { } oldest && now - oldest > _ackTimeoutTicks)
+        {
+            End(new ConnectionFailedException(FailureKind.AckTimeout, $"no acknowledgement within {_options.AckTimeout.TotalSeconds:0.#} s after a {_lastSent}"));
+            return;
+        }
+
+        if (_keepAliveTicks == 0)
         {
             return;
         }
@@ -206,6 +224,23 @@ public sealed partial class MqttClientConnection
         }
     }
 
+    private long? OldestPendingAck()
+    {
+        lock (_ackLock)
+        {
+            long? oldest = null;
+            foreach (var ack in _pending.Values)
+            {
+                if (oldest is null || ack.SentAt < oldest)
+                {
+                    oldest = ack.SentAt;
+                }
+            }
+
+            return oldest;
+        }
+    }
+
     private async Task SendPingAsync()
     {
         try
@@ -214,6 +249,7 @@ public sealed partial class MqttClientConnection
             try
             {
                 EmptyPacket.Write(_writer, MqttPacketType.PingReq);
+                _lastSent = LastAction.Ping;
                 _lastSend = Stopwatch.GetTimestamp();
                 await _writer.FlushAsync().ConfigureAwait(false);
             }

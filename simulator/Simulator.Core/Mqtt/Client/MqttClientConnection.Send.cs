@@ -69,7 +69,7 @@ public sealed partial class MqttClientConnection
     {
         ThrowIfEnded();
         var (id, ack) = Register();
-        await SendAsync(new UnsubscribePacket(id, filters).Write, LastAction.None).ConfigureAwait(false);
+        await SendAsync(new UnsubscribePacket(id, filters).Write, LastAction.Unsubscribe).ConfigureAwait(false);
         try
         {
             await new ValueTask<int>(ack, ack.Version).ConfigureAwait(false);
@@ -89,7 +89,7 @@ public sealed partial class MqttClientConnection
             ThrowIfEnded();
             PublishPacket.Write(_writer, topic.Span, payload.Span, qos, id);
             DrainPubAcks();
-            _lastAction = LastAction.Publish;
+            _lastAction = _lastSent = LastAction.Publish;
             _lastSend = Stopwatch.GetTimestamp();
             await _writer.FlushAsync().ConfigureAwait(false);
         }
@@ -119,6 +119,7 @@ public sealed partial class MqttClientConnection
             write(_writer);
             DrainPubAcks();
             _lastAction = action;
+            _lastSent = action;
             _lastSend = Stopwatch.GetTimestamp();
             await _writer.FlushAsync().ConfigureAwait(false);
         }
@@ -145,6 +146,7 @@ public sealed partial class MqttClientConnection
                 _nextPacketId = (ushort)(_nextPacketId == ushort.MaxValue ? 1 : _nextPacketId + 1);
             }
             while (_pending.ContainsKey(_nextPacketId));
+            ack.SentAt = Stopwatch.GetTimestamp();
             _pending.Add(_nextPacketId, ack);
             return (_nextPacketId, ack);
         }

@@ -31,7 +31,9 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     private ushort _nextPacketId;
     private long _lastSend;
     private long _pingSentAt;
+    private readonly long _ackTimeoutTicks;
     private volatile LastAction _lastAction;
+    private volatile LastAction _lastSent;
     private volatile bool _closing;
     private int _ended;
 
@@ -44,6 +46,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool: BlockMemoryPool.Instance, minimumBufferSize: BlockMemoryPool.BlockSize, leaveOpen: true));
         _inflight = new SemaphoreSlim(options.InflightWindow, options.InflightWindow);
         _keepAliveTicks = options.KeepAliveSeconds * Stopwatch.Frequency;
+        _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * Stopwatch.Frequency);
 
         // Ping a little before the interval ends: the scheduler ticks every 250 ms, and the spec
         // wants a packet within the interval, not merely within the broker's 1.5x grace.
@@ -62,6 +65,16 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     public Task<ConnectionFailedException?> Completion => _completion.Task;
 
     public bool IsConnected => Volatile.Read(ref _ended) == 0;
+
+    /// <summary>The last packet the client sent (CONNECT, PUBLISH, SUBSCRIBE, …), kept after the server answers.</summary>
+    public LastAction LastSent => _lastSent;
+
+    /// <summary>Ends the connection now, without DISCONNECT: pending acks fail, the transport closes. Idempotent.</summary>
+    public void Abort()
+    {
+        _closing = true;
+        End(null);
+    }
 
     /// <summary>Opens the transport, sends CONNECT and waits for CONNACK, all within the options' connect timeout.</summary>
     public static async Task<MqttClientConnection> ConnectAsync(TransportOptions transport, MqttClientOptions options, CancellationToken cancellationToken = default)
@@ -153,7 +166,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         {
             connect.Write(_writer);
             await _writer.FlushAsync(timeout).ConfigureAwait(false);
-            _lastAction = LastAction.Connect;
+            _lastAction = _lastSent = LastAction.Connect;
             while (true)
             {
                 var result = await _reader.ReadAsync(timeout).ConfigureAwait(false);
@@ -201,7 +214,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     private void Start()
     {
         _ = Task.Run(ReceiveLoopAsync);
-        if (_options.KeepAliveSeconds > 0)
+        if (_options.KeepAliveSeconds > 0 || _ackTimeoutTicks > 0)
         {
             KeepAliveScheduler.Register(this);
         }

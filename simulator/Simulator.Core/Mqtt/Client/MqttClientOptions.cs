@@ -22,4 +22,7 @@ public sealed record MqttClientOptions
 
     /// <summary>Unacknowledged QoS 1 publishes allowed at once; AWS allows 100 (A.5).</summary>
     public int InflightWindow { get; init; } = 100;
+
+    /// <summary>A PUBACK, SUBACK or UNSUBACK later than this ends the connection (AckTimeout); zero waits forever.</summary>
+    public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

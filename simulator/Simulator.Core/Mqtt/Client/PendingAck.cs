@@ -15,6 +15,9 @@ internal sealed class PendingAck : IValueTaskSource<int>
 
     public byte[]? SubAckCodes { get; set; }
 
+    /// <summary>When the packet awaiting this ack was registered (Stopwatch timestamp).</summary>
+    public long SentAt { get; set; }
+
     public ValueTask<int> Task => new(this, _core.Version);
 
     public void Complete(int result) => _core.SetResult(result);

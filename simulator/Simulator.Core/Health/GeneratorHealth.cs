@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Core.Health;
+
+/// <summary>
+/// Measures the load generator itself each second: process CPU as a share of all cores, the
+/// thread pool's queue, the scheduler's lag p99, GC pause time, and open files against the limit.
+/// A second is hot when CPU is above <see cref="CpuLimitPercent"/> or lag p99 above
+/// <see cref="LagLimitMs"/>; more than <see cref="HotSecondsAllowed"/> hot seconds in a row mark
+/// the generator saturated (Gatling and k6 warn likewise): its latencies then describe this
+/// machine, not the target.
+/// </summary>
+public sealed class GeneratorHealth
+{
+    public const double CpuLimitPercent = 85;
+    public const double LagLimitMs = 50;
+    public const int HotSecondsAllowed = 5;
+
+    private readonly Func<LogLinearHistogram> _takeLag;
+    private readonly long? _fdLimit = ProcessLimits.OpenFileLimit();
+    private readonly List<HealthSample> _samples = [];
+    private TimeSpan _lastCpu;
+    private long _lastWall;
+    private TimeSpan _lastGc;
+    private int _hotRun;
+
+    public GeneratorHealth(Func<LogLinearHistogram> takeLag)
+    {
+        _takeLag = takeLag;
+        _lastCpu = Environment.CpuUsage.TotalTime;
+        _lastWall = Stopwatch.GetTimestamp();
+        _lastGc = GC.GetTotalPauseDuration();
+    }
+
+    public IReadOnlyList<HealthSample> Samples => _samples;
+
+    /// <summary>Seconds that were part of a hot stretch longer than <see cref="HotSecondsAllowed"/>.</summary>
+    public int SaturatedSeconds { get; private set; }
+
+    public bool Saturated => SaturatedSeconds > 0;
+
+    public HealthSample Sample()
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var wall = Stopwatch.GetTimestamp();
+        var gc = GC.GetTotalPauseDuration();
+        var elapsed = Stopwatch.GetElapsedTime(_lastWall, wall);
+        var cpuPercent = elapsed <= TimeSpan.Zero ? 0 : (cpu - _lastCpu) / elapsed / Environment.ProcessorCount * 100;
+        var lag = _takeLag();
+        var lagP99 = lag.Count == 0 ? 0 : lag.Percentile(99) / 1000.0;
+        var hot = cpuPercent > CpuLimitPercent || lagP99 > LagLimitMs;
+        var sample = new HealthSample(
+            Math.Round(cpuPercent, 1),
+            ThreadPool.PendingWorkItemCount,
+            ThreadPool.ThreadCount,
+            Math.Round(lagP99, 2),
+            Math.Round((gc - _lastGc).TotalMilliseconds, 2),
+            ProcessLimits.OpenFiles(),
+            _fdLimit,
+            Environment.WorkingSet,
+            hot);
+        _lastCpu = cpu;
+        _lastWall = wall;
+        _lastGc = gc;
+        _hotRun = hot ? _hotRun + 1 : 0;
+        if (_hotRun == HotSecondsAllowed + 1)
+        {
+            SaturatedSeconds += _hotRun;
+        }
+        else if (_hotRun > HotSecondsAllowed + 1)
+        {
+            SaturatedSeconds++;
+        }
+
+        _samples.Add(sample);
+        return sample;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Simulator.Core.Health;
+
+/// <summary>The load generator's own health in one second.</summary>
+public sealed record HealthSample(
+    double CpuPercent,
+    long ThreadPoolQueue,
+    int ThreadPoolThreads,
+    double SchedulerLagP99Ms,
+    double GcPauseMs,
+    long? OpenFiles,
+    long? OpenFileLimit,
+    long WorkingSetBytes,
+    bool Hot);

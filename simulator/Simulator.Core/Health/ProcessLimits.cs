@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Simulator.Core.Health;
+
+/// <summary>What the kernel allows this process (Linux /proc); null where it cannot be read.</summary>
+public static class ProcessLimits
+{
+    /// <summary>The soft limit on open files (RLIMIT_NOFILE), from /proc/self/limits.</summary>
+    public static long? OpenFileLimit()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/limits"))
+            {
+                if (line.StartsWith("Max open files", StringComparison.Ordinal))
+                {
+                    var parts = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var soft) ? soft : null;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>Files this process has open now (entries of /proc/self/fd).</summary>
+    public static long? OpenFiles()
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The ephemeral port range (ip_local_port_range): how many connections one source address can open to one server port.</summary>
+    public static (int Low, int High)? EphemeralPorts()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length == 2
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var low)
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var high)
+                ? (low, high) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>The kinds of load phase, in NBomber's vocabulary.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<PhaseKind>))]
+public enum PhaseKind
+{
+    [JsonStringEnumMemberName("ramp")]
+    Ramp,
+
+    [JsonStringEnumMemberName("hold")]
+    Hold,
+
+    [JsonStringEnumMemberName("spike")]
+    Spike,
+
+    [JsonStringEnumMemberName("rampDown")]
+    RampDown,
+
+    [JsonStringEnumMemberName("pause")]
+    Pause,
+}

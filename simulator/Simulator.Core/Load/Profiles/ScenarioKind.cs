@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>What each device does.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<ScenarioKind>))]
+public enum ScenarioKind
+{
+    /// <summary>MQTT connect, subscribe, publish loop.</summary>
+    [JsonStringEnumMemberName("telemetry")]
+    Telemetry,
+
+    /// <summary>A-GNSS in ranges and a ground fix over nRF Cloud REST.</summary>
+    [JsonStringEnumMemberName("nrfcloud-location")]
+    NrfCloudLocation,
+}

@@ -1,0 +1,12 @@
+namespace Simulator.Core.Metrics;
+
+/// <summary>What the devices did in one second, taken and reset by <see cref="RunMetrics.TakeSecond"/>.</summary>
+public sealed record SecondCounters(
+    long ConnectsOk,
+    long ConnectsFailed,
+    long Publishes,
+    long PubAcks,
+    long Received,
+    long Drops,
+    LogLinearHistogram Connect,
+    IReadOnlyDictionary<string, long> Errors);

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Simulator.Core.Errors;
+using Simulator.Core.Health;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// Checks, before any device starts and before the embedded gateway does, that the run can be
+/// carried out here: the gateway section, the CA file, the results folder, the source addresses,
+/// file descriptors for every device (and the embedded gateway's side of each connection), and
+/// ephemeral ports per source address. A problem is bad input (exit 2) with one clear message.
+/// </summary>
+public static class Preflight
+{
+    /// <summary>Descriptors the runtime, the thread pool, logs and HTTP pools may hold besides the devices.</summary>
+    public const int Reserve = 128;
+
+    public static PreflightResult Check(RunProfile profile, string profilePath, string resultsRoot)
+    {
+        var embedded = profile.Target.Kind == TargetKind.Embedded;
+        if (embedded)
+        {
+            _ = TargetEnvironment.EmbeddedGatewayOptions(profile, profilePath);
+        }
+        else if (profile.Target.CaFile is { } ca)
+        {
+            try
+            {
+                using var _ = File.OpenRead(ca);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException($"the CA file cannot be read: {ca} ({Plain(e)})", profilePath, field: "$.target.caFile");
+            }
+        }
+
+        CheckResults(resultsRoot);
+        CheckSources(profile, profilePath);
+
+        // Devices this process runs at most: the plan's peak over this shard's devices.
+        ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shard, out var shards);
+        var fleet = profile.Fleet.Directory is null ? profile.Fleet.Count : int.MaxValue;
+        var mine = fleet == int.MaxValue ? int.MaxValue : (fleet / shards) + (shard < fleet % shards ? 1 : 0);
+        var peak = new LoadPlan(profile.Phases, mine).PeakDevices;
+
+        // One socket per device; the embedded gateway holds the other end in this same process.
+        var perDevice = embedded ? 2 : 1;
+        var sockets = profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? Math.Min(peak, 256) : peak;
+        var open = ProcessLimits.OpenFiles() ?? 0;
+        var needed = open + ((long)sockets * perDevice) + Reserve;
+        var limit = ProcessLimits.OpenFileLimit();
+        if (limit is { } l && needed > l)
+        {
+            throw new InputException(
+                string.Create(CultureInfo.InvariantCulture, $"this run needs about {needed} file descriptors ({sockets} devices × {perDevice}{(embedded ? " (device and embedded-gateway ends)" : string.Empty)} + {open} open now + {Reserve} reserve) but this process may open {l} (ulimit -n). ")
+                + "Lower fleet.count or the phases' peak, run the gateway in its own process ('simulator gateway', then target.kind \"endpoint\"), or split the fleet into shards (fleet.shard \"i/N\" in several processes).",
+                profilePath,
+                field: "$.fleet.count");
+        }
+
+        var ports = ProcessLimits.EphemeralPorts();
+        var sources = Math.Max(1, profile.Transport.SourceAddresses.Count);
+        var perSource = (peak + sources - 1) / sources;
+        if (ports is { } range && perSource > range.High - range.Low + 1)
+        {
+            throw new InputException(
+                string.Create(CultureInfo.InvariantCulture, $"{perSource} devices per source address, but one source address has only {range.High - range.Low + 1} ephemeral ports ({range.Low}–{range.High}) to one server port. Add source addresses (transport.sourceAddresses: [\"127.0.0.2\", \"127.0.0.3\", …] on loopback) so that each carries fewer."),
+                profilePath,
+                field: "$.transport.sourceAddresses");
+        }
+
+        return new PreflightResult(peak, needed, limit, perSource, ports is { } p ? p.High - p.Low + 1 : null);
+    }
+
+    private static void CheckResults(string resultsRoot)
+    {
+        try
+        {
+            Directory.CreateDirectory(resultsRoot);
+            var probe = Path.Combine(resultsRoot, $".preflight-{Environment.ProcessId}");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new InputException($"the results folder is not writable: {resultsRoot} ({Plain(e)})", field: "--results");
+        }
+    }
+
+    private static void CheckSources(RunProfile profile, string profilePath)
+    {
+        for (var i = 0; i < profile.Transport.SourceAddresses.Count; i++)
+        {
+            var address = IPAddress.Parse(profile.Transport.SourceAddresses[i]);
+            try
+            {
+                using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(address, 0));
+            }
+            catch (SocketException e)
+            {
+                throw new InputException($"source address {address} cannot be bound here ({e.SocketErrorCode}); on Linux every 127.x.y.z is loopback, other addresses must belong to this machine", profilePath, field: $"$.transport.sourceAddresses[{i}]");
+            }
+        }
+    }
+
+    private static string Plain(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        FileNotFoundException => "no such file",
+        DirectoryNotFoundException => "no such folder",
+        _ => e.Message,
+    };
+}
