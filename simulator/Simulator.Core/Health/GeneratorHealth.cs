@@ -18,6 +18,7 @@ public sealed class GeneratorHealth
     public const int HotSecondsAllowed = 5;
 
     private readonly Func<LogLinearHistogram> _takeLag;
+    private readonly FdBudget? _fds;
     private readonly long? _fdLimit = ProcessLimits.OpenFileLimit();
     private readonly List<HealthSample> _samples = [];
     private TimeSpan _lastCpu;
@@ -25,9 +26,10 @@ public sealed class GeneratorHealth
     private TimeSpan _lastGc;
     private int _hotRun;
 
-    public GeneratorHealth(Func<LogLinearHistogram> takeLag)
+    public GeneratorHealth(Func<LogLinearHistogram> takeLag, FdBudget? fds = null)
     {
         _takeLag = takeLag;
+        _fds = fds;
         _lastCpu = Environment.CpuUsage.TotalTime;
         _lastWall = Stopwatch.GetTimestamp();
         _lastGc = GC.GetTotalPauseDuration();
@@ -50,13 +52,19 @@ public sealed class GeneratorHealth
         var lag = _takeLag();
         var lagP99 = lag.Count == 0 ? 0 : lag.Percentile(99) / 1000.0;
         var hot = cpuPercent > CpuLimitPercent || lagP99 > LagLimitMs;
+        var openFiles = ProcessLimits.OpenFiles();
+        if (openFiles is { } open)
+        {
+            _fds?.Update(open);
+        }
+
         var sample = new HealthSample(
             Math.Round(cpuPercent, 1),
             ThreadPool.PendingWorkItemCount,
             ThreadPool.ThreadCount,
             Math.Round(lagP99, 2),
             Math.Round((gc - _lastGc).TotalMilliseconds, 2),
-            ProcessLimits.OpenFiles(),
+            openFiles,
             _fdLimit,
             Environment.WorkingSet,
             hot);

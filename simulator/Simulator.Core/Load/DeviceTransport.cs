@@ -33,6 +33,7 @@ public static class DeviceTransport
             Headers = wss && !inQuery ? [.. creds!.ToHeaders()] : [],
             Query = wss && inQuery ? creds!.ToQuery() : null,
             ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
+            FdBudget = ctx.Fds,
         };
         var options = new MqttClientOptions
         {

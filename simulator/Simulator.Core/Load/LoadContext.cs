@@ -31,9 +31,10 @@ public sealed class LoadContext
     /// <summary>Shared, pooled client for nRF Cloud REST calls (location scenario).</summary>
     public HttpClient? NrfCloudHttp { get; init; }
 
-    public FleetGauges Gauges { get; } = new();
-
     public DelayScheduler Scheduler { get; } = new();
+
+    /// <summary>Sockets are opened only within the open-files limit; null leaves it unguarded.</summary>
+    public Health.FdBudget? Fds { get; init; }
 
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
 

@@ -43,7 +43,7 @@ public sealed class LoadEngine
         var seed = (int)(FleetSpec.ParseSeed(_ctx.Profile.Fleet.Seed) & int.MaxValue);
         var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed) { Trace = ArrivalTrace };
         var planned = _plan.Events(_ctx.Profile.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
-        var health = new GeneratorHealth(_ctx.Scheduler.TakeLag);
+        var health = new GeneratorHealth(_ctx.Scheduler.TakeLag, _ctx.Fds);
         var started = DateTimeOffset.UtcNow;
         var origin = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20); // the first arrival is due 50 ms from now
         using var stopArrivals = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

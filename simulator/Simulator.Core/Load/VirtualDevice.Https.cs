@@ -31,6 +31,7 @@ public sealed partial class VirtualDevice
             InsecureSkipVerify = _ctx.Insecure,
             LocalAddress = _ctx.SourceFor(_identity.Index),
             ConnectTimeout = TimeSpan.FromSeconds(_ctx.Profile.Transport.ConnectTimeoutSeconds),
+            FdBudget = _ctx.Fds,
         });
         var placement = _ctx.Profile.Transport.Credentials == Profiles.CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers;
         var topic = device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);

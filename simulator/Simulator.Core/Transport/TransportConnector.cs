@@ -43,6 +43,11 @@ public static class TransportConnector
 
             phase = FailureKind.TcpTimeout;
             var t1 = Stopwatch.GetTimestamp();
+            if (options.FdBudget is { } budget && !budget.TryTake())
+            {
+                throw new ConnectionFailedException(FailureKind.FdExhausted, $"not opening a socket: fewer than {budget.Reserve} file descriptors would be left (ulimit -n); the run needs fewer devices per process");
+            }
+
             Socket socket;
             try
             {

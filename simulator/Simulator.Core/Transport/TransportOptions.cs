@@ -39,6 +39,9 @@ public sealed record TransportOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>When set, a socket is opened only within this open-files budget (else FdExhausted).</summary>
+    public Health.FdBudget? FdBudget { get; init; }
+
     public bool IsTls => Kind is TransportKind.Tls or TransportKind.SecureWebSocket;
 
     public bool IsWebSocket => Kind is TransportKind.WebSocket or TransportKind.SecureWebSocket;

@@ -22,13 +22,26 @@ public static class RunHarness
         }
         """;
 
-    public static async Task<(int Code, string Output, JsonElement Summary, string Dir)> RunAsync(string profileJson, TempDir tmp, CancellationToken cancel = default)
+    /// <summary>A profile for engine tests with test devices: an endpoint nobody contacts, device JWTs minted locally.</summary>
+    public static string DeviceOnlyProfile(string phases, int devices, string extra = "") => $$"""
+        {
+          "name": "engine-test",
+          "target": { "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": 9 },
+          "fleet": { "count": {{devices}}, "seed": "11" },
+          "token": { "source": "device-jwt" },
+          "transport": { "kind": "mqtt-alpn" },
+          "phases": {{phases}}
+          {{extra}}
+        }
+        """;
+
+    public static async Task<(int Code, string Output, JsonElement Summary, string Dir)> RunAsync(string profileJson, TempDir tmp, CancellationToken cancel = default, Func<Simulator.Core.Load.LoadContext, Func<Simulator.Core.Identity.DeviceIdentity, Simulator.Core.Load.ISupervisedDevice>>? devices = null)
     {
         var path = tmp["profile.json"];
         await File.WriteAllTextAsync(path, profileJson, CancellationToken.None);
         var profile = ProfileLoader.Load(path);
         var output = new StringWriter();
-        var setup = new RunSetup { Profile = profile, ProfilePath = path, ResultsRoot = tmp["results"], Out = output };
+        var setup = new RunSetup { Profile = profile, ProfilePath = path, ResultsRoot = tmp["results"], Out = TextWriter.Synchronized(output), DeviceFactory = devices };
         var code = await FleetRun.ExecuteAsync(setup, cancel);
         var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(setup.ResultsDirectory!, "summary.json"), CancellationToken.None)).RootElement.Clone();
         return (code, output.ToString(), summary, setup.ResultsDirectory!);

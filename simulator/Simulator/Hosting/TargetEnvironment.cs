@@ -151,6 +151,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
             NrfCloudHttp = nrfHttp,
             SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
             SessionLifetime = sessionLifetime,
+            Fds = new Core.Health.FdBudget(perSocket: Gateway is null ? 1 : 2),
         };
         _owned.Add(Context.Scheduler);
     }

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Simulator.Core.Identity;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Tests.Support;
+using Simulator.Tests.Support.Devices;
+
+namespace Simulator.Tests.Load;
+
+/// <summary>Timing-sensitive: arrivals land on their planned instants, and a saturated generator says so. Run alone.</summary>
+[Collection(SerialCollection.Name)]
+public sealed class ArrivalAndHealthTests
+{
+    private static (LoadEngine Engine, RunMetrics Metrics, List<(long Due, long Started)> Trace) Engine(string phases, int devices, string arrivals = "even")
+    {
+        var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile(phases, devices, extra: $", \"arrivals\": \"{arrivals}\"")), "test.json");
+        var metrics = new RunMetrics();
+        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9 };
+        var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = devices });
+        var trace = new List<(long Due, long Started)>();
+        var engine = new LoadEngine(ctx, [.. Enumerable.Range(0, devices).Select(i => fleet[i])], _ => new IdleDevice()) { ArrivalTrace = trace };
+        return (engine, metrics, trace);
+    }
+
+    [Fact]
+    public async Task ArrivalsAt200PerSecondLandWithin2MillisecondsOfPlan()
+    {
+        var (engine, metrics, trace) = Engine("""[ { "kind": "ramp", "rate": 200 }, { "kind": "hold", "seconds": 0.5 } ]""", 400);
+        var outcome = await engine.RunAsync(CancellationToken.None);
+        metrics.Dispose();
+        Assert.Equal(400, trace.Count);
+        Assert.True(outcome.AccountingHolds, outcome.AccountingProblem);
+
+        // Planned gaps are 5 ms; each arrival starts within 2 ms of its own instant.
+        var ms = 1000.0 / Stopwatch.Frequency;
+        var lateness = trace.Select(t => (t.Started - t.Due) * ms).Order().ToArray();
+        Assert.True(lateness[0] >= 0, "no arrival starts early");
+        var p99 = lateness[(int)(lateness.Length * 0.99)];
+        Assert.True(p99 <= 2.0, $"arrival lateness p99 {p99:F3} ms (max {lateness[^1]:F3} ms)");
+        var gaps = trace.Zip(trace.Skip(1), (a, b) => (b.Started - a.Started) * ms).ToArray();
+        var within = gaps.Count(g => Math.Abs(g - 5.0) <= 2.0) / (double)gaps.Length;
+        Assert.True(within >= 0.98, $"{within:P1} of inter-arrival gaps within 5 ± 2 ms; mean {gaps.Average():F3} ms");
+        Assert.InRange(gaps.Average(), 4.9, 5.1);
+
+        // The engine's own record of it: schedule lag per device.
+        Assert.Equal(400, metrics[Phase.ScheduleLag].Count);
+    }
+
+    [Fact]
+    public void PoissonArrivalsKeepTheRampsCountAndSpan()
+    {
+        var plan = new LoadPlan([new PhaseSettings { Kind = PhaseKind.Ramp, To = 1000, Rate = 200 }]);
+        var events = plan.Events(ArrivalMode.Poisson, new Random(3)).ToList();
+        Assert.Equal(1000, events.Count);
+        Assert.All(events, e => Assert.InRange(e.At, 0, 5.0));
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.Second.At >= p.First.At), "in time order");
+
+        // Exponential gaps: their coefficient of variation is about 1 (evenly spaced would be 0).
+        var gaps = events.Zip(events.Skip(1), (a, b) => b.At - a.At).ToArray();
+        var mean = gaps.Average();
+        var cv = Math.Sqrt(gaps.Select(g => (g - mean) * (g - mean)).Average()) / mean;
+        Assert.InRange(cv, 0.85, 1.15);
+        Assert.InRange(mean, 0.0045, 0.0055);
+    }
+
+    [Fact]
+    public async Task ASaturatedGeneratorIsFlaggedWarnedAndCanFailTheRun()
+    {
+        // Devices that keep the thread pool busy: the scheduler's ticks come late, the CPU is pinned.
+        using var tmp = new TempDir();
+        var phases = """[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 9 } ]""";
+        var (code, output, summary, dir) = await RunHarness.RunAsync(
+            RunHarness.DeviceOnlyProfile(phases, Environment.ProcessorCount * 8, extra: """, "thresholds": { "maxGeneratorCpu": 70 }"""),
+            tmp,
+            devices: _ => _ => new StarvingDevice());
+        var generator = summary.GetProperty("generator");
+        Assert.True(generator.GetProperty("saturated").GetBoolean(), output);
+        Assert.True(generator.GetProperty("saturatedSeconds").GetInt32() > 5);
+        Assert.Contains("describe this machine, not the target", generator.GetProperty("warning").GetString(), StringComparison.Ordinal);
+        Assert.Contains("WARNING: the load generator was saturated", output, StringComparison.Ordinal);
+        Assert.Contains("id=\"generator-warning\"", File.ReadAllText(Path.Combine(dir, "report.html")), StringComparison.Ordinal);
+        Assert.Equal(1, code);
+        var cpu = summary.GetProperty("thresholds").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "maxGeneratorCpu");
+        Assert.False(cpu.GetProperty("passed").GetBoolean());
+        Assert.True(cpu.GetProperty("actual").GetDouble() > 70);
+    }
+
+    [Fact]
+    public async Task AnIdleFleetIsNotFlagged()
+    {
+        using var tmp = new TempDir();
+        var (code, output, summary, _) = await RunHarness.RunAsync(
+            RunHarness.DeviceOnlyProfile("""[ { "kind": "ramp", "rate": 200 }, { "kind": "hold", "seconds": 7 } ]""", 200, extra: """, "thresholds": { "maxSchedulerLagMs": 50, "maxGeneratorCpu": 85 }"""),
+            tmp,
+            devices: _ => _ => new IdleDevice());
+        Assert.True(code == 0, output);
+        Assert.False(summary.GetProperty("generator").GetProperty("saturated").GetBoolean(), output);
+        Assert.Equal(JsonValueKindNull, summary.GetProperty("generator").GetProperty("warning").ValueKind);
+    }
+
+    [Fact]
+    public void SchedulerLagAboveTheLimitForMoreThanFiveSecondsMarksSaturation()
+    {
+        var late = new LogLinearHistogram();
+        late.Record(80_000); // 80 ms
+        var lagging = true;
+        var health = new Simulator.Core.Health.GeneratorHealth(() =>
+        {
+            var h = new LogLinearHistogram();
+            if (lagging)
+            {
+                h.Merge(late);
+            }
+
+            return h;
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(health.Sample().Hot);
+        }
+
+        Assert.False(health.Saturated); // five hot seconds are allowed
+        health.Sample();
+        Assert.True(health.Saturated);
+        Assert.Equal(6, health.SaturatedSeconds);
+        lagging = false;
+        Assert.False(health.Sample().Hot);
+        Assert.Equal(6, health.SaturatedSeconds);
+    }
+
+    private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
+}

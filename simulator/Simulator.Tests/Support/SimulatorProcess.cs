@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace Simulator.Tests.Support;
+
+/// <summary>The simulator executable as a user runs it, in its own process: for signals and resource limits.</summary>
+public static class SimulatorProcess
+{
+    /// <summary>simulator.dll beside the tests' build (same configuration).</summary>
+    public static string Dll
+    {
+        get
+        {
+            var testBin = AppContext.BaseDirectory.TrimEnd('/');
+            var config = Path.GetFileName(Path.GetDirectoryName(testBin)!);
+            var tfm = Path.GetFileName(testBin);
+            return Path.Combine(Peers.RepoRoot, "simulator", "Simulator", "bin", config, tfm, "simulator.dll");
+        }
+    }
+
+    /// <summary>Starts `dotnet simulator.dll ARGS` under bash, with an optional open-files limit, in <paramref name="workingDirectory"/>.</summary>
+    public static Process Start(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null)
+    {
+        var quoted = string.Join(' ', args.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var script = (openFilesLimit is { } n ? $"ulimit -n {n} || exit 99; " : string.Empty) + $"exec dotnet '{Dll}' {quoted}";
+        var psi = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        return Process.Start(psi) ?? throw new InvalidOperationException("cannot start the simulator");
+    }
+
+    public static async Task<(int Code, string Out, string Err)> RunAsync(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null, int timeoutMs = 120_000)
+    {
+        using var p = Start(args, workingDirectory, openFilesLimit);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeoutMs);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the simulator did not exit within {timeoutMs} ms: {await stdout}");
+        }
+
+        return (p.ExitCode, await stdout, await stderr);
+    }
+}
