@@ -6,8 +6,9 @@ namespace Simulator.Core.Health;
 /// <summary>
 /// Measures the load generator itself each second: process CPU as a share of all cores, the
 /// thread pool's queue, the scheduler's lag p99, GC pause time, and open files against the limit.
-/// A second is hot when CPU is above <see cref="CpuLimitPercent"/> or lag p99 above
-/// <see cref="LagLimitMs"/>; more than <see cref="HotSecondsAllowed"/> hot seconds in a row mark
+/// A second is hot when this process's CPU is above <see cref="CpuLimitPercent"/>, the whole
+/// machine's above <see cref="MachineCpuLimitPercent"/> (an embedded gateway or a neighbour
+/// competing for the cores), or lag p99 above <see cref="LagLimitMs"/>; more than <see cref="HotSecondsAllowed"/> hot seconds in a row mark
 /// the generator saturated (Gatling and k6 warn likewise): its latencies then describe this
 /// machine, not the target.
 /// </summary>
@@ -15,10 +16,12 @@ public sealed class GeneratorHealth
 {
     public const double CpuLimitPercent = 85;
     public const double LagLimitMs = 50;
+    public const double MachineCpuLimitPercent = 90;
     public const int HotSecondsAllowed = 5;
 
     private readonly Func<LogLinearHistogram> _takeLag;
     private readonly FdBudget? _fds;
+    private readonly Func<double?> _machine;
     private readonly long? _fdLimit = ProcessLimits.OpenFileLimit();
     private readonly List<HealthSample> _samples = [];
     private TimeSpan _lastCpu;
@@ -26,10 +29,11 @@ public sealed class GeneratorHealth
     private TimeSpan _lastGc;
     private int _hotRun;
 
-    public GeneratorHealth(Func<LogLinearHistogram> takeLag, FdBudget? fds = null)
+    public GeneratorHealth(Func<LogLinearHistogram> takeLag, FdBudget? fds = null, Func<double?>? machineCpu = null)
     {
         _takeLag = takeLag;
         _fds = fds;
+        _machine = machineCpu ?? new MachineCpu().Sample;
         _lastCpu = Environment.CpuUsage.TotalTime;
         _lastWall = Stopwatch.GetTimestamp();
         _lastGc = GC.GetTotalPauseDuration();
@@ -42,7 +46,8 @@ public sealed class GeneratorHealth
 
     public bool Saturated => SaturatedSeconds > 0;
 
-    public HealthSample Sample()
+    /// <param name="judged">False for samples outside the plan (the final stop of every device), which do not count towards saturation.</param>
+    public HealthSample Sample(bool judged = true)
     {
         var cpu = Environment.CpuUsage.TotalTime;
         var wall = Stopwatch.GetTimestamp();
@@ -51,7 +56,8 @@ public sealed class GeneratorHealth
         var cpuPercent = elapsed <= TimeSpan.Zero ? 0 : (cpu - _lastCpu) / elapsed / Environment.ProcessorCount * 100;
         var lag = _takeLag();
         var lagP99 = lag.Count == 0 ? 0 : lag.Percentile(99) / 1000.0;
-        var hot = cpuPercent > CpuLimitPercent || lagP99 > LagLimitMs;
+        var machine = _machine();
+        var hot = cpuPercent > CpuLimitPercent || machine > MachineCpuLimitPercent || lagP99 > LagLimitMs;
         var openFiles = ProcessLimits.OpenFiles();
         if (openFiles is { } open)
         {
@@ -60,6 +66,7 @@ public sealed class GeneratorHealth
 
         var sample = new HealthSample(
             Math.Round(cpuPercent, 1),
+            machine is { } m ? Math.Round(m, 1) : null,
             ThreadPool.PendingWorkItemCount,
             ThreadPool.ThreadCount,
             Math.Round(lagP99, 2),
@@ -71,7 +78,7 @@ public sealed class GeneratorHealth
         _lastCpu = cpu;
         _lastWall = wall;
         _lastGc = gc;
-        _hotRun = hot ? _hotRun + 1 : 0;
+        _hotRun = hot && judged ? _hotRun + 1 : 0;
         if (_hotRun == HotSecondsAllowed + 1)
         {
             SaturatedSeconds += _hotRun;

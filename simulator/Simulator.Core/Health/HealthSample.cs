@@ -3,6 +3,7 @@ namespace Simulator.Core.Health;
 /// <summary>The load generator's own health in one second.</summary>
 public sealed record HealthSample(
     double CpuPercent,
+    double? MachineCpuPercent,
     long ThreadPoolQueue,
     int ThreadPoolThreads,
     double SchedulerLagP99Ms,

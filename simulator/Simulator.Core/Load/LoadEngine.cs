@@ -88,7 +88,7 @@ public sealed class LoadEngine
         await stopArrivals.CancelAsync().ConfigureAwait(false);
         arrivals.Join();
         var notStopped = await supervisor.StopAllAsync(StopGrace).ConfigureAwait(false);
-        var final = Sample(second + 1, supervisor, health);
+        var final = Sample(second + 1, supervisor, health, judged: false);
         rows.Add(final);
         Rows.Writer.TryWrite(final);
         Rows.Writer.TryComplete();
@@ -123,18 +123,18 @@ public sealed class LoadEngine
             AccountingProblem = problem,
             ArrivalsPlanned = planned,
             ArrivalsStarted = arrivals.ArrivalsStarted,
-            Health = health.Samples,
+            Health = [.. health.Samples.SkipLast(1)], // the final stop sample is outside the plan
             GeneratorSaturatedSeconds = health.SaturatedSeconds,
         };
     }
 
     private static double Seconds(long origin) => Stopwatch.GetElapsedTime(origin).TotalSeconds;
 
-    private SecondRow Sample(int second, DeviceSupervisor supervisor, GeneratorHealth health)
+    private SecondRow Sample(int second, DeviceSupervisor supervisor, GeneratorHealth health, bool judged = true)
     {
         var s = _ctx.Metrics.TakeSecond();
         var c = supervisor.Census();
-        var h = health.Sample();
+        var h = health.Sample(judged);
         return new SecondRow(
             second,
             _plan.PhaseAt(second),

@@ -180,6 +180,8 @@ public static class ResultsWriter
         w.WriteBoolean("embeddedGatewayInProcess", r.EmbeddedGateway);
         w.WriteNumber("cpuPercentP50", Median(h.Select(s => s.CpuPercent)));
         w.WriteNumber("cpuPercentMax", h.Count == 0 ? 0 : h.Max(s => s.CpuPercent));
+        w.WriteNumber("machineCpuPercentP50", Median(h.Select(s => s.MachineCpuPercent ?? 0)));
+        w.WriteNumber("machineCpuPercentMax", h.Count == 0 ? 0 : h.Max(s => s.MachineCpuPercent ?? 0));
         w.WriteNumber("schedulerLagP99MsMax", h.Count == 0 ? 0 : h.Max(s => s.SchedulerLagP99Ms));
         w.WriteNumber("threadPoolQueueMax", h.Count == 0 ? 0 : h.Max(s => s.ThreadPoolQueue));
         w.WriteNumber("gcPauseMsTotal", Math.Round(h.Sum(s => s.GcPauseMs), 2));
@@ -202,12 +204,12 @@ public static class ResultsWriter
 
     public static string TimeseriesCsv(RunReport r)
     {
-        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond\n");
+        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond\n");
         foreach (var row in r.Outcome.Rows)
         {
             var h = row.Health;
             sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.AccountingHolds ? "true" : "false")},{row.AttemptsInFlight},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{Csv(row.ConnectP50Ms)},{Csv(row.ConnectP99Ms)},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\",");
-            sb.Append(Inv, $"{h.CpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond}\n");
+            sb.Append(Inv, $"{h.CpuPercent:F1},{h.MachineCpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond}\n");
         }
 
         return sb.ToString();
@@ -297,6 +299,7 @@ public static class ResultsWriter
         [
             ["saturated", r.GeneratorSaturated ? $"**YES**, {o.GeneratorSaturatedSeconds} s" : "no"],
             ["process CPU (% of all cores) p50 / max", h.Count == 0 ? "-" : $"{Median(h.Select(s => s.CpuPercent)):F0} / {h.Max(s => s.CpuPercent):F0}"],
+            ["machine CPU (all processes) p50 / max", h.Count == 0 ? "-" : $"{Median(h.Select(s => s.MachineCpuPercent ?? 0)):F0} / {h.Max(s => s.MachineCpuPercent ?? 0):F0}"],
             ["scheduler lag p99, worst second", h.Count == 0 ? "-" : $"{h.Max(s => s.SchedulerLagP99Ms):F1} ms"],
             ["arrival schedule lag p99", $"{RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99):F2} ms"],
             ["thread-pool queue, max", h.Count == 0 ? "-" : h.Max(s => s.ThreadPoolQueue).ToString(Inv)],
@@ -363,7 +366,7 @@ public static class ResultsWriter
         data.Append(Inv, $"\"p50\":{Series(x => x.ConnectP50Ms)},\"p99\":{Series(x => x.ConnectP99Ms)},");
         data.Append(Inv, $"\"connects\":{Series(x => x.ConnectsOk)},\"publishes\":{Series(x => x.Publishes)},\"pubAcks\":{Series(x => x.PubAcks)},\"received\":{Series(x => x.Received)},");
         data.Append(Inv, $"\"failed\":{Series(x => x.ConnectsFailed)},\"drops\":{Series(x => x.Drops)},");
-        data.Append(Inv, $"\"cpu\":{Series(x => x.Health.CpuPercent)},\"lag\":{Series(x => x.Health.SchedulerLagP99Ms)},\"queue\":{Series(x => x.Health.ThreadPoolQueue)},\"gc\":{Series(x => x.Health.GcPauseMs)}}}");
+        data.Append(Inv, $"\"cpu\":{Series(x => x.Health.CpuPercent)},\"machine\":{Series(x => x.Health.MachineCpuPercent ?? double.NaN)},\"lag\":{Series(x => x.Health.SchedulerLagP99Ms)},\"queue\":{Series(x => x.Health.ThreadPoolQueue)},\"gc\":{Series(x => x.Health.GcPauseMs)}}}");
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
         var tables = new StringBuilder();
         foreach (var section in Sections(r))
@@ -441,7 +444,7 @@ public static class ResultsWriter
             line('latency', [['p50', 'p50', '#264653'], ['p99', 'p99', '#e76f51']]);
             line('throughput', [['connects', 'connects', '#2a9d8f'], ['publishes', 'publishes', '#264653'], ['PUBACKs', 'pubAcks', '#8ab17d'], ['own messages received', 'received', '#e9c46a']]);
             line('errors', [['failed attempts', 'failed', '#e63946'], ['dropped sessions', 'drops', '#f4a261']]);
-            line('generator', [['CPU %', 'cpu', '#264653'], ['scheduler lag p99 ms', 'lag', '#e76f51']]);
+            line('generator', [['process CPU %', 'cpu', '#264653'], ['machine CPU %', 'machine', '#8ab17d'], ['scheduler lag p99 ms', 'lag', '#e76f51']]);
             line('runtime', [['thread-pool queue', 'queue', '#2a9d8f'], ['GC pause ms', 'gc', '#e9c46a']]);
             document.body.dataset.chartsRendered = String(window.chartsRendered);
             </script>

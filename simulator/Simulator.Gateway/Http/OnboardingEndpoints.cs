@@ -11,7 +11,10 @@ namespace Simulator.Gateway.Http;
 /// 1NCE's JWT onboarding endpoint, GET /device-api/onboarding/mqtt/tokens (B.1). The real one knows
 /// the SIM by its address in 1NCE's network; here the SIM is named by a request header. JSON
 /// {username, iotCoreEndpointUrl, clientId, amazonRootCaUrl}, or with Accept: text/csv one quoted
-/// CSV line without a header. Errors are {statusText, errors[]}.
+/// CSV line without a header. Errors are {statusText, errors[]}. Each SIM's token is cached for
+/// most of its lifetime, as 1NCE's service hands a SIM the same token until it nears expiry: the
+/// RSA-2048 token signature is the costliest step, and signing it on every request made the
+/// endpoint the bottleneck of large local runs.
 /// </summary>
 public static class OnboardingEndpoints
 {
@@ -20,6 +23,7 @@ public static class OnboardingEndpoints
     public static void Map(IEndpointRouteBuilder app, GatewayOptions options, FaultState faults, OnceIssuerTokens issuer, Fleet? fleet, Func<LocalGateway> gateway, TimeProvider time)
     {
         var known = fleet?.Devices.Select(d => d.Iccid).ToHashSet(StringComparer.Ordinal);
+        var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, (string Token, string Signature, long ExpiresAt)>(StringComparer.Ordinal);
         app.MapGet(Path, (HttpContext context) =>
         {
             var rate = faults.Current.OnboardingErrorRate;
@@ -44,7 +48,16 @@ public static class OnboardingEndpoints
                 return Error(404, "Not Found", "SIM not found");
             }
 
-            var (token, signature) = issuer.Issue(iccid, time.GetUtcNow().ToUnixTimeSeconds());
+            // Reissued once less than a tenth of its lifetime is left, so a client's refresh-before margin always gets a fresh one.
+            var now = time.GetUtcNow().ToUnixTimeSeconds();
+            if (!cache.TryGetValue(iccid, out var cached) || cached.ExpiresAt - now < issuer.LifetimeSeconds / 10)
+            {
+                var issued = issuer.Issue(iccid, now);
+                cached = (issued.Token, issued.Signature, now + issuer.LifetimeSeconds);
+                cache[iccid] = cached;
+            }
+
+            var (token, signature, _) = cached;
             var username = new CustomAuthCredentials(OnceIssuerTokens.DefaultAuthorizerName, OnceIssuerTokens.DefaultTokenKeyName, token, signature).ToUsername(iccid);
             var g = gateway();
             var accept = context.Request.Headers.Accept.ToString();

@@ -114,7 +114,7 @@ public sealed class ArrivalAndHealthTests
             }
 
             return h;
-        });
+        }, machineCpu: () => 10);
         for (var i = 0; i < 5; i++)
         {
             Assert.True(health.Sample().Hot);

@@ -29,6 +29,73 @@ public sealed class CompareAndProbeTests
     }
 
     [Fact]
+    public async Task CompareFailsOnAMissingOrEmptyHistogramAZeroBaselineAndACancelledRun()
+    {
+        using var tmp = new TempDir();
+        var (_, _, _, dir) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 4), tmp);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+
+        void Write(string name, Action<System.Text.Json.Nodes.JsonNode> change)
+        {
+            var copy = summary.DeepClone();
+            change(copy);
+            Directory.CreateDirectory(tmp[name]);
+            File.WriteAllText(tmp[$"{name}/summary.json"], copy.ToJsonString());
+        }
+
+        Write("no-puback", s => s["histograms"]!.AsObject().Remove("pubAck"));
+        Write("empty-puback", s => s["histograms"]!["pubAck"]!["count"] = 0);
+        Write("zero-base", s => { s["histograms"]!["dns"]!["p50Ms"] = 0.0; s["histograms"]!["dns"]!["p99Ms"] = 0.0; });
+        Write("slow-dns", s => { s["histograms"]!["dns"]!["p50Ms"] = 5.0; s["histograms"]!["dns"]!["p99Ms"] = 5.0; });
+        Write("cancelled", s => s["cancelled"] = true);
+
+        var missing = await CliRunner.RunAsync("compare", dir, tmp["no-puback"]);
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("| pubAck |", missing.Out, StringComparison.Ordinal);
+        Assert.Contains("MISSING", missing.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await CliRunner.RunAsync("compare", dir, tmp["empty-puback"])).Code);
+
+        var fromZero = await CliRunner.RunAsync("compare", tmp["zero-base"], tmp["slow-dns"]);
+        Assert.Equal(1, fromZero.Code);
+        Assert.Contains("from 0", fromZero.Out, StringComparison.Ordinal);
+
+        var cancelledBase = await CliRunner.RunAsync("compare", tmp["cancelled"], dir);
+        Assert.Equal(2, cancelledBase.Code);
+        Assert.Contains("cannot serve as a baseline", cancelledBase.Err, StringComparison.Ordinal);
+        Assert.Equal(1, (await CliRunner.RunAsync("compare", dir, tmp["cancelled"])).Code);
+    }
+
+    [Theory]
+    [InlineData("[1,2,3]", "not a run summary")]
+    [InlineData("{\"schemaVersion\": 2}", "profileName")]
+    [InlineData("{\"schemaVersion\": 2, \"histograms\": {}, \"profileName\": \"x\"}", "startedAt")]
+    [InlineData("not json", "invalid summary.json")]
+    public async Task CompareNamesWhatIsWrongWithASummary(string body, string expected)
+    {
+        using var tmp = new TempDir();
+        Directory.CreateDirectory(tmp["bad"]);
+        File.WriteAllText(tmp["bad/summary.json"], body);
+        var r = await CliRunner.RunAsync("compare", tmp["bad"], tmp["bad"]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains(expected, r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompareNamesBothMissingRunsAndRefusesANegativeTolerance()
+    {
+        using var tmp = new TempDir();
+        var r = await CliRunner.RunAsync("compare", tmp["a"], tmp["b"]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains(tmp["a"], r.Err, StringComparison.Ordinal);
+        Assert.Contains(tmp["b"], r.Err, StringComparison.Ordinal);
+        var t = await CliRunner.RunAsync("compare", tmp["a"], tmp["b"], "--tolerance", "-1");
+        Assert.Equal(2, t.Code);
+        Assert.Contains("--tolerance", t.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ProbeWalksOneDeviceThroughTheFlowAndNamesAFailure()
     {
         var smoke = Path.Combine(Peers.RepoRoot, "profiles", "smoke.json");

@@ -68,6 +68,36 @@ public sealed class ProfileTests
     }
 
     [Fact]
+    public void TheSmokeProfileTakesAnyFleetSize()
+    {
+        var p = ProfileLoader.Load(Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), ["fleet.count=500"]);
+        Assert.Equal(500, p.Fleet.Count);
+        Assert.Equal(500, p.Phases[0].To); // a ramp without "to" goes to the whole fleet
+    }
+
+    [Fact]
+    public void ABadOverrideIsBlamedOnTheSetNotOnTheFile()
+    {
+        var e = Assert.Throws<InputException>(() => ProfileLoader.Load(Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), ["fleet.count=abc"]));
+        Assert.Equal("--set fleet.count=abc", e.Field);
+        Assert.Null(e.Line);
+        Assert.Contains("expected a whole number", e.Message, StringComparison.Ordinal);
+        var range = Assert.Throws<InputException>(() => ProfileLoader.Load(Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), ["fleet.count=0"]));
+        Assert.Equal("--set fleet.count=0", range.Field);
+    }
+
+    [Fact]
+    public void AChoiceListsItsAllowedValuesAndNoDotNetTypeName()
+    {
+        var e = Bad("{\"transport\":{\"kind\":\"carrier-pigeon\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}");
+        Assert.Contains("\"wss-custom-auth\", \"mqtt-alpn\", \"https-publish\", \"mqtt-tcp\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("carrier-pigeon", e.Message, StringComparison.Ordinal);
+        var unknown = Bad("{\n\"fleet\": { \"colour\": 1 },\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}");
+        Assert.DoesNotContain("Simulator.", unknown.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", Bad("{\"fleet\": { \"count\": true }}").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OverridesApplyDottedPaths()
     {
         var p = ProfileLoader.Load(Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), ["fleet.count=2500", "transport.kind=mqtt-alpn"]);

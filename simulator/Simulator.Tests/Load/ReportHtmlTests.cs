@@ -21,7 +21,7 @@ public sealed class ReportHtmlTests
             timeoutMs: 60_000);
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("data-charts-rendered=\"6\"", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("<h2>Load generator health</h2><table>", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<h2>Load generator health</h2>", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("<td>process CPU (% of all cores) p50 / max</td>", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("<h2>Accounting</h2><table>", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("<pre>", result.Stdout, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public static class ConsoleReporter
             }
 
             var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
-            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}")).ConfigureAwait(false);
+            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% (machine {row.Health.MachineCpuPercent,3:F0}%) lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}")).ConfigureAwait(false);
         }
     }
 
