@@ -70,6 +70,13 @@ public sealed class GatewayCounters : IDisposable
 
     public void PublishedMessage() => Interlocked.Increment(ref _published);
 
+    /// <summary>Sessions ended, by the lifecycle event's disconnectReason (CUSTOMAUTH_TTL_EXPIRATION, CLIENT_INITIATED_DISCONNECT, …).</summary>
+    public IReadOnlyDictionary<string, long> DisconnectReasons => _disconnectReasons;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _disconnectReasons = new(StringComparer.Ordinal);
+
+    public void DisconnectedBecause(string reason) => _disconnectReasons.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+
     public void DeliveredMessage() => Interlocked.Increment(ref _delivered);
 
     public object Snapshot() => new Dictionary<string, object>
@@ -83,6 +90,7 @@ public sealed class GatewayCounters : IDisposable
         ["published"] = Published,
         ["delivered"] = Delivered,
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
+        ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
     };
 
     public void Dispose() => _meter.Dispose();

@@ -82,7 +82,20 @@ public sealed class OnboardingClient : IDisposable
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string body;
+            try
+            {
+                body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new OnboardingException("OnboardingConnect", "the connection broke while reading the answer", inner: e);
+            }
+            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new OnboardingException("OnboardingTimeout", "no whole answer in time", inner: e);
+            }
+
             var status = (int)response.StatusCode;
             if (status != 200)
             {

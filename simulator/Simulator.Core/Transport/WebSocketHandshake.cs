@@ -74,8 +74,18 @@ public static class WebSocketHandshake
                 throw new ConnectionFailedException(FailureKind.WebSocketUpgradeRefused, $"upgrade refused: {lines[0]}", httpStatus: status);
             }
 
-            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
-                .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+            // A header sent twice (RFC 7230 §3.2.2 allows it for list-valued ones) keeps its first value; a
+            // second, different Sec-WebSocket-Accept is a protocol error, not a crash.
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var pair in lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2))
+            {
+                var name = pair[0].Trim();
+                if (!headers.TryAdd(name, pair[1].Trim()) && name.Equals("Sec-WebSocket-Accept", StringComparison.OrdinalIgnoreCase) && headers[name] != pair[1].Trim())
+                {
+                    throw new ConnectionFailedException(FailureKind.WebSocketUpgradeRefused, "two different Sec-WebSocket-Accept headers", httpStatus: status);
+                }
+            }
+
             var expected = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + AcceptGuid)));
             if (!headers.TryGetValue("Sec-WebSocket-Accept", out var accept) || accept != expected)
             {

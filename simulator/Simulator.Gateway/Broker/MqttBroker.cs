@@ -116,6 +116,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
         };
         if (!connected)
         {
+            Counters.DisconnectedBecause(reason ?? "UNKNOWN");
             body["clientInitiatedDisconnect"] = reason == DisconnectReason.ClientInitiated;
             body["disconnectReason"] = reason;
         }
