@@ -11,18 +11,19 @@ public static class GatewayConfig
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, GatewayConfigJsonContext.Default.GatewayOptions)
-                ?? throw new InputException("the config is null", path);
+            return Checked(JsonSerializer.Deserialize(stream, GatewayConfigJsonContext.Default.GatewayOptions) ?? throw new InputException("the config is null", path), path, "$");
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new InputException("config file not found", path);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"the config cannot be read: {e.Message}", path);
+        }
         catch (JsonException e)
         {
-            var message = e.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            throw new InputException("invalid gateway config: " + (cut > 0 ? message[..cut] : message), path, e.LineNumber + 1, e.Path);
+            throw new InputException("invalid gateway config: " + JsonErrors.Plain(e), path, e.LineNumber + 1, e.Path);
         }
     }
 
@@ -31,13 +32,27 @@ public static class GatewayConfig
     {
         try
         {
-            return section.Deserialize(GatewayConfigJsonContext.Default.GatewayOptions) ?? new GatewayOptions();
+            return Checked(section.Deserialize(GatewayConfigJsonContext.Default.GatewayOptions) ?? new GatewayOptions(), source, "$.gateway");
         }
         catch (JsonException e)
         {
-            var message = e.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            throw new InputException("invalid gateway section: " + (cut > 0 ? message[..cut] : message), source, field: "$.gateway" + (e.Path is { } p ? p[1..] : string.Empty));
+            throw new InputException("invalid gateway section: " + JsonErrors.Plain(e), source, field: "$.gateway" + (e.Path is { } p ? p[1..] : string.Empty));
         }
+    }
+
+    /// <summary>Values the JSON types allow but the gateway cannot use.</summary>
+    private static GatewayOptions Checked(GatewayOptions o, string source, string at)
+    {
+        if (!System.Net.IPAddress.TryParse(o.ListenAddress, out _))
+        {
+            throw new InputException($"\"{o.ListenAddress}\" is not an IP address to listen on", source, field: at + ".listenAddress");
+        }
+
+        if (o.Port is < 0 or > 65535)
+        {
+            throw new InputException($"must be 0 to 65535 (0 picks a free one), got {o.Port}", source, field: at + ".port");
+        }
+
+        return o;
     }
 }

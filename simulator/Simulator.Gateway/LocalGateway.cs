@@ -113,6 +113,7 @@ public sealed class LocalGateway : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ServiceLifetime>();
         if (loggerFactory is not null)
         {
             builder.Services.AddSingleton(loggerFactory);

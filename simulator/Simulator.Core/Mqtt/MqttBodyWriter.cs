@@ -29,6 +29,12 @@ public ref struct MqttBodyWriter
 
     public void LengthPrefixed(ReadOnlySpan<byte> value)
     {
+        // §1.5.3: a two-byte length. A longer value would be cut short and say something else.
+        if (value.Length > ushort.MaxValue)
+        {
+            MqttProtocolException.Throw(MqttErrorCode.StringTooLong, "[MQTT-1.5.3]", $"a string field of {value.Length} bytes is over the 65,535 a two-byte length can carry");
+        }
+
         UInt16((ushort)value.Length);
         Raw(value);
     }

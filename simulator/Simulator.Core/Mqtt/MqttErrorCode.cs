@@ -25,4 +25,7 @@ public enum MqttErrorCode
     InvalidSubAckCode,
     UnknownConnAckCode,
     UnexpectedPacket,
+
+    /// <summary>A UTF-8 string field over 65,535 bytes cannot be length-prefixed [MQTT-1.5.3].</summary>
+    StringTooLong,
 }

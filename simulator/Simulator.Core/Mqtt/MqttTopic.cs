@@ -22,12 +22,51 @@ public static class MqttTopic
         }
     }
 
+    /// <summary>
+    /// What a writer checks before it sends a PUBLISH topic: at least one byte [MQTT-4.7.3-1], at
+    /// most 65,535 [MQTT-4.7.3-3], no wildcards [MQTT-3.3.2-2], no NUL [MQTT-1.5.3-2].
+    /// Allocation-free: it runs on the publish path.
+    /// </summary>
+    public static void ValidateTopicName(ReadOnlySpan<byte> topic)
+    {
+        if (topic.IsEmpty)
+        {
+            MqttProtocolException.Throw(MqttErrorCode.EmptyTopic, "[MQTT-4.7.3-1]", "topic name is empty");
+        }
+
+        if (topic.Length > ushort.MaxValue)
+        {
+            MqttProtocolException.Throw(MqttErrorCode.StringTooLong, "[MQTT-4.7.3-3]", $"topic name of {topic.Length} bytes is over 65,535");
+        }
+
+        var bad = topic.IndexOfAny((byte)'+', (byte)'#', (byte)0);
+        if (bad >= 0)
+        {
+            if (topic[bad] == 0)
+            {
+                MqttProtocolException.Throw(MqttErrorCode.NullCharacter, "[MQTT-1.5.3-2]", "topic name contains U+0000");
+            }
+
+            MqttProtocolException.Throw(MqttErrorCode.WildcardInTopicName, "[MQTT-3.3.2-2]", "PUBLISH topic name contains a wildcard");
+        }
+    }
+
     /// <summary>'#' alone in the last level [MQTT-4.7.1-2]; '+' a whole level [MQTT-4.7.1-3].</summary>
     public static void ValidateTopicFilter(string filter)
     {
         if (filter.Length == 0)
         {
             MqttProtocolException.Throw(MqttErrorCode.EmptyTopic, "[MQTT-4.7.3-1]", "topic filter is empty");
+        }
+
+        if (filter.Contains('\0', StringComparison.Ordinal))
+        {
+            MqttProtocolException.Throw(MqttErrorCode.NullCharacter, "[MQTT-1.5.3-2]", "topic filter contains U+0000");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(filter) > ushort.MaxValue)
+        {
+            MqttProtocolException.Throw(MqttErrorCode.StringTooLong, "[MQTT-4.7.3-3]", "topic filter is over 65,535 bytes");
         }
 
         var levels = filter.Split('/');

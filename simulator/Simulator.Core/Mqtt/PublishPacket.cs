@@ -86,6 +86,7 @@ public readonly struct PublishPacket
     /// <summary>Writes the fixed header, topic and packet id for a payload the caller writes next (e.g. from a multi-segment buffer).</summary>
     public static void WriteHeader(IBufferWriter<byte> writer, ReadOnlySpan<byte> topic, long payloadLength, MqttQos qos, ushort packetId = 0, bool retain = false, bool dup = false)
     {
+        MqttTopic.ValidateTopicName(topic);
         var remaining = checked((int)(2 + topic.Length + (qos > 0 ? 2 : 0) + payloadLength));
         var headLength = 1 + MqttFraming.RemainingLengthSize(remaining) + 2 + topic.Length + (qos > 0 ? 2 : 0);
         var w = new MqttBodyWriter(writer.GetSpan(headLength));

@@ -41,6 +41,16 @@ public sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Filt
 
     public void Write(IBufferWriter<byte> writer)
     {
+        if (Subscriptions.Count == 0)
+        {
+            MqttProtocolException.Throw(MqttErrorCode.EmptySubscription, "[MQTT-3.8.3-3]", "SUBSCRIBE without a topic filter");
+        }
+
+        foreach (var s in Subscriptions)
+        {
+            MqttTopic.ValidateTopicFilter(s.Filter);
+        }
+
         var filters = Subscriptions.Select(s => Encoding.UTF8.GetBytes(s.Filter)).ToArray();
         var remaining = 2 + filters.Sum(f => 2 + f.Length + 1);
         var w = new MqttBodyWriter(writer.GetSpan(1 + MqttFraming.RemainingLengthSize(remaining) + remaining));

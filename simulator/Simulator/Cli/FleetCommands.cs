@@ -38,7 +38,7 @@ public static class FleetCommands
             };
             spec.Validate();
             var dir = parse.GetValue(output)!;
-            var created = FleetStore.Create(spec, dir);
+            var created = Writing(dir, () => FleetStore.Create(spec, dir));
             stdout.WriteLine($"created {created.Count} devices in {dir} (seed {spec.Seed}{(spec.WithCertificates ? ", with CA" : string.Empty)})");
             return ExitCodes.Ok;
         });
@@ -58,7 +58,9 @@ public static class FleetCommands
             {
                 if (Directory.Exists(path))
                 {
-                    files.AddRange(Directory.EnumerateFiles(path, "*.pem").Order(StringComparer.Ordinal));
+                    // The nRF Cloud guide's openssl commands leave public-key.pem beside private-key.pem:
+                    // a directory's public keys are not devices, so they are skipped.
+                    files.AddRange(Directory.EnumerateFiles(path, "*.pem").Where(f => !IsPublicKeyFile(f)).Order(StringComparer.Ordinal));
                 }
                 else if (File.Exists(path))
                 {
@@ -71,11 +73,38 @@ public static class FleetCommands
             }
 
             var spec = new FleetSpec { Seed = FleetSpec.ParseSeed(parse.GetValue(seed)!), Count = Math.Max(1, files.Count) };
-            var imported = FleetStore.Import(files, parse.GetValue(output)!, spec);
+            var imported = Writing(parse.GetValue(output)!, () => FleetStore.Import(files, parse.GetValue(output)!, spec));
             stdout.WriteLine($"imported {imported.Count} devices into {parse.GetValue(output)}");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>An output path that cannot be written is the user's to fix: bad input naming --out.</summary>
+    private static T Writing<T>(string output, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+            throw new InputException($"cannot write here: {why}", output, field: "--out");
+        }
+    }
+
+    private static bool IsPublicKeyFile(string file)
+    {
+        try
+        {
+            var text = File.ReadAllText(file);
+            return text.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal) && !text.Contains("PRIVATE KEY-----", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static Command ExportCommand(TextWriter stdout)
@@ -92,17 +121,22 @@ public static class FleetCommands
             var files = NrfCloudCsv.Chunk(fleet.Devices.Select(d => onboard ? NrfCloudCsv.OnboardRow(d) : NrfCloudCsv.PublicKeyRow(d)));
             var prefix = parse.GetValue(output)!;
             var dir = Path.GetDirectoryName(Path.GetFullPath(prefix));
-            if (dir is not null)
+            Writing(prefix, () =>
             {
-                Directory.CreateDirectory(dir);
-            }
+                if (dir is not null)
+                {
+                    Directory.CreateDirectory(dir);
+                }
 
-            for (var i = 0; i < files.Count; i++)
-            {
-                var path = $"{prefix}-{i + 1:D3}.csv";
-                File.WriteAllText(path, files[i]);
-                stdout.WriteLine(path);
-            }
+                for (var i = 0; i < files.Count; i++)
+                {
+                    var path = $"{prefix}-{i + 1:D3}.csv";
+                    File.WriteAllText(path, files[i]);
+                    stdout.WriteLine(path);
+                }
+
+                return files.Count;
+            });
 
             return ExitCodes.Ok;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Simulator.Core.Errors;
+using System.Runtime.InteropServices;
 using Simulator.Gateway;
 
 namespace Simulator.Cli;
@@ -23,7 +24,12 @@ public static class GatewayCommand
                 var colon = l.LastIndexOf(':');
                 if (colon <= 0 || !int.TryParse(l.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port) || !System.Net.IPAddress.TryParse(l[..colon], out _))
                 {
-                    throw new InputException($"--listen must be ADDRESS:PORT, got '{l}'", field: "--listen");
+                    throw new InputException($"must be ADDRESS:PORT, e.g. 127.0.0.1:8443, got '{l}'", field: "--listen");
+                }
+
+                if (port is < 0 or > 65535)
+                {
+                    throw new InputException($"the port must be 0 to 65535 (0 picks a free one), got {port}", field: "--listen");
                 }
 
                 options = options with { ListenAddress = l[..colon], Port = port };
@@ -35,19 +41,38 @@ public static class GatewayCommand
                 FleetDirectory = parse.GetValue(fleet) ?? options.FleetDirectory,
                 EndpointName = parse.GetValue(endpoint) ?? options.EndpointName,
             };
-            await using var gateway = await LocalGateway.StartAsync(options, cancellationToken: ct).ConfigureAwait(false);
+            // SIGINT and SIGTERM (a container runtime's stop) end the gateway gracefully: sessions closed, exit 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            LocalGateway gateway;
+            try
+            {
+                gateway = await LocalGateway.StartAsync(options, cancellationToken: stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                var why = e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? "the address is already in use"
+                    : Core.Metrics.RunMetrics.Scrub(e.Message);
+                await stdout.WriteLineAsync($"error: the gateway cannot listen on {options.ListenAddress}:{options.Port}: {why}").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            await using var owned = gateway;
             await stdout.WriteLineAsync($"gateway listening on {options.ListenAddress}:{gateway.Port} as {gateway.EndpointName}").ConfigureAwait(false);
             await stdout.WriteLineAsync($"CA (AmazonRootCA1.pem): {gateway.CaFile}").ConfigureAwait(false);
             await stdout.WriteLineAsync($"onboarding: curl --cacert {gateway.CaFile} -H '{options.SimIccidHeader}: <iccid>' https://{gateway.EndpointName}:{gateway.Port}/device-api/onboarding/mqtt/tokens").ConfigureAwait(false);
             await stdout.FlushAsync(ct).ConfigureAwait(false);
             try
             {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
             }
 
+            await stdout.WriteLineAsync("gateway stopping: closing sessions").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

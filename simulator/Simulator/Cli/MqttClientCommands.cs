@@ -32,8 +32,35 @@ public static class MqttClientCommands
         Add(command, c);
         command.SetAction(async (parse, ct) =>
         {
-            var payload = parse.GetValue(file) is { } f ? await File.ReadAllBytesAsync(f, ct).ConfigureAwait(false)
-                : Encoding.UTF8.GetBytes(parse.GetValue(message) ?? string.Empty);
+            // Refuse what MQTT cannot carry before connecting, and say where AWS would refuse it.
+            var topicBytes = Encoding.UTF8.GetBytes(parse.GetValue(topic)!);
+            try
+            {
+                MqttTopic.ValidateTopicName(topicBytes);
+            }
+            catch (MqttProtocolException e)
+            {
+                throw new InputException(e.Message, field: "-t");
+            }
+
+            await WarnAboutAwsLimitsAsync(parse.GetValue(topic)!, topicBytes.Length, stderr).ConfigureAwait(false);
+            byte[] payload;
+            if (parse.GetValue(file) is { } f)
+            {
+                try
+                {
+                    payload = await File.ReadAllBytesAsync(f, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new InputException($"cannot read the payload file: {e.Message}", f, field: "-f");
+                }
+            }
+            else
+            {
+                payload = Encoding.UTF8.GetBytes(parse.GetValue(message) ?? string.Empty);
+            }
+
             var qos = (MqttQos)parse.GetValue(c.Qos);
             var debug = parse.GetValue(c.Debug);
             var client = await ConnectAsync(parse, c, "simulator-pub", stdout, stderr, ct).ConfigureAwait(false);
@@ -46,7 +73,7 @@ public static class MqttClientCommands
             {
                 try
                 {
-                    await client.PublishAsync(Encoding.UTF8.GetBytes(parse.GetValue(topic)!), payload, qos).ConfigureAwait(false);
+                    await client.PublishAsync(topicBytes, payload, qos).ConfigureAwait(false);
                     if (debug)
                     {
                         await stdout.WriteLineAsync($"Client {client.ClientId} sending PUBLISH (q{(int)qos}, '{parse.GetValue(topic)}', ... ({payload.Length} bytes))").ConfigureAwait(false);
@@ -76,6 +103,18 @@ public static class MqttClientCommands
         Add(command, c);
         command.SetAction(async (parse, ct) =>
         {
+            foreach (var filter in parse.GetValue(topics)!)
+            {
+                try
+                {
+                    MqttTopic.ValidateTopicFilter(filter);
+                }
+                catch (MqttProtocolException e)
+                {
+                    throw new InputException($"'{filter}': {e.Message}", field: "-t");
+                }
+            }
+
             var client = await ConnectAsync(parse, c, "simulator-sub", stdout, stderr, ct).ConfigureAwait(false);
             if (client is null)
             {
@@ -166,6 +205,25 @@ public static class MqttClientCommands
         new Option<string?>("-A", "--bind-address") { Description = "Local source address." },
         new Option<double>("--connect-timeout") { Description = "Seconds to wait for CONNACK.", DefaultValueFactory = _ => 10 });
 
+    /// <summary>AWS IoT Core's own limits (A.5): 256 bytes and 7 slashes per topic; '$' topics are reserved.</summary>
+    private static async Task WarnAboutAwsLimitsAsync(string topic, int bytes, TextWriter stderr)
+    {
+        if (bytes > 256)
+        {
+            await stderr.WriteLineAsync($"warning: the topic is {bytes} bytes; AWS IoT Core refuses topics over 256 bytes").ConfigureAwait(false);
+        }
+
+        if (topic.Count(ch => ch == '/') > 7)
+        {
+            await stderr.WriteLineAsync("warning: the topic has more than 7 slashes; AWS IoT Core refuses it").ConfigureAwait(false);
+        }
+
+        if (topic.StartsWith('$'))
+        {
+            await stderr.WriteLineAsync("warning: topics starting with '$' are reserved; AWS IoT Core accepts only its own ($aws/…) there").ConfigureAwait(false);
+        }
+    }
+
     private static void Add(Command command, Common c)
     {
         foreach (var o in new Option[] { c.Host, c.Port, c.ClientId, c.User, c.Password, c.Qos, c.KeepAlive, c.CaFile, c.Alpn, c.Insecure, c.Ws, c.WsPath, c.Subprotocol, c.Headers, c.Timings, c.Debug, c.Bind, c.Timeout })
@@ -178,6 +236,16 @@ public static class MqttClientCommands
             if (r.GetValue(c.Qos) is not (0 or 1))
             {
                 r.AddError("-q must be 0 or 1 (AWS IoT Core supports QoS 0 and 1)");
+            }
+
+            if (r.GetValue(c.Port) is { } port && port is < 1 or > 65535)
+            {
+                r.AddError($"-p must be 1 to 65535, got {port}");
+            }
+
+            if (r.GetResult(c.Timeout) is { Implicit: false } && r.GetValue(c.Timeout) is var timeout && (timeout <= 0 || timeout > 300 || double.IsNaN(timeout)))
+            {
+                r.AddError($"--connect-timeout must be above 0 and at most 300 seconds, got {timeout}");
             }
         });
     }

@@ -34,7 +34,7 @@ public static class SimulatorCli
         {
             foreach (var error in parse.Errors)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"error: {PlainParseError(error.Message)}").ConfigureAwait(false);
             }
 
             await stderr.WriteLineAsync("Try 'simulator --help'.").ConfigureAwait(false);
@@ -55,5 +55,36 @@ public static class SimulatorCli
             await stderr.WriteLineAsync("cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException or PathTooLongException or NotSupportedException)
+        {
+            // A path the user gave cannot be used: bad input, said plainly.
+            await stderr.WriteLineAsync($"error: {Plain(e)}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            // The one boundary: whatever else failed is a run-time failure in one line, never a stack trace.
+            await stderr.WriteLineAsync($"error: {Plain(e)}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>System.CommandLine names .NET types ("as expected type 'System.Int32'"); say what is expected instead.</summary>
+    private static string PlainParseError(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, "as expected type '([^']+)'", m => m.Groups[1].Value switch
+        {
+            "System.Int32" => "as a whole number from -2147483648 to 2147483647",
+            "System.Int64" => "as a whole number",
+            "System.UInt16" => "as a whole number from 0 to 65535",
+            "System.Double" => "as a number",
+            "System.Boolean" => "as true or false",
+            var t when t.StartsWith("System.Nullable`1[System.Int32]", StringComparison.Ordinal) => "as a whole number",
+            _ => "as the expected kind of value",
+        });
+
+    private static string Plain(Exception e)
+    {
+        var message = Core.Metrics.RunMetrics.Scrub(e.Message);
+        return e is IOException && e.InnerException is { } inner ? $"{message} ({Core.Metrics.RunMetrics.Scrub(inner.Message)})" : message;
     }
 }

@@ -27,6 +27,14 @@ public static class ProfileLoader
         {
             throw new InputException("profile not found", path);
         }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InputException(Directory.Exists(path) ? "this is a folder; a profile is a JSON file (e.g. profiles/smoke.json)" : "the profile cannot be read (permission denied)", path);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"the profile cannot be read: {e.Message}", path);
+        }
 
         return Parse(bytes, path, overrides);
     }

@@ -20,6 +20,7 @@ public sealed partial class MqttClientConnection
             throw new NotSupportedException("QoS 2 is not supported: AWS IoT Core accepts QoS 0 and 1 only");
         }
 
+        MqttTopic.ValidateTopicName(topic.Span); // before a packet id is taken: a refused topic leaves nothing pending
         ThrowIfEnded();
         if (qos == MqttQos.AtMostOnce)
         {

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Cli;
+
+/// <summary>
+/// One error boundary: every verb turns bad input into exit 2 naming the file, flag or JSON path
+/// (and what is allowed), and run-time failures into exit 1 in one line. Never a stack trace, never
+/// a .NET type name. Each row is a case a new user hit.
+/// </summary>
+public sealed class BadInputTests
+{
+    [Theory]
+    [InlineData(2, "this is a folder", "run", "--profile", "{tmp}")]
+    [InlineData(2, "--out", "fleet", "create", "--count", "3", "--seed", "1", "--out", "{tmp}/afile/sub")]
+    [InlineData(2, "--out", "fleet", "create", "--count", "3", "--seed", "1", "--out", "/proc/nope")]
+    [InlineData(2, "whole number", "fleet", "create", "--count", "10000000000", "--seed", "1", "--out", "{tmp}/f")]
+    [InlineData(2, "-p must be 1 to 65535", "pub", "-p", "70000", "-t", "a", "-m", "x")]
+    [InlineData(2, "--connect-timeout must be above 0", "pub", "--connect-timeout", "-1", "-t", "a", "-m", "x")]
+    [InlineData(2, "cannot read the payload file", "pub", "-t", "a", "-f", "{tmp}/missing-file")]
+    [InlineData(2, "[MQTT-3.3.2-2]", "pub", "-t", "a/#", "-m", "x")]
+    [InlineData(2, "[MQTT-3.3.2-2]", "pub", "-t", "a/+/b", "-q", "1", "-m", "x")]
+    [InlineData(2, "[MQTT-4.7.3-3]", "pub", "-t", "{long-topic}", "-m", "x")]
+    [InlineData(2, "[MQTT-4.7.1-2]", "sub", "-t", "a/#/b")]
+    [InlineData(2, "must be 0 or more", "compare", "{tmp}", "{tmp}", "--tolerance", "-1")]
+    [InlineData(2, "the port must be 0 to 65535", "gateway", "--listen", "127.0.0.1:99999")]
+    [InlineData(2, "is not an IP address to listen on", "gateway", "--config", "{tmp}/bad-listen.json")]
+    [InlineData(2, "--set fleet.count=abc", "run", "--profile", "{smoke}", "--set", "fleet.count=abc")]
+    [InlineData(2, "unknown key \"colour\"", "run", "--profile", "{tmp}/colour.json")]
+    [InlineData(2, "results folder is not writable", "run", "--profile", "{smoke}", "--results", "/proc/nope")]
+    public async Task BadInputIsNamedWithoutAStackTrace(int code, string expected, params string[] args)
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["afile"], "x");
+        File.WriteAllText(tmp["bad-listen.json"], """{ "listenAddress": "x" }""");
+        File.WriteAllText(tmp["colour.json"], """{ "fleet": { "colour": "red" }, "phases": [ { "kind": "hold", "seconds": 1 } ] }""");
+        var resolved = args.Select(a => a.Replace("{tmp}", tmp.Path, StringComparison.Ordinal).Replace("{long-topic}", new string('a', 70_000), StringComparison.Ordinal).Replace("{smoke}", Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), StringComparison.Ordinal)).ToArray();
+        var r = await CliRunner.RunAsync(resolved);
+        var all = r.Out + r.Err;
+        Assert.True(r.Code == code, $"exit {r.Code}: {all}");
+        Assert.Contains(expected, all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Simulator.Core", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AGatewayOnAPortInUseSaysSoInOneLine()
+    {
+        using var tmp = new TempDir();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var r = await CliRunner.RunAsync("gateway", "--listen", $"127.0.0.1:{port}", "--data", tmp["gw"]);
+        Assert.Equal(1, r.Code);
+        Assert.Contains("already in use", r.Out + r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Out + r.Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task TheGatewayStopsGracefullyOnASignal(string signal)
+    {
+        using var tmp = new TempDir();
+        using var p = SimulatorProcess.Start(["gateway", "--listen", "127.0.0.1:0", "--data", tmp["gw"]], tmp.Path);
+        var ready = new TaskCompletionSource();
+        var output = new System.Text.StringBuilder();
+        p.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.StartsWith("onboarding:", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        p.BeginOutputReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var sent = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await p.WaitForExitAsync(cts.Token);
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(5), $"took {sent.Elapsed}");
+        Assert.Equal(0, p.ExitCode);
+        lock (output)
+        {
+            Assert.Contains("gateway stopping", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ImportingTheNrfCloudGuidesKeyFolderSkipsItsPublicKey()
+    {
+        using var tmp = new TempDir();
+        Directory.CreateDirectory(tmp["keys"]);
+        await Proc.CheckAsync("openssl", ["ecparam", "-out", tmp["keys/private-key.pem"], "-name", "prime256v1", "-genkey"]);
+        await Proc.CheckAsync("openssl", ["ec", "-in", tmp["keys/private-key.pem"], "-pubout", "-out", tmp["keys/public-key.pem"]]);
+        var r = await CliRunner.RunAsync("fleet", "import", "--keys", tmp["keys"], "--out", tmp["fleet"]);
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        Assert.Contains("imported 1 devices", r.Out, StringComparison.Ordinal);
+    }
+}
