@@ -249,8 +249,8 @@ public static class FleetStore
             CaCertificateFile = caFile,
             Devices = rows,
         };
-        using var stream = File.Create(Path.Combine(dir, ManifestFile));
-        JsonSerializer.Serialize(stream, manifest, FleetJsonContext.Default.FleetManifest);
+        // fleet.json holds the seed every key derives from: as secret as the keys, so 0600 too.
+        SecretFile.Write(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(manifest, FleetJsonContext.Default.FleetManifest));
     }
 
     private static void WriteAtomically(string outDir, Action<string> write)

@@ -14,6 +14,6 @@ public static class SecretFile
         }
 
         using var stream = new FileStream(path, options);
-        stream.Write(Encoding.ASCII.GetBytes(text));
+        stream.Write(Encoding.UTF8.GetBytes(text));
     }
 }

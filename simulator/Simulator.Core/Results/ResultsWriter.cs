@@ -79,7 +79,7 @@ public static class ResultsWriter
             w.WriteString("dotnet", Environment.Version.ToString());
             w.WriteEndObject();
             w.WritePropertyName("profile");
-            JsonSerializer.Serialize(w, r.Profile, ProfileJsonContext.Default.RunProfile);
+            ProfileWithoutSecrets(r.Profile).WriteTo(w);
             w.WriteStartObject("devices");
             w.WriteNumber("fleet", r.FleetDevices);
             w.WriteNumber("planned", o.PlannedDevices);
@@ -160,6 +160,23 @@ public static class ResultsWriter
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>
+    /// The profile as run, minus what derives keys: the fleet seed becomes a fingerprint (enough
+    /// to tell two runs' fleets apart, useless to rebuild their keys).
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonNode ProfileWithoutSecrets(RunProfile profile)
+    {
+        var node = JsonSerializer.SerializeToNode(profile, ProfileJsonContext.Default.RunProfile)!;
+        if (node["fleet"] is System.Text.Json.Nodes.JsonObject fleet && fleet["seed"] is { } seed)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("nrf-fleet-seed:" + seed.GetValue<string>()));
+            fleet.Remove("seed");
+            fleet["seedFingerprint"] = "sha256:" + Convert.ToHexStringLower(hash)[..16];
+        }
+
+        return node;
     }
 
     private static void WriteGenerator(Utf8JsonWriter w, RunReport r)

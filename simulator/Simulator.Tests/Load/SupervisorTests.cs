@@ -82,7 +82,7 @@ public sealed class SupervisorTests
             [ { "kind": "ramp", "to": 20, "rate": 200 }, { "kind": "hold", "seconds": 0.5 },
               { "kind": "rampDown", "to": 5, "rate": 1000 },
               { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 0.5 },
-              { "kind": "rampDown", "to": 0, "rate": 1000 }, { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 1 } ]
+              { "kind": "rampDown", "to": 0, "rate": 1000 }, { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 2 } ]
             """;
         var (code, output, summary, _) = await RunHarness.RunAsync(RunHarness.DeviceOnlyProfile(phases, 20), tmp, devices: _ => _ => new IdleDevice(tracker));
         Assert.True(code == 0, output);

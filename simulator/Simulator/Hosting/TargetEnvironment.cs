@@ -17,6 +17,7 @@ namespace Simulator.Hosting;
 public sealed class TargetEnvironment : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
+    private string? _dataDirectory;
 
     private TargetEnvironment(Fleet fleet, List<DeviceIdentity> devices)
     {
@@ -74,6 +75,14 @@ public sealed class TargetEnvironment : IAsyncDisposable
         {
             var options = EmbeddedGatewayOptions(profile, profilePath);
             sessionLifetime ??= EmbeddedSessionLifetime(profile, options);
+            // Each embedded gateway gets its own data folder unless the profile names one: parallel
+            // shards on one machine raced on the shared default writing the CA and keys.
+            if (options.DataDirectory == new GatewayOptions().DataDirectory)
+            {
+                _dataDirectory = Directory.CreateTempSubdirectory("nrf-fleet-gateway-").FullName;
+                options = options with { DataDirectory = _dataDirectory };
+            }
+
             Gateway = await LocalGateway.StartAsync(options with { ListenAddress = "127.0.0.1", Port = 0 }, cancellationToken: stop).ConfigureAwait(false);
             if (profile.Token.Source == TokenSourceKind.DeviceJwt || profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
             {
@@ -166,6 +175,18 @@ public sealed class TargetEnvironment : IAsyncDisposable
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_dataDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
         }
     }
 }
