@@ -25,6 +25,7 @@ public sealed class BadInputTests
     [InlineData(2, "must be 0 or more", "compare", "{tmp}", "{tmp}", "--tolerance", "-1")]
     [InlineData(2, "the port must be 0 to 65535", "gateway", "--listen", "127.0.0.1:99999")]
     [InlineData(2, "is not an IP address to listen on", "gateway", "--config", "{tmp}/bad-listen.json")]
+    [InlineData(2, "not loopback, needs an explicit nrfCloudApiKey", "gateway", "--listen", "0.0.0.0:0")]
     [InlineData(2, "--set fleet.count=abc", "run", "--profile", "{smoke}", "--set", "fleet.count=abc")]
     [InlineData(2, "unknown key \"colour\"", "run", "--profile", "{tmp}/colour.json")]
     [InlineData(2, "results folder is not writable", "run", "--profile", "{smoke}", "--results", "/proc/nope")]

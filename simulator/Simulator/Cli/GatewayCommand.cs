@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Simulator.Core.Errors;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Simulator.Gateway;
 
 namespace Simulator.Cli;
@@ -15,7 +16,8 @@ public static class GatewayCommand
         var data = new Option<string?>("--data") { Description = "Directory for the CA, server certificate and keys." };
         var fleet = new Option<string?>("--fleet") { Description = "Fleet directory: its SIMs are the known ones, its keys are registered." };
         var endpoint = new Option<string?>("--endpoint") { Description = "Endpoint name (SNI and certificate), default localhost." };
-        var command = new Command("gateway", "Run the local gateway until Ctrl+C.") { config, listen, data, fleet, endpoint };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information (default), Warning, Error: one line per denied connect at Information.", DefaultValueFactory = _ => LogLevel.Information };
+        var command = new Command("gateway", "Run the local gateway until Ctrl+C or SIGTERM.") { config, listen, data, fleet, endpoint, logLevel };
         command.SetAction(async (parse, ct) =>
         {
             var options = parse.GetValue(config) is { } file ? GatewayConfig.Load(file) : new GatewayOptions { Port = 8443 };
@@ -41,6 +43,27 @@ public static class GatewayCommand
                 FleetDirectory = parse.GetValue(fleet) ?? options.FleetDirectory,
                 EndpointName = parse.GetValue(endpoint) ?? options.EndpointName,
             };
+            // Anyone who can reach a non-loopback listener can call the nRF Cloud provisioning endpoints:
+            // the well-known default API key will not do there.
+            var address = System.Net.IPAddress.Parse(options.ListenAddress);
+            if (!System.Net.IPAddress.IsLoopback(address))
+            {
+                if (options.NrfCloudApiKey == new GatewayOptions().NrfCloudApiKey)
+                {
+                    throw new InputException($"listening on {options.ListenAddress}, which is not loopback, needs an explicit nrfCloudApiKey in the config: the default one is public", parse.GetValue(config), field: "nrfCloudApiKey");
+                }
+
+                await stdout.WriteLineAsync($"WARNING: listening on {options.ListenAddress}, not loopback: other machines can reach this test gateway, its onboarding tokens and its nRF Cloud endpoints").ConfigureAwait(false);
+            }
+
+            using var loggerFactory = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                })
+                .SetMinimumLevel(parse.GetValue(logLevel)));
+
             // SIGINT and SIGTERM (a container runtime's stop) end the gateway gracefully: sessions closed, exit 0.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -48,7 +71,7 @@ public static class GatewayCommand
             LocalGateway gateway;
             try
             {
-                gateway = await LocalGateway.StartAsync(options, cancellationToken: stop.Token).ConfigureAwait(false);
+                gateway = await LocalGateway.StartAsync(options, loggerFactory, cancellationToken: stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
