@@ -79,6 +79,13 @@ public sealed class GatewayCounters : IDisposable
 
     public void DeliveredMessage() => Interlocked.Increment(ref _delivered);
 
+    /// <summary>Subscribers disconnected because they stopped reading while messages kept coming.</summary>
+    public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
+
+    private long _slowConsumers;
+
+    public void SlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
     public object Snapshot() => new Dictionary<string, object>
     {
         ["connections"] = Connections,
@@ -89,6 +96,7 @@ public sealed class GatewayCounters : IDisposable
         ["authorizerMeanMs"] = Math.Round(MeanAuthorizerMs, 3),
         ["published"] = Published,
         ["delivered"] = Delivered,
+        ["slowConsumers"] = SlowConsumers,
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
     };

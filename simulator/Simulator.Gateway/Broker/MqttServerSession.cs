@@ -21,6 +21,7 @@ public sealed class MqttServerSession
     private readonly PipeWriter _writer;
     private readonly AuthRequest _baseRequest;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private bool _flushPending;
     private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<string> _filters = new(StringComparer.Ordinal);
     private readonly TokenBucket _publishRate;
@@ -123,7 +124,14 @@ public sealed class MqttServerSession
         }
     }
 
-    /// <summary>Writes a PUBLISH to this subscriber. False if the connection is gone.</summary>
+    /// <summary>
+    /// Writes a PUBLISH to this subscriber; false if the connection is gone. A slow subscriber never
+    /// stalls the publisher: when its transport buffer is full (the flush cannot complete at once),
+    /// the flush finishes off the publisher's path with the send lock held, and a message that
+    /// arrives while that flush is still pending disconnects the subscriber as a slow consumer
+    /// (THROTTLED, counted), as AWS cuts clients that cannot keep up. So a session holds at most
+    /// one transport buffer of unsent messages.
+    /// </summary>
     internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos)
     {
         if (_closed.IsCancellationRequested)
@@ -131,7 +139,15 @@ public sealed class MqttServerSession
             return false;
         }
 
+        if (Volatile.Read(ref _flushPending))
+        {
+            _broker.Counters.SlowConsumer();
+            Close(DisconnectReason.Throttled);
+            return false;
+        }
+
         await _sendLock.WaitAsync().ConfigureAwait(false);
+        var release = true;
         try
         {
             var topicBytes = Encoding.UTF8.GetBytes(topic);
@@ -149,8 +165,16 @@ public sealed class MqttServerSession
                 _writer.Write(segment.Span);
             }
 
-            var flush = await _writer.FlushAsync().ConfigureAwait(false);
-            return !flush.IsCompleted;
+            var flush = _writer.FlushAsync();
+            if (!flush.IsCompleted)
+            {
+                release = false;
+                Volatile.Write(ref _flushPending, true);
+                _ = CompleteFlushAsync(flush);
+                return true;
+            }
+
+            return !flush.Result.IsCompleted;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
@@ -158,6 +182,26 @@ public sealed class MqttServerSession
         }
         finally
         {
+            if (release)
+            {
+                _sendLock.Release();
+            }
+        }
+    }
+
+    private async Task CompleteFlushAsync(ValueTask<System.IO.Pipelines.FlushResult> flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The subscriber is gone; its session ends on its own read side.
+        }
+        finally
+        {
+            Volatile.Write(ref _flushPending, false);
             _sendLock.Release();
         }
     }
@@ -171,10 +215,12 @@ public sealed class MqttServerSession
         {
             var result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
             var buffer = result.Buffer;
+            var framed = false;
             try
             {
                 if (MqttFraming.TryRead(ref buffer, _broker.Quotas.MaxPayloadBytes + 1024, out var packet))
                 {
+                    framed = true;
                     if (packet.Type != MqttPacketType.Connect)
                     {
                         return false; // [MQTT-3.1.0-1]: the first packet must be CONNECT
@@ -196,7 +242,16 @@ public sealed class MqttServerSession
             }
             finally
             {
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                // Packets a client sent right behind its CONNECT ([MQTT-3.1.4-5] allows it) stay unexamined,
+                // so the session's loop reads them at once instead of waiting for more bytes.
+                if (framed)
+                {
+                    _reader.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                }
             }
 
             if (result.IsCompleted)

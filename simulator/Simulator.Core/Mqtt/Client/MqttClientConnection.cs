@@ -213,11 +213,14 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
 
     private void Start()
     {
-        _ = Task.Run(ReceiveLoopAsync);
+        // Registered before the receive loop starts: a loop that ends at once unregisters after, not
+        // before, the registration (else the scheduler would hold the dead connection forever).
         if (_options.KeepAliveSeconds > 0 || _ackTimeoutTicks > 0)
         {
             KeepAliveScheduler.Register(this);
         }
+
+        _ = Task.Run(ReceiveLoopAsync);
     }
 
     private static bool IsTransportError(Exception e) =>
