@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Cli;
@@ -65,37 +64,11 @@ public sealed class BadInputTests
     public async Task TheGatewayStopsGracefullyOnASignal(string signal)
     {
         using var tmp = new TempDir();
-        using var p = SimulatorProcess.Start(["gateway", "--listen", "127.0.0.1:0", "--data", tmp["gw"]], tmp.Path);
-        var ready = new TaskCompletionSource();
-        var output = new System.Text.StringBuilder();
-        p.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data?.StartsWith("onboarding:", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        p.BeginOutputReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var sent = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill!.WaitForExitAsync();
-        }
-
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await p.WaitForExitAsync(cts.Token);
-        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(5), $"took {sent.Elapsed}");
-        Assert.Equal(0, p.ExitCode);
-        lock (output)
-        {
-            Assert.Contains("gateway stopping", output.ToString(), StringComparison.Ordinal);
-        }
+        using var gateway = await RunningSimulator.StartAsync(["gateway", "--listen", "127.0.0.1:0", "--data", tmp["gw"]], tmp.Path, "onboarding:");
+        var (code, took) = await gateway.SignalAsync(signal);
+        Assert.True(took < TimeSpan.FromSeconds(5), $"took {took}");
+        Assert.Equal(0, code);
+        Assert.Contains("gateway stopping", gateway.Output, StringComparison.Ordinal);
     }
 
     [Fact]

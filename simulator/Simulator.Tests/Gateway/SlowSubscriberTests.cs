@@ -25,30 +25,11 @@ public sealed class SlowSubscriberTests
     {
         using var tmp = new TempDir();
         var fleet = Fleet.Generate(new FleetSpec { Seed = 3, Count = 2 });
-        await using var gateway = await LocalGateway.StartAsync(new GatewayOptions
-        {
-            DataDirectory = tmp["gw"],
-            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 },
-            Authorizers = [new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true, PolicyTemplate = OpenPolicy }],
-            DefaultAuthorizer = "device-jwt",
-        });
-        foreach (var d in fleet.Devices)
-        {
-            using var ec = ECDsa.Create();
-            ec.ImportFromPem(d.PublicKeyPem);
-            gateway.Keys.Register(d.DeviceId, ec.ExportSubjectPublicKeyInfo());
-        }
+        await using var gateway = await OpenGatewayAsync(tmp, fleet, new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 });
 
         // The slow one: a raw TLS connection that subscribes, reads its CONNACK and SUBACK, then never reads again.
         using var tcp = new TcpClient { ReceiveBufferSize = 4096 };
-        await tcp.ConnectAsync("127.0.0.1", gateway.Port);
-        await using var ssl = new SslStream(tcp.GetStream());
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = gateway.EndpointName,
-            ApplicationProtocols = [new SslApplicationProtocol("mqtt")],
-            RemoteCertificateValidationCallback = (_, _, _, _) => true,
-        });
+        await using var ssl = await RawTlsAsync(tcp, gateway);
         var connect = new ArrayBufferWriter<byte>();
         new ConnectPacket { ClientId = fleet[0].DeviceId, Username = Credentials(fleet, 0), KeepAliveSeconds = 0, CleanSession = true }.Write(connect);
         await ssl.WriteAsync(connect.WrittenMemory);
@@ -92,22 +73,9 @@ public sealed class SlowSubscriberTests
         // [MQTT-3.1.4-5]: a client may send packets right after CONNECT, before CONNACK.
         using var tmp = new TempDir();
         var fleet = Fleet.Generate(new FleetSpec { Seed = 3, Count = 1 });
-        await using var gateway = await LocalGateway.StartAsync(new GatewayOptions
-        {
-            DataDirectory = tmp["gw"],
-            Authorizers = [new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true, PolicyTemplate = OpenPolicy }],
-            DefaultAuthorizer = "device-jwt",
-        });
-        using (var ec = ECDsa.Create())
-        {
-            ec.ImportFromPem(fleet[0].PublicKeyPem);
-            gateway.Keys.Register(fleet[0].DeviceId, ec.ExportSubjectPublicKeyInfo());
-        }
-
+        await using var gateway = await OpenGatewayAsync(tmp, fleet);
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", gateway.Port);
-        await using var ssl = new SslStream(tcp.GetStream());
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = gateway.EndpointName, ApplicationProtocols = [new SslApplicationProtocol("mqtt")], RemoteCertificateValidationCallback = (_, _, _, _) => true });
+        await using var ssl = await RawTlsAsync(tcp, gateway);
         var both = new ArrayBufferWriter<byte>();
         new ConnectPacket { ClientId = fleet[0].DeviceId, Username = Credentials(fleet, 0), KeepAliveSeconds = 0, CleanSession = true }.Write(both);
         new SubscribePacket(1, [("shared/x", MqttQos.AtMostOnce)]).Write(both);
@@ -117,6 +85,40 @@ public sealed class SlowSubscriberTests
         await ssl.ReadExactlyAsync(acks, readTimeout.Token);
         Assert.Equal(0x20, acks[0]);
         Assert.Equal(0x90, acks[4]);
+    }
+
+    /// <summary>A gateway whose device-jwt authorizer allows everything, with the fleet's keys registered.</summary>
+    private static async Task<LocalGateway> OpenGatewayAsync(TempDir tmp, Fleet fleet, QuotaOptions? quotas = null)
+    {
+        var gateway = await LocalGateway.StartAsync(new GatewayOptions
+        {
+            DataDirectory = tmp["gw"],
+            Quotas = quotas ?? new QuotaOptions(),
+            Authorizers = [new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true, PolicyTemplate = OpenPolicy }],
+            DefaultAuthorizer = "device-jwt",
+        });
+        foreach (var d in fleet.Devices)
+        {
+            using var ec = ECDsa.Create();
+            ec.ImportFromPem(d.PublicKeyPem);
+            gateway.Keys.Register(d.DeviceId, ec.ExportSubjectPublicKeyInfo());
+        }
+
+        return gateway;
+    }
+
+    /// <summary>A raw TLS connection with ALPN mqtt: bytes in and out exactly as the test writes them.</summary>
+    private static async Task<SslStream> RawTlsAsync(TcpClient tcp, LocalGateway gateway)
+    {
+        await tcp.ConnectAsync("127.0.0.1", gateway.Port);
+        var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = gateway.EndpointName,
+            ApplicationProtocols = [new SslApplicationProtocol("mqtt")],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        });
+        return ssl;
     }
 
     private static string Credentials(Fleet fleet, int i)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Simulator.Tests.Support;
 
@@ -27,41 +26,11 @@ public sealed class EndingsTests
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp["p.json"], Profile(10, 120));
-        using var p = SimulatorProcess.Start(["run", "--profile", tmp["p.json"], "--results", tmp["results"]], tmp.Path);
-        var output = new System.Text.StringBuilder();
-        var ready = new TaskCompletionSource();
-        p.OutputDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data?.Contains("[   5s]", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        p.BeginOutputReadLine();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        var sent = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill!.WaitForExitAsync();
-        }
-
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await p.WaitForExitAsync(cts.Token);
-        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(20), $"took {sent.Elapsed}");
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-
-        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}\n{text}\n{await stderr}");
+        using var run = await RunningSimulator.StartAsync(["run", "--profile", tmp["p.json"], "--results", tmp["results"]], tmp.Path, "[   5s]");
+        var (code, took) = await run.SignalAsync(signal);
+        var text = run.Output;
+        Assert.True(took < TimeSpan.FromSeconds(20), $"took {took}");
+        Assert.True(code == 130, $"exit {code}\n{text}\n{await run.Stderr}");
         Assert.Contains("CANCELLED", text, StringComparison.Ordinal);
         Assert.DoesNotContain("PASSED", text, StringComparison.Ordinal);
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory.GetDirectories(tmp["results"]).Single(), "summary.json"))).RootElement;
