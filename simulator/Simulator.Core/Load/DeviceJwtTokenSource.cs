@@ -32,6 +32,8 @@ public sealed class DeviceJwtTokenSource : ITokenSource, IDisposable
         _metrics = metrics;
     }
 
+    public void Forget(DeviceIdentity device) => _cache.Remove(device.Index);
+
     public string ClientIdOf(DeviceIdentity device) => device.DeviceId;
 
     public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken)

@@ -11,4 +11,7 @@ public interface ITokenSource
 
     /// <summary>Credentials for a connect; throws <see cref="AttemptFailedException"/> with a named class.</summary>
     ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken);
+
+    /// <summary>Drops a device's cached credentials (after the warm-up, so the run fetches or mints them as a cold device would).</summary>
+    void Forget(DeviceIdentity device);
 }

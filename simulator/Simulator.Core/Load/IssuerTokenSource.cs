@@ -22,6 +22,8 @@ public sealed class IssuerTokenSource : ITokenSource
         _sendSignature = sendSignature;
     }
 
+    public void Forget(DeviceIdentity device) => _cache.Remove(device.Index);
+
     public string ClientIdOf(DeviceIdentity device) => device.Iccid;
 
     public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken)

@@ -27,4 +27,6 @@ public sealed class TokenCache
     }
 
     public void Put(int device, CustomAuthCredentials credentials, long expiresAt) => _byDevice[device] = (credentials, expiresAt);
+
+    public void Remove(int device) => _byDevice.TryRemove(device, out _);
 }

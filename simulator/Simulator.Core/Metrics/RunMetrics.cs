@@ -177,6 +177,28 @@ public sealed partial class RunMetrics : IDisposable
             errors);
     }
 
+    /// <summary>Forgets everything recorded so far (after the warm-up, before the plan starts).</summary>
+    public void Reset()
+    {
+        foreach (var h in _phases)
+        {
+            h.Reset();
+        }
+
+        _failures.Clear();
+        _drops.Clear();
+        _dropsByLastAction.Clear();
+        _crashes.Clear();
+        _firstMessages.Clear();
+        Interlocked.Exchange(ref _successes, 0);
+        Interlocked.Exchange(ref _failed, 0);
+        Interlocked.Exchange(ref _interrupted, 0);
+        Interlocked.Exchange(ref _publishCount, 0);
+        Interlocked.Exchange(ref _pubAckCount, 0);
+        Interlocked.Exchange(ref _receivedCount, 0);
+        TakeSecond();
+    }
+
     public void Dispose() => _meter.Dispose();
 
     /// <summary>Exception messages can quote what they failed on: cut them short and blank anything token-like.</summary>

@@ -17,7 +17,8 @@ public sealed class FaultRunTests
         using var tmp = new TempDir();
         await using var gateway = await LocalGateway.StartAsync(new GatewayOptions { DataDirectory = tmp["gw"], Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 }, Faults = fault });
         var target = $$"""{ "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": {{gateway.Port}}, "caFile": "{{gateway.CaFile}}", "onboardingUrl": "https://localhost:{{gateway.Port}}" }""";
-        var profile = RunHarness.Profile(transport, "1nce-onboarding", devices: 20, target: target, holdSeconds: 9);
+        // No warm-up: the faults are timed from the test's start.
+        var profile = RunHarness.Profile(transport, "1nce-onboarding", devices: 20, target: target, holdSeconds: 9, extra: """, "warmUp": { "devices": 0 }""");
         using var clear = new Timer(_ => gateway.Faults.Current = new FaultOptions(), null, TimeSpan.FromSeconds(clearAfterSeconds), Timeout.InfiniteTimeSpan);
         var (code, output, summary, dir) = await RunHarness.RunAsync(profile, tmp);
         var rows = File.ReadAllLines(Path.Combine(dir, "timeseries.csv")).Skip(1).Select(l => l.Split(',')).ToList();

@@ -98,7 +98,7 @@ public sealed class SupervisorTests
     {
         // 10 devices connect, then the plan drops to 3 before the last hold ends: the peak was 100 %.
         using var tmp = new TempDir();
-        const string phases = """[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 1 }, { "kind": "rampDown", "to": 3, "rate": 100 }, { "kind": "hold", "seconds": 1.5 } ]""";
+        const string phases = """[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 2.5 }, { "kind": "rampDown", "to": 3, "rate": 100 }, { "kind": "hold", "seconds": 2 } ]""";
         var (code, _, summary, _) = await RunHarness.RunAsync(RunHarness.DeviceOnlyProfile(phases, 10, extra: """, "thresholds": { "minConnectedShare": 0.9 }"""), tmp, devices: _ => _ => new IdleDevice());
         Assert.Equal(1, code);
         Assert.Equal(10, summary.GetProperty("devices").GetProperty("peakConnected").GetInt64());

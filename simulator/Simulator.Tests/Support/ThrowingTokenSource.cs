@@ -9,6 +9,10 @@ public sealed class ThrowingTokenSource : ITokenSource
 {
     public string ClientIdOf(DeviceIdentity device) => device.DeviceId;
 
+    public void Forget(DeviceIdentity device)
+    {
+    }
+
     public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken) =>
         throw new FormatException("the token body could not be read");
 }

@@ -22,6 +22,11 @@ public static class FleetRun
         using var metrics = new RunMetrics();
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
+        if (setup.DeviceFactory is null)
+        {
+            await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);
+        }
+
         var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context));
         await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);

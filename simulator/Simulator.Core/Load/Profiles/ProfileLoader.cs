@@ -257,6 +257,11 @@ public static class ProfileLoader
             }
         }
 
+        if (p.WarmUp.Devices is < 0 or > 1000)
+        {
+            fail("$.warmUp.devices", $"must be 0 (off) to 1000, got {p.WarmUp.Devices}");
+        }
+
         var t = p.Thresholds;
         if (t.ErrorRate is < 0 or > 1)
         {

@@ -24,6 +24,8 @@ public sealed class RunProfile
     /// <summary>How ramp arrivals are spaced: "even" (default) or "poisson".</summary>
     public ArrivalMode Arrivals { get; set; } = ArrivalMode.Even;
 
+    public WarmUpSettings WarmUp { get; set; } = new();
+
     public ThresholdSettings Thresholds { get; set; } = new();
 
     /// <summary>Settings of the embedded gateway (the gateway config's keys: quotas, faults, authorizers …).</summary>

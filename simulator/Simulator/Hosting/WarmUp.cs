@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Simulator.Core.Identity;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Mqtt.Client;
+using Simulator.Core.Transport;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// Before the plan: a few devices from the end of the fleet (the last a ramp reaches, so the
+/// target's one-connect-per-second-per-client-id quota is long past when they connect for real)
+/// fetch a token, connect and disconnect, one after another. Their figures are then forgotten.
+/// </summary>
+public static class WarmUp
+{
+    public static async Task RunAsync(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, TextWriter output, CancellationToken stop)
+    {
+        var count = Math.Min(ctx.Profile.WarmUp.Devices, devices.Count / 4);
+        if (count == 0 || ctx.Profile.Device.Scenario != ScenarioKind.Telemetry || ctx.Profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var ok = 0;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        limit.CancelAfter(TimeSpan.FromSeconds(10)); // a target in trouble is the run's to measure, not the warm-up's
+        for (var i = devices.Count - count; i < devices.Count && !limit.IsCancellationRequested; i++)
+        {
+            var device = devices[i];
+            try
+            {
+                var clientId = ctx.Tokens.ClientIdOf(device);
+                var creds = ctx.Profile.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await ctx.Tokens.GetAsync(device, limit.Token).ConfigureAwait(false);
+                var (transport, options) = DeviceTransport.Build(ctx, device.Index, clientId, creds);
+                await using var connection = await MqttClientConnection.ConnectAsync(transport, options, limit.Token).ConfigureAwait(false);
+                await connection.DisconnectAsync().ConfigureAwait(false);
+                ok++;
+            }
+            catch (Exception e) when (e is AttemptFailedException or ConnectionFailedException or OperationCanceledException && !stop.IsCancellationRequested)
+            {
+                // A warm-up failure is no verdict: the run itself will meet and count it.
+            }
+            finally
+            {
+                ctx.Tokens.Forget(device);
+            }
+        }
+
+        // AWS allows one connect per second per client id: a small fleet's ramp may reach these devices at once.
+        await Task.Delay(TimeSpan.FromSeconds(1.1), stop).ConfigureAwait(false);
+        ctx.Metrics.Reset();
+        await output.WriteLineAsync($"warm-up: {ok} of {count} devices connected in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (left out of the results)").ConfigureAwait(false);
+    }
+}
