@@ -128,8 +128,23 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     private static async ValueTask IgnoreResult(ValueTask<int> task) => await task.ConfigureAwait(false);
 
+    /// <summary>Client ids with a connect-rate bucket still in use (full buckets are evicted each second).</summary>
+    public int TrackedClientIds => _clientIdConnects.Count;
+
+    /// <summary>Sessions open now.</summary>
+    public int Sessions => _sessions.Count;
+
     private void Tick()
     {
+        // A bucket that has refilled is the same as a new one: forget it, so unique client ids churning keep memory flat.
+        foreach (var (clientId, bucket) in _clientIdConnects)
+        {
+            if (bucket.IsFull)
+            {
+                _clientIdConnects.TryRemove(new KeyValuePair<string, TokenBucket>(clientId, bucket));
+            }
+        }
+
         var now = Time.GetUtcNow();
         foreach (var session in _sessions.Values)
         {

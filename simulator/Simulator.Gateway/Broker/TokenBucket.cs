@@ -16,6 +16,18 @@ public sealed class TokenBucket
         _tokens = perSecond;
     }
 
+    /// <summary>Full again: idle for a whole second, so forgetting it changes nothing.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rate <= 0 || _tokens + ((Stopwatch.GetTimestamp() - _last) * _rate / Stopwatch.Frequency) >= _rate;
+            }
+        }
+    }
+
     public bool TryTake()
     {
         if (_rate <= 0)

@@ -41,6 +41,7 @@ public sealed class TopicRouter
             if (list is not null)
             {
                 Count -= list.RemoveAll(s => s.Session == session && s.Filter == filter);
+                DropIfEmpty(filter, list);
             }
         }
     }
@@ -55,6 +56,7 @@ public sealed class TopicRouter
                 if (list is not null)
                 {
                     Count -= list.RemoveAll(s => s.Session == session);
+                    DropIfEmpty(filter, list);
                 }
             }
         }
@@ -97,6 +99,27 @@ public sealed class TopicRouter
             {
                 result[i] = s;
             }
+        }
+    }
+
+    /// <summary>First levels with at least one subscription (an empty one is removed, so unique client ids churning leave nothing behind).</summary>
+    public int Routes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byFirstLevel.Count;
+            }
+        }
+    }
+
+    private void DropIfEmpty(string filter, List<Subscription> list)
+    {
+        if (list.Count == 0 && !ReferenceEquals(list, _wildcardFirst))
+        {
+            var slash = filter.IndexOf('/', StringComparison.Ordinal);
+            _byFirstLevel.Remove(slash < 0 ? filter : filter[..slash]);
         }
     }
 

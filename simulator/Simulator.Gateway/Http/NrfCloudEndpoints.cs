@@ -198,6 +198,15 @@ public static class NrfCloudEndpoints
 
             var now = time.GetUtcNow();
             var id = NewUlid(now);
+            // Finished operations stay readable for an hour, then go: a long-running gateway keeps its memory flat.
+            foreach (var (oldId, old) in ops)
+            {
+                if (old.CompletesAt < now.AddHours(-1))
+                {
+                    ops.TryRemove(oldId, out _);
+                }
+            }
+
             ops[id] = new BulkOp(id, endpoint, now, now.AddMilliseconds(200), errors, rows.Count);
             return Results.Json(new Dictionary<string, string> { ["bulkOpsRequestId"] = id }, GatewayJson.Context.DictionaryStringString, statusCode: 202);
         }

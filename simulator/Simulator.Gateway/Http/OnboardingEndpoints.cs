@@ -20,6 +20,9 @@ public static class OnboardingEndpoints
 {
     public const string Path = "/device-api/onboarding/mqtt/tokens";
 
+    /// <summary>Tokens kept at most (a fleet of this many SIMs reuses them all; more churn starts the cache over).</summary>
+    public const int MaxCachedTokens = 1_000_000;
+
     public static void Map(IEndpointRouteBuilder app, GatewayOptions options, FaultState faults, OnceIssuerTokens issuer, Fleet? fleet, Func<LocalGateway> gateway, TimeProvider time)
     {
         var known = fleet?.Devices.Select(d => d.Iccid).ToHashSet(StringComparer.Ordinal);
@@ -54,6 +57,11 @@ public static class OnboardingEndpoints
             {
                 var issued = issuer.Issue(iccid, now);
                 cached = (issued.Token, issued.Signature, now + issuer.LifetimeSeconds);
+                if (cache.Count >= MaxCachedTokens)
+                {
+                    cache.Clear(); // SIMs beyond any fleet's size: start over rather than grow
+                }
+
                 cache[iccid] = cached;
             }
 
