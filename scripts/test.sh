@@ -13,6 +13,7 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -46,6 +47,16 @@ if dotnet run -c Release --project bench/Simulator.Benchmarks -- --job Dry --fil
 else
   failed=$((failed + 1)); echo "benchmarks dry job: FAILED"; tail -40 "$log"
 fi
+# The connect bench at a tiny size, so that it cannot rot: both clients must connect every device.
+echo "connect bench: short run"
+benchout=$(mktemp -d)
+if bash bench/run-connect-bench.sh --small 10 --large 30 --hold 1 --port 18490 --out "$benchout" >"$log" 2>&1 \
+   && [ "$(grep -c '| 30 of 30 | 0 |' "$log")" -eq 2 ]; then
+  passed=$((passed + 1)); echo "connect bench short run: ok"
+else
+  failed=$((failed + 1)); echo "connect bench short run: FAILED"; tail -40 "$log"
+fi
+rm -rf "$benchout"
 rm -f "$log"
 
 echo "$passed passed, $failed failed"

@@ -28,4 +28,7 @@ public sealed record AuthorizerOptions
     public int DisconnectAfterInSeconds { get; set; } = 86_400;
 
     public int RefreshAfterInSeconds { get; set; } = 300;
+
+    /// <summary>The capacity of the function behind the authorizer; absent: unlimited, no added duration, AWS's 5 s timeout.</summary>
+    public LambdaOptions? Lambda { get; set; }
 }

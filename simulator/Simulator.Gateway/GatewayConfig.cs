@@ -53,6 +53,40 @@ public static class GatewayConfig
             throw new InputException($"must be 0 to 65535 (0 picks a free one), got {o.Port}", source, field: at + ".port");
         }
 
+        for (var i = 0; i < o.Authorizers.Count; i++)
+        {
+            if (o.Authorizers[i].Lambda is not { } l)
+            {
+                continue;
+            }
+
+            var field = $"{at}.authorizers[{i}].lambda";
+            if (l.Concurrency < 0)
+            {
+                throw new InputException($"must be 0 (unlimited) or more, got {l.Concurrency}", source, field: field + ".concurrency");
+            }
+
+            if (l.DurationP50Ms < 0 || l.ColdStartMs < 0)
+            {
+                throw new InputException("durations must be 0 or more", source, field: field + (l.DurationP50Ms < 0 ? ".durationP50Ms" : ".coldStartMs"));
+            }
+
+            if (l.DurationP99Ms != 0 && l.DurationP99Ms < l.DurationP50Ms)
+            {
+                throw new InputException($"must be at least durationP50Ms ({l.DurationP50Ms}), got {l.DurationP99Ms}", source, field: field + ".durationP99Ms");
+            }
+
+            if (l.TimeoutMs is < 1 or > 900_000)
+            {
+                throw new InputException($"must be 1 to 900000 ms (Lambda's limit is 15 minutes; AWS IoT custom auth gives up at 5000), got {l.TimeoutMs}", source, field: field + ".timeoutMs");
+            }
+
+            if (l.IdleExpirySeconds <= 0)
+            {
+                throw new InputException($"must be above 0, got {l.IdleExpirySeconds}", source, field: field + ".idleExpirySeconds");
+            }
+        }
+
         return o;
     }
 }

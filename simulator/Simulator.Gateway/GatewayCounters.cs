@@ -9,6 +9,7 @@ public sealed class GatewayCounters : IDisposable
 {
     private readonly Meter _meter = new("Simulator.Gateway");
     private readonly ConcurrentDictionary<DenyReason, long> _denies = new();
+    private readonly ConcurrentDictionary<string, long> _throttles = new(StringComparer.Ordinal);
     private readonly Histogram<double> _authLatency;
     private long _connections;
     private long _connectsAccepted;
@@ -18,9 +19,17 @@ public sealed class GatewayCounters : IDisposable
     private long _published;
     private long _delivered;
     private long _disconnects;
+    private volatile LambdaFunction[] _functions = [];
 
     public GatewayCounters()
     {
+        // Per authorizer function: what a Lambda dashboard shows (invocations, concurrency, throttles, cold starts).
+        _meter.CreateObservableCounter("gateway.authorizer.invocations", () => _functions.Select(f => new Measurement<long>(f.Invocations, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.refresh_invocations", () => _functions.Select(f => new Measurement<long>(f.RefreshInvocations, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableGauge("gateway.authorizer.in_flight", () => _functions.Select(f => new Measurement<int>(f.InFlight, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.throttles", () => _functions.Select(f => new Measurement<long>(f.Throttles, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.cold_starts", () => _functions.Select(f => new Measurement<long>(f.ColdStarts, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.timeouts", () => _functions.Select(f => new Measurement<long>(f.Timeouts, new KeyValuePair<string, object?>("authorizer", f.Name))));
         _meter.CreateObservableGauge("gateway.connections", () => Interlocked.Read(ref _connections));
         _meter.CreateObservableCounter("gateway.allows", () => Interlocked.Read(ref _allows));
         _meter.CreateObservableCounter("gateway.published", () => Interlocked.Read(ref _published));
@@ -99,7 +108,32 @@ public sealed class GatewayCounters : IDisposable
         ["slowConsumers"] = SlowConsumers,
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
+        ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
+        ["authorizers"] = _functions.ToDictionary(f => f.Name, f => (object)new Dictionary<string, object>
+        {
+            ["invocations"] = f.Invocations,
+            ["refreshInvocations"] = f.RefreshInvocations,
+            ["inFlight"] = f.InFlight,
+            ["instances"] = f.Instances,
+            ["throttles"] = f.Throttles,
+            ["coldStarts"] = f.ColdStarts,
+            ["timeouts"] = f.Timeouts,
+            ["durationP50Ms"] = Math.Round(f.DurationPercentileMs(50), 3),
+            ["durationP99Ms"] = Math.Round(f.DurationPercentileMs(99), 3),
+        }),
     };
+
+    /// <summary>The authorizer functions whose counters the snapshot and the meter report.</summary>
+    public IReadOnlyList<LambdaFunction> Functions
+    {
+        get => _functions;
+        set => _functions = [.. value];
+    }
+
+    /// <summary>Throttled requests by CloudWatch's metric name: Connect.Throttle, Connect.ClientIDThrottle, PublishIn.Throttle, PublishOut.Throttle, Subscribe.Throttle.</summary>
+    public IReadOnlyDictionary<string, long> Throttles => _throttles;
+
+    public void Throttled(string metric) => _throttles.AddOrUpdate(metric, 1, static (_, n) => n + 1);
 
     public void Dispose() => _meter.Dispose();
 }

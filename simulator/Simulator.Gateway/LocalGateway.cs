@@ -105,8 +105,11 @@ public sealed class LocalGateway : IAsyncDisposable
                     rsa.ImportFromPem(pem);
                     return rsa;
                 }).ToArray();
-            return (a, authorizer, signingKeys);
+            // Every authorizer runs as a function with a capacity; without one configured: unlimited, AWS's 5 s timeout.
+            var function = new LambdaFunction(a.Name, authorizer, a.Lambda ?? new LambdaOptions(), time);
+            return (a, (IAuthorizer)function, signingKeys);
         }).ToList();
+        counters.Functions = [.. authorizers.Select(a => (LambdaFunction)a.Item2)];
         var faults = new FaultState(options.Faults);
         var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
         var broker = new MqttBroker(pipeline, arn, options.Quotas, faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"));
@@ -152,7 +155,7 @@ public sealed class LocalGateway : IAsyncDisposable
                     if (alpn is { } p && p.Span.SequenceEqual("mqtt"u8))
                     {
                         var sni = connection.Features.Get<ITlsHandshakeFeature>()?.HostName ?? options.EndpointName;
-                        var request = new AuthRequest { Protocol = "mqtt", ServerName = sni };
+                        var request = new AuthRequest { Protocol = "mqtt", ServerName = sni, RemoteAddress = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() };
                         await broker.RunSessionAsync(connection.Transport, request, null, connection.ConnectionClosed).ConfigureAwait(false);
                         return;
                     }

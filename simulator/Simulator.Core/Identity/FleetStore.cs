@@ -86,7 +86,7 @@ public static class FleetStore
         return Load(outDir);
     }
 
-    public static Fleet Load(string dir)
+    private static (FleetManifest Manifest, string Path) ReadManifest(string dir)
     {
         var path = Path.Combine(dir, ManifestFile);
         FleetManifest manifest;
@@ -108,6 +108,49 @@ public static class FleetStore
         {
             throw new InputException(JsonProblem(e), path, e.LineNumber + 1, e.Path);
         }
+
+        return (manifest, path);
+    }
+
+    /// <summary>
+    /// The private key of one device as its key file holds it, checked against the public key
+    /// fleet.json lists for that device: a replaced or edited key file is refused, never used silently.
+    /// </summary>
+    public static (ECParameters Key, string KeyFile) ReadDeviceKey(string dir, int index) => ReadDeviceKeys(dir, index, 1)[0];
+
+    /// <summary>As <see cref="ReadDeviceKey"/> for devices <paramref name="from"/> to from + count − 1, reading fleet.json once.</summary>
+    public static List<(ECParameters Key, string KeyFile)> ReadDeviceKeys(string dir, int from, int count)
+    {
+        var (manifest, path) = ReadManifest(dir);
+        if (from < 0 || count < 1 || from + count > manifest.Devices.Count)
+        {
+            throw new InputException($"devices {from} to {from + count - 1} are outside the fleet (0..{manifest.Devices.Count - 1})", path, field: "devices");
+        }
+
+        var keys = new List<(ECParameters, string)>(count);
+        for (var index = from; index < from + count; index++)
+        {
+            var d = manifest.Devices[index];
+            var keyPath = Path.Combine(dir, d.PrivateKeyFile);
+            var key = KeyPem.ReadPrivateKey(ReadText(keyPath), keyPath);
+            var listed = KeyPem.ReadPublicKey(d.PublicKeyPem, path);
+            if (!key.Q.X.AsSpan().SequenceEqual(listed.Q.X) || !key.Q.Y.AsSpan().SequenceEqual(listed.Q.Y))
+            {
+                CryptographicOperations.ZeroMemory(key.D);
+                throw new InputException(
+                    $"this key file does not hold the key fleet.json lists for device {d.DeviceId} (devices[{index}].publicKeyPem); it was replaced or edited",
+                    keyPath);
+            }
+
+            keys.Add((key, keyPath));
+        }
+
+        return keys;
+    }
+
+    public static Fleet Load(string dir)
+    {
+        var (manifest, path) = ReadManifest(dir);
 
         if (manifest.SchemaVersion != FleetManifest.CurrentSchemaVersion)
         {

@@ -15,10 +15,14 @@ public sealed class ArrivalScheduler
     private readonly DeviceSupervisor _supervisor;
     private readonly ArrivalMode _mode;
     private readonly int _seed;
+    private static readonly long LateAfterTicks = (long)(LateAfterMs / 1000 * Stopwatch.Frequency);
     private Thread? _thread;
     private long _arrivalsDue;
     private long _arrivalsStarted;
     private long _stops;
+    private long _identityWaits;
+    private long _late;
+    private long _maxLatenessTicks;
 
     public ArrivalScheduler(LoadPlan plan, DeviceSupervisor supervisor, ArrivalMode mode, int seed)
     {
@@ -34,6 +38,18 @@ public sealed class ArrivalScheduler
     public long ArrivalsStarted => Interlocked.Read(ref _arrivalsStarted);
 
     public long Stops => Interlocked.Read(ref _stops);
+
+    /// <summary>Arrivals that found no identity ready and waited for one (the fleet is too small for the plan).</summary>
+    public long IdentityWaits => Interlocked.Read(ref _identityWaits);
+
+    /// <summary>Lateness beyond which an arrival counts as late: the thread itself fell behind (a GC pause, a starved core).</summary>
+    public const double LateAfterMs = 20;
+
+    /// <summary>Arrivals this thread reached more than <see cref="LateAfterMs"/> after their instant; they then start in a burst the plan never offered.</summary>
+    public long LateArrivals => Interlocked.Read(ref _late);
+
+    /// <summary>The latest any arrival was reached, in milliseconds.</summary>
+    public double MaxLatenessMs => Interlocked.Read(ref _maxLatenessTicks) * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>Stopwatch instants at which each arrival was due and actually started, for tests and the report.</summary>
     public List<(long Due, long Started)>? Trace { get; init; }
@@ -64,8 +80,26 @@ public sealed class ArrivalScheduler
             }
 
             Interlocked.Increment(ref _arrivalsDue);
-            while (!_supervisor.TryStart(due))
+            var lateness = Stopwatch.GetTimestamp() - due;
+            if (lateness > LateAfterTicks)
             {
+                Interlocked.Increment(ref _late);
+            }
+
+            if (lateness > Interlocked.Read(ref _maxLatenessTicks))
+            {
+                Interlocked.Exchange(ref _maxLatenessTicks, lateness);
+            }
+
+            var waited = false;
+            while (!_supervisor.TryStart(due, e.Visit))
+            {
+                if (!waited)
+                {
+                    waited = true;
+                    Interlocked.Increment(ref _identityWaits);
+                }
+
                 if (stop.WaitHandle.WaitOne(1))
                 {
                     return;

@@ -31,6 +31,9 @@ public sealed class DeviceLifecycle
 
     public long Serial { get; }
 
+    /// <summary>Started by an arrivals phase: one attempt, its session, then the device leaves.</summary>
+    public bool IsVisit { get; init; }
+
     public DeviceState State { get; internal set; } = DeviceState.Connecting;
 
     /// <summary>An attempt is open: started and not yet ended with an outcome.</summary>

@@ -50,7 +50,7 @@ public sealed class DeviceSupervisor
     }
 
     /// <summary>Starts a device with a free identity; false when every identity is lent to a live device.</summary>
-    public bool TryStart(long intendedStart)
+    public bool TryStart(long intendedStart, bool visit = false)
     {
         if (!_pool.TryTake(out var identity))
         {
@@ -61,9 +61,14 @@ public sealed class DeviceSupervisor
         DeviceLifecycle life;
         lock (_gate)
         {
-            life = new DeviceLifecycle(this, identity, intendedStart, ++_serial);
+            life = new DeviceLifecycle(this, identity, intendedStart, ++_serial) { IsVisit = visit };
             _live.Add(life);
-            _running.Add(life);
+            if (!visit)
+            {
+                // A visit leaves by itself; ramp-downs stop only the standing fleet.
+                _running.Add(life);
+            }
+
             _states[(int)DeviceState.Connecting]++;
             _started++;
         }

@@ -13,7 +13,8 @@ public static class DeviceTransport
         var profile = ctx.Profile;
         var kind = profile.Transport.Kind;
         var inQuery = profile.Transport.Credentials == CredentialsMode.Query;
-        var wss = kind == DeviceTransportKind.WssCustomAuth && creds is not null;
+        var inUsername = kind == DeviceTransportKind.MqttAlpn || profile.Transport.Credentials == CredentialsMode.Username;
+        var wss = kind == DeviceTransportKind.WssCustomAuth && creds is not null && profile.Transport.Credentials != CredentialsMode.Username;
         var transport = new TransportOptions
         {
             Kind = kind switch
@@ -38,7 +39,7 @@ public static class DeviceTransport
         var options = new MqttClientOptions
         {
             ClientId = clientId,
-            Username = kind == DeviceTransportKind.MqttAlpn && creds is not null ? creds.ToUsername(clientId) : null,
+            Username = inUsername && kind is DeviceTransportKind.MqttAlpn or DeviceTransportKind.WssCustomAuth && creds is not null ? creds!.ToUsername(clientId) : null,
             KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds,
             ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
             AckTimeout = TimeSpan.FromSeconds(profile.Device.AckTimeoutSeconds),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Simulator.Core.Identity;
 
 namespace Simulator.Core.Load;
@@ -6,21 +7,31 @@ namespace Simulator.Core.Load;
 /// The identities of a run's devices, each lent to at most one live device at a time: a stopped
 /// device returns its identity when its task has ended, and a later ramp takes only free ones,
 /// so no two live devices ever share a client id or a (non-thread-safe) signer. First in, first out,
-/// so a ramp after a ramp-down reuses the identities that stopped longest ago. Thread-safe.
+/// so a ramp after a ramp-down reuses the identities that stopped longest ago. A returned identity
+/// rests <see cref="Rest"/> before it is lent again: AWS IoT allows one connect per second per client
+/// id, and a reuse sooner would be throttled by the target for a reason of our making. Thread-safe.
 /// </summary>
 public sealed class IdentityPool
 {
-    private readonly Queue<DeviceIdentity> _free;
+    /// <summary>AWS's per-client-id connect limit is 1/s; a little more keeps clear of its edge.</summary>
+    public static readonly TimeSpan DefaultRest = TimeSpan.FromSeconds(1.1);
+
+    private readonly Queue<(DeviceIdentity Identity, long ReturnedAt)> _free;
     private readonly HashSet<int> _lent = [];
     private readonly Lock _gate = new();
+    private readonly long _restTicks;
 
-    public IdentityPool(IReadOnlyList<DeviceIdentity> identities)
+    public IdentityPool(IReadOnlyList<DeviceIdentity> identities, TimeSpan? rest = null)
     {
-        _free = new Queue<DeviceIdentity>(identities);
+        _free = new Queue<(DeviceIdentity, long)>(identities.Select(i => (i, long.MinValue)));
         Capacity = identities.Count;
+        Rest = rest ?? DefaultRest;
+        _restTicks = (long)(Rest.TotalSeconds * Stopwatch.Frequency);
     }
 
     public int Capacity { get; }
+
+    public TimeSpan Rest { get; }
 
     public int Free
     {
@@ -33,16 +44,20 @@ public sealed class IdentityPool
         }
     }
 
+    /// <summary>Lends the identity free longest, if it has rested; false when none is ready.</summary>
     public bool TryTake(out DeviceIdentity identity)
     {
         lock (_gate)
         {
-            if (_free.TryDequeue(out identity!))
+            if (_free.TryPeek(out var head) && (head.ReturnedAt == long.MinValue || Stopwatch.GetTimestamp() - head.ReturnedAt >= _restTicks))
             {
-                _lent.Add(identity.Index);
+                _free.Dequeue();
+                _lent.Add(head.Identity.Index);
+                identity = head.Identity;
                 return true;
             }
 
+            identity = null!;
             return false;
         }
     }
@@ -56,7 +71,7 @@ public sealed class IdentityPool
                 throw new InvalidOperationException($"identity {identity.Index} returned but not lent");
             }
 
-            _free.Enqueue(identity);
+            _free.Enqueue((identity, Stopwatch.GetTimestamp()));
         }
     }
 }

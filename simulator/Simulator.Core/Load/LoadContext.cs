@@ -41,5 +41,8 @@ public sealed class LoadContext
     /// <summary>How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known.</summary>
     public TimeSpan? SessionLifetime { get; init; }
 
+    /// <summary>The embedded target's authorizer counters (cumulative); null against a real target, which does not tell.</summary>
+    public Func<Metrics.AuthorizerSample>? SampleAuthorizer { get; init; }
+
     public IPAddress? SourceFor(int deviceIndex) => SourceAddresses.Count == 0 ? null : SourceAddresses[deviceIndex % SourceAddresses.Count];
 }

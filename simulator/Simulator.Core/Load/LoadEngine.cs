@@ -45,6 +45,7 @@ public sealed class LoadEngine
         var planned = _plan.Events(_ctx.Profile.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
         var health = new GeneratorHealth(_ctx.Scheduler.TakeLag, _ctx.Fds);
         var started = DateTimeOffset.UtcNow;
+        _lastAuthorizer = _ctx.SampleAuthorizer?.Invoke();
         var origin = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20); // the first arrival is due 50 ms from now
         using var stopArrivals = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         arrivals.Start(origin, stopArrivals.Token);
@@ -125,13 +126,26 @@ public sealed class LoadEngine
             ArrivalsStarted = arrivals.ArrivalsStarted,
             Health = [.. health.Samples.SkipLast(1)], // the final stop sample is outside the plan
             GeneratorSaturatedSeconds = health.SaturatedSeconds,
+            IdentityWaits = arrivals.IdentityWaits,
+            ArrivalsLate = arrivals.LateArrivals,
+            ArrivalLatenessMaxMs = arrivals.MaxLatenessMs,
         };
     }
 
     private static double Seconds(long origin) => Stopwatch.GetElapsedTime(origin).TotalSeconds;
 
+    private AuthorizerSample? _lastAuthorizer;
+
     private SecondRow Sample(int second, DeviceSupervisor supervisor, GeneratorHealth health, bool judged = true)
     {
+        AuthorizerSample? authorizer = null;
+        if (_ctx.SampleAuthorizer is { } sampleAuthorizer)
+        {
+            var now = sampleAuthorizer();
+            authorizer = _lastAuthorizer is { } last ? now.Since(last) : null;
+            _lastAuthorizer = now;
+        }
+
         var s = _ctx.Metrics.TakeSecond();
         var c = supervisor.Census();
         var h = health.Sample(judged);
@@ -158,6 +172,7 @@ public sealed class LoadEngine
             h)
         {
             UnixSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Authorizer = authorizer,
         };
     }
 }

@@ -33,6 +33,11 @@ public sealed class LoadPlan
                     t += p.Seconds!.Value;
                     level = spike;
                     break;
+                case PhaseKind.Arrivals:
+                    // Visits come and go beside the standing fleet, whose level stays.
+                    _segments.Add(new PlanSegment(t, p.Seconds!.Value, level, level, p.Kind, p.Rate!.Value));
+                    t += p.Seconds!.Value;
+                    break;
                 default: // hold, pause: the level stays
                     _segments.Add(new PlanSegment(t, p.Seconds!.Value, level, level, p.Kind, 0));
                     t += p.Seconds!.Value;
@@ -41,7 +46,8 @@ public sealed class LoadPlan
         }
 
         TotalSeconds = t;
-        PeakDevices = (int)Math.Ceiling(_segments.Count == 0 ? 0 : _segments.Max(s => Math.Max(s.From, s.To)));
+        // Visits overlap by their latency and session, which the plan does not know: at worst all of them, and never more than the fleet.
+        PeakDevices = (int)Math.Min(deviceLimit, Math.Ceiling(_segments.Count == 0 ? 0 : _segments.Max(s => s.Kind == PhaseKind.Arrivals ? s.From + (s.Rate * s.Duration) : Math.Max(s.From, s.To))));
         var lastHold = _segments.FindLastIndex(s => s.Kind == PhaseKind.Hold);
         LastHoldEndSecond = lastHold < 0 ? null : _segments[lastHold].Start + _segments[lastHold].Duration;
     }
@@ -83,12 +89,41 @@ public sealed class LoadPlan
         return "done";
     }
 
+    /// <summary>Visit instants: evenly 1/rate apart from the segment's start, or a Poisson process of that rate.</summary>
+    private static IEnumerable<double> Visits(PlanSegment s, ArrivalMode mode, Random random)
+    {
+        var n = (int)Math.Round(s.Rate * s.Duration);
+        if (mode == ArrivalMode.Poisson)
+        {
+            var times = new double[n];
+            for (var k = 0; k < n; k++)
+            {
+                times[k] = s.Start + (random.NextDouble() * s.Duration);
+            }
+
+            Array.Sort(times);
+            return times;
+        }
+
+        return Enumerable.Range(0, n).Select(k => s.Start + (k / s.Rate));
+    }
+
     /// <summary>Every start (+1) and stop (−1) of the run, in time order, as seconds from its start.</summary>
     public IEnumerable<PlanEvent> Events(ArrivalMode mode, Random random)
     {
         double level = 0;
         foreach (var s in _segments)
         {
+            if (s.Kind == PhaseKind.Arrivals)
+            {
+                foreach (var at in Visits(s, mode, random))
+                {
+                    yield return new PlanEvent(at, 1, Visit: true);
+                }
+
+                continue;
+            }
+
             var delta = (int)Math.Round(s.To) - (int)Math.Round(level);
             level = s.To;
             if (delta == 0)

@@ -28,6 +28,14 @@ public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds
 
     public int GeneratorSaturatedSeconds { get; init; }
 
+    /// <summary>Arrivals that had to wait for a free identity.</summary>
+    public long IdentityWaits { get; init; }
+
+    /// <summary>Arrivals the arrival thread reached late (see <see cref="ArrivalScheduler.LateAfterMs"/>), and the worst lateness.</summary>
+    public long ArrivalsLate { get; init; }
+
+    public double ArrivalLatenessMaxMs { get; init; }
+
     /// <summary>Holds when every check passed in every second and at the end.</summary>
     public bool AccountingHolds =>
         AccountingBrokenSeconds == 0

@@ -74,6 +74,12 @@ public sealed partial class VirtualDevice
                 Succeeded();
                 _life.Move(DeviceState.Connected);
             }
+
+            // A visit publishes once (its "connect" over HTTPS) and leaves.
+            if (_life.IsVisit)
+            {
+                return null;
+            }
         }
     }
 

@@ -86,6 +86,11 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                 break;
             }
 
+            if (life.IsVisit)
+            {
+                return; // one attempt and its session, whatever the outcome: the offered rate stays the plan's
+            }
+
             if (failure is null)
             {
                 failures = 0; // a session ended as planned (session length): reconnect at once
@@ -172,12 +177,20 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                     }
                 }
 
-                var sessionEnd = device.SessionSeconds > 0 ? connectedAt + (long)(device.SessionSeconds * Stopwatch.Frequency) : long.MaxValue;
+                // A visit with no session length leaves right after CONNACK.
+                var sessionEnd = device.SessionSeconds > 0 ? connectedAt + (long)(device.SessionSeconds * Stopwatch.Frequency) : _life.IsVisit ? connectedAt : long.MaxValue;
                 var first = true;
                 while (true)
                 {
                     var interval = device.PublishIntervalSeconds * (first ? Random.Shared.NextDouble() : 1 + (device.Jitter * ((Random.Shared.NextDouble() * 2) - 1)));
                     first = false;
+
+                    // Wake at the session's end when it comes before the next publish.
+                    if (sessionEnd != long.MaxValue)
+                    {
+                        interval = Math.Max(0, Math.Min(interval, (sessionEnd - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+                    }
+
                     var wait = _ctx.Scheduler.Delay(TimeSpan.FromSeconds(interval), stop);
                     await Task.WhenAny(wait, connection.Completion).ConfigureAwait(false);
                     if (stop.IsCancellationRequested)

@@ -27,4 +27,7 @@ public sealed record SecondRow(
 {
     /// <summary>Seconds since the Unix epoch at the end of this second (shards align on it).</summary>
     public long UnixSecond { get; init; }
+
+    /// <summary>The embedded target's authorizer in this second; null against a real target.</summary>
+    public AuthorizerSample? Authorizer { get; init; }
 }

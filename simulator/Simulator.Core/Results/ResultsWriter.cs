@@ -35,7 +35,7 @@ public static class ResultsWriter
         return dir;
     }
 
-    private static bool TryCreateNew(string dir)
+    internal static bool TryCreateNew(string dir)
     {
         if (Directory.Exists(dir) || File.Exists(dir))
         {
@@ -127,6 +127,7 @@ public static class ResultsWriter
             w.WriteNumber("attemptsInFlightAtEnd", census?.AttemptsInFlight ?? 0);
             w.WriteEndObject();
             WriteGenerator(w, r);
+            WriteTargetAuthorizer(w, r);
             w.WriteStartObject("histograms");
             foreach (var phase in Enum.GetValues<Phase>())
             {
@@ -179,6 +180,25 @@ public static class ResultsWriter
         return node;
     }
 
+    /// <summary>The embedded target's authorizer over the run: connect and refresh invocations, throttles, cold starts.</summary>
+    private static void WriteTargetAuthorizer(Utf8JsonWriter w, RunReport r)
+    {
+        var rows = r.Outcome.Rows.Where(x => x.Authorizer is not null).Select(x => x.Authorizer!.Value).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartObject("targetAuthorizer");
+        w.WriteNumber("connectInvocations", rows.Sum(a => a.Invocations - a.Refreshes));
+        w.WriteNumber("refreshInvocations", rows.Sum(a => a.Refreshes));
+        w.WriteNumber("throttles", rows.Sum(a => a.Throttles));
+        w.WriteNumber("coldStarts", rows.Sum(a => a.ColdStarts));
+        w.WriteNumber("timeouts", rows.Sum(a => a.Timeouts));
+        w.WriteNumber("inFlightMax", rows.Max(a => a.InFlight));
+        w.WriteEndObject();
+    }
+
     private static void WriteGenerator(Utf8JsonWriter w, RunReport r)
     {
         var h = r.Outcome.Health;
@@ -221,12 +241,20 @@ public static class ResultsWriter
 
     public static string TimeseriesCsv(RunReport r)
     {
-        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond\n");
+        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight\n");
         foreach (var row in r.Outcome.Rows)
         {
             var h = row.Health;
             sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.AccountingHolds ? "true" : "false")},{row.AttemptsInFlight},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{Csv(row.ConnectP50Ms)},{Csv(row.ConnectP99Ms)},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\",");
-            sb.Append(Inv, $"{h.CpuPercent:F1},{h.MachineCpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond}\n");
+            sb.Append(Inv, $"{h.CpuPercent:F1},{h.MachineCpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond},");
+            if (row.Authorizer is { } a)
+            {
+                sb.Append(Inv, $"{a.Invocations - a.Refreshes},{a.Refreshes},{a.Throttles},{a.ColdStarts},{a.Timeouts},{a.InFlight}\n");
+            }
+            else
+            {
+                sb.Append(",,,,,\n");
+            }
         }
 
         return sb.ToString();
@@ -383,7 +411,11 @@ public static class ResultsWriter
         data.Append(Inv, $"\"p50\":{Series(x => x.ConnectP50Ms)},\"p99\":{Series(x => x.ConnectP99Ms)},");
         data.Append(Inv, $"\"connects\":{Series(x => x.ConnectsOk)},\"publishes\":{Series(x => x.Publishes)},\"pubAcks\":{Series(x => x.PubAcks)},\"received\":{Series(x => x.Received)},");
         data.Append(Inv, $"\"failed\":{Series(x => x.ConnectsFailed)},\"drops\":{Series(x => x.Drops)},");
-        data.Append(Inv, $"\"cpu\":{Series(x => x.Health.CpuPercent)},\"machine\":{Series(x => x.Health.MachineCpuPercent ?? double.NaN)},\"lag\":{Series(x => x.Health.SchedulerLagP99Ms)},\"queue\":{Series(x => x.Health.ThreadPoolQueue)},\"gc\":{Series(x => x.Health.GcPauseMs)}}}");
+        data.Append(Inv, $"\"cpu\":{Series(x => x.Health.CpuPercent)},\"machine\":{Series(x => x.Health.MachineCpuPercent ?? double.NaN)},\"lag\":{Series(x => x.Health.SchedulerLagP99Ms)},\"queue\":{Series(x => x.Health.ThreadPoolQueue)},\"gc\":{Series(x => x.Health.GcPauseMs)},");
+        data.Append(Inv, $"\"authConnects\":{Series(x => x.Authorizer is { } a ? a.Invocations - a.Refreshes : double.NaN)},\"authRefreshes\":{Series(x => x.Authorizer?.Refreshes ?? double.NaN)},\"authThrottles\":{Series(x => x.Authorizer?.Throttles ?? double.NaN)},\"authCold\":{Series(x => x.Authorizer?.ColdStarts ?? double.NaN)},\"authInFlight\":{Series(x => x.Authorizer?.InFlight ?? double.NaN)}}}");
+        var authorizerChart = rows.Any(x => x.Authorizer is not null)
+            ? "<div><h2>Target authorizer (embedded gateway, per second)</h2><canvas id=\"authorizer\"></canvas></div>"
+            : string.Empty;
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
         var tables = new StringBuilder();
         foreach (var section in Sections(r))
@@ -445,6 +477,7 @@ public static class ResultsWriter
             <div><h2>Errors (per second)</h2><canvas id="errors"></canvas></div>
             <div><h2>Load generator: CPU (% of cores) and scheduler lag p99 (ms)</h2><canvas id="generator"></canvas></div>
             <div><h2>Load generator: thread-pool queue and GC pause (ms)</h2><canvas id="runtime"></canvas></div>
+            {{authorizerChart}}
             </div>
             {{tables}}
             <script>{{(chartJs ?? "/* the chart library was not available when this simulator was built (npm missing) */")}}</script>
@@ -463,13 +496,14 @@ public static class ResultsWriter
             line('errors', [['failed attempts', 'failed', '#e63946'], ['dropped sessions', 'drops', '#f4a261']]);
             line('generator', [['process CPU %', 'cpu', '#264653'], ['machine CPU %', 'machine', '#8ab17d'], ['scheduler lag p99 ms', 'lag', '#e76f51']]);
             line('runtime', [['thread-pool queue', 'queue', '#2a9d8f'], ['GC pause ms', 'gc', '#e9c46a']]);
+            if (document.getElementById('authorizer')) line('authorizer', [['connect invocations', 'authConnects', '#264653'], ['policy refreshes', 'authRefreshes', '#2a9d8f'], ['throttles', 'authThrottles', '#e63946'], ['cold starts', 'authCold', '#f4a261'], ['in flight', 'authInFlight', '#999']]);
             document.body.dataset.chartsRendered = String(window.chartsRendered);
             </script>
             </body></html>
             """;
     }
 
-    private static string? ChartLibrary()
+    internal static string? ChartLibrary()
     {
         using var stream = typeof(ResultsWriter).Assembly.GetManifestResourceStream("chart.umd.js");
         if (stream is null)
@@ -496,7 +530,7 @@ public static class ResultsWriter
 
     private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);
 
-    private static string Sanitize(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
+    internal static string Sanitize(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
 
     public static string GitCommit()
     {

@@ -17,4 +17,13 @@ public sealed record AuthRequest
     public byte[]? MqttPassword { get; init; }
 
     public string? ClientId { get; init; }
+
+    /// <summary>The client's IP address (lifecycle events' ipAddress).</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>connectionMetadata.id: one per connection, kept by its policy refreshes; null makes a new one.</summary>
+    public string? ConnectionId { get; init; }
+
+    /// <summary>A policy refresh of a live connection, counted apart from connect invocations.</summary>
+    public bool IsRefresh { get; init; }
 }

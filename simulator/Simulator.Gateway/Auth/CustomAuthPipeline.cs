@@ -33,6 +33,9 @@ public sealed partial class CustomAuthPipeline
         _minTtl = minimumTtlSeconds;
     }
 
+    /// <summary>Every authorizer's token key name: any of them on an HTTP request means it carries custom-auth values.</summary>
+    public IReadOnlyCollection<string> TokenKeyNames => [.. _authorizers.Values.Select(a => a.Options.TokenKeyName).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     public async Task<AuthOutcome> AuthenticateAsync(AuthRequest request, CancellationToken cancellationToken)
     {
         var outcome = await RunAsync(request, cancellationToken).ConfigureAwait(false);
@@ -131,7 +134,7 @@ public sealed partial class CustomAuthPipeline
                 Http = request.Protocol == "http" ? new HttpData { Headers = request.Headers.ToDictionary(StringComparer.Ordinal), QueryString = request.QueryString } : null,
                 Mqtt = request.Protocol == "mqtt" ? new MqttData { Username = request.MqttUsername, Password = request.MqttPassword is { } p ? Convert.ToBase64String(p) : null, ClientId = request.ClientId } : null,
             },
-            ConnectionMetadata = new ConnectionMetadata { Id = Guid.NewGuid().ToString() },
+            ConnectionMetadata = new ConnectionMetadata { Id = request.ConnectionId ?? Guid.NewGuid().ToString() },
         };
 
         AuthorizerResponse response;
@@ -149,7 +152,17 @@ public sealed partial class CustomAuthPipeline
                 throw new InvalidOperationException("injected authorizer failure");
             }
 
-            response = await entry.Authorizer.InvokeAsync(authEvent, cancellationToken).ConfigureAwait(false);
+            response = entry.Authorizer is LambdaFunction function
+                ? await function.InvokeAsync(authEvent, request.IsRefresh, cancellationToken).ConfigureAwait(false)
+                : await entry.Authorizer.InvokeAsync(authEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LambdaThrottledException e)
+        {
+            return AuthOutcome.Deny(DenyReason.AuthorizerThrottled, e.Message);
+        }
+        catch (LambdaTimeoutException e)
+        {
+            return AuthOutcome.Deny(DenyReason.AuthorizerTimeout, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -12,6 +12,12 @@ public enum DenyReason
     BadSignature,
     AuthorizerDenied,
     AuthorizerFailed,
+
+    /// <summary>The authorizer's Lambda had no concurrency left.</summary>
+    AuthorizerThrottled,
+
+    /// <summary>The authorizer's Lambda ran past its timeout (5 s on AWS).</summary>
+    AuthorizerTimeout,
     InvalidResponse,
     PolicyDenied,
     Throttled,

@@ -34,7 +34,7 @@ public sealed class DeviceJwtAuthorizer : IAuthorizer
 
     public Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, CancellationToken cancellationToken)
     {
-        if (authEvent.Token is not { } token)
+        if (authEvent.TokenOrPassword() is not { } token)
         {
             return Task.FromResult(new AuthorizerResponse { IsAuthenticated = false });
         }

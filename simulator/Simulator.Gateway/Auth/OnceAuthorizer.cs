@@ -27,7 +27,7 @@ public sealed class OnceAuthorizer : IAuthorizer
     public Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, CancellationToken cancellationToken)
     {
         var denied = new AuthorizerResponse { IsAuthenticated = false };
-        if (authEvent.Token is not { } token)
+        if (authEvent.TokenOrPassword() is not { } token)
         {
             return Task.FromResult(denied);
         }

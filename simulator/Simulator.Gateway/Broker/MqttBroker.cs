@@ -21,6 +21,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, MqttServerSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _clientIdConnects = new(StringComparer.Ordinal);
     private readonly TokenBucket _accountConnects;
+    private readonly TokenBucket _accountSubscribes;
+    private readonly TokenBucket _accountPublishesIn;
+    private readonly TokenBucket _accountPublishesOut;
     private readonly Timer _timer;
     private long _lifecycleVersion;
 
@@ -36,6 +39,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
         Counters = counters;
         Time = time;
         _accountConnects = new TokenBucket(quotas.ConnectsPerSecondPerAccount);
+        _accountSubscribes = new TokenBucket(quotas.SubscriptionsPerSecondPerAccount);
+        _accountPublishesIn = new TokenBucket(quotas.InboundPublishesPerSecondPerAccount);
+        _accountPublishesOut = new TokenBucket(quotas.OutboundPublishesPerSecondPerAccount);
         _timer = new Timer(_ => Tick(), null, 1000, 1000);
     }
 
@@ -62,12 +68,42 @@ public sealed partial class MqttBroker : IAsyncDisposable
         return session.RunAsync(stopping);
     }
 
-    internal bool TryConnectQuota(string clientId) =>
-        _accountConnects.TryTake() && _clientIdConnects.GetOrAdd(clientId, _ => new TokenBucket(Quotas.ConnectsPerSecondPerClientId)).TryTake();
+    /// <summary>The connect rates (A.5); a throttled connect is counted under CloudWatch's name for it.</summary>
+    internal bool TryConnectQuota(string clientId)
+    {
+        if (!_clientIdConnects.GetOrAdd(clientId, _ => new TokenBucket(Quotas.ConnectsPerSecondPerClientId)).TryTake())
+        {
+            Counters.Throttled("Connect.ClientIDThrottle");
+            return false;
+        }
+
+        if (!_accountConnects.TryTake())
+        {
+            Counters.Throttled("Connect.Throttle");
+            return false;
+        }
+
+        return true;
+    }
+
+    internal bool TrySubscribeQuota() => _accountSubscribes.TryTake() || Throttled("Subscribe.Throttle");
+
+    internal bool TryPublishInQuota() => _accountPublishesIn.TryTake() || Throttled("PublishIn.Throttle");
+
+    internal bool TryPublishOutQuota() => _accountPublishesOut.TryTake() || Throttled("PublishOut.Throttle");
+
+    private bool Throttled(string metric)
+    {
+        Counters.Throttled(metric);
+        return false;
+    }
 
     /// <summary>Registers a session under its client id and returns the one it displaces.</summary>
     internal MqttServerSession? Register(MqttServerSession session)
     {
+        // One version per connection, shared by its connected and disconnected events, and rising
+        // with every connect, so a consumer can order a client id's events (AWS's versionNumber).
+        session.LifecycleVersion = Interlocked.Increment(ref _lifecycleVersion);
         MqttServerSession? old = null;
         _sessions.AddOrUpdate(session.ClientId, session, (_, existing) =>
         {
@@ -112,7 +148,8 @@ public sealed partial class MqttBroker : IAsyncDisposable
             ["eventType"] = connected ? "connected" : "disconnected",
             ["sessionIdentifier"] = session.SessionId,
             ["principalIdentifier"] = session.PrincipalId,
-            ["versionNumber"] = Interlocked.Increment(ref _lifecycleVersion),
+            ["versionNumber"] = session.LifecycleVersion,
+            ["ipAddress"] = session.RemoteAddress,
         };
         if (!connected)
         {

@@ -18,6 +18,7 @@ public sealed class MqttServerSession
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private readonly MqttBroker _broker;
     private readonly PipeReader _reader;
+    private readonly MqttProtocolReader _packets;
     private readonly PipeWriter _writer;
     private readonly AuthRequest _baseRequest;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -30,6 +31,8 @@ public sealed class MqttServerSession
     private PolicyContext _context = new(string.Empty);
     private DateTimeOffset _disconnectAt = DateTimeOffset.MaxValue;
     private DateTimeOffset _refreshAt = DateTimeOffset.MaxValue;
+    private int _refreshing;
+    private readonly string _connectionId = Guid.NewGuid().ToString();
     private long _lastReceiveTicks = Environment.TickCount64;
     private long _keepAliveMs;
     private ushort _nextId;
@@ -39,6 +42,7 @@ public sealed class MqttServerSession
     {
         _broker = broker;
         _reader = reader;
+        _packets = new MqttProtocolReader(reader, broker.Quotas.MaxPayloadBytes + 1024);
         _writer = writer;
         _baseRequest = baseRequest;
         _auth = preAuth;
@@ -50,6 +54,12 @@ public sealed class MqttServerSession
     public string SessionId { get; } = Guid.NewGuid().ToString();
 
     public string? PrincipalId => _auth?.PrincipalId;
+
+    /// <summary>The client's address, for lifecycle events' ipAddress.</summary>
+    public string? RemoteAddress => _baseRequest.RemoteAddress;
+
+    /// <summary>Set at registration; the connection's connect and disconnect events carry it.</summary>
+    internal long LifecycleVersion { get; set; }
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -117,6 +127,11 @@ public sealed class MqttServerSession
             return;
         }
 
+        if (now >= _refreshAt && _connectRequest is not null && Interlocked.Exchange(ref _refreshing, 1) == 0)
+        {
+            _ = RefreshAsync();
+        }
+
         var keepAlive = Volatile.Read(ref _keepAliveMs);
         if (keepAlive > 0 && Environment.TickCount64 - Volatile.Read(ref _lastReceiveTicks) > keepAlive * 3 / 2)
         {
@@ -125,7 +140,7 @@ public sealed class MqttServerSession
     }
 
     /// <summary>
-    /// Writes a PUBLISH to this subscriber; false if the connection is gone. A slow subscriber never
+    /// Writes a PUBLISH to this subscriber; false if it was not delivered (the connection is gone, or a rate discarded it). A slow subscriber never
     /// stalls the publisher: when its transport buffer is full (the flush cannot complete at once),
     /// the flush finishes off the publisher's path with the send lock held, and a message that
     /// arrives while that flush is still pending disconnects the subscriber as a slow consumer
@@ -143,6 +158,18 @@ public sealed class MqttServerSession
         {
             _broker.Counters.SlowConsumer();
             Close(DisconnectReason.Throttled);
+            return false;
+        }
+
+        // Outbound messages count toward the connection's 100/s too, and toward the account's outbound rate; the excess is discarded.
+        if (!_publishRate.TryTake())
+        {
+            _broker.Counters.Throttled("PublishOut.Throttle");
+            return false;
+        }
+
+        if (!_broker.TryPublishOutQuota())
+        {
             return false;
         }
 
@@ -210,59 +237,49 @@ public sealed class MqttServerSession
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ConnectTimeout);
-        ConnectPacket connect;
-        while (true)
+        var read = await _packets.ReadAsync(timeout.Token).ConfigureAwait(false);
+        if (read.IsCompleted)
         {
-            var result = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var framed = false;
+            return false;
+        }
+
+        ConnectPacket connect;
+        try
+        {
+            if (read.Packet.Type != MqttPacketType.Connect)
+            {
+                return false; // [MQTT-3.1.0-1]: the first packet must be CONNECT
+            }
+
             try
             {
-                if (MqttFraming.TryRead(ref buffer, _broker.Quotas.MaxPayloadBytes + 1024, out var packet))
-                {
-                    framed = true;
-                    if (packet.Type != MqttPacketType.Connect)
-                    {
-                        return false; // [MQTT-3.1.0-1]: the first packet must be CONNECT
-                    }
-
-                    try
-                    {
-                        connect = ConnectPacket.Read(packet);
-                    }
-                    catch (MqttProtocolException e) when (e.Code == MqttErrorCode.UnsupportedProtocolLevel)
-                    {
-                        new ConnAckPacket(false, ConnAckReturnCode.UnacceptableProtocolVersion).Write(_writer);
-                        await _writer.FlushAsync(ct).ConfigureAwait(false);
-                        return false;
-                    }
-
-                    break;
-                }
+                connect = ConnectPacket.Read(read.Packet);
             }
-            finally
+            catch (MqttProtocolException e) when (e.Code == MqttErrorCode.UnsupportedProtocolLevel)
             {
-                // Packets a client sent right behind its CONNECT ([MQTT-3.1.4-5] allows it) stay unexamined,
-                // so the session's loop reads them at once instead of waiting for more bytes.
-                if (framed)
-                {
-                    _reader.AdvanceTo(buffer.Start);
-                }
-                else
-                {
-                    _reader.AdvanceTo(buffer.Start, buffer.End);
-                }
-            }
-
-            if (result.IsCompleted)
-            {
+                new ConnAckPacket(false, ConnAckReturnCode.UnacceptableProtocolVersion).Write(_writer);
+                await _writer.FlushAsync(ct).ConfigureAwait(false);
                 return false;
             }
+        }
+        finally
+        {
+            // Packets a client sent right behind its CONNECT ([MQTT-3.1.4-5] allows it) stay buffered,
+            // so the session's loop reads them at once instead of waiting for more bytes.
+            _packets.Advance();
         }
 
         ClientId = connect.ClientId;
         _context = new PolicyContext(connect.ClientId);
-        _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId };
+        _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId, ConnectionId = _connectionId };
+        // The connect rates: before the authorizer by default (QuotaOptions.ThrottledConnectsInvokeAuthorizer).
+        var invokeWhenThrottled = _broker.Quotas.ThrottledConnectsInvokeAuthorizer;
+        if (!invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId))
+        {
+            _broker.Counters.Denied(DenyReason.Throttled);
+            return false;
+        }
+
         if (_auth is null)
         {
             _auth = await _broker.Auth.AuthenticateAsync(_connectRequest, ct).ConfigureAwait(false);
@@ -272,7 +289,7 @@ public sealed class MqttServerSession
             }
         }
 
-        if (!_broker.TryConnectQuota(connect.ClientId))
+        if (invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId))
         {
             _broker.Counters.Denied(DenyReason.Throttled);
             return false;
@@ -286,7 +303,7 @@ public sealed class MqttServerSession
 
         var now = _broker.Time.GetUtcNow();
         _disconnectAt = now.AddSeconds(_auth.DisconnectAfterSeconds);
-        _refreshAt = now.AddSeconds(_auth.RefreshAfterSeconds);
+        _refreshAt = now.AddSeconds(_auth.RefreshAfterSeconds + FirstRefreshJitter(_auth.RefreshAfterSeconds));
         Volatile.Write(ref _keepAliveMs, EffectiveKeepAlive(connect.KeepAliveSeconds) * 1000L);
 
         _broker.Register(this)?.Close(DisconnectReason.DuplicateClientId);
@@ -325,27 +342,26 @@ public sealed class MqttServerSession
     {
         while (true)
         {
-            var result = await _reader.ReadAsync(ct).ConfigureAwait(false);
-            var buffer = result.Buffer;
+            var read = await _packets.ReadAsync(ct).ConfigureAwait(false);
+            if (read.IsCompleted)
+            {
+                _closeReason ??= DisconnectReason.ConnectionLost;
+                return;
+            }
+
+            bool goOn;
             try
             {
-                while (MqttFraming.TryRead(ref buffer, _broker.Quotas.MaxPayloadBytes + 1024, out var packet))
-                {
-                    Volatile.Write(ref _lastReceiveTicks, Environment.TickCount64);
-                    if (!await HandleAsync(packet, ct).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
+                Volatile.Write(ref _lastReceiveTicks, Environment.TickCount64);
+                goOn = await HandleAsync(read.Packet, ct).ConfigureAwait(false);
             }
             finally
             {
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                _packets.Advance();
             }
 
-            if (result.IsCompleted)
+            if (!goOn)
             {
-                _closeReason ??= DisconnectReason.ConnectionLost;
                 return;
             }
         }
@@ -385,23 +401,42 @@ public sealed class MqttServerSession
         }
     }
 
-    private async ValueTask<bool> RefreshIfDueAsync(CancellationToken ct)
+    /// <summary>
+    /// The first refresh comes refreshAfterInSeconds after connect plus up to 5 minutes (at most
+    /// refreshAfterInSeconds) of jitter, so a fleet that connected at once does not refresh at once.
+    /// </summary>
+    private static double FirstRefreshJitter(int refreshAfterSeconds) => Random.Shared.NextDouble() * Math.Min(300, refreshAfterSeconds);
+
+    /// <summary>
+    /// A policy refresh on the broker's timer, as AWS refreshes every refreshAfterInSeconds whether or
+    /// not the device sends anything: the same connectionMetadata.id and protocol data as the connect,
+    /// counted apart. A denied or failed refresh disconnects the device.
+    /// </summary>
+    private async Task RefreshAsync()
     {
-        if (_broker.Time.GetUtcNow() < _refreshAt || _connectRequest is null)
+        var due = _refreshAt;
+        try
         {
-            return true;
-        }
+            var outcome = await _broker.Auth.AuthenticateAsync(_connectRequest! with { IsRefresh = true }, _closed.Token).ConfigureAwait(false);
+            if (!outcome.Allowed)
+            {
+                Close(DisconnectReason.AuthError);
+                return;
+            }
 
-        var outcome = await _broker.Auth.AuthenticateAsync(_connectRequest, ct).ConfigureAwait(false);
-        if (!outcome.Allowed)
+            _auth = outcome;
+
+            // From when it was due, not when the timer's tick ran it: the period stays refreshAfterInSeconds.
+            _refreshAt = due.AddSeconds(outcome.RefreshAfterSeconds);
+        }
+        catch (OperationCanceledException)
         {
-            _closeReason = DisconnectReason.AuthError;
-            return false;
+            // The connection closed meanwhile.
         }
-
-        _auth = outcome;
-        _refreshAt = _broker.Time.GetUtcNow().AddSeconds(outcome.RefreshAfterSeconds);
-        return true;
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
     }
 
     private async ValueTask<bool> OnPublishAsync(PublishPacket publish, CancellationToken ct)
@@ -414,11 +449,6 @@ public sealed class MqttServerSession
             return false;
         }
 
-        if (!await RefreshIfDueAsync(ct).ConfigureAwait(false))
-        {
-            return false;
-        }
-
         if (!_auth!.Policy!.IsAllowed(IotAction.Publish, _broker.Arn.Topic(topic), _context))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
@@ -426,13 +456,19 @@ public sealed class MqttServerSession
             return false;
         }
 
-        if (_publishRate.TryTake())
+        // Excess publishes are discarded and acknowledged (A.5): per connection (in and out together) and per account.
+        if (!_publishRate.TryTake())
         {
-            await _broker.RouteAsync(topic, publish.Payload, publish.Qos).ConfigureAwait(false);
+            _broker.Counters.Denied(DenyReason.Throttled);
+            _broker.Counters.Throttled("PublishIn.Throttle");
+        }
+        else if (!_broker.TryPublishInQuota())
+        {
+            _broker.Counters.Denied(DenyReason.Throttled);
         }
         else
         {
-            _broker.Counters.Denied(DenyReason.Throttled); // excess publishes are discarded (A.5)
+            await _broker.RouteAsync(topic, publish.Payload, publish.Qos).ConfigureAwait(false);
         }
 
         if (publish.Qos == MqttQos.AtLeastOnce)
@@ -453,11 +489,6 @@ public sealed class MqttServerSession
             return false;
         }
 
-        if (!await RefreshIfDueAsync(ct).ConfigureAwait(false))
-        {
-            return false;
-        }
-
         var codes = new byte[subscribe.Subscriptions.Count];
         for (var i = 0; i < codes.Length; i++)
         {
@@ -471,7 +502,13 @@ public sealed class MqttServerSession
 
             if (!_filters.Contains(filter) && _filters.Count >= q.MaxSubscriptionsPerConnection)
             {
-                codes[i] = SubAckPacket.Failure;
+                _closeReason = DisconnectReason.ClientError; // over 50 subscriptions on one connection: AWS closes it (A.5)
+                return false;
+            }
+
+            if (!_broker.TrySubscribeQuota())
+            {
+                codes[i] = SubAckPacket.Failure; // the account's subscribe rate: this filter is refused, the connection stays
                 continue;
             }
 

@@ -38,21 +38,21 @@ public static class IotDataEndpoints
             }
 
             var request = HttpAuthRequest(context);
-            if (!HasCredentials(request))
-            {
-                // No authorizer values on the upgrade: refused before any authorizer runs.
-                pipeline.CountDenied(DenyReason.MissingToken);
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return;
-            }
 
-            var outcome = await pipeline.AuthenticateAsync(request, context.RequestAborted).ConfigureAwait(false);
-            if (!outcome.Allowed)
+            // Custom-auth values on the upgrade (headers or query): authenticate now, as AWS does for
+            // the v1 SDK's wss-custom-auth. None (the v2 SDK's bare upgrade): accept the WebSocket and
+            // run custom auth at CONNECT from the MQTT username and password, as over ALPN "mqtt".
+            AuthOutcome? outcome = null;
+            if (HasCredentials(request, pipeline.TokenKeyNames))
             {
-                context.Response.StatusCode = outcome.Reason is DenyReason.MissingToken or DenyReason.MissingSignature or DenyReason.NoAuthorizer
-                    ? StatusCodes.Status401Unauthorized
-                    : StatusCodes.Status403Forbidden;
-                return;
+                outcome = await pipeline.AuthenticateAsync(request, context.RequestAborted).ConfigureAwait(false);
+                if (!outcome.Allowed)
+                {
+                    context.Response.StatusCode = outcome.Reason is DenyReason.MissingToken or DenyReason.MissingSignature or DenyReason.NoAuthorizer
+                        ? StatusCodes.Status401Unauthorized
+                        : StatusCodes.Status403Forbidden;
+                    return;
+                }
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = subprotocol, KeepAliveInterval = TimeSpan.Zero }).ConfigureAwait(false);
@@ -114,14 +114,15 @@ public static class IotDataEndpoints
         ServerName = context.Request.Host.Host,
         Headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
         QueryString = context.Request.QueryString.Value ?? string.Empty,
+        RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
     };
 
-    private static bool HasCredentials(AuthRequest request)
+    private static bool HasCredentials(AuthRequest request, IReadOnlyCollection<string> tokenKeyNames)
     {
         var query = Simulator.Core.CustomAuth.QueryString.Parse(request.QueryString);
         return request.Headers.Keys.Concat(query.Keys).Any(k =>
             k.Equals(CustomAuthCredentials.AuthorizerNameKey, StringComparison.OrdinalIgnoreCase)
             || k.Equals(CustomAuthCredentials.SignatureKey, StringComparison.OrdinalIgnoreCase)
-            || k.Equals("token", StringComparison.OrdinalIgnoreCase));
+            || tokenKeyNames.Contains(k, StringComparer.OrdinalIgnoreCase));
     }
 }

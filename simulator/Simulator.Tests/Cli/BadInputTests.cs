@@ -82,4 +82,46 @@ public sealed class BadInputTests
         Assert.True(r.Code == 0, r.Out + r.Err);
         Assert.Contains("imported 1 devices", r.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TokenRefusesAKeyFileThatIsNotTheListedKey()
+    {
+        using var tmp = new TempDir();
+        var made = await CliRunner.RunAsync("fleet", "create", "--count", "2", "--seed", "7", "--out", tmp["fleet"]);
+        Assert.True(made.Code == 0, made.Out + made.Err);
+        var good = await CliRunner.RunAsync("token", "--fleet", tmp["fleet"], "--device", "1");
+        Assert.True(good.Code == 0, good.Out + good.Err);
+
+        // The key file is what a user flashes to a device: if it was swapped, a token from the seed would be silently wrong.
+        var keyFile = Directory.GetFiles(tmp["fleet/keys"]).Order(StringComparer.Ordinal).Last();
+        await Proc.CheckAsync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", keyFile]);
+        var r1 = await CliRunner.RunAsync("token", "--fleet", tmp["fleet"], "--device", "0");
+        var r2 = await CliRunner.RunAsync("token", "--fleet", tmp["fleet"], "--device", "1");
+        var refused = new[] { r1, r2 }.Where(r => r.Code == 2).ToList();
+        var signed = new[] { r1, r2 }.Where(r => r.Code == 0).ToList();
+        Assert.True(refused.Count == 1 && signed.Count == 1, $"{r1.Code}: {r1.Err} / {r2.Code}: {r2.Err}");
+        Assert.Contains(Path.GetFileName(keyFile), refused[0].Err, StringComparison.Ordinal);
+        Assert.Contains("does not hold the key fleet.json lists", refused[0].Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", refused[0].Out + refused[0].Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenCountMintsOneTokenPerDeviceAndRefusesANegativeCount()
+    {
+        using var tmp = new TempDir();
+        var made = await CliRunner.RunAsync("fleet", "create", "--count", "4", "--seed", "7", "--out", tmp["fleet"]);
+        Assert.True(made.Code == 0, made.Out + made.Err);
+        var r = await CliRunner.RunAsync("token", "--fleet", tmp["fleet"], "--device", "1", "--count", "3");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        var lines = r.Out.Trim().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(3, lines.Select(l => l.Split(' ')[0]).Distinct().Count());
+        Assert.All(lines, l => Assert.Equal(3, l.Split(' ')[1].Split('.').Length));
+        var bad = await CliRunner.RunAsync("token", "--fleet", tmp["fleet"], "--count", "-1");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--count", bad.Out + bad.Err, StringComparison.Ordinal);
+        var over = await CliRunner.RunAsync("token", "--fleet", tmp["fleet"], "--device", "2", "--count", "3");
+        Assert.Equal(2, over.Code);
+        Assert.Contains("device index 4 is out of range", over.Out + over.Err, StringComparison.Ordinal);
+    }
 }

@@ -77,12 +77,15 @@ public sealed class GatewayBadInputTests : IAsyncLifetime
             var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(Alpn with { Host = "127.0.0.1", InsecureSkipVerify = true }, new MqttClientOptions { ClientId = "x" }));
             Assert.Equal(FailureKind.TlsHandshake, e.Kind);
 
-            // A WebSocket upgrade without the auth values: 401 before any authorizer runs.
-            var calls = _gateway.Counters.AuthorizerCalls;
+            // A WebSocket upgrade without the auth values is accepted (the v2 SDK's form); custom auth
+            // then runs at CONNECT, and a CONNECT that carries no token is denied without a CONNACK.
             e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(Alpn with { Kind = TransportKind.SecureWebSocket, Alpn = null }, new MqttClientOptions { ClientId = good }));
+            Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
+
+            // Auth values on the upgrade that the authorizer refuses: refused at the upgrade, as AWS does.
+            e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(Alpn with { Kind = TransportKind.SecureWebSocket, Alpn = null, Headers = [new("x-amz-customauthorizer-name", "no-such-authorizer")] }, new MqttClientOptions { ClientId = good }));
             Assert.Equal(FailureKind.WebSocketUpgradeRefused, e.Kind);
             Assert.Equal(401, e.HttpStatus);
-            Assert.Equal(calls, _gateway.Counters.AuthorizerCalls);
 
             // A token of 100 KB cannot fit an MQTT username (65535 bytes at most): our client refuses to write it.
             await Assert.ThrowsAsync<ArgumentException>(() => MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = _fleet[1].Iccid, Username = new string('a', 100_000) }));

@@ -72,12 +72,89 @@ public sealed class GatewayFaultAndQuotaTests
             var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = g.Port, CaFile = g.CaFile, Alpn = ["mqtt"] };
             var options = new MqttClientOptions { ClientId = fleet[1].Iccid, Username = username };
             await using var first = await MqttClientConnection.ConnectAsync(transport, options);
+            var calls = g.Counters.AuthorizerCalls;
             var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(transport, options));
             Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
             Assert.Equal(1, g.Counters.Denies[DenyReason.Throttled]);
+            Assert.Equal(1, g.Counters.Throttles["Connect.ClientIDThrottle"]);
+            Assert.Equal(calls, g.Counters.AuthorizerCalls); // throttled at the front door: the authorizer was not invoked
             await Task.Delay(1100);
             await using var third = await MqttClientConnection.ConnectAsync(transport, options);
             Assert.True(third.IsConnected);
+        }
+    }
+
+    private static async Task<(TransportOptions Transport, MqttClientOptions Options)> DeviceAsync(LocalGateway g, Fleet fleet, int i)
+    {
+        using var http = Http(g, fleet[i].Iccid);
+        var json = await http.GetStringAsync("/device-api/onboarding/mqtt/tokens");
+        var username = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("username").GetString()!;
+        return (new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = g.Port, CaFile = g.CaFile, Alpn = ["mqtt"] }, new MqttClientOptions { ClientId = fleet[i].Iccid, Username = username });
+    }
+
+    [Fact]
+    public async Task WithTheOptionOnAThrottledConnectStillInvokesTheAuthorizer()
+    {
+        var (g, fleet, dir) = await StartAsync(new FaultOptions(), new QuotaOptions { ThrottledConnectsInvokeAuthorizer = true });
+        await using (g)
+        using (dir)
+        {
+            var (transport, options) = await DeviceAsync(g, fleet, 0);
+            await using var first = await MqttClientConnection.ConnectAsync(transport, options);
+            var calls = g.Counters.AuthorizerCalls;
+            await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(transport, options));
+            Assert.Equal(calls + 1, g.Counters.AuthorizerCalls);
+            Assert.Equal(1, g.Counters.Throttles["Connect.ClientIDThrottle"]);
+        }
+    }
+
+    [Fact]
+    public async Task MoreThanFiftySubscriptionsCloseTheConnection()
+    {
+        var (g, fleet, dir) = await StartAsync(new FaultOptions());
+        await using (g)
+        using (dir)
+        {
+            var (transport, options) = await DeviceAsync(g, fleet, 0);
+            await using var c = await MqttClientConnection.ConnectAsync(transport, options);
+            for (var batch = 0; batch < 50; batch += 5)
+            {
+                var codes = await c.SubscribeAsync([.. Enumerable.Range(batch, 5).Select(k => ($"{fleet[0].Iccid}/s{k}", Simulator.Core.Mqtt.MqttQos.AtMostOnce))]);
+                Assert.All(codes, code => Assert.NotEqual(0x80, code));
+            }
+
+            var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => c.SubscribeAsync([($"{fleet[0].Iccid}/s50", Simulator.Core.Mqtt.MqttQos.AtMostOnce)]));
+            Assert.Equal(FailureKind.ClosedAfterSubscribe, e.Kind);
+            Assert.True(SpinWait.SpinUntil(() => g.Counters.DisconnectReasons.GetValueOrDefault("CLIENT_ERROR") == 1, 2000), string.Join(", ", g.Counters.DisconnectReasons));
+        }
+    }
+
+    [Fact]
+    public async Task OutboundMessagesCountTowardTheConnectionsHundredPerSecond()
+    {
+        var (g, fleet, dir) = await StartAsync(new FaultOptions());
+        await using (g)
+        using (dir)
+        {
+            var (transport, options) = await DeviceAsync(g, fleet, 0);
+            await using var c = await MqttClientConnection.ConnectAsync(transport, options);
+            var received = 0;
+            c.MessageReceived = (in Simulator.Core.Mqtt.PublishPacket _) => Interlocked.Increment(ref received);
+            var topic = $"{fleet[0].Iccid}/loop";
+            await c.SubscribeAsync([(topic, Simulator.Core.Mqtt.MqttQos.AtMostOnce)]);
+
+            // 80 in and 80 back out within a second: 160 against a budget of 100.
+            for (var k = 0; k < 80; k++)
+            {
+                await c.PublishAsync(System.Text.Encoding.UTF8.GetBytes(topic), "x"u8.ToArray(), Simulator.Core.Mqtt.MqttQos.AtMostOnce);
+            }
+
+            // Each message in and its copy out take one of the 100 tokens: about 50 go round, the rest are
+            // discarded on the way in. Were outbound messages free, all 80 (under 100) would come back.
+            await Task.Delay(500);
+            var discarded = g.Counters.Throttles.GetValueOrDefault("PublishIn.Throttle") + g.Counters.Throttles.GetValueOrDefault("PublishOut.Throttle");
+            Assert.True(received <= 60, $"received {received} of 80");
+            Assert.True(discarded >= 20, $"throttled {discarded}");
         }
     }
 }

@@ -1,10 +1,5 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Simulator.Core.CustomAuth;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
@@ -20,38 +15,18 @@ namespace Simulator.Tests.Gateway;
 public sealed class HttpCalloutAuthorizerTests : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
-    private readonly List<JsonElement> _events = [];
-    private WebApplication _lambda = null!;
+    private TestLambda _lambda = null!;
     private LocalGateway _gateway = null!;
     private string _principal = "watcher1";
 
     public async Task InitializeAsync()
     {
-        var port = Ports.Free();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        _lambda = builder.Build();
-        _lambda.MapPost("/authorize", async (HttpContext c) =>
-        {
-            using var doc = await JsonDocument.ParseAsync(c.Request.Body);
-            lock (_events)
-            {
-                _events.Add(doc.RootElement.Clone());
-            }
-
-            var token = doc.RootElement.GetProperty("token").GetString();
-            var allow = token == "let-me-in";
-            var policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Subscribe","iot:Receive","iot:Publish"],"Resource":"*"}]}""";
-            var body = $$"""{"isAuthenticated":{{(allow ? "true" : "false")}},"principalId":"{{_principal}}","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{policy}}]}""";
-            return Results.Text(body, "application/json");
-        });
-        await _lambda.StartAsync();
+        _lambda = await TestLambda.StartAsync((e, _) => TestLambda.Allow(e.GetProperty("token").GetString() == "let-me-in", _principal));
         _gateway = await LocalGateway.StartAsync(new GatewayOptions
         {
             DataDirectory = _dir["data"],
             Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 },
-            Authorizers = [new() { Name = "my-lambda", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = $"http://127.0.0.1:{port}/authorize" }],
+            Authorizers = [new() { Name = "my-lambda", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = _lambda.Url }],
             DefaultAuthorizer = "my-lambda",
         });
     }
@@ -73,7 +48,7 @@ public sealed class HttpCalloutAuthorizerTests : IAsyncLifetime
         var (watcher, inbox) = await ClientHarness.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "watcher", Username = User("let-me-in"), Password = "pw"u8.ToArray() });
         await using (watcher)
         {
-            var e = _events.Single();
+            var e = _lambda.Events.Single();
             Assert.Equal("let-me-in", e.GetProperty("token").GetString());
             Assert.False(e.GetProperty("signatureVerified").GetBoolean());
             Assert.Equal(["tls", "mqtt"], e.GetProperty("protocols").EnumerateArray().Select(p => p.GetString()));
@@ -94,6 +69,16 @@ public sealed class HttpCalloutAuthorizerTests : IAsyncLifetime
             using var doc = JsonDocument.Parse(disconnected.Payload);
             Assert.Equal("CLIENT_INITIATED_DISCONNECT", doc.RootElement.GetProperty("disconnectReason").GetString());
             Assert.Equal("watcher1", doc.RootElement.GetProperty("principalIdentifier").GetString());
+
+            // Both events of one connection carry its address and one version number, which rises with the next connect.
+            using var up = JsonDocument.Parse(connected.Payload);
+            Assert.Equal("127.0.0.1", up.RootElement.GetProperty("ipAddress").GetString());
+            Assert.Equal("127.0.0.1", doc.RootElement.GetProperty("ipAddress").GetString());
+            var version = up.RootElement.GetProperty("versionNumber").GetInt64();
+            Assert.Equal(version, doc.RootElement.GetProperty("versionNumber").GetInt64());
+            await (await MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "device-9", Username = User("let-me-in") })).DisposeAsync();
+            using var again = JsonDocument.Parse((await inbox.ReadAsync(cts.Token)).Payload);
+            Assert.True(again.RootElement.GetProperty("versionNumber").GetInt64() > version);
         }
     }
 

@@ -57,6 +57,33 @@ public sealed class ArrivalAndHealthTests
     }
 
     [Fact]
+    public async Task AStalledArrivalThreadIsCountedAsLateArrivals()
+    {
+        // The device factory runs on the arrival thread: one 300 ms stall there stands for a GC pause
+        // or a preempted core. The arrivals due meanwhile start in a burst, and the outcome says so
+        // (a capacity step judged on such a burst is offered again, never blamed on the target).
+        var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile("""[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 0.3 } ]""", 100)), "test.json");
+        using var metrics = new RunMetrics();
+        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9 };
+        var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = 100 });
+        var built = 0;
+        var engine = new LoadEngine(ctx, [.. Enumerable.Range(0, 100).Select(i => fleet[i])], _ =>
+        {
+            if (Interlocked.Increment(ref built) == 30)
+            {
+                Thread.Sleep(300);
+            }
+
+            return new IdleDevice();
+        });
+        var outcome = await engine.RunAsync(CancellationToken.None);
+        ctx.Scheduler.Dispose();
+        Assert.True(outcome.AccountingHolds, outcome.AccountingProblem);
+        Assert.InRange(outcome.ArrivalsLate, 25, 35); // the ~30 due during the stall (10 ms apart)
+        Assert.InRange(outcome.ArrivalLatenessMaxMs, 280, 1000);
+    }
+
+    [Fact]
     public void PoissonArrivalsKeepTheRampsCountAndSpan()
     {
         var plan = new LoadPlan([new PhaseSettings { Kind = PhaseKind.Ramp, To = 1000, Rate = 200 }]);

@@ -15,10 +15,14 @@ public sealed class FleetRunTests
     [InlineData("wss-custom-auth", "device-jwt")]
     [InlineData("mqtt-alpn", "device-jwt")]
     [InlineData("https-publish", "device-jwt")]
-    public async Task EveryDeviceConnectsPublishesAndIsAccountedFor(string transport, string tokenSource)
+    [InlineData("wss-custom-auth", "1nce-onboarding", "username")] // the v2 SDK's form: a bare upgrade, custom auth at CONNECT
+    [InlineData("wss-custom-auth", "device-jwt", "query")]
+    public async Task EveryDeviceConnectsPublishesAndIsAccountedFor(string transport, string tokenSource, string credentials = "headers")
     {
         using var tmp = new TempDir();
-        var (code, output, summary, dir) = await RunHarness.RunAsync(RunHarness.Profile(transport, tokenSource), tmp);
+        var profile = RunHarness.Profile(transport, tokenSource).Replace($"\"kind\": \"{transport}\" }}", $"\"kind\": \"{transport}\", \"credentials\": \"{credentials}\" }}", StringComparison.Ordinal);
+        Assert.Contains($"\"credentials\": \"{credentials}\"", profile, StringComparison.Ordinal);
+        var (code, output, summary, dir) = await RunHarness.RunAsync(profile, tmp);
         Assert.True(code == 0, output);
         Assert.Equal(12, summary.GetProperty("devices").GetProperty("peakConnected").GetInt64());
         Assert.Equal(0, summary.GetProperty("errorRate").GetDouble());

@@ -2,7 +2,7 @@ using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Load;
 
-/// <summary>report.html opened in headless Chromium (Debian's): the six charts (four of the target, two of the generator) render, and the summary is HTML tables, offline, with no console errors.</summary>
+/// <summary>report.html opened in headless Chromium (Debian's): the seven charts (four of the fleet, two of the generator, one of the embedded target's authorizer) render, and the summary is HTML tables, offline, with no console errors.</summary>
 public sealed class ReportHtmlTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class ReportHtmlTests
              $"--user-data-dir={tmp["chrome"]}", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", "file://" + html],
             timeoutMs: 60_000);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Contains("data-charts-rendered=\"6\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("data-charts-rendered=\"7\"", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("<h2>Load generator health</h2>", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("<td>process CPU (% of all cores) p50 / max</td>", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("<h2>Accounting</h2><table>", result.Stdout, StringComparison.Ordinal);

@@ -78,11 +78,13 @@ public sealed class SupervisorTests
     {
         var tracker = new LiveIdentities();
         using var tmp = new TempDir();
+        // Returned identities rest 1.1 s before reuse (one connect per second per client id), so each
+        // ramp back up waits that long: the holds are longer than the rest, so the plan never runs ahead.
         const string phases = """
             [ { "kind": "ramp", "to": 20, "rate": 200 }, { "kind": "hold", "seconds": 0.5 },
               { "kind": "rampDown", "to": 5, "rate": 1000 },
-              { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 0.5 },
-              { "kind": "rampDown", "to": 0, "rate": 1000 }, { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 2 } ]
+              { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 1.5 },
+              { "kind": "rampDown", "to": 0, "rate": 1000 }, { "kind": "ramp", "to": 20, "rate": 1000 }, { "kind": "hold", "seconds": 3 } ]
             """;
         var (code, output, summary, _) = await RunHarness.RunAsync(RunHarness.DeviceOnlyProfile(phases, 20), tmp, devices: _ => _ => new IdleDevice(tracker));
         Assert.True(code == 0, output);

@@ -52,10 +52,11 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
         await Run(2000); // warm-up: JIT, tiering, pools
         await Run(2000);
         // The count is process-wide (the client hops threads), so the test runner's own work can
-        // land in a window: the best of three windows is the client's steady state.
+        // land in a window: the best of five windows is the client's steady state (an allocation
+        // on the hot path shows in every window; a stray one from elsewhere does not).
         using var sampler = new AllocationSampler();
         var best = double.MaxValue;
-        for (var window = 0; window < 3 && best > 0; window++)
+        for (var window = 0; window < 5 && best > 0; window++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
             await Run(5000);

@@ -1,7 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Simulator.Core.Load.Profiles;
 using Simulator.Hosting;
 
@@ -32,14 +29,7 @@ public static class RunCommand
                 SkipPreflight = parse.GetValue(noPreflight),
                 Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out),
             };
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-            builder.Services.AddSingleton(setup);
-            builder.Services.AddHostedService<RunHostedService>();
-            using var host = builder.Build();
-            await host.RunAsync(ct).ConfigureAwait(false);
-            return setup.ExitCode;
+            return await HostedRun.RunAsync(setup, ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -17,6 +17,7 @@ public static class SimulatorCli
         root.Subcommands.Add(MqttClientCommands.Sub(stdout, stderr));
         root.Subcommands.Add(GatewayCommand.Create(stdout));
         root.Subcommands.Add(RunCommand.Create(stdout));
+        root.Subcommands.Add(CapacityCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
         root.Subcommands.Add(ProbeCommand.Create(stdout));
 

@@ -16,7 +16,8 @@ public static class TokenCommand
         var sub = new Option<bool>("--sub") { Description = "Name the device in sub (the default)." };
         var ttl = new Option<int>("--ttl") { Description = "Lifetime in seconds (0 = no iat/exp; at most 604800).", DefaultValueFactory = _ => DeviceTokenOptions.DefaultLifetimeSeconds };
         var aud = new Option<string?>("--aud") { Description = "Audience claim." };
-        var command = new Command("token", "Print one ES256 device token.") { fleetDir, device, iss, sub, ttl, aud };
+        var count = new Option<int>("--count") { Description = "Tokens for this many devices from --device on, one line each: '<device id> <token>'.", DefaultValueFactory = _ => 0 };
+        var command = new Command("token", "Print one ES256 device token (or, with --count, one per device).") { fleetDir, device, iss, sub, ttl, aud, count };
         command.Validators.Add(r =>
         {
             if (r.GetValue(iss) && r.GetValue(sub))
@@ -26,19 +27,36 @@ public static class TokenCommand
         });
         command.SetAction(parse =>
         {
-            var fleet = FleetStore.Load(parse.GetValue(fleetDir)!);
+            var dir = parse.GetValue(fleetDir)!;
+            var fleet = FleetStore.Load(dir);
             var index = parse.GetValue(device);
-            var identity = fleet[index];
-            var key = fleet.GetPrivateKey(index);
             var options = new DeviceTokenOptions
             {
                 ClaimMode = parse.GetValue(iss) ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject,
                 LifetimeSeconds = parse.GetValue(ttl),
                 Audience = parse.GetValue(aud),
             };
-            using var minter = new DeviceTokenMinter(Es256Signer.Create(key), identity.DeviceId, options);
-            CryptographicOperations.ZeroMemory(key.D);
-            stdout.WriteLine(minter.Mint(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+            // Sign with the key file the fleet lists for each device, refused if it is not the listed key.
+            var many = parse.GetValue(count);
+            if (many < 0)
+            {
+                throw new Core.Errors.InputException($"--count must be 0 (one token, alone on its line) or more, got {many}", field: "--count");
+            }
+
+            _ = fleet[index]; // an index outside the fleet is named with the fleet's range
+            _ = fleet[index + Math.Max(1, many) - 1];
+            var keys = FleetStore.ReadDeviceKeys(dir, index, Math.Max(1, many));
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            for (var k = 0; k < keys.Count; k++)
+            {
+                var key = keys[k].Key;
+                var id = fleet[index + k].DeviceId;
+                using var minter = new DeviceTokenMinter(Es256Signer.Create(key), id, options);
+                CryptographicOperations.ZeroMemory(key.D);
+                stdout.WriteLine(many == 0 ? minter.Mint(now) : $"{id} {minter.Mint(now)}");
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -18,7 +18,9 @@ public sealed class RunHostedService : BackgroundService
     {
         try
         {
-            _setup.ExitCode = await FleetRun.ExecuteAsync(_setup, stoppingToken).ConfigureAwait(false);
+            _setup.ExitCode = _setup.Capacity
+                ? await CapacityRun.ExecuteAsync(_setup, stoppingToken).ConfigureAwait(false)
+                : await FleetRun.ExecuteAsync(_setup, stoppingToken).ConfigureAwait(false);
         }
         catch (Core.Errors.InputException e)
         {

@@ -23,6 +23,9 @@ public sealed class RunSetup
     /// <summary>Run even when preflight would refuse; what then fails is counted by the run.</summary>
     public bool SkipPreflight { get; init; }
 
+    /// <summary>Search for the highest sustainable connect rate (<c>simulator capacity</c>) instead of running the phases.</summary>
+    public bool Capacity { get; init; }
+
     /// <summary>Tests: devices other than <see cref="Core.Load.VirtualDevice"/>.</summary>
     public Func<Core.Load.LoadContext, Func<Core.Identity.DeviceIdentity, Core.Load.ISupervisedDevice>>? DeviceFactory { get; init; }
 }

@@ -161,8 +161,26 @@ public sealed class TargetEnvironment : IAsyncDisposable
             SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
             SessionLifetime = sessionLifetime,
             Fds = new Core.Health.FdBudget(perSocket: Gateway is null ? 1 : 2),
+            SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,
         };
         _owned.Add(Context.Scheduler);
+    }
+
+    private static Core.Metrics.AuthorizerSample AuthorizerTotals(LocalGateway gateway)
+    {
+        long invocations = 0, refreshes = 0, throttles = 0, cold = 0, timeouts = 0;
+        var inFlight = 0;
+        foreach (var f in gateway.Counters.Functions)
+        {
+            invocations += f.Invocations;
+            refreshes += f.RefreshInvocations;
+            throttles += f.Throttles;
+            cold += f.ColdStarts;
+            timeouts += f.Timeouts;
+            inFlight += f.InFlight;
+        }
+
+        return new(invocations, refreshes, throttles, cold, timeouts, inFlight);
     }
 
     public async ValueTask DisposeAsync()

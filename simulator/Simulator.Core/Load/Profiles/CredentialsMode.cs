@@ -11,4 +11,8 @@ public enum CredentialsMode
 
     [JsonStringEnumMemberName("query")]
     Query,
+
+    /// <summary>wss-custom-auth as the AWS IoT Device SDK v2 does it: a bare upgrade, the values in the MQTT username.</summary>
+    [JsonStringEnumMemberName("username")]
+    Username,
 }

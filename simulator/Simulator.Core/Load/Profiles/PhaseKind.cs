@@ -20,4 +20,8 @@ public enum PhaseKind
 
     [JsonStringEnumMemberName("pause")]
     Pause,
+
+    /// <summary>Open-model visits: devices arrive at a rate for some seconds, each connects once, holds its session and leaves.</summary>
+    [JsonStringEnumMemberName("arrivals")]
+    Arrivals,
 }

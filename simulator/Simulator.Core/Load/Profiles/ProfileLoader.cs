@@ -167,6 +167,11 @@ public static class ProfileLoader
             }
         }
 
+        if (p.Transport.Credentials == CredentialsMode.Username && p.Transport.Kind != DeviceTransportKind.WssCustomAuth)
+        {
+            fail("$.transport.credentials", "\"username\" is the WebSocket form of custom auth (a bare upgrade, the values in the MQTT username); mqtt-alpn always uses the username, https-publish takes headers or query");
+        }
+
         if (p.Transport.ConnectTimeoutSeconds is <= 0 or > 300)
         {
             fail("$.transport.connectTimeoutSeconds", $"must be above 0 and at most 300, got {p.Transport.ConnectTimeoutSeconds}");
@@ -237,6 +242,21 @@ public static class ProfileLoader
                 fail($"{at}.rate", "a ramp needs a rate above 0 devices per second");
             }
 
+            if (ph.Kind == PhaseKind.Arrivals && ph.Rate is not > 0)
+            {
+                fail($"{at}.rate", "arrivals need a rate above 0 connects per second");
+            }
+
+            if (ph.Kind == PhaseKind.Arrivals && p.Device.Scenario == ScenarioKind.NrfCloudLocation)
+            {
+                fail($"{at}.kind", "arrivals connect devices once; the nrfcloud-location scenario has no single connect to offer");
+            }
+
+            if (ph.Kind == PhaseKind.Arrivals && ph.To is not null)
+            {
+                fail($"{at}.to", "arrivals leave the standing fleet as it is; give rate and seconds, not to");
+            }
+
             if (ph.Kind is PhaseKind.Ramp or PhaseKind.Spike && ph.To is null)
             {
                 ph.To = count == int.MaxValue ? null : count; // "to" left out: the whole fleet
@@ -251,10 +271,66 @@ public static class ProfileLoader
                 fail($"{at}.to", $"must be 0 to the fleet size {count}, got {ph.To}");
             }
 
-            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike && ph.Seconds is not > 0)
+            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Arrivals && ph.Seconds is not > 0)
             {
                 fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} needs a duration above 0 seconds");
             }
+        }
+
+        var c = p.Capacity;
+        if (c.StartRate is not > 0)
+        {
+            fail("$.capacity.startRate", $"must be above 0 connects per second, got {c.StartRate}");
+        }
+
+        if (c.MaxRate < c.StartRate)
+        {
+            fail("$.capacity.maxRate", $"must be at least startRate ({c.StartRate}), got {c.MaxRate}");
+        }
+
+        if (c.Growth is not > 1 || c.Growth > 10)
+        {
+            fail("$.capacity.growth", $"must be above 1 and at most 10, got {c.Growth}");
+        }
+
+        if (c.StepSeconds is < 2 or > 3600)
+        {
+            fail("$.capacity.stepSeconds", $"must be 2 to 3600 seconds, got {c.StepSeconds}");
+        }
+
+        if (c.SessionSeconds is < 0 or > 600)
+        {
+            fail("$.capacity.sessionSeconds", $"must be 0 (leave at CONNACK) to 600, got {c.SessionSeconds}");
+        }
+
+        if (c.RefineSteps is < 0 or > 10)
+        {
+            fail("$.capacity.refineSteps", $"must be 0 to 10, got {c.RefineSteps}");
+        }
+
+        if (c.Retries is < 0 or > 10)
+        {
+            fail("$.capacity.retries", $"must be 0 to 10, got {c.Retries}");
+        }
+
+        if (c.CooldownSeconds is < 0 or > 600)
+        {
+            fail("$.capacity.cooldownSeconds", $"must be 0 to 600, got {c.CooldownSeconds}");
+        }
+
+        if (c.Limits.ErrorRate is < 0 or > 1)
+        {
+            fail("$.capacity.limits.errorRate", $"must be 0 to 1, got {c.Limits.ErrorRate}");
+        }
+
+        if (c.Limits.ConnectP99Ms is not > 0)
+        {
+            fail("$.capacity.limits.connectP99Ms", $"must be above 0, got {c.Limits.ConnectP99Ms}");
+        }
+
+        if (c.Limits.MinAchievedShare is < 0 or > 1)
+        {
+            fail("$.capacity.limits.minAchievedShare", $"must be 0 to 1, got {c.Limits.MinAchievedShare}");
         }
 
         if (p.WarmUp.Devices is < 0 or > 1000)

@@ -28,6 +28,9 @@ public sealed class RunProfile
 
     public ThresholdSettings Thresholds { get; set; } = new();
 
+    /// <summary>Used by <c>simulator capacity</c> only.</summary>
+    public CapacitySettings Capacity { get; set; } = new();
+
     /// <summary>Settings of the embedded gateway (the gateway config's keys: quotas, faults, authorizers …).</summary>
     public JsonElement? Gateway { get; set; }
 }

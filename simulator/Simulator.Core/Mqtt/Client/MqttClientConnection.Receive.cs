@@ -21,30 +21,32 @@ public sealed partial class MqttClientConnection
             while (true)
             {
                 // No cancellation token: a cancellable wait cannot be pooled. The loop ends when the stream closes.
-                var result = await _reader.ReadAsync().ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var acks = 0;
-                try
-                {
-                    while (MqttFraming.TryRead(ref buffer, _options.MaxPacketSize, out var packet))
-                    {
-                        acks = Handle(packet, acks);
-                    }
-                }
-                finally
-                {
-                    _reader.AdvanceTo(buffer.Start, buffer.End);
-                }
-
-                if (acks > 0)
-                {
-                    await SendPubAcksAsync(acks).ConfigureAwait(false);
-                }
-
-                if (result.IsCompleted)
+                var read = await _packets.ReadAsync().ConfigureAwait(false);
+                if (read.IsCompleted)
                 {
                     failure = _closing ? null : ClassifyClose("closed the connection");
                     break;
+                }
+
+                var acks = 0;
+                var packet = read.Packet;
+                do
+                {
+                    try
+                    {
+                        acks = Handle(packet, acks);
+                    }
+                    finally
+                    {
+                        _packets.Advance();
+                    }
+                }
+                while (_packets.TryRead(out packet));
+
+                // Acks for everything that arrived together go out in one write.
+                if (acks > 0)
+                {
+                    await SendPubAcksAsync(acks).ConfigureAwait(false);
                 }
             }
         }

@@ -18,6 +18,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly PipeReader _reader;
+    private readonly MqttProtocolReader _packets;
     private readonly PipeWriter _writer;
     private readonly MqttClientOptions _options;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -43,6 +44,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _options = options;
         Timings = timings;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(pool: BlockMemoryPool.Instance, bufferSize: BlockMemoryPool.BlockSize, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true));
+        _packets = new MqttProtocolReader(_reader, options.MaxPacketSize);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool: BlockMemoryPool.Instance, minimumBufferSize: BlockMemoryPool.BlockSize, leaveOpen: true));
         _inflight = new SemaphoreSlim(options.InflightWindow, options.InflightWindow);
         _keepAliveTicks = options.KeepAliveSeconds * Stopwatch.Frequency;
@@ -167,35 +169,35 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
             connect.Write(_writer);
             await _writer.FlushAsync(timeout).ConfigureAwait(false);
             _lastAction = _lastSent = LastAction.Connect;
-            while (true)
+            var read = await _packets.ReadAsync(timeout).ConfigureAwait(false);
+            if (read.IsCompleted)
             {
-                var result = await _reader.ReadAsync(timeout).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                if (MqttFraming.TryRead(ref buffer, _options.MaxPacketSize, out var packet))
-                {
-                    if (packet.Type != MqttPacketType.ConnAck)
-                    {
-                        throw new ConnectionFailedException(FailureKind.ProtocolViolation, $"expected CONNACK, got {packet.Type}");
-                    }
-
-                    var ack = ConnAckPacket.Read(packet);
-                    _reader.AdvanceTo(buffer.Start);
-                    Timings.ConnAckMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                    if (ack.ReturnCode != ConnAckReturnCode.Accepted)
-                    {
-                        throw new ConnectionFailedException(FailureKind.ConnAckRefused, $"CONNACK {(int)ack.ReturnCode} ({ack.ReturnCode})", connAckCode: (int)ack.ReturnCode);
-                    }
-
-                    _lastAction = LastAction.None;
-                    return;
-                }
-
-                _reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    throw new ConnectionFailedException(FailureKind.ClosedAfterConnect, "the server closed the connection after CONNECT without a CONNACK (AWS custom-auth denial)");
-                }
+                throw new ConnectionFailedException(FailureKind.ClosedAfterConnect, "the server closed the connection after CONNECT without a CONNACK (AWS custom-auth denial)");
             }
+
+            ConnAckPacket ack;
+            try
+            {
+                if (read.Packet.Type != MqttPacketType.ConnAck)
+                {
+                    throw new ConnectionFailedException(FailureKind.ProtocolViolation, $"expected CONNACK, got {read.Packet.Type}");
+                }
+
+                ack = ConnAckPacket.Read(read.Packet);
+            }
+            finally
+            {
+                // What the server sent behind CONNACK stays buffered for the receive loop.
+                _packets.Advance();
+            }
+
+            Timings.ConnAckMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            if (ack.ReturnCode != ConnAckReturnCode.Accepted)
+            {
+                throw new ConnectionFailedException(FailureKind.ConnAckRefused, $"CONNACK {(int)ack.ReturnCode} ({ack.ReturnCode})", connAckCode: (int)ack.ReturnCode);
+            }
+
+            _lastAction = LastAction.None;
         }
         catch (MqttProtocolException e)
         {
@@ -223,8 +225,10 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _ = Task.Run(ReceiveLoopAsync);
     }
 
+    // NotSupportedException: a WebSocketStream whose peer sent its close frame stops being readable,
+    // and the next read says so instead of returning 0; that is the server closing, nothing else.
     private static bool IsTransportError(Exception e) =>
-        e is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or System.Net.Sockets.SocketException or InvalidOperationException;
+        e is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or System.Net.Sockets.SocketException or InvalidOperationException or NotSupportedException;
 
     /// <summary>Records the end once, fails every pending ack and closes the transport.</summary>
     private void End(ConnectionFailedException? reason)

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Cost per connect, side by side in one run on this machine: our client and MQTT.js, each opening
+# N devices over WSS with AWS custom-auth headers (device JWTs) against one standalone gateway at
+# RATE/s and holding them, no publishes; plus OpenSSL's own floor (`openssl s_time -new`, a full
+# TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
+# a small and a large run of the same client, so start-up and baseline memory cancel. The gateway's
+# CPU per connect is taken the same way. Writes results/bench-connect-<time>/summary.md.
+# Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--port 18460] [--out DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+small=200 large=2000 rate=200 hold=15 port=18460 outdir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --small) small=$2; shift 2 ;;
+    --large) large=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --hold) hold=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --out) outdir=$2; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
+dotnet build simulator/Simulator -c Release --nologo -v q >/dev/null
+sim=simulator/Simulator/bin/Release/net10.0/simulator
+peers=simulator/Simulator.Tests/peers/node_modules
+[ -d "$peers/mqtt" ] || (cd simulator/Simulator.Tests/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+ts=$(date -u +%Y%m%dT%H%M%SZ)
+out="${outdir:-results/bench-connect-$ts}"
+work=$(mktemp -d)
+mkdir -p "$out"
+trap 'kill $gpid ${spid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$sim" fleet create --count "$large" --seed 3 --out "$work/fleet" >/dev/null
+cat > "$work/gateway.json" <<JSON
+{ "quotas": { "connectsPerSecondPerAccount": 0 },
+  "authorizers": [ { "name": "device-jwt", "type": "device-jwt", "signingDisabled": true } ], "defaultAuthorizer": "device-jwt" }
+JSON
+"$sim" gateway --listen "127.0.0.1:$port" --data "$work/gw" --config "$work/gateway.json" --fleet "$work/fleet" --log-level warning > "$out/gateway.log" 2>&1 &
+gpid=$!
+for _ in $(seq 100); do grep -q "gateway listening" "$out/gateway.log" && break; sleep 0.2; done
+ca="$work/gw/tls/localhost/AmazonRootCA1.pem"
+gcpu() { awk '{print $14 + $15}' /proc/$gpid/stat; }   # clock ticks, user + system
+tick=$(getconf CLK_TCK)
+
+echo "client,devices,cpuSeconds,maxRssKb,gatewayCpuSeconds,connected,failed,p50Ms,p99Ms" > "$out/runs.csv"
+for n in "$small" "$large"; do
+  "$sim" token --fleet "$work/fleet" --device 0 --count "$n" --ttl 3600 > "$work/tokens-$n.txt"
+
+  # Ours: the simulator's run verb, the same schedule, no publishes.
+  cat > "$work/ours-$n.json" <<JSON
+{ "name": "bench-connect-$n",
+  "target": { "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": $port, "caFile": "$ca" },
+  "fleet": { "count": $n, "directory": "$work/fleet-$n" },
+  "token": { "source": "device-jwt", "lifetimeSeconds": 3600 },
+  "transport": { "kind": "wss-custom-auth" },
+  "device": { "publishIntervalSeconds": 3600, "qos": 1, "keepAliveSeconds": 300 },
+  "warmUp": { "devices": 0 },
+  "phases": [ { "kind": "ramp", "to": $n, "rate": $rate }, { "kind": "hold", "seconds": $hold }, { "kind": "rampDown", "rate": 5000 } ] }
+JSON
+  rm -rf "$work/fleet-$n"; "$sim" fleet create --count "$n" --seed 3 --out "$work/fleet-$n" >/dev/null
+  g0=$(gcpu)
+  /usr/bin/time -f "%U %S %M" -o "$work/time" "$sim" run --profile "$work/ours-$n.json" --results "$work/results" > "$work/ours-$n.log" 2>&1 || true
+  g1=$(gcpu)
+  read -r u s m < "$work/time"
+  summary=$(ls -td "$work/results"/*bench-connect-$n*/ | head -1)/summary.json
+  python3 - "$summary" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); n, u, sy, m, g, tick = sys.argv[2:]
+h = s["histograms"]["connect"]
+print(f"ours,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{s['successes']},{s['attempts']-s['successes']},{h['p50Ms']},{h['p99Ms']}")
+PY
+
+  # MQTT.js with the same devices and tokens, the same schedule.
+  g0=$(gcpu)
+  /usr/bin/time -f "%U %S %M" -o "$work/time" env NODE_PATH="$PWD/$peers" node bench/peers/mqttjs/connect.js "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold" > "$work/mqttjs-$n.json" 2> "$work/mqttjs-$n.err" || true
+  g1=$(gcpu)
+  read -r u s m < "$work/time"
+  python3 - "$work/mqttjs-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, g, tick = sys.argv[2:]
+print(f"mqtt.js,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']:.1f},{r['p99Ms']:.1f}")
+PY
+  sleep 2
+done
+
+# OpenSSL's floor: full TLS 1.3 handshakes with a P-256 certificate, no MQTT, no WebSocket.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/s.key" -out "$work/s.crt" -subj /CN=localhost -days 1 2>/dev/null
+sport=$((port + 1))
+openssl s_server -accept "127.0.0.1:$sport" -key "$work/s.key" -cert "$work/s.crt" -quiet -naccept 1000000 > /dev/null 2>&1 &
+spid=$!
+sleep 1
+openssl s_time -connect "127.0.0.1:$sport" -new -time 10 > "$out/openssl-s_time.txt" 2>&1 || true
+kill $spid 2>/dev/null || true
+
+python3 - "$out" "$small" "$large" "$(nproc)" <<'PY'
+import csv, re, sys
+out, small, large, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rows = {(r["client"], int(r["devices"])): r for r in csv.DictReader(open(f"{out}/runs.csv"))}
+text = open(f"{out}/openssl-s_time.txt").read()
+m = re.search(r"([0-9.]+) connections/user sec", text)
+floor = 1000 / float(m.group(1)) if m else float("nan")
+lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
+         "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+cost = {}
+for client in ("ours", "mqtt.js"):
+    a, b = rows[(client, small)], rows[(client, large)]
+    d = large - small
+    cpu = (float(b["cpuSeconds"]) - float(a["cpuSeconds"])) * 1000 / d
+    rss = (float(b["maxRssKb"]) - float(a["maxRssKb"])) / d
+    gw = (float(b["gatewayCpuSeconds"]) - float(a["gatewayCpuSeconds"])) * 1000 / d
+    cost[client] = (cpu, rss)
+    lines.append(f"| {client} | {cpu:.2f} | {rss:.1f} | {gw:.2f} | {b['connected']} of {large} | {b['failed']} | {b['p50Ms']} | {b['p99Ms']} |")
+lines.append(f"| OpenSSL floor (`s_time -new`, full TLS 1.3 handshake, P-256) | {floor:.2f} | | | | | | |")
+lines += ["", f"Ratios (same run): our CPU per connect = {cost['ours'][0] / cost['mqtt.js'][0]:.2f}x MQTT.js's and {cost['ours'][0] / floor:.2f}x OpenSSL's floor; our RSS per device = {cost['ours'][1] / cost['mqtt.js'][1]:.2f}x MQTT.js's.",
+          "CPU is the process's user + system time (GNU time), RSS its peak; both include TLS. The machine is shared and noisy: compare ratios, and rerun before believing a change under 10 %."]
+open(f"{out}/summary.md", "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Gateway.Auth;
+
+/// <summary>
+/// Runs an authorizer the way Lambda runs a function (see <see cref="LambdaOptions"/>): at most
+/// <c>concurrency</c> invocations at once (one per instance), each taking a warm instance if one is
+/// idle or paying a cold start for a new one, with a drawn duration and a timeout. Warm instances
+/// are reused most recently used first, so idle ones at the back expire, as Lambda's do.
+/// </summary>
+public sealed class LambdaFunction : IAuthorizer
+{
+    // z of the 99th percentile of the standard normal: sigma of a log-normal with these p50 and p99.
+    private const double Z99 = 2.3263478740408408;
+    private readonly IAuthorizer _inner;
+    private readonly LambdaOptions _options;
+    private readonly TimeProvider _time;
+    private readonly double _sigma;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<long> _idleSince = new(); // idle warm instances, oldest first, by release time
+    private readonly LogLinearHistogram _durations = new();
+    private int _inFlight;
+    private long _invocations;
+    private long _throttles;
+    private long _coldStarts;
+    private long _timeouts;
+    private long _refreshInvocations;
+
+    public LambdaFunction(string name, IAuthorizer inner, LambdaOptions options, TimeProvider time)
+    {
+        Name = name;
+        _inner = inner;
+        _options = options;
+        _time = time;
+        _sigma = options.DurationP50Ms > 0 && options.DurationP99Ms > options.DurationP50Ms
+            ? Math.Log(options.DurationP99Ms / options.DurationP50Ms) / Z99
+            : 0;
+    }
+
+    public string Name { get; }
+
+    public LambdaOptions Options => _options;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public long Invocations => Interlocked.Read(ref _invocations);
+
+    public long RefreshInvocations => Interlocked.Read(ref _refreshInvocations);
+
+    public long Throttles => Interlocked.Read(ref _throttles);
+
+    public long ColdStarts => Interlocked.Read(ref _coldStarts);
+
+    public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <summary>Instances alive now: busy plus idle warm ones not yet expired.</summary>
+    public int Instances
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Expire(_time.GetTimestamp());
+                return _inFlight + _idleSince.Count;
+            }
+        }
+    }
+
+    public double DurationPercentileMs(double p) => _durations.Count == 0 ? 0 : _durations.Percentile(p) / 1000.0;
+
+    public Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, CancellationToken cancellationToken) => InvokeAsync(authEvent, refresh: false, cancellationToken);
+
+    /// <summary>One invocation; <paramref name="refresh"/> counts it as a policy refresh rather than a connect.</summary>
+    /// <exception cref="LambdaThrottledException">All of the function's concurrency is in use.</exception>
+    /// <exception cref="LambdaTimeoutException">The invocation ran past the timeout.</exception>
+    public async Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, bool refresh, CancellationToken cancellationToken)
+    {
+        bool cold;
+        lock (_gate)
+        {
+            if (_options.Concurrency > 0 && _inFlight >= _options.Concurrency)
+            {
+                _throttles++;
+                throw new LambdaThrottledException(Name, _options.Concurrency);
+            }
+
+            _inFlight++;
+            Expire(_time.GetTimestamp());
+            cold = _idleSince.Count == 0;
+            if (!cold)
+            {
+                _idleSince.RemoveLast(); // the most recently used instance
+            }
+        }
+
+        Interlocked.Increment(ref _invocations);
+        if (refresh)
+        {
+            Interlocked.Increment(ref _refreshInvocations);
+        }
+
+        if (cold)
+        {
+            Interlocked.Increment(ref _coldStarts);
+        }
+
+        var t0 = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.TimeoutMs);
+        try
+        {
+            var added = Draw() + (cold ? _options.ColdStartMs : 0);
+            if (added > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(added), _time, timeout.Token).ConfigureAwait(false);
+            }
+
+            return await _inner.InvokeAsync(authEvent, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _timeouts);
+            throw new LambdaTimeoutException(Name, _options.TimeoutMs);
+        }
+        finally
+        {
+            _durations.Record((long)(Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1000));
+            lock (_gate)
+            {
+                _inFlight--;
+                _idleSince.AddLast(_time.GetTimestamp());
+            }
+        }
+    }
+
+    /// <summary>Drops instances idle longer than the expiry (they sit at the front, oldest first).</summary>
+    private void Expire(long now)
+    {
+        var expiry = (long)(_options.IdleExpirySeconds * _time.TimestampFrequency);
+        while (_idleSince.First is { } oldest && now - oldest.Value > expiry)
+        {
+            _idleSince.RemoveFirst();
+        }
+    }
+
+    /// <summary>A log-normal draw with the configured median and 99th percentile.</summary>
+    private double Draw()
+    {
+        if (_options.DurationP50Ms <= 0)
+        {
+            return 0;
+        }
+
+        if (_sigma == 0)
+        {
+            return _options.DurationP50Ms;
+        }
+
+        // Box-Muller: one standard normal from two uniforms.
+        var u1 = 1.0 - Random.Shared.NextDouble();
+        var u2 = Random.Shared.NextDouble();
+        var z = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        return _options.DurationP50Ms * Math.Exp(_sigma * z);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Simulator.Tests.Cli;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Capacity;
+
+/// <summary>
+/// <c>simulator capacity</c> end to end against the embedded gateway: real devices, TLS, device
+/// JWTs, the authorizer's Lambda capacity. It finds a known capacity and names the target, and with
+/// an unlimited authorizer it never claims a target limit it did not see.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class CapacityRunTests
+{
+    private static string Profile(string lambda, string capacity) => $$"""
+        {
+          "name": "capacity-test",
+          "target": { "kind": "embedded" },
+          "fleet": { "count": 20, "seed": "9" },
+          "token": { "source": "device-jwt" },
+          "transport": { "kind": "mqtt-alpn" },
+          "device": { "publishIntervalSeconds": 60, "qos": 1 },
+          "warmUp": { "devices": 5 },
+          "capacity": {{capacity}},
+          "phases": [ { "kind": "arrivals", "rate": 1, "seconds": 1 } ],
+          "gateway": {
+            "authorizers": [ { "name": "device-jwt", "type": "device-jwt", "signingDisabled": true{{lambda}} } ],
+            "defaultAuthorizer": "device-jwt"
+          }
+        }
+        """;
+
+    private static async Task<(int Code, string Output, JsonElement Summary)> RunAsync(TempDir tmp, string profile)
+    {
+        File.WriteAllText(tmp["p.json"], profile);
+        var r = await CliRunner.RunAsync("capacity", "--profile", tmp["p.json"], "--results", tmp["results"]);
+        var dir = Directory.GetDirectories(tmp["results"]).Single();
+        Assert.True(File.Exists(Path.Combine(dir, "report.html")) && File.Exists(Path.Combine(dir, "steps.csv")) && File.Exists(Path.Combine(dir, "report.md")));
+        return (r.Code, r.Out + r.Err, JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task ItFindsTheAuthorizersCapacityAndNamesTheTarget()
+    {
+        // 5 concurrent executions of 100 ms: about 50 invocations a second at most.
+        using var tmp = new TempDir();
+        var (code, output, summary) = await RunAsync(tmp, Profile(
+            """, "lambda": { "concurrency": 5, "durationP50Ms": 100, "durationP99Ms": 100 }""",
+            """{ "startRate": 20, "maxRate": 200, "growth": 1.5, "stepSeconds": 5, "sessionSeconds": 0.5, "cooldownSeconds": 1, "refineSteps": 3, "limits": { "errorRate": 0.05 } }"""));
+        var capacity = summary.GetProperty("capacity");
+        Assert.True(code == 0, output);
+        Assert.True(capacity.GetProperty("limitedBy").GetString() == "target", output);
+
+        // A loss system throttles some connects before it is fully busy, more so the burstier the
+        // arrivals (a loaded test machine): the 5 % error limit keeps the answer about the function.
+        var found = capacity.GetProperty("sustainableConnectsPerSecond").GetDouble();
+        Assert.True(found is >= 42.5 and <= 57.5, $"found {found}/s, expected 50 ± 15 %\n{output}");
+
+        // The bad steps name the throttles where they happened: at the target's authorizer.
+        var bad = capacity.GetProperty("steps").EnumerateArray().Where(s => !s.GetProperty("good").GetBoolean()).ToList();
+        Assert.NotEmpty(bad);
+        Assert.All(bad, s => Assert.True(s.GetProperty("target").GetProperty("denied:AuthorizerThrottled").GetInt64() > 0, s.ToString()));
+        Assert.All(capacity.GetProperty("steps").EnumerateArray(), s => Assert.Equal(s.GetProperty("attempts").GetInt64(), (long)Math.Round(s.GetProperty("offeredPerSecond").GetDouble() * 5)));
+    }
+
+    [Fact]
+    public async Task AnUnlimitedAuthorizerIsNeverReportedAsTheLimit()
+    {
+        using var tmp = new TempDir();
+        var (code, output, summary) = await RunAsync(tmp, Profile(
+            string.Empty,
+            """{ "startRate": 20, "maxRate": 45, "growth": 1.5, "stepSeconds": 4, "sessionSeconds": 0.5, "cooldownSeconds": 1 }"""));
+        var capacity = summary.GetProperty("capacity");
+        Assert.True(code == 0, output);
+        Assert.Equal("maxRate", capacity.GetProperty("limitedBy").GetString());
+        Assert.Equal(45, capacity.GetProperty("sustainableConnectsPerSecond").GetDouble());
+        Assert.Contains("at least", capacity.GetProperty("conclusion").GetString(), StringComparison.Ordinal);
+    }
+}

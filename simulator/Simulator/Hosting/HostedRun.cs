@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Simulator.Hosting;
+
+/// <summary>Runs a <see cref="RunSetup"/> (a fleet run or a capacity search) on the generic host, whose lifetime turns Ctrl+C and SIGTERM into a graceful stop.</summary>
+public static class HostedRun
+{
+    public static async Task<int> RunAsync(RunSetup setup, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        builder.Services.AddSingleton(setup);
+        builder.Services.AddHostedService<RunHostedService>();
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return setup.ExitCode;
+    }
+}
