@@ -44,5 +44,8 @@ public sealed class LoadContext
     /// <summary>The embedded target's authorizer counters (cumulative); null against a real target, which does not tell.</summary>
     public Func<Metrics.AuthorizerSample>? SampleAuthorizer { get; init; }
 
-    public IPAddress? SourceFor(int deviceIndex) => SourceAddresses.Count == 0 ? null : SourceAddresses[deviceIndex % SourceAddresses.Count];
+    /// <summary>Shards the fleet is split into: a shard's devices are every Nth index, so they rotate over its addresses by index / N.</summary>
+    public int Shards { get; init; } = 1;
+
+    public IPAddress? SourceFor(int deviceIndex) => SourceAddresses.Count == 0 ? null : SourceAddresses[(deviceIndex / Shards) % SourceAddresses.Count];
 }

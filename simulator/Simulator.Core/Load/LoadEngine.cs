@@ -173,6 +173,7 @@ public sealed class LoadEngine
         {
             UnixSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             Authorizer = authorizer,
+            ConnectBuckets = [.. s.Connect.Buckets()],
         };
     }
 }

@@ -28,6 +28,15 @@ public sealed class LogLinearHistogram
 
     public double Mean => Count == 0 ? 0 : (double)Interlocked.Read(ref _sum) / Count;
 
+    /// <summary>The exact sum of the recorded values.</summary>
+    public long Sum => Interlocked.Read(ref _sum);
+
+    /// <summary>
+    /// The name of the lossless encoding <see cref="Buckets"/> gives: bucket index → count, where
+    /// index i covers the values <see cref="Bounds"/> gives (exponent i / 128, sub-bucket i % 128).
+    /// </summary>
+    public const string Encoding = "log-linear-7";
+
     /// <summary>Upper bound of the relative error of any reported value.</summary>
     public static double RelativeError => 1.0 / SubBuckets;
 
@@ -104,6 +113,50 @@ public sealed class LogLinearHistogram
         }
 
         return Max;
+    }
+
+    /// <summary>The non-empty buckets in index order: with <see cref="Min"/>, <see cref="Max"/> and <see cref="Sum"/>, everything the histogram holds.</summary>
+    public IEnumerable<(int Index, long Count)> Buckets()
+    {
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            var c = Interlocked.Read(ref _counts[i]);
+            if (c != 0)
+            {
+                yield return (i, c);
+            }
+        }
+    }
+
+    /// <summary>Rebuilds a histogram from its <see cref="Buckets"/> and exact extremes and sum; merging such histograms is exact.</summary>
+    /// <exception cref="ArgumentException">An index outside the histogram, a negative count, or extremes that cannot hold the buckets.</exception>
+    public static LogLinearHistogram FromBuckets(IEnumerable<(int Index, long Count)> buckets, long min, long max, long sum)
+    {
+        var h = new LogLinearHistogram();
+        foreach (var (index, count) in buckets)
+        {
+            if (index < 0 || index >= h._counts.Length || count < 0)
+            {
+                throw new ArgumentException($"bucket {index} with count {count} is not a {Encoding} bucket");
+            }
+
+            h._counts[index] += count;
+            h._count += count;
+        }
+
+        if (h._count > 0)
+        {
+            if (min < 0 || max < min || Index(min) > Index(max))
+            {
+                throw new ArgumentException($"min {min} and max {max} cannot hold the buckets");
+            }
+
+            h._min = min;
+            h._max = max;
+            h._sum = sum;
+        }
+
+        return h;
     }
 
     public void Reset()

@@ -26,6 +26,7 @@ public sealed partial class RunMetrics : IDisposable
     private readonly Histogram<double> _connectMs;
     private LogLinearHistogram _secondConnect = new();
     private ConcurrentDictionary<string, long> _secondErrors = new(StringComparer.Ordinal);
+    private ConcurrentQueue<long>? _connectSamples;
     private long _successes;
     private long _failed;
     private long _interrupted;
@@ -84,6 +85,11 @@ public sealed partial class RunMetrics : IDisposable
 
     public LogLinearHistogram this[Phase phase] => _phases[(int)phase];
 
+    /// <summary>Every successful connect's latency in µs, kept only when asked (run --connect-samples): the raw record an audit or a merge check can pool.</summary>
+    public IReadOnlyCollection<long>? ConnectSamples => _connectSamples;
+
+    public void KeepConnectSamples() => _connectSamples ??= new ConcurrentQueue<long>();
+
     public void Record(Phase phase, double milliseconds)
     {
         if (double.IsNaN(milliseconds))
@@ -100,6 +106,7 @@ public sealed partial class RunMetrics : IDisposable
         Interlocked.Increment(ref _secConnectsOk);
         Record(Phase.Connect, totalMs);
         Volatile.Read(ref _secondConnect).Record((long)(totalMs * 1000));
+        _connectSamples?.Enqueue((long)(totalMs * 1000));
         _connects.Add(1);
         _connectMs.Record(totalMs);
     }
@@ -177,6 +184,41 @@ public sealed partial class RunMetrics : IDisposable
             errors);
     }
 
+    /// <summary>
+    /// Adds another run's totals (a shard read back from its summary.json): counters and classes
+    /// summed, histograms merged bucket by bucket. The per-second counters are left alone.
+    /// </summary>
+    public void Absorb(RunTotals totals)
+    {
+        Interlocked.Add(ref _successes, totals.Successes);
+        Interlocked.Add(ref _failed, totals.Failed);
+        Interlocked.Add(ref _interrupted, totals.Interrupted);
+        Interlocked.Add(ref _publishCount, totals.Publishes);
+        Interlocked.Add(ref _pubAckCount, totals.PubAcks);
+        Interlocked.Add(ref _receivedCount, totals.Received);
+        AddAll(_failures, totals.Failures);
+        AddAll(_drops, totals.Drops);
+        AddAll(_dropsByLastAction, totals.DropsByLastAction);
+        AddAll(_crashes, totals.Crashes);
+        foreach (var (k, v) in totals.FirstMessages)
+        {
+            _firstMessages.TryAdd(k, v);
+        }
+
+        foreach (var (phase, h) in totals.Histograms)
+        {
+            _phases[(int)phase].Merge(h);
+        }
+
+        static void AddAll(ConcurrentDictionary<string, long> into, IReadOnlyDictionary<string, long> from)
+        {
+            foreach (var (k, v) in from)
+            {
+                into.AddOrUpdate(k, v, (_, n) => n + v);
+            }
+        }
+    }
+
     /// <summary>Forgets everything recorded so far (after the warm-up, before the plan starts).</summary>
     public void Reset()
     {
@@ -190,6 +232,7 @@ public sealed partial class RunMetrics : IDisposable
         _dropsByLastAction.Clear();
         _crashes.Clear();
         _firstMessages.Clear();
+        _connectSamples?.Clear();
         Interlocked.Exchange(ref _successes, 0);
         Interlocked.Exchange(ref _failed, 0);
         Interlocked.Exchange(ref _interrupted, 0);

@@ -14,7 +14,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class ResultsWriter
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the run's folder; two runs started in the same second get distinct folders.</summary>
@@ -28,11 +28,28 @@ public static class ResultsWriter
             dir = Path.Combine(resultsRoot, $"{name}-{n}");
         }
 
+        WriteFiles(report, dir);
+        return dir;
+    }
+
+    /// <summary>Writes the four files into exactly <paramref name="dir"/> (simulator merge --out), never over an earlier run's.</summary>
+    public static void WriteInto(RunReport report, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        if (File.Exists(Path.Combine(dir, "summary.json")))
+        {
+            throw new Errors.InputException("already holds a summary.json; name an empty or new folder", dir);
+        }
+
+        WriteFiles(report, dir);
+    }
+
+    private static void WriteFiles(RunReport report, string dir)
+    {
         File.WriteAllText(Path.Combine(dir, "summary.json"), SummaryJson(report));
         File.WriteAllText(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv(report));
         File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(report));
         File.WriteAllText(Path.Combine(dir, "report.html"), Html(report));
-        return dir;
     }
 
     internal static bool TryCreateNew(string dir)
@@ -78,8 +95,13 @@ public static class ResultsWriter
             w.WriteNumber("memoryBytes", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
             w.WriteString("dotnet", Environment.Version.ToString());
             w.WriteEndObject();
+            if (r.StartSkewMs is { } skew)
+            {
+                w.WriteNumber("startSkewMs", Math.Round(skew, 1));
+            }
+
             w.WritePropertyName("profile");
-            ProfileWithoutSecrets(r.Profile).WriteTo(w);
+            (r.ProfileNode ?? ProfileWithoutSecrets(r.Profile)).WriteTo(w);
             w.WriteStartObject("devices");
             w.WriteNumber("fleet", r.FleetDevices);
             w.WriteNumber("planned", o.PlannedDevices);
@@ -141,6 +163,22 @@ public static class ResultsWriter
                 w.WriteNumber("p99Ms", RunReport.Ms(h, 99));
                 w.WriteNumber("p999Ms", RunReport.Ms(h, 99.9));
                 w.WriteNumber("maxMs", h.Max / 1000.0);
+
+                // Lossless, so shards merge exactly (simulator merge): µs buckets of LogLinearHistogram.
+                w.WriteString("encoding", LogLinearHistogram.Encoding);
+                w.WriteNumber("minUs", h.Min);
+                w.WriteNumber("maxUs", h.Max);
+                w.WriteNumber("sumUs", h.Sum);
+                w.WriteStartArray("buckets");
+                foreach (var (index, count) in h.Buckets())
+                {
+                    w.WriteStartArray();
+                    w.WriteNumberValue(index);
+                    w.WriteNumberValue(count);
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
 
@@ -157,6 +195,11 @@ public static class ResultsWriter
             }
 
             w.WriteEndArray();
+            if (r.Shards is { } shards)
+            {
+                WriteShards(w, shards);
+            }
+
             w.WriteEndObject();
         }
 
@@ -197,6 +240,40 @@ public static class ResultsWriter
         w.WriteNumber("timeouts", rows.Sum(a => a.Timeouts));
         w.WriteNumber("inFlightMax", rows.Max(a => a.InFlight));
         w.WriteEndObject();
+    }
+
+    /// <summary>A merged run's shards, each with the health it had on its own machine.</summary>
+    private static void WriteShards(Utf8JsonWriter w, IReadOnlyList<ShardInfo> shards)
+    {
+        w.WriteStartArray("shards");
+        foreach (var s in shards)
+        {
+            w.WriteStartObject();
+            w.WriteString("shard", s.Shard);
+            w.WriteString("directory", s.Directory);
+            w.WriteString("verdict", s.Verdict);
+            w.WriteString("startedAt", s.StartedAt.ToString("O", Inv));
+            if (s.StartSkewMs is { } skew)
+            {
+                w.WriteNumber("startSkewMs", skew);
+            }
+
+            w.WriteNumber("devices", s.Devices);
+            w.WriteNumber("successes", s.Successes);
+            w.WriteNumber("failed", s.Failed);
+            w.WriteBoolean("accountingHolds", s.AccountingHolds);
+            w.WriteBoolean("generatorSaturated", s.GeneratorSaturated);
+            w.WriteNumber("generatorSaturatedSeconds", s.GeneratorSaturatedSeconds);
+            w.WriteNumber("cpuPercentMax", s.CpuPercentMax);
+            if (s.GeneratorWarning is { } warning)
+            {
+                w.WriteString("generatorWarning", warning);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteGenerator(Utf8JsonWriter w, RunReport r)
@@ -241,7 +318,7 @@ public static class ResultsWriter
 
     public static string TimeseriesCsv(RunReport r)
     {
-        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight\n");
+        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectBuckets\n");
         foreach (var row in r.Outcome.Rows)
         {
             var h = row.Health;
@@ -249,12 +326,14 @@ public static class ResultsWriter
             sb.Append(Inv, $"{h.CpuPercent:F1},{h.MachineCpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond},");
             if (row.Authorizer is { } a)
             {
-                sb.Append(Inv, $"{a.Invocations - a.Refreshes},{a.Refreshes},{a.Throttles},{a.ColdStarts},{a.Timeouts},{a.InFlight}\n");
+                sb.Append(Inv, $"{a.Invocations - a.Refreshes},{a.Refreshes},{a.Throttles},{a.ColdStarts},{a.Timeouts},{a.InFlight},");
             }
             else
             {
-                sb.Append(",,,,,\n");
+                sb.Append(",,,,,,");
             }
+
+            sb.Append('"').AppendJoin(';', row.ConnectBuckets.Select(b => string.Create(Inv, $"{b.Index}:{b.Count}"))).Append("\"\n");
         }
 
         return sb.ToString();
@@ -338,6 +417,20 @@ public static class ResultsWriter
                 ["problem", o.AccountingProblem ?? "none"],
             ]),
         };
+
+        if (r.Shards is { } shards)
+        {
+            sections.Add(new("Shards", ["shard", "verdict", "devices", "connected / failed", "accounting", "generator", "CPU max", "start skew"],
+                [.. shards.Select(s => new[]
+                {
+                    s.Shard, s.Verdict, s.Devices.ToString(Inv), $"{s.Successes} / {s.Failed}", s.AccountingHolds ? "holds" : "**BROKE**",
+                    s.GeneratorSaturated ? $"**saturated {s.GeneratorSaturatedSeconds} s**" : "healthy", $"{s.CpuPercentMax:F0} %",
+                    s.StartSkewMs is { } skew ? $"{skew:F0} ms" : "-",
+                })])
+            {
+                Note = "Merged exactly: counters summed, histograms added bucket by bucket, seconds aligned on the wall clock. Each shard's generator health is its own machine's; the merged health rows take the worst shard each second.",
+            });
+        }
 
         var h = o.Health;
         sections.Add(new("Load generator health", ["figure", "value"],

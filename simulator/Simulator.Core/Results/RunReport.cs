@@ -35,6 +35,15 @@ public sealed class RunReport
 
     public IReadOnlyList<ThresholdResult> Thresholds { get; }
 
+    /// <summary>Set on a merged report: the shards it was merged from, each with its own health.</summary>
+    public IReadOnlyList<ShardInfo>? Shards { get; init; }
+
+    /// <summary>Set on a merged report: the profile as the shards wrote it (already without secrets).</summary>
+    public System.Text.Json.Nodes.JsonNode? ProfileNode { get; init; }
+
+    /// <summary>How late this run's plan started after the agreed instant (--start-at); null when none was set.</summary>
+    public double? StartSkewMs { get; init; }
+
     /// <summary>Failed attempts / attempts that ended (connected or failed).</summary>
     public double ErrorRate => Metrics.Attempts == 0 ? 0 : (double)Metrics.Failed / Metrics.Attempts;
 

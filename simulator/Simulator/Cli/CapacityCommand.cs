@@ -17,9 +17,11 @@ public static class CapacityCommand
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
+            var loaded = ProfileLoader.Load(path, parse.GetValue(set));
+            ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
             var setup = new RunSetup
             {
-                Profile = ProfileLoader.Load(path, parse.GetValue(set)),
+                Profile = loaded,
                 ProfilePath = path,
                 ResultsRoot = parse.GetValue(results)!,
                 Out = stdout,

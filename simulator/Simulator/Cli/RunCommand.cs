@@ -15,11 +15,31 @@ public static class RunCommand
         var set = new Option<string[]>("--set") { Description = "Override a profile value, e.g. --set fleet.count=500 --set phases[0].rate=100 is not supported; use dotted object paths." };
         var results = new Option<string>("--results") { Description = "Where run folders go.", DefaultValueFactory = _ => "results" };
         var noPreflight = new Option<bool>("--no-preflight") { Description = "Run even when preflight finds too few file descriptors or ports; what then fails is counted." };
-        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight };
+        var shards = new Option<int?>("--shards") { Description = "How many shards the fleet is split into, with fleet.shard \"auto\" (the index then comes from JOB_COMPLETION_INDEX); default SIMULATOR_SHARDS." };
+        var startAt = new Option<string?>("--start-at") { Description = "RFC 3339 instant at which the plan starts (after set-up and warm-up), so all shards' phases line up; overrides the profile's startAt." };
+        var workers = new Option<int?>("--workers") { Description = "Run the fleet as N worker processes on this machine (shards 0..N-1, as an Indexed Job's pods would), then merge their results." };
+        var samples = new Option<bool>("--connect-samples") { Description = "Also write every successful connect's latency (µs, one per line) to connect-samples.txt, for audits." };
+        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
+            if (parse.GetValue(startAt) is { } at)
+            {
+                loaded.StartAt = ProfileLoader.TryParseInstant(at, out _) ? at : throw new Core.Errors.InputException($"must be an RFC 3339 instant with its offset, e.g. 2026-11-24T10:00:00Z, got \"{at}\"", field: "--start-at");
+            }
+
+            if (parse.GetValue(workers) is { } n)
+            {
+                if (parse.GetValue(shards) is not null)
+                {
+                    throw new Core.Errors.InputException("--workers sets the number of shards itself; leave --shards out", field: "--shards");
+                }
+
+                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), loaded, stdout, ct).ConfigureAwait(false);
+            }
+
+            ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);
             var setup = new RunSetup
             {
                 Profile = loaded,
@@ -27,6 +47,7 @@ public static class RunCommand
                 ResultsRoot = parse.GetValue(results)!,
                 Out = stdout,
                 SkipPreflight = parse.GetValue(noPreflight),
+                ConnectSamples = parse.GetValue(samples),
                 Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out),
             };
             return await HostedRun.RunAsync(setup, ct).ConfigureAwait(false);

@@ -19,6 +19,7 @@ public static class SimulatorCli
         root.Subcommands.Add(RunCommand.Create(stdout));
         root.Subcommands.Add(CapacityCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
+        root.Subcommands.Add(MergeCommand.Create(stdout));
         root.Subcommands.Add(ProbeCommand.Create(stdout));
 
         // mosquitto's -h is the host; help keeps --help and -?.

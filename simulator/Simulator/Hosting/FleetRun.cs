@@ -21,22 +21,32 @@ public static class FleetRun
 
         using var metrics = new RunMetrics();
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
+        if (setup.ConnectSamples)
+        {
+            metrics.KeepConnectSamples();
+        }
+
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
         if (setup.DeviceFactory is null)
         {
             await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);
         }
 
+        var skew = await StartAtAsync(profile, setup.Out, stop).ConfigureAwait(false);
         var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context));
         await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
         await console.ConfigureAwait(false);
 
-        var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null };
+        var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, StartSkewMs = skew };
         try
         {
             setup.ResultsDirectory = ResultsWriter.Write(report, setup.ResultsRoot);
+            if (metrics.ConnectSamples is { } samples)
+            {
+                await File.WriteAllLinesAsync(Path.Combine(setup.ResultsDirectory, "connect-samples.txt"), samples.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -52,5 +62,32 @@ public static class FleetRun
             RunVerdict.Cancelled => Cli.ExitCodes.Cancelled,
             _ => Cli.ExitCodes.Failed,
         };
+    }
+
+    /// <summary>A shard late by more than this is warned about: its phases no longer line up with the others'.</summary>
+    public static readonly TimeSpan SkewWarning = TimeSpan.FromSeconds(1);
+
+    /// <summary>Waits for the profile's agreed start (after set-up and warm-up) and returns how late the plan starts after it, in ms; null when none was set.</summary>
+    private static async Task<double?> StartAtAsync(Core.Load.Profiles.RunProfile profile, TextWriter output, CancellationToken stop)
+    {
+        if (profile.StartAt is not { } text || !Core.Load.Profiles.ProfileLoader.TryParseInstant(text, out var at))
+        {
+            return null;
+        }
+
+        var wait = at - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await output.WriteLineAsync($"waiting {wait.TotalSeconds:F1} s for the agreed start at {at.UtcDateTime:O}").ConfigureAwait(false);
+            await Task.Delay(wait, stop).ConfigureAwait(false);
+        }
+
+        var skew = (DateTimeOffset.UtcNow - at).TotalMilliseconds;
+        if (skew > SkewWarning.TotalMilliseconds)
+        {
+            await output.WriteLineAsync($"warning: this shard's plan starts {skew / 1000:F1} s after the agreed start at {at.UtcDateTime:O} (set-up and warm-up took longer): its phases do not line up with the other shards'; give a later --start-at").ConfigureAwait(false);
+        }
+
+        return skew;
     }
 }

@@ -23,6 +23,9 @@ public sealed class RunSetup
     /// <summary>Run even when preflight would refuse; what then fails is counted by the run.</summary>
     public bool SkipPreflight { get; init; }
 
+    /// <summary>Write every successful connect's latency (µs, one per line) to connect-samples.txt beside the results.</summary>
+    public bool ConnectSamples { get; init; }
+
     /// <summary>Search for the highest sustainable connect rate (<c>simulator capacity</c>) instead of running the phases.</summary>
     public bool Capacity { get; init; }
 

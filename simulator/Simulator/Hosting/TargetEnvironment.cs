@@ -159,6 +159,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
             NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
             NrfCloudHttp = nrfHttp,
             SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
+            Shards = ProfileLoader.TryParseShard(profile.Fleet.Shard, out _, out var shardCount) ? shardCount : 1,
             SessionLifetime = sessionLifetime,
             Fds = new Core.Health.FdBudget(perSocket: Gateway is null ? 1 : 2),
             SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,

@@ -7,7 +7,7 @@ public sealed class FleetSettings
 
     public string Seed { get; set; } = "1";
 
-    /// <summary>"i/N": this process runs every device whose index % N == i.</summary>
+    /// <summary>"i/N": this process runs every device whose index % N == i; "auto": i from JOB_COMPLETION_INDEX, N from --shards or SIMULATOR_SHARDS.</summary>
     public string Shard { get; set; } = "0/1";
 
     public string? Directory { get; set; }

@@ -139,9 +139,14 @@ public static class ProfileLoader
             fail("$.fleet.seed", $"must be a decimal unsigned integer, got \"{p.Fleet.Seed}\"");
         }
 
-        if (!TryParseShard(p.Fleet.Shard, out _, out _))
+        if (p.StartAt is { } startAt && !TryParseInstant(startAt, out _))
         {
-            fail("$.fleet.shard", $"must be \"i/N\" with 0 <= i < N, got \"{p.Fleet.Shard}\"");
+            fail("$.startAt", $"must be an RFC 3339 instant with its offset, e.g. \"2026-11-24T10:00:00Z\", got \"{startAt}\"");
+        }
+
+        if (p.Fleet.Shard != ShardAssignment.Auto && !TryParseShard(p.Fleet.Shard, out _, out _))
+        {
+            fail("$.fleet.shard", $"must be \"i/N\" with 0 <= i < N, or \"auto\" ({ShardAssignment.IndexVariable} and --shards), got \"{p.Fleet.Shard}\"");
         }
 
         if (p.Token.Source == TokenSourceKind.LocalIssuer && p.Target.Kind != TargetKind.Embedded)
@@ -364,6 +369,16 @@ public static class ProfileLoader
     }
 
     private static bool IsHttpsUrl(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>An RFC 3339 instant: date, time and an explicit offset (Z or ±hh:mm).</summary>
+    public static bool TryParseInstant(string text, out DateTimeOffset instant)
+    {
+        instant = default;
+        var t = text.Trim();
+        var hasOffset = t.EndsWith('Z') || t.EndsWith('z') || (t.Length > 6 && (t[^6] == '+' || t[^6] == '-') && t[^3] == ':');
+        return hasOffset && t.Contains('T', StringComparison.OrdinalIgnoreCase)
+            && DateTimeOffset.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant);
+    }
 
     public static bool TryParseShard(string text, out int index, out int count)
     {

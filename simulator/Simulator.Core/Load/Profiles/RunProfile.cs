@@ -26,6 +26,12 @@ public sealed class RunProfile
 
     public WarmUpSettings WarmUp { get; set; } = new();
 
+    /// <summary>
+    /// An RFC 3339 instant (e.g. "2026-11-24T10:00:00Z") at which the plan starts, after set-up and
+    /// warm-up, so every shard's phases line up; <c>run --start-at</c> overrides it.
+    /// </summary>
+    public string? StartAt { get; set; }
+
     public ThresholdSettings Thresholds { get; set; } = new();
 
     /// <summary>Used by <c>simulator capacity</c> only.</summary>

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Simulator.Core.Errors;
+using Simulator.Core.Health;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Core.Results;
+
+/// <summary>
+/// <c>simulator merge</c>: many shards' runs as one. Counters and failure classes are summed,
+/// histograms added bucket by bucket (exact: the merged p99 is the p99 of every shard's samples
+/// together, never an average of p99s), per-second rows aligned on the wall-clock second, and the
+/// profile's thresholds judged again on the merged figures. Each shard's generator health is kept,
+/// so one saturated shard shows. A missing shard fails the accounting: the verdict would not
+/// cover every device.
+/// </summary>
+public static class ShardMerge
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static RunReport Merge(IReadOnlyList<ShardRun> shards, RunMetrics into)
+    {
+        if (shards.Count == 0)
+        {
+            throw new InputException("name at least one run folder to merge");
+        }
+
+        var first = shards[0];
+        var name = first.Summary.GetProperty("profileName").GetString();
+        var fingerprint = Fingerprint(first);
+        var parsed = new List<(ShardRun Run, int Index, int Count)>();
+        foreach (var s in shards)
+        {
+            var file = Path.Combine(s.Directory, "summary.json");
+            if (s.Summary.GetProperty("profileName").GetString() != name)
+            {
+                throw new InputException($"profile \"{s.Summary.GetProperty("profileName").GetString()}\", but {first.Directory} ran \"{name}\": only shards of one run merge", file, field: "profileName");
+            }
+
+            if (Fingerprint(s) != fingerprint)
+            {
+                throw new InputException($"a different fleet (seed fingerprint) from {first.Directory}: only shards of one fleet merge", file, field: "profile.fleet.seedFingerprint");
+            }
+
+            if (!ProfileLoader.TryParseShard(s.Shard, out var index, out var count))
+            {
+                throw new InputException($"\"{s.Shard}\" is not \"i/N\"", file, field: "profile.fleet.shard");
+            }
+
+            if (parsed.Count > 0 && count != parsed[0].Count)
+            {
+                throw new InputException($"shard {s.Shard}, but {parsed[0].Run.Directory} is one of {parsed[0].Count}: only shards of one split merge", file, field: "profile.fleet.shard");
+            }
+
+            if (parsed.FirstOrDefault(p => p.Index == index).Run is { } twin)
+            {
+                throw new InputException($"shard {s.Shard} is also {twin.Directory}: each shard once", file, field: "profile.fleet.shard");
+            }
+
+            parsed.Add((s, index, count));
+        }
+
+        var total = parsed[0].Count;
+        var missing = Enumerable.Range(0, total).Except(parsed.Select(p => p.Index)).Select(i => $"{i}/{total}").ToList();
+        foreach (var s in shards)
+        {
+            into.Absorb(s.Totals);
+        }
+
+        var rows = MergeRows(shards);
+        var outcome = Outcome(shards, rows, missing);
+        var profileNode = first.ProfileNode;
+        profileNode["fleet"]!["shard"] = $"merged {parsed.Count} of {total}";
+        var profile = ParseProfile(first);
+        return new RunReport(profile, outcome, into, (int)shards.Sum(s => Devices(s, "fleet")))
+        {
+            EmbeddedGateway = shards.Any(s => s.Summary.GetProperty("generator").TryGetProperty("embeddedGatewayInProcess", out var e) && e.GetBoolean()),
+            ProfileNode = profileNode,
+            Shards = [.. parsed.OrderBy(p => p.Index).Select(p => Info(p.Run))],
+        };
+    }
+
+    private static RunOutcome Outcome(IReadOnlyList<ShardRun> shards, List<SecondRow> rows, List<string> missing)
+    {
+        var starts = shards.Select(s => DateTimeOffset.Parse(s.Summary.GetProperty("startedAt").GetString()!, Inv)).ToList();
+        var start = starts.Min();
+        var end = shards.Zip(starts, (s, t) => t.AddSeconds(s.Summary.GetProperty("durationSeconds").GetDouble())).Max();
+        long Sum(Func<ShardRun, long> f) => shards.Sum(f);
+        var accounting = shards.Select(s => s.Summary.GetProperty("accounting")).ToList();
+        var shardProblems = shards.Zip(accounting)
+            .Where(x => !x.Second.GetProperty("holds").GetBoolean())
+            .Select(x => $"shard {x.First.Shard}: {(x.Second.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : "its accounting broke")}")
+            .ToList();
+        if (missing.Count > 0)
+        {
+            shardProblems.Insert(0, $"shard(s) {string.Join(", ", missing)} missing: their devices are not in these figures");
+        }
+
+        var attemptsStarted = Sum(s => ShardRun.Long(s.Summary, "attemptsStarted", s.Directory));
+        var census = new FleetCensus(
+            Live: 0,
+            Connecting: 0,
+            Connected: 0,
+            BackingOff: 0,
+            GivenUp: 0,
+            StatesMatchDevices: shardProblems.Count == 0,
+            AttemptsStarted: attemptsStarted,
+            AttemptsEnded: attemptsStarted - Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "attemptsInFlightAtEnd", s.Directory)),
+            DevicesStarted: Sum(s => Devices(s, "started")),
+            DevicesEnded: Sum(s => Devices(s, "ended")),
+            DevicesCrashed: Sum(s => Devices(s, "crashed")));
+        return new RunOutcome(start, (end - start).TotalSeconds, rows, shards.Any(s => s.Summary.GetProperty("cancelled").GetBoolean()), (int)Sum(s => Devices(s, "planned")), Math.Max(rows.Count == 0 ? 0 : rows.Max(r => r.Connected), shards.Max(s => Devices(s, "peakConnected"))))
+        {
+            ConnectedAtLastHold = Sum(s => Devices(s, "connectedAtLastHold")),
+            FinalCensus = census,
+            DevicesNotStopped = (int)Sum(s => Devices(s, "notStopped")),
+            AccountingBrokenSeconds = (int)Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "brokenSeconds", s.Directory)),
+            AccountingProblem = shardProblems.Count == 0 ? null : string.Join("; ", shardProblems),
+            ArrivalsPlanned = Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "arrivalsPlanned", s.Directory)),
+            ArrivalsStarted = Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "arrivalsStarted", s.Directory)),
+            Health = [.. rows.Select(r => r.Health)],
+            GeneratorSaturatedSeconds = (int)shards.Max(s => ShardRun.Long(s.Summary.GetProperty("generator"), "saturatedSeconds", s.Directory)),
+        };
+    }
+
+    /// <summary>Rows of the same wall-clock second add up; health takes the worst shard; connect percentiles come from the summed buckets.</summary>
+    private static List<SecondRow> MergeRows(IReadOnlyList<ShardRun> shards)
+    {
+        var all = shards.SelectMany(s => s.Rows).Where(r => r.UnixSecond > 0).GroupBy(r => r.UnixSecond).OrderBy(g => g.Key).ToList();
+        if (all.Count == 0)
+        {
+            return [];
+        }
+
+        var origin = all[0].Key - 1;
+        var merged = new List<SecondRow>(all.Count);
+        foreach (var g in all)
+        {
+            var rs = g.ToList();
+            var buckets = rs.SelectMany(r => r.ConnectBuckets).GroupBy(b => b.Index).Select(b => (b.Key, b.Sum(x => x.Count))).OrderBy(b => b.Key).ToList();
+            var connect = LogLinearHistogram.FromBuckets(buckets, 0, long.MaxValue, 0);
+            var errors = rs.SelectMany(r => r.ErrorsByClass).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Sum(x => x.Value), StringComparer.Ordinal);
+            var h = rs.Select(r => r.Health).ToList();
+            var health = new HealthSample(
+                h.Max(x => x.CpuPercent),
+                h.Any(x => x.MachineCpuPercent is not null) ? h.Max(x => x.MachineCpuPercent ?? 0) : null,
+                h.Max(x => x.ThreadPoolQueue),
+                h.Max(x => x.ThreadPoolThreads),
+                h.Max(x => x.SchedulerLagP99Ms),
+                h.Max(x => x.GcPauseMs),
+                h.Any(x => x.OpenFiles is not null) ? h.Sum(x => x.OpenFiles ?? 0) : null,
+                null,
+                h.Sum(x => x.WorkingSetBytes),
+                h.Any(x => x.Hot));
+            var auth = rs.Where(r => r.Authorizer is not null).Select(r => r.Authorizer!.Value).ToList();
+            merged.Add(new SecondRow(
+                (int)(g.Key - origin), rs[0].Phase, rs.Sum(r => r.Target), rs.Sum(r => r.Devices), rs.Sum(r => r.Connecting), rs.Sum(r => r.Connected),
+                rs.Sum(r => r.BackingOff), rs.Sum(r => r.GivenUp), rs.All(r => r.AccountingHolds), rs.Sum(r => r.AttemptsInFlight),
+                rs.Sum(r => r.ConnectsOk), rs.Sum(r => r.ConnectsFailed), rs.Sum(r => r.Publishes), rs.Sum(r => r.PubAcks), rs.Sum(r => r.Received), rs.Sum(r => r.Drops),
+                connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
+                errors, health)
+            {
+                UnixSecond = g.Key,
+                ConnectBuckets = buckets,
+                Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), auth.Sum(a => a.InFlight)),
+            });
+        }
+
+        return merged;
+    }
+
+    private static ShardInfo Info(ShardRun s)
+    {
+        var g = s.Summary.GetProperty("generator");
+        return new ShardInfo(
+            s.Directory,
+            s.Shard,
+            s.Summary.GetProperty("verdict").GetString() ?? "?",
+            DateTimeOffset.Parse(s.Summary.GetProperty("startedAt").GetString()!, Inv),
+            Devices(s, "fleet"),
+            s.Totals.Successes,
+            s.Totals.Failed,
+            s.Summary.GetProperty("accounting").GetProperty("holds").GetBoolean(),
+            g.GetProperty("saturated").GetBoolean(),
+            ShardRun.Long(g, "saturatedSeconds", s.Directory),
+            g.GetProperty("cpuPercentMax").GetDouble(),
+            g.TryGetProperty("warning", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null)
+        {
+            StartSkewMs = s.Summary.TryGetProperty("startSkewMs", out var skew) ? skew.GetDouble() : null,
+        };
+    }
+
+    private static long Devices(ShardRun s, string name) => ShardRun.Long(s.Summary.GetProperty("devices"), name, Path.Combine(s.Directory, "summary.json"), "devices");
+
+    private static string? Fingerprint(ShardRun s) =>
+        s.Summary.GetProperty("profile").GetProperty("fleet").TryGetProperty("seedFingerprint", out var f) ? f.GetString() : null;
+
+    /// <summary>The shards' profile, for its thresholds: the seed was replaced by its fingerprint, so a placeholder stands in (no keys are derived from it here).</summary>
+    private static RunProfile ParseProfile(ShardRun s)
+    {
+        var node = s.ProfileNode.AsObject();
+        var fleet = node["fleet"]!.AsObject();
+        fleet.Remove("seedFingerprint");
+        fleet["seed"] = "0";
+        fleet["shard"] = "0/1";
+        try
+        {
+            return ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), Path.Combine(s.Directory, "summary.json"));
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"its profile cannot be read back: {e.Problem}", Path.Combine(s.Directory, "summary.json"), field: "profile" + (e.Field is { } f ? "." + f.TrimStart('$', '.') : string.Empty));
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Simulator.Core.Errors;
+using Simulator.Core.Health;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Core.Results;
+
+/// <summary>
+/// One shard's finished run read back from its folder (summary.json and timeseries.csv) for
+/// <see cref="ShardMerge"/>. Anything missing or malformed is bad input naming the file and field.
+/// </summary>
+public sealed class ShardRun
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private ShardRun(string directory, JsonElement summary, RunTotals totals, IReadOnlyList<SecondRow> rows)
+    {
+        Directory = directory;
+        Summary = summary;
+        Totals = totals;
+        Rows = rows;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The whole summary.json, for the fields the merge copies as they are.</summary>
+    public JsonElement Summary { get; }
+
+    public RunTotals Totals { get; }
+
+    public IReadOnlyList<SecondRow> Rows { get; }
+
+    /// <summary>"i/N" as the shard ran.</summary>
+    public string Shard => Summary.GetProperty("profile").GetProperty("fleet").GetProperty("shard").GetString()!;
+
+    public JsonNode ProfileNode => JsonNode.Parse(Summary.GetProperty("profile").GetRawText())!;
+
+    public static ShardRun Read(string directory)
+    {
+        var file = Path.Combine(directory, "summary.json");
+        if (!File.Exists(file))
+        {
+            throw new InputException(System.IO.Directory.Exists(directory) ? "no summary.json here: not a run folder" : "no such folder", directory);
+        }
+
+        JsonElement s;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            s = doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"not JSON: {JsonErrors.Plain(e)}", file, e.LineNumber + 1);
+        }
+
+        if (s.ValueKind != JsonValueKind.Object)
+        {
+            throw new InputException("not a run summary (expected an object)", file);
+        }
+
+        if (s.TryGetProperty("capacity", out _))
+        {
+            throw new InputException("a capacity search cannot be merged; merge the shards of a run", file, field: "capacity");
+        }
+
+        var version = Number(s, "schemaVersion", file);
+        if (version != ResultsWriter.SchemaVersion)
+        {
+            throw new InputException($"schema version {version}, but this simulator merges version {ResultsWriter.SchemaVersion}: merge with the version that wrote it", file, field: "schemaVersion");
+        }
+
+        _ = Obj(Obj(s, "profile", file), "fleet", file, "profile").TryGetProperty("shard", out var shard) && shard.ValueKind == JsonValueKind.String
+            ? shard
+            : throw new InputException("missing or not a string", file, field: "profile.fleet.shard");
+        var histograms = new Dictionary<Phase, LogLinearHistogram>();
+        var hs = Obj(s, "histograms", file);
+        foreach (var phase in Enum.GetValues<Phase>())
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(phase.ToString());
+            var path = $"histograms.{name}";
+            var h = Obj(hs, name, file, "histograms");
+            if (Text(h, "encoding", file, path) != LogLinearHistogram.Encoding)
+            {
+                throw new InputException($"encoding must be \"{LogLinearHistogram.Encoding}\"", file, field: path + ".encoding");
+            }
+
+            var buckets = new List<(int, long)>();
+            if (!h.TryGetProperty("buckets", out var b) || b.ValueKind != JsonValueKind.Array)
+            {
+                throw new InputException("missing or not an array", file, field: path + ".buckets");
+            }
+
+            foreach (var pair in b.EnumerateArray())
+            {
+                if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || !pair[0].TryGetInt32(out var index) || !pair[1].TryGetInt64(out var count))
+                {
+                    throw new InputException("each bucket must be [index, count]", file, field: path + ".buckets");
+                }
+
+                buckets.Add((index, count));
+            }
+
+            try
+            {
+                histograms[phase] = LogLinearHistogram.FromBuckets(buckets, Long(h, "minUs", file, path), Long(h, "maxUs", file, path), Long(h, "sumUs", file, path));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InputException(e.Message, file, field: path);
+            }
+
+            if (histograms[phase].Count != Long(h, "count", file, path))
+            {
+                throw new InputException($"the buckets hold {histograms[phase].Count} values but count says {Long(h, "count", file, path)}", file, field: path + ".count");
+            }
+        }
+
+        var totals = new RunTotals
+        {
+            Successes = Long(s, "successes", file),
+            Failed = Long(s, "failed", file),
+            Interrupted = Long(s, "interrupted", file),
+            Publishes = Long(s, "publishes", file),
+            PubAcks = Long(s, "pubAcks", file),
+            Received = Long(s, "received", file),
+            Failures = Counts(s, "failures", file),
+            Drops = Counts(s, "drops", file),
+            DropsByLastAction = Counts(s, "dropsByLastAction", file),
+            Crashes = Counts(s, "crashes", file),
+            FirstMessages = Obj(s, "unexpected", file).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal),
+            Histograms = histograms,
+        };
+        return new ShardRun(directory, s, totals, ReadRows(Path.Combine(directory, "timeseries.csv")));
+    }
+
+    /// <summary>Reads timeseries.csv by its header's names, so a column added later does not shift the rest.</summary>
+    private static List<SecondRow> ReadRows(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new InputException("missing beside summary.json", file);
+        }
+
+        var lines = File.ReadAllLines(file);
+        if (lines.Length == 0)
+        {
+            throw new InputException("empty: no header", file, 1);
+        }
+
+        var header = Split(lines[0]);
+        int Col(string name)
+        {
+            var i = Array.IndexOf(header, name);
+            return i >= 0 ? i : throw new InputException($"no column \"{name}\"", file, 1);
+        }
+
+        var c = new
+        {
+            Second = Col("second"), Phase = Col("phase"), Target = Col("target"), Devices = Col("devices"), Connecting = Col("connecting"), Connected = Col("connected"),
+            BackingOff = Col("backingOff"), GivenUp = Col("givenUp"), Holds = Col("accountingHolds"), InFlight = Col("attemptsInFlight"), Ok = Col("connectsOk"),
+            Failed = Col("connectsFailed"), Publishes = Col("publishes"), PubAcks = Col("pubAcks"), Received = Col("received"), Drops = Col("drops"), Errors = Col("errors"),
+            Cpu = Col("cpuPercent"), Machine = Col("machineCpuPercent"), Queue = Col("threadPoolQueue"), Lag = Col("schedulerLagP99Ms"), Gc = Col("gcPauseMs"),
+            Files = Col("openFiles"), WorkingSet = Col("workingSetMB"), Hot = Col("generatorHot"), Unix = Col("unixSecond"), Buckets = Col("connectBuckets"),
+            AuthInv = Col("authorizerInvocations"), AuthRef = Col("authorizerRefreshes"), AuthThr = Col("authorizerThrottles"), AuthCold = Col("authorizerColdStarts"),
+            AuthTo = Col("authorizerTimeouts"), AuthFlight = Col("authorizerInFlight"),
+        };
+        var rows = new List<SecondRow>();
+        for (var n = 1; n < lines.Length; n++)
+        {
+            if (lines[n].Length == 0)
+            {
+                continue;
+            }
+
+            var f = Split(lines[n]);
+            var line = n + 1;
+            if (f.Length != header.Length)
+            {
+                throw new InputException($"{f.Length} fields where the header has {header.Length}", file, line);
+            }
+
+            long L(int i) => f[i].Length == 0 ? 0 : long.TryParse(f[i], NumberStyles.Integer, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a whole number", file, line, field: header[i]);
+            double D(int i) => f[i].Length == 0 ? double.NaN : double.TryParse(f[i], NumberStyles.Float, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a number", file, line, field: header[i]);
+            var buckets = Pairs(f[c.Buckets], file, line, "connectBuckets").Select(p => (int.Parse(p.Key, Inv), p.Value)).ToList();
+            var connect = LogLinearHistogram.FromBuckets(buckets, 0, long.MaxValue, 0);
+            var health = new HealthSample(D(c.Cpu), f[c.Machine].Length == 0 ? null : D(c.Machine), L(c.Queue), 0, D(c.Lag), D(c.Gc), f[c.Files].Length == 0 ? null : L(c.Files), null, (long)(D(c.WorkingSet) * 1048576), f[c.Hot] == "true");
+            rows.Add(new SecondRow(
+                (int)L(c.Second), f[c.Phase], (int)L(c.Target), L(c.Devices), L(c.Connecting), L(c.Connected), L(c.BackingOff), L(c.GivenUp), f[c.Holds] == "true", L(c.InFlight),
+                L(c.Ok), L(c.Failed), L(c.Publishes), L(c.PubAcks), L(c.Received), L(c.Drops),
+                connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
+                Pairs(f[c.Errors], file, line, "errors"), health)
+            {
+                UnixSecond = L(c.Unix),
+                ConnectBuckets = buckets,
+                Authorizer = f[c.AuthInv].Length == 0 ? null : new AuthorizerSample(L(c.AuthInv) + L(c.AuthRef), L(c.AuthRef), L(c.AuthThr), L(c.AuthCold), L(c.AuthTo), (int)L(c.AuthFlight)),
+            });
+        }
+
+        return rows;
+    }
+
+    /// <summary>"a:1;b:2" as written for errors and buckets (keys may hold ':' only before the last one).</summary>
+    private static Dictionary<string, long> Pairs(string text, string file, int line, string field)
+    {
+        var d = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = part.LastIndexOf(':');
+            if (at <= 0 || !long.TryParse(part.AsSpan(at + 1), NumberStyles.Integer, Inv, out var n))
+            {
+                throw new InputException($"\"{part}\" is not name:count", file, line, field: field);
+            }
+
+            d[part[..at]] = d.GetValueOrDefault(part[..at]) + n;
+        }
+
+        return d;
+    }
+
+    /// <summary>Splits one line of our own CSV: commas, with double-quoted fields that hold no quotes or commas of their own.</summary>
+    private static string[] Split(string line)
+    {
+        var fields = new List<string>();
+        var i = 0;
+        while (i <= line.Length)
+        {
+            if (i < line.Length && line[i] == '"')
+            {
+                var end = line.IndexOf('"', i + 1);
+                end = end < 0 ? line.Length : end;
+                fields.Add(line[(i + 1)..end]);
+                i = end + 2;
+            }
+            else
+            {
+                var end = line.IndexOf(',', i);
+                end = end < 0 ? line.Length : end;
+                fields.Add(line[i..end]);
+                i = end + 1;
+            }
+        }
+
+        return [.. fields];
+    }
+
+    private static JsonElement Obj(JsonElement e, string name, string file, string? at = null) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : throw new InputException("missing or not an object", file, field: at is null ? name : $"{at}.{name}");
+
+    private static Dictionary<string, long> Counts(JsonElement e, string name, string file) =>
+        Obj(e, name, file).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.TryGetInt64(out var n) ? n : throw new InputException("not a whole number", file, field: $"{name}.{p.Name}"), StringComparer.Ordinal);
+
+    internal static long Long(JsonElement e, string name, string file, string? at = null) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : throw new InputException("missing or not a whole number", file, field: at is null ? name : $"{at}.{name}");
+
+    private static double Number(JsonElement e, string name, string file) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new InputException("missing or not a number", file, field: name);
+
+    private static string Text(JsonElement e, string name, string file, string at) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InputException("missing or not a string", file, field: $"{at}.{name}");
+}

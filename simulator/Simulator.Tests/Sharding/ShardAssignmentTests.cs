@@ -1,0 +1,118 @@
+using System.Net;
+using Simulator.Core.Errors;
+using Simulator.Core.Load;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Sharding;
+
+/// <summary>Which shard a process is, from the environment an Indexed Job gives its pods; and that shards never share source addresses.</summary>
+public sealed class ShardAssignmentTests
+{
+    private static RunProfile Auto(params string[] sources) => new() { Fleet = new FleetSettings { Shard = "auto", Count = 100 }, Transport = new TransportSettings { SourceAddresses = [.. sources] } };
+
+    private static Func<string, string?> Env(string? index, string? count = null) => name => name switch
+    {
+        "JOB_COMPLETION_INDEX" => index,
+        "SIMULATOR_SHARDS" => count,
+        _ => null,
+    };
+
+    [Fact]
+    public void TheIndexComesFromTheJobAndTheCountFromTheOptionOrTheEnvironment()
+    {
+        var p = Auto();
+        ShardAssignment.Resolve(p, 5, Env("3"), "p.json");
+        Assert.Equal("3/5", p.Fleet.Shard);
+        var q = Auto();
+        ShardAssignment.Resolve(q, null, Env("0", "20"), "p.json");
+        Assert.Equal("0/20", q.Fleet.Shard);
+    }
+
+    [Theory]
+    [InlineData(null, "4", null, "JOB_COMPLETION_INDEX is not set")]
+    [InlineData("x", "4", null, "JOB_COMPLETION_INDEX: must be a whole number")]
+    [InlineData("4", "4", null, "there are only 4 shards (0 to 3)")]
+    [InlineData("1", null, null, "--shards N or SIMULATOR_SHARDS")]
+    [InlineData("1", "0", null, "SIMULATOR_SHARDS: must be a whole number 1 or more")]
+    [InlineData("1", null, 0, "--shards: must be 1 or more")]
+    public void MissingOrWrongEnvironmentIsBadInputThatNamesTheVariable(string? index, string? count, int? option, string message)
+    {
+        var e = Assert.Throws<InputException>(() => ShardAssignment.Resolve(Auto(), option, Env(index, count), "p.json"));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShardsCountsThatDisagreeAreRefused()
+    {
+        var p = new RunProfile { Fleet = new FleetSettings { Shard = "1/4" } };
+        var e = Assert.Throws<InputException>(() => ShardAssignment.Resolve(p, 5, Env(null), "p.json"));
+        Assert.Contains("--shards 5 needs fleet.shard \"auto\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShardsOnOneMachineNeverShareASourceAddressAndUseAllOfTheirs()
+    {
+        var used = new List<HashSet<IPAddress>>();
+        for (var shard = 0; shard < 3; shard++)
+        {
+            var p = Auto("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7");
+            ShardAssignment.Resolve(p, 3, Env(shard.ToString(System.Globalization.CultureInfo.InvariantCulture)), "p.json");
+            Assert.Equal(2, p.Transport.SourceAddresses.Count);
+            var ctx = new LoadContext { Profile = p, Metrics = new RunMetrics(), Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9, SourceAddresses = [.. p.Transport.SourceAddresses.Select(IPAddress.Parse)], Shards = 3 };
+            used.Add([.. Enumerable.Range(0, 100).Where(i => i % 3 == shard).Select(i => ctx.SourceFor(i)!)]);
+            ctx.Metrics.Dispose();
+        }
+
+        Assert.All(used, u => Assert.Equal(2, u.Count)); // each shard rotates over both of its addresses
+        Assert.Empty(used[0].Intersect(used[1]).Concat(used[0].Intersect(used[2])).Concat(used[1].Intersect(used[2])));
+    }
+
+    [Theory]
+    [InlineData("2026-11-24T10:00:00Z", true)]
+    [InlineData("2026-11-24T10:00:00.250+01:00", true)]
+    [InlineData("2026-11-24T10:00:00", false)] // no offset: whose clock?
+    [InlineData("2026-11-24", false)]
+    [InlineData("tomorrow", false)]
+    public void StartAtIsAnRfc3339InstantWithItsOffset(string text, bool valid)
+    {
+        Assert.Equal(valid, ProfileLoader.TryParseInstant(text, out _));
+        var json = $$"""{ "name": "x", "startAt": "{{text}}", "phases": [ { "kind": "hold", "seconds": 1 } ] }""";
+        if (valid)
+        {
+            Assert.Equal(text, ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "p.json").StartAt);
+        }
+        else
+        {
+            Assert.Contains("$.startAt", Assert.Throws<InputException>(() => ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "p.json")).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AHistogramSurvivesItsBucketsExactly()
+    {
+        var rng = new Random(7);
+        var a = new LogLinearHistogram();
+        var b = new LogLinearHistogram();
+        var all = new LogLinearHistogram();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var v = (long)Math.Exp(rng.NextDouble() * 16);
+            (i % 3 == 0 ? a : b).Record(v);
+            all.Record(v);
+        }
+
+        var merged = LogLinearHistogram.FromBuckets(a.Buckets(), a.Min, a.Max, a.Sum);
+        merged.Merge(LogLinearHistogram.FromBuckets(b.Buckets(), b.Min, b.Max, b.Sum));
+        Assert.Equal(all.Buckets(), merged.Buckets());
+        Assert.Equal((all.Count, all.Min, all.Max, all.Sum), (merged.Count, merged.Min, merged.Max, merged.Sum));
+        foreach (var p in new[] { 0.0, 50, 90, 99, 99.9, 100 })
+        {
+            Assert.Equal(all.Percentile(p), merged.Percentile(p));
+        }
+
+        Assert.Throws<ArgumentException>(() => LogLinearHistogram.FromBuckets([(99_999, 1)], 0, 1, 1));
+        Assert.Throws<ArgumentException>(() => LogLinearHistogram.FromBuckets([(3, -1)], 0, 1, 1));
+    }
+}

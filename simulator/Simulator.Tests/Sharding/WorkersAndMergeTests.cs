@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Simulator.Core.Metrics;
+using Simulator.Tests.Cli;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Sharding;
+
+/// <summary>
+/// <c>run --workers 2</c> end to end: two real worker processes, each a shard found from
+/// JOB_COMPLETION_INDEX as an Indexed Job's pod would, each with its own embedded gateway, TLS and
+/// device JWTs, a shared start, then the merge. The merged figures are checked against what the
+/// shards wrote on their own, and the merged p99 against every raw connect sample pooled.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class WorkersAndMergeTests
+{
+    private const string Profile = """
+        { "name": "workers-test", "target": { "kind": "embedded" }, "fleet": { "count": 41, "seed": "5" },
+          "token": { "source": "device-jwt" }, "transport": { "kind": "mqtt-alpn" },
+          "device": { "publishIntervalSeconds": 1, "qos": 1 },
+          "phases": [ { "kind": "ramp", "rate": 40 }, { "kind": "hold", "seconds": 2 } ],
+          "thresholds": { "errorRate": 0.0, "connectP99Ms": 5000 } }
+        """;
+
+    private static JsonElement Summary(string dir) => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))).RootElement.Clone();
+
+    [Fact]
+    public async Task TwoWorkersMergeToExactlyTheirSumAndThePooledP99()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["p.json"], Profile);
+        var r = await CliRunner.RunAsync("run", "--profile", tmp["p.json"], "--results", tmp["results"], "--workers", "2", "--connect-samples");
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        var root = Directory.GetDirectories(tmp["results"]).Single();
+        var shardDirs = Enumerable.Range(0, 2).Select(i => Directory.GetDirectories(Path.Combine(root, $"shard-{i}")).Single()).ToList();
+        var shards = shardDirs.Select(Summary).ToList();
+        var merged = Summary(Path.Combine(root, "merged"));
+
+        // Each worker found its shard in the environment, and they split the fleet: 21 + 20 devices.
+        Assert.Equal(["0/2", "1/2"], shards.Select(s => s.GetProperty("profile").GetProperty("fleet").GetProperty("shard").GetString()));
+        Assert.Equal([21L, 20L], shards.Select(s => s.GetProperty("devices").GetProperty("fleet").GetInt64()));
+        Assert.Contains("[0/2] run 'workers-test': 21 devices", r.Out, StringComparison.Ordinal);
+        Assert.Contains("[1/2] run 'workers-test': 20 devices", r.Out, StringComparison.Ordinal);
+
+        // Counters are the shards' sums.
+        foreach (var field in new[] { "successes", "failed", "attempts", "attemptsStarted", "publishes", "pubAcks", "received" })
+        {
+            Assert.Equal(shards.Sum(s => s.GetProperty(field).GetInt64()), merged.GetProperty(field).GetInt64());
+        }
+
+        Assert.Equal(41, merged.GetProperty("successes").GetInt64());
+        Assert.Equal(41, merged.GetProperty("devices").GetProperty("started").GetInt64());
+        Assert.True(merged.GetProperty("accounting").GetProperty("holds").GetBoolean());
+        Assert.Equal("passed", merged.GetProperty("verdict").GetString());
+        Assert.Equal(2, merged.GetProperty("shards").GetArrayLength());
+
+        // The merged p99 is the p99 of every shard's raw samples pooled (recorded into one histogram:
+        // equal to the microsecond), and within the histogram's resolution of the exact sorted p99.
+        var pooled = shardDirs.SelectMany(d => File.ReadAllLines(Path.Combine(d, "connect-samples.txt"))).Select(l => long.Parse(l, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(41, pooled.Count);
+        var one = new LogLinearHistogram();
+        pooled.ForEach(one.Record);
+        var connect = merged.GetProperty("histograms").GetProperty("connect");
+        Assert.Equal(41, connect.GetProperty("count").GetInt64());
+        foreach (var (name, pct) in new[] { ("p50Ms", 50.0), ("p90Ms", 90.0), ("p99Ms", 99.0) })
+        {
+            Assert.Equal(one.Percentile(pct) / 1000.0, connect.GetProperty(name).GetDouble());
+        }
+
+        var sorted = pooled.Order().ToArray();
+        var exact = sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1] / 1000.0;
+        Assert.InRange(connect.GetProperty("p99Ms").GetDouble(), exact * (1 - LogLinearHistogram.RelativeError), exact * (1 + LogLinearHistogram.RelativeError));
+        Assert.Equal(sorted[^1] / 1000.0, connect.GetProperty("maxMs").GetDouble());
+
+        // Per-second rows align on the wall clock and add up to the totals.
+        var rows = File.ReadAllLines(Path.Combine(root, "merged", "timeseries.csv"));
+        var header = rows[0].Split(',');
+        var ok = Array.IndexOf(header, "connectsOk");
+        Assert.Equal(41, rows.Skip(1).Sum(l => long.Parse(l.Split(',')[ok], CultureInfo.InvariantCulture)));
+
+        // Both shards waited for the same agreed start.
+        var agreed = DateTimeOffset.Parse(Regex.Match(r.Out, @"plan starts at (\S+);").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.All(shards, s =>
+        {
+            Assert.True(s.TryGetProperty("startSkewMs", out var skew), "startSkewMs recorded");
+            Assert.True(DateTimeOffset.Parse(s.GetProperty("startedAt").GetString()!, CultureInfo.InvariantCulture) >= agreed.AddMilliseconds(-50));
+            Assert.True(skew.GetDouble() >= -50);
+        });
+
+        // A missing shard fails the merged accounting: the verdict would not cover every device.
+        var partial = await CliRunner.RunAsync("merge", shardDirs[0], "--out", tmp["partial"]);
+        Assert.Equal(1, partial.Code);
+        Assert.Contains("shard(s) 1/2 missing", partial.Out, StringComparison.Ordinal);
+        Assert.False(Summary(tmp["partial"]).GetProperty("accounting").GetProperty("holds").GetBoolean());
+
+        // The same shard twice, a folder that is no run, and an --out that already holds results are bad input.
+        var twice = await CliRunner.RunAsync("merge", shardDirs[0], shardDirs[0], "--out", tmp["twice"]);
+        Assert.Equal(2, twice.Code);
+        Assert.Contains("shard 0/2 is also", twice.Err, StringComparison.Ordinal);
+        var notRun = await CliRunner.RunAsync("merge", shardDirs[0], tmp.Path, "--out", tmp["x"]);
+        Assert.Equal(2, notRun.Code);
+        Assert.Contains("no summary.json here", notRun.Err, StringComparison.Ordinal);
+        var again = await CliRunner.RunAsync("merge", shardDirs[0], shardDirs[1], "--out", Path.Combine(root, "merged"));
+        Assert.Equal(2, again.Code);
+        Assert.Contains("already holds a summary.json", again.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", twice.Err + notRun.Err + again.Err, StringComparison.Ordinal);
+    }
+}

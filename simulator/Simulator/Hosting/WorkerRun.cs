@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using Simulator.Core.Errors;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Core.Processes;
+using Simulator.Core.Results;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// <c>simulator run --workers N</c>: the Kubernetes path on one machine. N worker processes run
+/// the same profile with <c>fleet.shard: "auto"</c>, each seeing <c>JOB_COMPLETION_INDEX</c> and
+/// <c>SIMULATOR_SHARDS</c> exactly as an Indexed Job's pods do, a shared <c>--start-at</c> so their
+/// phases line up, and their own results folder; their output is shown prefixed with the shard,
+/// and their results are merged at the end. Each process has its own file limit, which is how one
+/// machine passes 20,000 connections. Against the embedded target every worker hosts its own gateway.
+/// </summary>
+public static class WorkerRun
+{
+    /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
+    public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);
+
+    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, RunProfile profile, TextWriter output, CancellationToken stop)
+    {
+        if (workers is < 1 or > 256)
+        {
+            throw new InputException($"must be 1 to 256, got {workers}", field: "--workers");
+        }
+
+        if (profile.Fleet.Shard != ShardAssignment.Auto && profile.Fleet.Shard != "0/1")
+        {
+            throw new InputException($"--workers splits the fleet itself; the profile already names shard \"{profile.Fleet.Shard}\" (leave fleet.shard out, or \"auto\")", profilePath, field: "$.fleet.shard");
+        }
+
+        var at = startAt ?? DateTimeOffset.UtcNow.Add(SetUpAllowance).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var root = Path.Combine(resultsRoot, $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{profile.Name}-workers");
+        for (var n = 2; Directory.Exists(root); n++)
+        {
+            root = Path.Combine(resultsRoot, $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{profile.Name}-workers-{n}");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot be written: {e.Message}", resultsRoot, field: "--results");
+        }
+
+        await output.WriteLineAsync($"{workers} workers for '{profile.Name}', plan starts at {at}; results under {root}").ConfigureAwait(false);
+        var gate = new object();
+        var processes = new List<Process>();
+        var tasks = new List<Task<int>>();
+        try
+        {
+            for (var i = 0; i < workers; i++)
+            {
+                var args = new List<string> { "run", "--profile", profilePath, "--results", Path.Combine(root, $"shard-{i}"), "--start-at", at, "--shards", workers.ToString(CultureInfo.InvariantCulture), "--set", "fleet.shard=auto" };
+                foreach (var o in overrides)
+                {
+                    args.Add("--set");
+                    args.Add(o);
+                }
+
+                if (noPreflight)
+                {
+                    args.Add("--no-preflight");
+                }
+
+                if (connectSamples)
+                {
+                    args.Add("--connect-samples");
+                }
+
+                var p = Start(args, i, workers);
+                processes.Add(p);
+                tasks.Add(PumpAsync(p, $"[{i}/{workers}] ", output, gate));
+            }
+
+            using var onStop = stop.Register(() =>
+            {
+                foreach (var p in processes)
+                {
+                    Signals.Send(p.Id, Signals.SigTerm);
+                }
+            });
+            var codes = await Task.WhenAll(tasks).ConfigureAwait(false);
+            for (var i = 0; i < codes.Length; i++)
+            {
+                if (codes[i] == Cli.ExitCodes.BadInput)
+                {
+                    await output.WriteLineAsync($"error: worker {i}/{workers} refused its input (exit 2): see its lines above").ConfigureAwait(false);
+                    return Cli.ExitCodes.BadInput;
+                }
+            }
+
+            var dirs = Enumerable.Range(0, workers).Select(i => Directory.GetDirectories(Path.Combine(root, $"shard-{i}")).SingleOrDefault()).ToList();
+            var shards = dirs.Where(d => d is not null).Select(d => ShardRun.Read(d!)).ToList();
+            foreach (var (d, i) in dirs.Select((d, i) => (d, i)).Where(x => x.d is null))
+            {
+                await output.WriteLineAsync($"warning: worker {i}/{workers} left no results (exit {codes[i]})").ConfigureAwait(false);
+            }
+
+            if (shards.Count == 0)
+            {
+                await output.WriteLineAsync("error: no worker left results to merge").ConfigureAwait(false);
+                return Cli.ExitCodes.Failed;
+            }
+
+            using var metrics = new RunMetrics();
+            var report = ShardMerge.Merge(shards, metrics);
+            var merged = Path.Combine(root, "merged");
+            ResultsWriter.WriteInto(report, merged);
+            Cli.MergeCommand.Write(output, report, merged);
+            return stop.IsCancellationRequested ? Cli.ExitCodes.Cancelled : report.Verdict switch
+            {
+                RunVerdict.Passed => Cli.ExitCodes.Ok,
+                RunVerdict.Cancelled => Cli.ExitCodes.Cancelled,
+                _ => Cli.ExitCodes.Failed,
+            };
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+
+                p.Dispose();
+            }
+        }
+    }
+
+    /// <summary>This same simulator, as a child process: the apphost beside the assembly, else <c>dotnet simulator.dll</c>.</summary>
+    private static Process Start(List<string> args, int index, int workers)
+    {
+        var dll = typeof(WorkerRun).Assembly.Location;
+        var apphost = string.IsNullOrEmpty(dll) ? Environment.ProcessPath! : Path.ChangeExtension(dll, null);
+        var info = File.Exists(apphost) && !apphost.EndsWith(".dll", StringComparison.Ordinal)
+            ? new ProcessStartInfo(apphost)
+            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { dll } };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        info.Environment[ShardAssignment.IndexVariable] = index.ToString(CultureInfo.InvariantCulture);
+        info.Environment[ShardAssignment.CountVariable] = workers.ToString(CultureInfo.InvariantCulture);
+        return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
+    }
+
+    private static async Task<int> PumpAsync(Process p, string prefix, TextWriter output, object gate)
+    {
+        async Task Copy(StreamReader reader)
+        {
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                lock (gate)
+                {
+                    output.WriteLine(prefix + line);
+                }
+            }
+        }
+
+        await Task.WhenAll(Copy(p.StandardOutput), Copy(p.StandardError)).ConfigureAwait(false);
+        await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        return p.ExitCode;
+    }
+}
