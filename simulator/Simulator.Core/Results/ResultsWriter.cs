@@ -20,7 +20,9 @@ public static class ResultsWriter
     /// <summary>Writes the run's folder; two runs started in the same second get distinct folders.</summary>
     public static string Write(RunReport report, string resultsRoot)
     {
-        var name = $"{report.Outcome.StartedAt:yyyyMMdd-HHmmss}-{Sanitize(report.Profile.Name)}";
+        // Shards started together write side by side (one results volume in a cluster): the shard in the name keeps them apart.
+        var shard = Load.Profiles.ProfileLoader.TryParseShard(report.Profile.Fleet.Shard, out var shardIndex, out var shardCount) && shardCount > 1 ? $"-shard{shardIndex}of{shardCount}" : string.Empty;
+        var name = $"{report.Outcome.StartedAt:yyyyMMdd-HHmmss}-{Sanitize(report.Profile.Name)}{shard}";
         Directory.CreateDirectory(resultsRoot);
         var dir = Path.Combine(resultsRoot, name);
         for (var n = 2; !TryCreateNew(dir); n++)
