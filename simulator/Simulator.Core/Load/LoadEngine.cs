@@ -65,6 +65,7 @@ public sealed class LoadEngine
                 second++;
                 var row = Sample(second, supervisor, health);
                 rows.Add(row);
+                _ctx.Metrics.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds);
                 peak = Math.Max(peak, row.Connected);
                 if (_plan.LastHoldEndSecond is { } end && second <= end + 0.5)
                 {

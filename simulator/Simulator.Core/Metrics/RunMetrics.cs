@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using Simulator.Core.Health;
 
 namespace Simulator.Core.Metrics;
 
@@ -24,6 +25,12 @@ public sealed partial class RunMetrics : IDisposable
     private readonly Counter<long> _publishes;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _connectMs;
+    private readonly Histogram<double> _phaseMs;
+    private readonly Counter<long> _pubAcks;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _dropCounter;
+    private readonly Counter<long> _crashCounter;
+    private LiveState? _live;
     private LogLinearHistogram _secondConnect = new();
     private ConcurrentDictionary<string, long> _secondErrors = new(StringComparer.Ordinal);
     private ConcurrentQueue<long>? _connectSamples;
@@ -42,11 +49,50 @@ public sealed partial class RunMetrics : IDisposable
 
     public RunMetrics()
     {
+        // Every figure the run computes, as instruments an exporter (OTLP, Prometheus) can read while it runs.
         _connects = _meter.CreateCounter<long>("simulator.connects", description: "successful connects");
-        _publishes = _meter.CreateCounter<long>("simulator.publishes");
+        _publishes = _meter.CreateCounter<long>("simulator.publishes", description: "PUBLISH packets sent");
+        _pubAcks = _meter.CreateCounter<long>("simulator.pubacks", description: "PUBACKs received");
+        _received = _meter.CreateCounter<long>("simulator.received", description: "devices' own messages received back");
         _errors = _meter.CreateCounter<long>("simulator.errors", description: "failed attempts by class");
-        _connectMs = _meter.CreateHistogram<double>("simulator.connect.duration", "ms");
+        _dropCounter = _meter.CreateCounter<long>("simulator.drops", description: "established sessions that ended unasked, by reason");
+        _crashCounter = _meter.CreateCounter<long>("simulator.crashes", description: "device tasks that crashed, by class");
+        _connectMs = _meter.CreateHistogram<double>("simulator.connect.duration", "ms", "connect latency from the planned instant");
+        _phaseMs = _meter.CreateHistogram<double>("simulator.phase.duration", "ms", "latency of each phase (token, dns, tcp, tls, websocket, connack, puback, end-to-end, …)");
+        _meter.CreateObservableGauge("simulator.devices", ObserveDevices, description: "devices by state");
+        _meter.CreateObservableGauge("simulator.generator.cpu", () => Health(h => h.CpuPercent), "%", "this process's CPU, as a share of all cores");
+        _meter.CreateObservableGauge("simulator.generator.machine_cpu", () => Health(h => h.MachineCpuPercent ?? double.NaN), "%", "the whole machine's CPU");
+        _meter.CreateObservableGauge("simulator.generator.scheduler_lag", () => Health(h => h.SchedulerLagP99Ms), "ms", "scheduler lag p99 in the last second");
+        _meter.CreateObservableGauge("simulator.generator.gc_pause", () => Health(h => h.GcPauseMs), "ms", "GC pause time in the last second");
+        _meter.CreateObservableGauge("simulator.generator.thread_pool_queue", () => Health(h => h.ThreadPoolQueue), description: "thread-pool work items waiting");
+        _meter.CreateObservableGauge("simulator.generator.open_files", () => Health(h => h.OpenFiles ?? double.NaN), description: "open file descriptors");
+        _meter.CreateObservableGauge("simulator.generator.working_set", () => Health(h => h.WorkingSetBytes), "By", "working set");
+        _meter.CreateObservableGauge("simulator.generator.hot", () => Health(h => h.Hot ? 1 : 0), description: "1 while the generator is over a health limit in the last second");
+        _meter.CreateObservableGauge("simulator.generator.saturated_seconds", () => Volatile.Read(ref _live)?.SaturatedSeconds ?? 0, "s", "seconds the generator has been saturated: its latencies then describe this machine");
     }
+
+    /// <summary>The latest per-second state, for the observable instruments (set by the engine each second).</summary>
+    public void PublishState(long connecting, long connected, long backingOff, long givenUp, HealthSample health, int saturatedSeconds) =>
+        Volatile.Write(ref _live, new LiveState(connecting, connected, backingOff, givenUp, health, saturatedSeconds));
+
+    private IEnumerable<Measurement<long>> ObserveDevices()
+    {
+        if (Volatile.Read(ref _live) is not { } s)
+        {
+            return [];
+        }
+
+        return
+        [
+            new(s.Connecting, new KeyValuePair<string, object?>("state", "connecting")),
+            new(s.Connected, new KeyValuePair<string, object?>("state", "connected")),
+            new(s.BackingOff, new KeyValuePair<string, object?>("state", "backing_off")),
+            new(s.GivenUp, new KeyValuePair<string, object?>("state", "given_up")),
+        ];
+    }
+
+    private IEnumerable<Measurement<double>> Health(Func<HealthSample, double> value) =>
+        Volatile.Read(ref _live) is { } s && value(s.Health) is var v && !double.IsNaN(v) ? [new Measurement<double>(v)] : [];
 
     /// <summary>Attempts that ended with an outcome: connected or failed (stops during an attempt are counted apart).</summary>
     public long Attempts => Successes + Failed;
@@ -98,7 +144,10 @@ public sealed partial class RunMetrics : IDisposable
         }
 
         _phases[(int)phase].Record((long)(milliseconds * 1000));
+        _phaseMs.Record(milliseconds, new KeyValuePair<string, object?>("phase", PhaseNames[(int)phase]));
     }
+
+    private static readonly string[] PhaseNames = [.. Enum.GetNames<Phase>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])];
 
     public void ConnectSucceeded(double totalMs)
     {
@@ -136,7 +185,11 @@ public sealed partial class RunMetrics : IDisposable
         return failureClass;
     }
 
-    public void DeviceCrashed(string failureClass) => _crashes.AddOrUpdate(failureClass, 1, static (_, n) => n + 1);
+    public void DeviceCrashed(string failureClass)
+    {
+        _crashes.AddOrUpdate(failureClass, 1, static (_, n) => n + 1);
+        _crashCounter.Add(1, new KeyValuePair<string, object?>("class", failureClass));
+    }
 
     /// <summary>An established session that ended without being asked to: its class, what the client last did, and its age.</summary>
     public void SessionDropped(string reason, string lastAction = "None", double ageMs = double.NaN)
@@ -144,6 +197,7 @@ public sealed partial class RunMetrics : IDisposable
         Interlocked.Increment(ref _secDrops);
         _drops.AddOrUpdate(reason, 1, static (_, n) => n + 1);
         _dropsByLastAction.AddOrUpdate($"{reason} after {lastAction}", 1, static (_, n) => n + 1);
+        _dropCounter.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Record(Phase.SessionAgeAtDrop, ageMs);
     }
 
@@ -158,6 +212,7 @@ public sealed partial class RunMetrics : IDisposable
     {
         Interlocked.Increment(ref _pubAckCount);
         Interlocked.Increment(ref _secPubAcks);
+        _pubAcks.Add(1);
         Record(Phase.PubAck, ms);
     }
 
@@ -165,6 +220,7 @@ public sealed partial class RunMetrics : IDisposable
     {
         Interlocked.Increment(ref _receivedCount);
         Interlocked.Increment(ref _secReceived);
+        _received.Add(1);
         Record(Phase.EndToEnd, ms);
     }
 

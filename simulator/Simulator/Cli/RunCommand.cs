@@ -19,7 +19,10 @@ public static class RunCommand
         var startAt = new Option<string?>("--start-at") { Description = "RFC 3339 instant at which the plan starts (after set-up and warm-up), so all shards' phases line up; overrides the profile's startAt." };
         var workers = new Option<int?>("--workers") { Description = "Run the fleet as N worker processes on this machine (shards 0..N-1, as an Indexed Job's pods would), then merge their results." };
         var samples = new Option<bool>("--connect-samples") { Description = "Also write every successful connect's latency (µs, one per line) to connect-samples.txt, for audits." };
-        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve every instrument as a Prometheus scrape endpoint on this port (path /metrics); with --workers, worker i uses port + i." };
+        var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default every address (+), as a pod needs.", DefaultValueFactory = _ => "+" };
+        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export every instrument over OTLP/HTTP to this collector, e.g. http://otel-collector:4318." };
+        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
@@ -36,7 +39,7 @@ public static class RunCommand
                     throw new Core.Errors.InputException("--workers sets the number of shards itself; leave --shards out", field: "--shards");
                 }
 
-                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), loaded, stdout, ct).ConfigureAwait(false);
+                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(otlp), loaded, stdout, ct).ConfigureAwait(false);
             }
 
             ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);
@@ -48,6 +51,9 @@ public static class RunCommand
                 Out = stdout,
                 SkipPreflight = parse.GetValue(noPreflight),
                 ConnectSamples = parse.GetValue(samples),
+                MetricsPort = parse.GetValue(metricsPort),
+                MetricsHost = parse.GetValue(metricsHost)!,
+                OtlpEndpoint = parse.GetValue(otlp),
                 Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out),
             };
             return await HostedRun.RunAsync(setup, ct).ConfigureAwait(false);

@@ -6,6 +6,9 @@ namespace Simulator.Cli;
 /// <summary>The verbs of the simulator executable.</summary>
 public static class SimulatorCli
 {
+    /// <summary>How long a cancelled verb may take to stop gracefully before the process exits anyway (beyond the host's 60 s).</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(90);
+
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
@@ -45,7 +48,16 @@ public static class SimulatorCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+
+                // Ctrl+C and SIGTERM cancel the verb, which then stops its devices (or its workers) and
+                // writes results; the default 2 s before a forced exit lost a large fleet's results.
+                ProcessTerminationTimeout = StopGrace,
+            }).ConfigureAwait(false);
         }
         catch (InputException e)
         {

@@ -47,6 +47,7 @@ public static class CapacityRun
 
         var search = new CapacitySearch(cap, (rate, stage, index, ct) => RunStepAsync(env, metrics, profile, rate, stage, index, setup.Out, ct));
         var result = await search.RunAsync(stop).ConfigureAwait(false);
+        setup.FlushMetrics?.Invoke();
 
         string dir;
         try

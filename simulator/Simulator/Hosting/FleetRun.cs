@@ -38,6 +38,7 @@ public static class FleetRun
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
         await console.ConfigureAwait(false);
+        setup.FlushMetrics?.Invoke();
 
         var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, StartSkewMs = skew };
         try

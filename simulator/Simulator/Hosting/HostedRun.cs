@@ -15,7 +15,12 @@ public static class HostedRun
         builder.Services.AddSingleton(setup);
         builder.Services.AddHostedService<RunHostedService>();
         using var host = builder.Build();
-        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        using (var live = LiveMetrics.Start(setup.MetricsPort, setup.OtlpEndpoint, setup.Profile.Fleet.Shard, setup.MetricsInterval, setup.Out, setup.MetricsHost))
+        {
+            setup.FlushMetrics = live is null ? null : live.Flush;
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return setup.ExitCode;
     }
 }

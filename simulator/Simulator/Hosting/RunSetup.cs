@@ -23,6 +23,21 @@ public sealed class RunSetup
     /// <summary>Run even when preflight would refuse; what then fails is counted by the run.</summary>
     public bool SkipPreflight { get; init; }
 
+    /// <summary>Serve the instruments as a Prometheus scrape endpoint on this port (all addresses).</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>Export the instruments over OTLP/HTTP to this collector.</summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>How often OTLP exports.</summary>
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Exports the instruments' final values now (set by the host when an exporter runs), before the run's meters go away.</summary>
+    public Action? FlushMetrics { get; set; }
+
+    /// <summary>Where the Prometheus endpoint listens: "+" is every address.</summary>
+    public string MetricsHost { get; init; } = "+";
+
     /// <summary>Write every successful connect's latency (µs, one per line) to connect-samples.txt beside the results.</summary>
     public bool ConnectSamples { get; init; }
 

@@ -21,7 +21,7 @@ public static class WorkerRun
     /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
     public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);
 
-    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, RunProfile profile, TextWriter output, CancellationToken stop)
+    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string? otlpEndpoint, RunProfile profile, TextWriter output, CancellationToken stop)
     {
         if (workers is < 1 or > 256)
         {
@@ -72,6 +72,18 @@ public static class WorkerRun
                 if (connectSamples)
                 {
                     args.Add("--connect-samples");
+                }
+
+                if (metricsPort is { } port)
+                {
+                    args.Add("--metrics-port");
+                    args.Add((port + i).ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (otlpEndpoint is not null)
+                {
+                    args.Add("--otlp-endpoint");
+                    args.Add(otlpEndpoint);
                 }
 
                 var p = Start(args, i, workers);
@@ -153,6 +165,13 @@ public static class WorkerRun
         info.UseShellExecute = false;
         info.Environment[ShardAssignment.IndexVariable] = index.ToString(CultureInfo.InvariantCulture);
         info.Environment[ShardAssignment.CountVariable] = workers.ToString(CultureInfo.InvariantCulture);
+
+        // More workers than cores: idle thread-pool threads spinning for work (sched_yield in a
+        // profile) steal the cores the other workers need.
+        if (workers > Environment.ProcessorCount && Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
+        {
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        }
         return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
     }
 

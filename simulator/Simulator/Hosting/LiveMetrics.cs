@@ -1,0 +1,92 @@
+using System.Net;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Simulator.Core.Errors;
+
+namespace Simulator.Hosting;
+
+/// <summary>
+/// The run's instruments (meters "Simulator.Run" and, with an embedded gateway, "Simulator.Gateway")
+/// exported while it runs, so shards in a cluster feed one dashboard: to an OpenTelemetry collector
+/// over OTLP/HTTP (<c>--otlp-endpoint</c>), and as a Prometheus scrape endpoint (<c>--metrics-port</c>,
+/// prometheus-net, which publishes System.Diagnostics.Metrics meters). Each shard is its own
+/// <c>service.instance.id</c>.
+/// </summary>
+public sealed class LiveMetrics : IDisposable
+{
+    public static readonly string[] Meters = ["Simulator.Run", "Simulator.Gateway"];
+
+    private readonly MeterProvider? _otlp;
+    private readonly Prometheus.MetricServer? _scrape;
+
+    private LiveMetrics(MeterProvider? otlp, Prometheus.MetricServer? scrape)
+    {
+        _otlp = otlp;
+        _scrape = scrape;
+    }
+
+    /// <summary>Null when neither exporter was asked for.</summary>
+    /// <param name="prometheusHost">"+" listens on every address (a pod); tests use "127.0.0.1".</param>
+    public static LiveMetrics? Start(int? metricsPort, string? otlpEndpoint, string shard, TimeSpan exportInterval, TextWriter output, string prometheusHost = "+")
+    {
+        MeterProvider? otlp = null;
+        Prometheus.MetricServer? scrape = null;
+        if (otlpEndpoint is { } text)
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new InputException($"must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://otel-collector:4318, got \"{text}\"", field: "--otlp-endpoint");
+            }
+
+            // OTLP/HTTP puts metrics under /v1/metrics; a bare collector address gets that path.
+            var endpoint = uri.AbsolutePath is "/" or "" ? new Uri(uri, "/v1/metrics") : uri;
+            otlp = Sdk.CreateMeterProviderBuilder()
+                .ConfigureResource(r => r.AddService("nrf-fleet-simulator", serviceInstanceId: shard).AddAttributes([new("simulator.shard", shard)]))
+                .AddMeter(Meters)
+                .AddOtlpExporter((exporter, reader) =>
+                {
+                    exporter.Endpoint = endpoint;
+                    exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)exportInterval.TotalMilliseconds;
+                    reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+                })
+                .Build();
+            output.WriteLine($"metrics: OTLP/HTTP to {endpoint} every {exportInterval.TotalSeconds:0.#} s (service.instance.id {shard})");
+        }
+
+        if (metricsPort is { } port)
+        {
+            if (port is < 1 or > 65535)
+            {
+                otlp?.Dispose();
+                throw new InputException($"must be 1 to 65535, got {port}", field: "--metrics-port");
+            }
+
+            try
+            {
+                scrape = new Prometheus.MetricServer(prometheusHost, port);
+                scrape.Start();
+            }
+            catch (HttpListenerException e)
+            {
+                otlp?.Dispose();
+                throw new InputException($"the Prometheus endpoint cannot listen on port {port}: {e.Message}", field: "--metrics-port");
+            }
+
+            output.WriteLine($"metrics: Prometheus scrape endpoint on port {port}, path /metrics");
+        }
+
+        return otlp is null && scrape is null ? null : new LiveMetrics(otlp, scrape);
+    }
+
+    /// <summary>Exports now: called when the run ends, while its meters still exist, so the last export carries the final figures.</summary>
+    public void Flush() => _otlp?.ForceFlush(5000);
+
+    public void Dispose()
+    {
+        _otlp?.Dispose();
+        _scrape?.Stop();
+    }
+}
