@@ -54,6 +54,12 @@ public sealed class ArrivalScheduler
     /// <summary>Stopwatch instants at which each arrival was due and actually started, for tests and the report.</summary>
     public List<(long Due, long Started)>? Trace { get; init; }
 
+    /// <summary>A plan instant (seconds) at which <see cref="Snapshot"/> runs on this precise thread: the end of the last hold.</summary>
+    public double? SnapshotAt { get; init; }
+
+    /// <summary>Takes the fleet's state at <see cref="SnapshotAt"/>, before any later arrival or stop is applied.</summary>
+    public Action? Snapshot { get; init; }
+
     public void Start(long origin, CancellationToken stop)
     {
         _thread = new Thread(() => Run(origin, stop)) { IsBackground = true, Name = "arrivals", Priority = ThreadPriority.AboveNormal };
@@ -64,9 +70,23 @@ public sealed class ArrivalScheduler
 
     private void Run(long origin, CancellationToken stop)
     {
+        var snapshotDue = SnapshotAt is { } at && Snapshot is not null ? origin + (long)(at * Stopwatch.Frequency) : (long?)null;
         foreach (var e in _plan.Events(_mode, new Random(_seed)))
         {
             var due = origin + (long)(e.At * Stopwatch.Frequency);
+            if (snapshotDue is { } instant && due >= instant)
+            {
+                // The last hold ends before this event: its state then, not a second-tick later
+                // (a busy machine's late tick once sampled it after the ramp-down had begun).
+                if (!PreciseClock.WaitUntil(instant, stop))
+                {
+                    return;
+                }
+
+                Snapshot!();
+                snapshotDue = null;
+            }
+
             if (!PreciseClock.WaitUntil(due, stop))
             {
                 return;
@@ -108,6 +128,11 @@ public sealed class ArrivalScheduler
 
             Trace?.Add((due, Stopwatch.GetTimestamp()));
             Interlocked.Increment(ref _arrivalsStarted);
+        }
+
+        if (snapshotDue is { } last && PreciseClock.WaitUntil(last, stop))
+        {
+            Snapshot!();
         }
     }
 }

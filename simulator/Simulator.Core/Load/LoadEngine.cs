@@ -41,7 +41,13 @@ public sealed class LoadEngine
         var pool = new IdentityPool(_devices);
         var supervisor = new DeviceSupervisor(_ctx.Metrics, pool, _factory);
         var seed = (int)(FleetSpec.ParseSeed(_ctx.Profile.Fleet.Seed) & int.MaxValue);
-        var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed) { Trace = ArrivalTrace };
+        long atHoldEnd = -1;
+        var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed)
+        {
+            Trace = ArrivalTrace,
+            SnapshotAt = _plan.LastHoldEndSecond,
+            Snapshot = () => Interlocked.Exchange(ref atHoldEnd, supervisor.Census().Connected),
+        };
         var planned = _plan.Events(_ctx.Profile.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
         var health = new GeneratorHealth(_ctx.Scheduler.TakeLag, _ctx.Fds);
         var started = DateTimeOffset.UtcNow;
@@ -118,7 +124,7 @@ public sealed class LoadEngine
 
         return new RunOutcome(started, Seconds(origin), rows, cancelled, _plan.PeakDevices, peak)
         {
-            ConnectedAtLastHold = atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? rows[^2].Connected : 0),
+            ConnectedAtLastHold = Interlocked.Read(ref atHoldEnd) is >= 0 and var exact ? exact : atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? rows[^2].Connected : 0),
             FinalCensus = census,
             DevicesNotStopped = notStopped,
             AccountingBrokenSeconds = broken,

@@ -37,6 +37,9 @@ public sealed class LogLinearHistogram
     /// </summary>
     public const string Encoding = "log-linear-7";
 
+    /// <summary>Memory one histogram holds: its counters (fixed, whatever is recorded) plus the object and its totals.</summary>
+    public const int FootprintBytes = (Exponents * SubBuckets * sizeof(long)) + 24 + (4 * sizeof(long)) + 16;
+
     /// <summary>Upper bound of the relative error of any reported value.</summary>
     public static double RelativeError => 1.0 / SubBuckets;
 

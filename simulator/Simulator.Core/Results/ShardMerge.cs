@@ -129,7 +129,10 @@ public static class ShardMerge
     /// <summary>Rows of the same wall-clock second add up; health takes the worst shard; connect percentiles come from the summed buckets.</summary>
     private static List<SecondRow> MergeRows(IReadOnlyList<ShardRun> shards)
     {
-        var all = shards.SelectMany(s => s.Rows).Where(r => r.UnixSecond > 0).GroupBy(r => r.UnixSecond).OrderBy(g => g.Key).ToList();
+        // A late tick can give one shard two rows in the same wall-clock second: their counts add up
+        // (both seconds' connects happened), but states and health are levels, so the later row stands.
+        var all = shards.SelectMany((s, shard) => s.Rows.Where(r => r.UnixSecond > 0).Select(r => (Shard: shard, Row: r)))
+            .GroupBy(x => x.Row.UnixSecond).OrderBy(g => g.Key).ToList();
         if (all.Count == 0)
         {
             return [];
@@ -137,12 +140,22 @@ public static class ShardMerge
 
         var origin = all[0].Key - 1;
         var merged = new List<SecondRow>(all.Count);
+        var spans = shards.Select(s => s.Rows.Where(r => r.UnixSecond > 0).Select(r => r.UnixSecond).DefaultIfEmpty().Max()).ToArray();
+        var latest = new SecondRow?[shards.Count];
         foreach (var g in all)
         {
-            var rs = g.ToList();
-            var buckets = rs.SelectMany(r => r.ConnectBuckets).GroupBy(b => b.Index).Select(b => (b.Key, b.Sum(x => x.Count))).OrderBy(b => b.Key).ToList();
+            var flows = g.Select(x => x.Row).ToList();
+            foreach (var x in g)
+            {
+                latest[x.Shard] = x.Row;
+            }
+
+            // A shard whose tick skipped this wall-clock second (a late tick the next second) still
+            // has its devices: its last row's levels stand in, with no flows.
+            var rs = latest.Select((r, shard) => (r, shard)).Where(x => x.r is not null && (g.Any(y => y.Shard == x.shard) || g.Key < spans[x.shard])).Select(x => x.r!).ToList();
+            var buckets = flows.SelectMany(r => r.ConnectBuckets).GroupBy(b => b.Index).Select(b => (b.Key, b.Sum(x => x.Count))).OrderBy(b => b.Key).ToList();
             var connect = LogLinearHistogram.FromBuckets(buckets, 0, long.MaxValue, 0);
-            var errors = rs.SelectMany(r => r.ErrorsByClass).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Sum(x => x.Value), StringComparer.Ordinal);
+            var errors = flows.SelectMany(r => r.ErrorsByClass).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Sum(x => x.Value), StringComparer.Ordinal);
             var h = rs.Select(r => r.Health).ToList();
             var health = new HealthSample(
                 h.Max(x => x.CpuPercent),
@@ -155,17 +168,17 @@ public static class ShardMerge
                 null,
                 h.Sum(x => x.WorkingSetBytes),
                 h.Any(x => x.Hot));
-            var auth = rs.Where(r => r.Authorizer is not null).Select(r => r.Authorizer!.Value).ToList();
+            var auth = flows.Where(r => r.Authorizer is not null).Select(r => r.Authorizer!.Value).ToList();
             merged.Add(new SecondRow(
                 (int)(g.Key - origin), rs[0].Phase, rs.Sum(r => r.Target), rs.Sum(r => r.Devices), rs.Sum(r => r.Connecting), rs.Sum(r => r.Connected),
                 rs.Sum(r => r.BackingOff), rs.Sum(r => r.GivenUp), rs.All(r => r.AccountingHolds), rs.Sum(r => r.AttemptsInFlight),
-                rs.Sum(r => r.ConnectsOk), rs.Sum(r => r.ConnectsFailed), rs.Sum(r => r.Publishes), rs.Sum(r => r.PubAcks), rs.Sum(r => r.Received), rs.Sum(r => r.Drops),
+                flows.Sum(r => r.ConnectsOk), flows.Sum(r => r.ConnectsFailed), flows.Sum(r => r.Publishes), flows.Sum(r => r.PubAcks), flows.Sum(r => r.Received), flows.Sum(r => r.Drops),
                 connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
                 errors, health)
             {
                 UnixSecond = g.Key,
                 ConnectBuckets = buckets,
-                Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), auth.Sum(a => a.InFlight)),
+                Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), rs.Where(r => r.Authorizer is not null).Sum(r => r.Authorizer!.Value.InFlight)),
             });
         }
 

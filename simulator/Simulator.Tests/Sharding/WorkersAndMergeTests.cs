@@ -89,6 +89,22 @@ public sealed class WorkersAndMergeTests
             Assert.True(skew.GetDouble() >= -50);
         });
 
+        // A late tick can give a shard two rows in one wall-clock second: levels (devices connected)
+        // must not add up across them, flows (connects) must.
+        CopyDir(shardDirs[1], tmp["late"]);
+        var series = File.ReadAllLines(Path.Combine(tmp["late"], "timeseries.csv")).ToList();
+        var held = series.FindIndex(1, l => l.Split(',')[Array.IndexOf(header, "connected")] == "20");
+        var twin = series[held].Split(',');
+        twin[ok] = "0";
+        series.Insert(held, string.Join(',', twin));
+        File.WriteAllLines(Path.Combine(tmp["late"], "timeseries.csv"), series);
+        var late = await CliRunner.RunAsync("merge", shardDirs[0], tmp["late"], "--out", tmp["late-merged"]);
+        Assert.True(late.Code == 0, late.Out + late.Err);
+        var lateRows = File.ReadAllLines(Path.Combine(tmp["late-merged"], "timeseries.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.True(lateRows.Max(f => long.Parse(f[Array.IndexOf(header, "connected")], CultureInfo.InvariantCulture)) <= 41, "a doubled row counted its devices twice");
+        Assert.Equal(41, lateRows.Sum(f => long.Parse(f[ok], CultureInfo.InvariantCulture)));
+        Assert.Equal(41, Summary(tmp["late-merged"]).GetProperty("devices").GetProperty("peakConnected").GetInt64());
+
         // A missing shard fails the merged accounting: the verdict would not cover every device.
         var partial = await CliRunner.RunAsync("merge", shardDirs[0], "--out", tmp["partial"]);
         Assert.Equal(1, partial.Code);
@@ -106,5 +122,14 @@ public sealed class WorkersAndMergeTests
         Assert.Equal(2, again.Code);
         Assert.Contains("already holds a summary.json", again.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", twice.Err + notRun.Err + again.Err, StringComparison.Ordinal);
+    }
+
+    private static void CopyDir(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from))
+        {
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        }
     }
 }
