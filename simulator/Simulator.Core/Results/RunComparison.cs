@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Simulator.Core.Errors;
+using static Simulator.Core.Results.SummaryFields;
 
 namespace Simulator.Core.Results;
 
@@ -41,8 +42,8 @@ public static class RunComparison
         sb.AppendLine();
         sb.AppendLine("| metric | baseline | candidate | change | verdict |");
         sb.AppendLine("|---|---:|---:|---:|---|");
-        var ha = Object(a.RootElement, "histograms", fa);
-        var hb = Object(b.RootElement, "histograms", fb);
+        var ha = Obj(a.RootElement, "histograms", fa);
+        var hb = Obj(b.RootElement, "histograms", fb);
         foreach (var phase in ha.EnumerateObject())
         {
             var countA = Number(phase.Value, "count", fa, $"histograms.{phase.Name}");
@@ -89,26 +90,7 @@ public static class RunComparison
     private static string SummaryFile(string path) => Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
 
     private static string Describe(JsonElement s, string file) =>
-        $"{Text(s, "profileName", file)} at {Text(s, "startedAt", file)} (commit {Text(s, "gitCommit", file)}, {Number(Object(s, "machine", file), "cores", file, "machine"):0} cores)";
-
-    private static JsonElement Object(JsonElement e, string name, string file) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : throw new InputException("missing or not an object", file, field: name);
-
-    private static double Number(JsonElement e, string name, string file, string? at = null) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new InputException("missing or not a number", file, field: at is null ? name : $"{at}.{name}");
-
-    private static string Text(JsonElement e, string name, string file) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InputException("missing or not a string", file, field: name);
-
-    private static bool Bool(JsonElement e, string name, string file, bool optional = false)
-    {
-        if (e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return v.GetBoolean();
-        }
-
-        return optional && !e.TryGetProperty(name, out _) ? false : throw new InputException("missing or not true/false", file, field: name);
-    }
+        $"{Text(s, "profileName", file)} at {Text(s, "startedAt", file)} (commit {Text(s, "gitCommit", file)}, {Number(Obj(s, "machine", file), "cores", file, "machine"):0} cores)";
 
     private static JsonDocument Load(string path)
     {

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Simulator.Core.Errors;
 using Simulator.Core.Health;
 using Simulator.Core.Load;
@@ -19,8 +16,6 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class ShardMerge
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static RunReport Merge(IReadOnlyList<ShardRun> shards, RunMetrics into)
     {
         if (shards.Count == 0)
@@ -29,18 +24,16 @@ public static class ShardMerge
         }
 
         var first = shards[0];
-        var name = first.Summary.GetProperty("profileName").GetString();
-        var fingerprint = Fingerprint(first);
         var parsed = new List<(ShardRun Run, int Index, int Count)>();
         foreach (var s in shards)
         {
-            var file = Path.Combine(s.Directory, "summary.json");
-            if (s.Summary.GetProperty("profileName").GetString() != name)
+            var file = s.SummaryFile;
+            if (s.ProfileName != first.ProfileName)
             {
-                throw new InputException($"profile \"{s.Summary.GetProperty("profileName").GetString()}\", but {first.Directory} ran \"{name}\": only shards of one run merge", file, field: "profileName");
+                throw new InputException($"profile \"{s.ProfileName}\", but {first.Directory} ran \"{first.ProfileName}\": only shards of one run merge", file, field: "profileName");
             }
 
-            if (Fingerprint(s) != fingerprint)
+            if (s.SeedFingerprint != first.SeedFingerprint)
             {
                 throw new InputException($"a different fleet (seed fingerprint) from {first.Directory}: only shards of one fleet merge", file, field: "profile.fleet.seedFingerprint");
             }
@@ -72,12 +65,12 @@ public static class ShardMerge
 
         var rows = MergeRows(shards);
         var outcome = Outcome(shards, rows, missing);
-        var profileNode = first.ProfileNode;
+        var profileNode = first.ProfileNode.DeepClone();
         profileNode["fleet"]!["shard"] = $"merged {parsed.Count} of {total}";
         var profile = ParseProfile(first);
-        return new RunReport(profile, outcome, into, (int)shards.Sum(s => Devices(s, "fleet")))
+        return new RunReport(profile, outcome, into, (int)shards.Sum(s => s.Devices.Fleet))
         {
-            EmbeddedGateway = shards.Any(s => s.Summary.GetProperty("generator").TryGetProperty("embeddedGatewayInProcess", out var e) && e.GetBoolean()),
+            EmbeddedGateway = shards.Any(s => s.EmbeddedGateway),
             ProfileNode = profileNode,
             Shards = [.. parsed.OrderBy(p => p.Index).Select(p => Info(p.Run))],
         };
@@ -85,21 +78,16 @@ public static class ShardMerge
 
     private static RunOutcome Outcome(IReadOnlyList<ShardRun> shards, List<SecondRow> rows, List<string> missing)
     {
-        var starts = shards.Select(s => DateTimeOffset.Parse(s.Summary.GetProperty("startedAt").GetString()!, Inv)).ToList();
-        var start = starts.Min();
-        var end = shards.Zip(starts, (s, t) => t.AddSeconds(s.Summary.GetProperty("durationSeconds").GetDouble())).Max();
+        var start = shards.Min(s => s.StartedAt);
+        var end = shards.Max(s => s.StartedAt.AddSeconds(s.DurationSeconds));
         long Sum(Func<ShardRun, long> f) => shards.Sum(f);
-        var accounting = shards.Select(s => s.Summary.GetProperty("accounting")).ToList();
-        var shardProblems = shards.Zip(accounting)
-            .Where(x => !x.Second.GetProperty("holds").GetBoolean())
-            .Select(x => $"shard {x.First.Shard}: {(x.Second.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : "its accounting broke")}")
-            .ToList();
+        var shardProblems = shards.Where(s => !s.AccountingHolds).Select(s => $"shard {s.Shard}: {s.AccountingProblem ?? "its accounting broke"}").ToList();
         if (missing.Count > 0)
         {
             shardProblems.Insert(0, $"shard(s) {string.Join(", ", missing)} missing: their devices are not in these figures");
         }
 
-        var attemptsStarted = Sum(s => ShardRun.Long(s.Summary, "attemptsStarted", s.Directory));
+        var attemptsStarted = Sum(s => s.AttemptsStarted);
         var census = new FleetCensus(
             Live: 0,
             Connecting: 0,
@@ -108,21 +96,21 @@ public static class ShardMerge
             GivenUp: 0,
             StatesMatchDevices: shardProblems.Count == 0,
             AttemptsStarted: attemptsStarted,
-            AttemptsEnded: attemptsStarted - Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "attemptsInFlightAtEnd", s.Directory)),
-            DevicesStarted: Sum(s => Devices(s, "started")),
-            DevicesEnded: Sum(s => Devices(s, "ended")),
-            DevicesCrashed: Sum(s => Devices(s, "crashed")));
-        return new RunOutcome(start, (end - start).TotalSeconds, rows, shards.Any(s => s.Summary.GetProperty("cancelled").GetBoolean()), (int)Sum(s => Devices(s, "planned")), Math.Max(rows.Count == 0 ? 0 : rows.Max(r => r.Connected), shards.Max(s => Devices(s, "peakConnected"))))
+            AttemptsEnded: attemptsStarted - Sum(s => s.AttemptsInFlightAtEnd),
+            DevicesStarted: Sum(s => s.Devices.Started),
+            DevicesEnded: Sum(s => s.Devices.Ended),
+            DevicesCrashed: Sum(s => s.Devices.Crashed));
+        return new RunOutcome(start, (end - start).TotalSeconds, rows, shards.Any(s => s.Cancelled), (int)Sum(s => s.Devices.Planned), Math.Max(rows.Count == 0 ? 0 : rows.Max(r => r.Connected), shards.Max(s => s.Devices.PeakConnected)))
         {
-            ConnectedAtLastHold = Sum(s => Devices(s, "connectedAtLastHold")),
+            ConnectedAtLastHold = Sum(s => s.Devices.ConnectedAtLastHold),
             FinalCensus = census,
-            DevicesNotStopped = (int)Sum(s => Devices(s, "notStopped")),
-            AccountingBrokenSeconds = (int)Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "brokenSeconds", s.Directory)),
+            DevicesNotStopped = (int)Sum(s => s.Devices.NotStopped),
+            AccountingBrokenSeconds = (int)Sum(s => s.AccountingBrokenSeconds),
             AccountingProblem = shardProblems.Count == 0 ? null : string.Join("; ", shardProblems),
-            ArrivalsPlanned = Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "arrivalsPlanned", s.Directory)),
-            ArrivalsStarted = Sum(s => ShardRun.Long(s.Summary.GetProperty("accounting"), "arrivalsStarted", s.Directory)),
+            ArrivalsPlanned = Sum(s => s.ArrivalsPlanned),
+            ArrivalsStarted = Sum(s => s.ArrivalsStarted),
             Health = [.. rows.Select(r => r.Health)],
-            GeneratorSaturatedSeconds = (int)shards.Max(s => ShardRun.Long(s.Summary.GetProperty("generator"), "saturatedSeconds", s.Directory)),
+            GeneratorSaturatedSeconds = (int)shards.Max(s => s.GeneratorSaturatedSeconds),
         };
     }
 
@@ -185,47 +173,27 @@ public static class ShardMerge
         return merged;
     }
 
-    private static ShardInfo Info(ShardRun s)
-    {
-        var g = s.Summary.GetProperty("generator");
-        return new ShardInfo(
-            s.Directory,
-            s.Shard,
-            s.Summary.GetProperty("verdict").GetString() ?? "?",
-            DateTimeOffset.Parse(s.Summary.GetProperty("startedAt").GetString()!, Inv),
-            Devices(s, "fleet"),
-            s.Totals.Successes,
-            s.Totals.Failed,
-            s.Summary.GetProperty("accounting").GetProperty("holds").GetBoolean(),
-            g.GetProperty("saturated").GetBoolean(),
-            ShardRun.Long(g, "saturatedSeconds", s.Directory),
-            g.GetProperty("cpuPercentMax").GetDouble(),
-            g.TryGetProperty("warning", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null)
+    private static ShardInfo Info(ShardRun s) =>
+        new(s.Directory, s.Shard, s.Verdict, s.StartedAt, s.Devices.Fleet, s.Totals.Successes, s.Totals.Failed, s.AccountingHolds, s.GeneratorSaturated, s.GeneratorSaturatedSeconds, s.GeneratorCpuPercentMax, s.GeneratorWarning)
         {
-            StartSkewMs = s.Summary.TryGetProperty("startSkewMs", out var skew) ? skew.GetDouble() : null,
+            StartSkewMs = s.StartSkewMs,
         };
-    }
-
-    private static long Devices(ShardRun s, string name) => ShardRun.Long(s.Summary.GetProperty("devices"), name, Path.Combine(s.Directory, "summary.json"), "devices");
-
-    private static string? Fingerprint(ShardRun s) =>
-        s.Summary.GetProperty("profile").GetProperty("fleet").TryGetProperty("seedFingerprint", out var f) ? f.GetString() : null;
 
     /// <summary>The shards' profile, for its thresholds: the seed was replaced by its fingerprint, so a placeholder stands in (no keys are derived from it here).</summary>
     private static RunProfile ParseProfile(ShardRun s)
     {
-        var node = s.ProfileNode.AsObject();
+        var node = s.ProfileNode.DeepClone().AsObject();
         var fleet = node["fleet"]!.AsObject();
         fleet.Remove("seedFingerprint");
         fleet["seed"] = "0";
         fleet["shard"] = "0/1";
         try
         {
-            return ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), Path.Combine(s.Directory, "summary.json"));
+            return ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), s.SummaryFile);
         }
         catch (InputException e)
         {
-            throw new InputException($"its profile cannot be read back: {e.Problem}", Path.Combine(s.Directory, "summary.json"), field: "profile" + (e.Field is { } f ? "." + f.TrimStart('$', '.') : string.Empty));
+            throw new InputException($"its profile cannot be read back: {e.Problem}", s.SummaryFile, field: "profile" + (e.Field is { } f ? "." + f.TrimStart('$', '.') : string.Empty));
         }
     }
 }

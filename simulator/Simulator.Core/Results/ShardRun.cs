@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Simulator.Core.Errors;
 using Simulator.Core.Health;
 using Simulator.Core.Metrics;
+using static Simulator.Core.Results.SummaryFields;
 
 namespace Simulator.Core.Results;
 
@@ -15,27 +16,97 @@ public sealed class ShardRun
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private ShardRun(string directory, JsonElement summary, RunTotals totals, IReadOnlyList<SecondRow> rows)
+    private ShardRun(string directory, string summaryFile, JsonElement summary, RunTotals totals, IReadOnlyList<SecondRow> rows)
     {
         Directory = directory;
-        Summary = summary;
+        SummaryFile = summaryFile;
         Totals = totals;
         Rows = rows;
+        var f = summaryFile;
+        var profile = Obj(summary, "profile", f);
+        var fleet = Obj(profile, "fleet", f, "profile");
+        var devices = Obj(summary, "devices", f);
+        var accounting = Obj(summary, "accounting", f);
+        var generator = Obj(summary, "generator", f);
+        ProfileName = Text(summary, "profileName", f);
+        ProfileNode = JsonNode.Parse(profile.GetRawText())!;
+        Shard = Text(fleet, "shard", f, "profile.fleet");
+        SeedFingerprint = OptionalText(fleet, "seedFingerprint", f, "profile.fleet");
+        StartedAt = DateTimeOffset.TryParse(Text(summary, "startedAt", f), Inv, DateTimeStyles.None, out var started) ? started : throw new InputException("not a date and time", f, field: "startedAt");
+        DurationSeconds = Number(summary, "durationSeconds", f);
+        Cancelled = Bool(summary, "cancelled", f);
+        Verdict = Text(summary, "verdict", f);
+        StartSkewMs = OptionalNumber(summary, "startSkewMs", f);
+        Devices = new ShardDevices(
+            Long(devices, "fleet", f, "devices"), Long(devices, "planned", f, "devices"), Long(devices, "peakConnected", f, "devices"), Long(devices, "connectedAtLastHold", f, "devices"),
+            Long(devices, "started", f, "devices"), Long(devices, "ended", f, "devices"), Long(devices, "crashed", f, "devices"), Long(devices, "notStopped", f, "devices"));
+        AttemptsStarted = Long(summary, "attemptsStarted", f);
+        AccountingHolds = Bool(accounting, "holds", f, "accounting");
+        AccountingProblem = OptionalText(accounting, "problem", f, "accounting");
+        AccountingBrokenSeconds = Long(accounting, "brokenSeconds", f, "accounting");
+        ArrivalsPlanned = Long(accounting, "arrivalsPlanned", f, "accounting");
+        ArrivalsStarted = Long(accounting, "arrivalsStarted", f, "accounting");
+        AttemptsInFlightAtEnd = Long(accounting, "attemptsInFlightAtEnd", f, "accounting");
+        GeneratorSaturated = Bool(generator, "saturated", f, "generator");
+        GeneratorSaturatedSeconds = Long(generator, "saturatedSeconds", f, "generator");
+        GeneratorCpuPercentMax = Number(generator, "cpuPercentMax", f, "generator");
+        GeneratorWarning = OptionalText(generator, "warning", f, "generator");
+        EmbeddedGateway = Bool(generator, "embeddedGatewayInProcess", f, "generator", optional: true);
     }
 
     public string Directory { get; }
 
-    /// <summary>The whole summary.json, for the fields the merge copies as they are.</summary>
-    public JsonElement Summary { get; }
+    public string SummaryFile { get; }
 
     public RunTotals Totals { get; }
 
     public IReadOnlyList<SecondRow> Rows { get; }
 
-    /// <summary>"i/N" as the shard ran.</summary>
-    public string Shard => Summary.GetProperty("profile").GetProperty("fleet").GetProperty("shard").GetString()!;
+    public string ProfileName { get; }
 
-    public JsonNode ProfileNode => JsonNode.Parse(Summary.GetProperty("profile").GetRawText())!;
+    /// <summary>The profile as the shard wrote it (already without secrets).</summary>
+    public JsonNode ProfileNode { get; }
+
+    /// <summary>"i/N" as the shard ran.</summary>
+    public string Shard { get; }
+
+    public string? SeedFingerprint { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public double DurationSeconds { get; }
+
+    public bool Cancelled { get; }
+
+    public string Verdict { get; }
+
+    public double? StartSkewMs { get; }
+
+    public ShardDevices Devices { get; }
+
+    public long AttemptsStarted { get; }
+
+    public bool AccountingHolds { get; }
+
+    public string? AccountingProblem { get; }
+
+    public long AccountingBrokenSeconds { get; }
+
+    public long ArrivalsPlanned { get; }
+
+    public long ArrivalsStarted { get; }
+
+    public long AttemptsInFlightAtEnd { get; }
+
+    public bool GeneratorSaturated { get; }
+
+    public long GeneratorSaturatedSeconds { get; }
+
+    public double GeneratorCpuPercentMax { get; }
+
+    public string? GeneratorWarning { get; }
+
+    public bool EmbeddedGateway { get; }
 
     public static ShardRun Read(string directory)
     {
@@ -72,9 +143,6 @@ public sealed class ShardRun
             throw new InputException($"schema version {version}, but this simulator merges version {ResultsWriter.SchemaVersion}: merge with the version that wrote it", file, field: "schemaVersion");
         }
 
-        _ = Obj(Obj(s, "profile", file), "fleet", file, "profile").TryGetProperty("shard", out var shard) && shard.ValueKind == JsonValueKind.String
-            ? shard
-            : throw new InputException("missing or not a string", file, field: "profile.fleet.shard");
         var histograms = new Dictionary<Phase, LogLinearHistogram>();
         var hs = Obj(s, "histograms", file);
         foreach (var phase in Enum.GetValues<Phase>())
@@ -130,10 +198,10 @@ public sealed class ShardRun
             Drops = Counts(s, "drops", file),
             DropsByLastAction = Counts(s, "dropsByLastAction", file),
             Crashes = Counts(s, "crashes", file),
-            FirstMessages = Obj(s, "unexpected", file).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal),
+            FirstMessages = Obj(s, "unexpected", file).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw new InputException("not a string", file, field: $"unexpected.{p.Name}"), StringComparer.Ordinal),
             Histograms = histograms,
         };
-        return new ShardRun(directory, s, totals, ReadRows(Path.Combine(directory, "timeseries.csv")));
+        return new ShardRun(directory, file, s, totals, ReadRows(Path.Combine(directory, "timeseries.csv")));
     }
 
     /// <summary>Reads timeseries.csv by its header's names, so a column added later does not shift the rest.</summary>
@@ -161,7 +229,7 @@ public sealed class ShardRun
         {
             Second = Col("second"), Phase = Col("phase"), Target = Col("target"), Devices = Col("devices"), Connecting = Col("connecting"), Connected = Col("connected"),
             BackingOff = Col("backingOff"), GivenUp = Col("givenUp"), Holds = Col("accountingHolds"), InFlight = Col("attemptsInFlight"), Ok = Col("connectsOk"),
-            Failed = Col("connectsFailed"), Publishes = Col("publishes"), PubAcks = Col("pubAcks"), Received = Col("received"), Drops = Col("drops"), Errors = Col("errors"),
+            Failed = Col("connectsFailed"), Publishes = Col("publishes"), PubAcks = Col("pubAcks"), Received = Col("received"), Drops = Col("drops"), Errors = Col("errors"), P50 = Col("connectP50Ms"), P99 = Col("connectP99Ms"),
             Cpu = Col("cpuPercent"), Machine = Col("machineCpuPercent"), Queue = Col("threadPoolQueue"), Lag = Col("schedulerLagP99Ms"), Gc = Col("gcPauseMs"),
             Files = Col("openFiles"), WorkingSet = Col("workingSetMB"), Hot = Col("generatorHot"), Unix = Col("unixSecond"), Buckets = Col("connectBuckets"),
             AuthInv = Col("authorizerInvocations"), AuthRef = Col("authorizerRefreshes"), AuthThr = Col("authorizerThrottles"), AuthCold = Col("authorizerColdStarts"),
@@ -185,12 +253,11 @@ public sealed class ShardRun
             long L(int i) => f[i].Length == 0 ? 0 : long.TryParse(f[i], NumberStyles.Integer, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a whole number", file, line, field: header[i]);
             double D(int i) => f[i].Length == 0 ? double.NaN : double.TryParse(f[i], NumberStyles.Float, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a number", file, line, field: header[i]);
             var buckets = Pairs(f[c.Buckets], file, line, "connectBuckets").Select(p => (int.Parse(p.Key, Inv), p.Value)).ToList();
-            var connect = LogLinearHistogram.FromBuckets(buckets, 0, long.MaxValue, 0);
             var health = new HealthSample(D(c.Cpu), f[c.Machine].Length == 0 ? null : D(c.Machine), L(c.Queue), 0, D(c.Lag), D(c.Gc), f[c.Files].Length == 0 ? null : L(c.Files), null, (long)(D(c.WorkingSet) * 1048576), f[c.Hot] == "true");
             rows.Add(new SecondRow(
                 (int)L(c.Second), f[c.Phase], (int)L(c.Target), L(c.Devices), L(c.Connecting), L(c.Connected), L(c.BackingOff), L(c.GivenUp), f[c.Holds] == "true", L(c.InFlight),
                 L(c.Ok), L(c.Failed), L(c.Publishes), L(c.PubAcks), L(c.Received), L(c.Drops),
-                connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
+                D(c.P50), D(c.P99),
                 Pairs(f[c.Errors], file, line, "errors"), health)
             {
                 UnixSecond = L(c.Unix),
@@ -245,19 +312,4 @@ public sealed class ShardRun
 
         return [.. fields];
     }
-
-    private static JsonElement Obj(JsonElement e, string name, string file, string? at = null) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : throw new InputException("missing or not an object", file, field: at is null ? name : $"{at}.{name}");
-
-    private static Dictionary<string, long> Counts(JsonElement e, string name, string file) =>
-        Obj(e, name, file).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.TryGetInt64(out var n) ? n : throw new InputException("not a whole number", file, field: $"{name}.{p.Name}"), StringComparer.Ordinal);
-
-    internal static long Long(JsonElement e, string name, string file, string? at = null) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : throw new InputException("missing or not a whole number", file, field: at is null ? name : $"{at}.{name}");
-
-    private static double Number(JsonElement e, string name, string file) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new InputException("missing or not a number", file, field: name);
-
-    private static string Text(JsonElement e, string name, string file, string at) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InputException("missing or not a string", file, field: $"{at}.{name}");
 }

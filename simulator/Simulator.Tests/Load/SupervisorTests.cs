@@ -108,4 +108,16 @@ public sealed class SupervisorTests
         Assert.Equal(0.3, share.GetProperty("actual").GetDouble(), 3);
         Assert.False(share.GetProperty("passed").GetBoolean());
     }
+
+    [Fact]
+    public async Task ConnectedAtTheEndOfTheLastHoldIsTakenAtThatInstantNotAtTheNextTick()
+    {
+        // The hold ends at 2.6 s and the ramp-down empties the fleet within 10 ms; the per-second tick
+        // at 3.0 s comes after it. Sampled by tick, the share read 0 (or 0.993 on a busy machine).
+        using var tmp = new TempDir();
+        const string phases = """[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 2.5 }, { "kind": "rampDown", "to": 0, "rate": 1000 } ]""";
+        var (code, output, summary, _) = await RunHarness.RunAsync(RunHarness.DeviceOnlyProfile(phases, 10, extra: """, "thresholds": { "minConnectedShare": 1.0 }"""), tmp, devices: _ => _ => new IdleDevice());
+        Assert.True(code == 0, output);
+        Assert.Equal(10, summary.GetProperty("devices").GetProperty("connectedAtLastHold").GetInt64());
+    }
 }

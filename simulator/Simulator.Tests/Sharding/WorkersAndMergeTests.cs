@@ -56,6 +56,12 @@ public sealed class WorkersAndMergeTests
         Assert.Equal("passed", merged.GetProperty("verdict").GetString());
         Assert.Equal(2, merged.GetProperty("shards").GetArrayLength());
 
+        // The merged profile is the shards' own, without secrets: the seed stays a fingerprint.
+        var fleet = merged.GetProperty("profile").GetProperty("fleet");
+        Assert.Equal(shards[0].GetProperty("profile").GetProperty("fleet").GetProperty("seedFingerprint").GetString(), fleet.GetProperty("seedFingerprint").GetString());
+        Assert.False(fleet.TryGetProperty("seed", out _));
+        Assert.Equal("merged 2 of 2", fleet.GetProperty("shard").GetString());
+
         // The merged p99 is the p99 of every shard's raw samples pooled (recorded into one histogram:
         // equal to the microsecond), and within the histogram's resolution of the exact sorted p99.
         var pooled = shardDirs.SelectMany(d => File.ReadAllLines(Path.Combine(d, "connect-samples.txt"))).Select(l => long.Parse(l, CultureInfo.InvariantCulture)).ToList();
@@ -121,7 +127,15 @@ public sealed class WorkersAndMergeTests
         var again = await CliRunner.RunAsync("merge", shardDirs[0], shardDirs[1], "--out", Path.Combine(root, "merged"));
         Assert.Equal(2, again.Code);
         Assert.Contains("already holds a summary.json", again.Err, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", twice.Err + notRun.Err + again.Err, StringComparison.Ordinal);
+        // A summary missing a field the merge needs is bad input naming the file and the field.
+        CopyDir(shardDirs[1], tmp["broken"]);
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["broken"], "summary.json")))!;
+        broken["accounting"]!.AsObject().Remove("holds");
+        File.WriteAllText(Path.Combine(tmp["broken"], "summary.json"), broken.ToJsonString());
+        var malformed = await CliRunner.RunAsync("merge", shardDirs[0], tmp["broken"], "--out", tmp["y"]);
+        Assert.Equal(2, malformed.Code);
+        Assert.Contains("summary.json (accounting.holds): missing or not true or false", malformed.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", twice.Err + notRun.Err + again.Err + malformed.Err, StringComparison.Ordinal);
     }
 
     private static void CopyDir(string from, string to)

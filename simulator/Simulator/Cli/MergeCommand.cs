@@ -54,7 +54,7 @@ public static class MergeCommand
 
         if (report.GeneratorWarning is { } warning)
         {
-            stdout.WriteLine($"warning: a shard's {warning}");
+            stdout.WriteLine($"warning: shard(s) {string.Join(", ", report.Shards.Where(s => s.GeneratorSaturated).Select(s => s.Shard))}: {warning}");
         }
 
         foreach (var t in report.Thresholds)

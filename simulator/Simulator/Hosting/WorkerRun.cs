@@ -108,7 +108,8 @@ public static class WorkerRun
                 }
             }
 
-            var dirs = Enumerable.Range(0, workers).Select(i => Directory.GetDirectories(Path.Combine(root, $"shard-{i}")).SingleOrDefault()).ToList();
+            // A worker that failed before its run began left no folder; merge then names its shard missing.
+            var dirs = Enumerable.Range(0, workers).Select(i => Path.Combine(root, $"shard-{i}")).Select(d => Directory.Exists(d) ? Directory.GetDirectories(d).SingleOrDefault() : null).ToList();
             var shards = dirs.Where(d => d is not null).Select(d => ShardRun.Read(d!)).ToList();
             foreach (var (d, i) in dirs.Select((d, i) => (d, i)).Where(x => x.d is null))
             {
@@ -150,9 +151,10 @@ public static class WorkerRun
     /// <summary>This same simulator, as a child process: the apphost beside the assembly, else <c>dotnet simulator.dll</c>.</summary>
     private static Process Start(List<string> args, int index, int workers)
     {
+        // A single-file or self-contained publish has no assembly path: the process itself is the simulator.
         var dll = typeof(WorkerRun).Assembly.Location;
         var apphost = string.IsNullOrEmpty(dll) ? Environment.ProcessPath! : Path.ChangeExtension(dll, null);
-        var info = File.Exists(apphost) && !apphost.EndsWith(".dll", StringComparison.Ordinal)
+        var info = File.Exists(apphost)
             ? new ProcessStartInfo(apphost)
             : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { dll } };
         foreach (var a in args)
