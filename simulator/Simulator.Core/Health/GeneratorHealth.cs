@@ -19,7 +19,7 @@ public sealed class GeneratorHealth
     public const double MachineCpuLimitPercent = 90;
     public const int HotSecondsAllowed = 5;
 
-    private readonly Func<LogLinearHistogram> _takeLag;
+    private readonly Func<LatencyHistogram> _takeLag;
     private readonly FdBudget? _fds;
     private readonly Func<double?> _machine;
     private readonly long? _fdLimit = ProcessLimits.OpenFileLimit();
@@ -29,7 +29,7 @@ public sealed class GeneratorHealth
     private TimeSpan _lastGc;
     private int _hotRun;
 
-    public GeneratorHealth(Func<LogLinearHistogram> takeLag, FdBudget? fds = null, Func<double?>? machineCpu = null)
+    public GeneratorHealth(Func<LatencyHistogram> takeLag, FdBudget? fds = null, Func<double?>? machineCpu = null)
     {
         _takeLag = takeLag;
         _fds = fds;

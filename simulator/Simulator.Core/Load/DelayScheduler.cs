@@ -15,7 +15,7 @@ public sealed class DelayScheduler : IDisposable
     private readonly PriorityQueue<TaskCompletionSource, long> _queue = new();
     private readonly Lock _gate = new();
     private readonly Timer _timer;
-    private Metrics.LogLinearHistogram _lag = new();
+    private Metrics.LatencyHistogram _lag = new();
     private long _lastFire;
 
     public DelayScheduler()
@@ -24,7 +24,7 @@ public sealed class DelayScheduler : IDisposable
     }
 
     /// <summary>The ticks' lateness (µs) since the last call, and a fresh histogram for the next.</summary>
-    public Metrics.LogLinearHistogram TakeLag() => Interlocked.Exchange(ref _lag, new Metrics.LogLinearHistogram());
+    public Metrics.LatencyHistogram TakeLag() => Interlocked.Exchange(ref _lag, new Metrics.LatencyHistogram());
 
     public int Pending
     {

@@ -180,7 +180,7 @@ public sealed class LoadEngine
         {
             UnixSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             Authorizer = authorizer,
-            ConnectBuckets = [.. s.Connect.Buckets()],
+            ConnectHistogram = s.Connect.Count == 0 ? string.Empty : s.Connect.ToCompressedBase64(),
         };
     }
 }

@@ -14,7 +14,7 @@ namespace Simulator.Core.Metrics;
 /// </summary>
 public sealed partial class RunMetrics : IDisposable
 {
-    private readonly LogLinearHistogram[] _phases = [.. Enumerable.Range(0, Enum.GetValues<Phase>().Length).Select(_ => new LogLinearHistogram())];
+    private readonly LatencyHistogram[] _phases = [.. Enumerable.Range(0, Enum.GetValues<Phase>().Length).Select(_ => new LatencyHistogram())];
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _dropsByLastAction = new(StringComparer.Ordinal);
@@ -30,7 +30,7 @@ public sealed partial class RunMetrics : IDisposable
     private readonly Counter<long> _dropCounter;
     private readonly Counter<long> _crashCounter;
     private LiveState? _live;
-    private LogLinearHistogram _secondConnect = new();
+    private LatencyHistogram _secondConnect = new();
     private ConcurrentDictionary<string, long> _secondErrors = new(StringComparer.Ordinal);
     private ConcurrentQueue<long>? _connectSamples;
     private long _successes;
@@ -127,7 +127,7 @@ public sealed partial class RunMetrics : IDisposable
     /// <summary>Called once per Unexpected class, with the class and its first message (for the console).</summary>
     public Action<string, string>? OnFirstUnexpected { get; set; }
 
-    public LogLinearHistogram this[Phase phase] => _phases[(int)phase];
+    public LatencyHistogram this[Phase phase] => _phases[(int)phase];
 
     /// <summary>Every successful connect's latency in µs, kept only when asked (run --connect-samples): the raw record an audit or a merge check can pool.</summary>
     public IReadOnlyCollection<long>? ConnectSamples => _connectSamples;
@@ -224,7 +224,7 @@ public sealed partial class RunMetrics : IDisposable
     /// <summary>Takes the per-second counters and resets them for the next second.</summary>
     public SecondCounters TakeSecond()
     {
-        var connect = Interlocked.Exchange(ref _secondConnect, new LogLinearHistogram());
+        var connect = Interlocked.Exchange(ref _secondConnect, new LatencyHistogram());
         var errors = Interlocked.Exchange(ref _secondErrors, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
         return new SecondCounters(
             Interlocked.Exchange(ref _secConnectsOk, 0),

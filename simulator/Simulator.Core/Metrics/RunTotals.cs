@@ -25,5 +25,5 @@ public sealed record RunTotals
 
     public IReadOnlyDictionary<string, string> FirstMessages { get; init; } = new Dictionary<string, string>();
 
-    public IReadOnlyDictionary<Phase, LogLinearHistogram> Histograms { get; init; } = new Dictionary<Phase, LogLinearHistogram>();
+    public IReadOnlyDictionary<Phase, LatencyHistogram> Histograms { get; init; } = new Dictionary<Phase, LatencyHistogram>();
 }

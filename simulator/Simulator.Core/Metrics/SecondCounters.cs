@@ -8,5 +8,5 @@ public sealed record SecondCounters(
     long PubAcks,
     long Received,
     long Drops,
-    LogLinearHistogram Connect,
+    LatencyHistogram Connect,
     IReadOnlyDictionary<string, long> Errors);

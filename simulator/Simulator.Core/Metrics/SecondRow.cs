@@ -31,6 +31,6 @@ public sealed record SecondRow(
     /// <summary>The embedded target's authorizer in this second; null against a real target.</summary>
     public AuthorizerSample? Authorizer { get; init; }
 
-    /// <summary>This second's connect latencies as <see cref="LogLinearHistogram.Buckets"/> (µs), so shards' seconds merge exactly.</summary>
-    public IReadOnlyList<(int Index, long Count)> ConnectBuckets { get; init; } = [];
+    /// <summary>This second's connect latencies (µs) in <see cref="LatencyHistogram.Encoding"/>, so shards' seconds merge exactly; empty when none.</summary>
+    public string ConnectHistogram { get; init; } = string.Empty;
 }

@@ -14,7 +14,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class ResultsWriter
 {
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the run's folder; two runs started in the same second get distinct folders.</summary>
@@ -166,14 +166,12 @@ public static class ResultsWriter
                 w.WriteNumber("p999Ms", RunReport.Ms(h, 99.9));
                 w.WriteNumber("maxMs", h.Max / 1000.0);
 
-                // Lossless, so shards merge exactly (simulator merge): µs buckets of LogLinearHistogram.
-                w.WriteString("encoding", LogLinearHistogram.Encoding);
+                // Lossless, so shards merge exactly (simulator merge) and HdrHistogram's tools read it:
+                // the µs counts in HdrHistogram's standard encoding, the exact extremes beside them.
+                w.WriteString("encoding", LatencyHistogram.Encoding);
                 w.WriteNumber("minUs", h.Min);
                 w.WriteNumber("maxUs", h.Max);
-                w.WriteNumber("sumUs", h.Sum);
-                // On one line: indented, each pair would take four (a 50k run's summary ran to 40,000 lines).
-                w.WritePropertyName("buckets");
-                w.WriteRawValue("[" + string.Join(',', h.Buckets().Select(b => string.Create(Inv, $"[{b.Index},{b.Count}]"))) + "]");
+                w.WriteString("histogram", h.ToCompressedBase64());
                 w.WriteEndObject();
             }
 
@@ -313,7 +311,7 @@ public static class ResultsWriter
 
     public static string TimeseriesCsv(RunReport r)
     {
-        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectBuckets\n");
+        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram\n");
         foreach (var row in r.Outcome.Rows)
         {
             var h = row.Health;
@@ -328,7 +326,7 @@ public static class ResultsWriter
                 sb.Append(",,,,,,");
             }
 
-            sb.Append('"').AppendJoin(';', row.ConnectBuckets.Select(b => string.Create(Inv, $"{b.Index}:{b.Count}"))).Append("\"\n");
+            sb.Append(row.ConnectHistogram).Append('\n');
         }
 
         return sb.ToString();
@@ -454,7 +452,7 @@ public static class ResultsWriter
 
         sections.Add(new("Latency (ms)", ["phase", "count", "p50", "p90", "p99", "p99.9", "max"], latency)
         {
-            Note = $"Connect counts from when the attempt was due (planned arrival or end of backoff), so generator lag shows instead of hiding. Values are within {LogLinearHistogram.RelativeError.ToString("P1", Inv)} (log-linear histogram).",
+            Note = $"Connect counts from when the attempt was due (planned arrival or end of backoff), so generator lag shows instead of hiding. Values are within {LatencyHistogram.RelativeError.ToString("P1", Inv)} (HdrHistogram, 2 significant digits).",
         });
 
         var failures = r.Metrics.Failures.Keys.Union(r.Metrics.Drops.Keys).Order(StringComparer.Ordinal)

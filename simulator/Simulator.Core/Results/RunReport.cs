@@ -74,7 +74,7 @@ public sealed class RunReport
           + (EmbeddedGateway ? "; the embedded gateway shares this process and its cores" : string.Empty)
           + ". Offer less load per process (fewer devices or a lower rate), or spread it over shards.";
 
-    public static double Ms(LogLinearHistogram h, double percentile) => h.Percentile(percentile) / 1000.0;
+    public static double Ms(LatencyHistogram h, double percentile) => h.Percentile(percentile) / 1000.0;
 
     private List<ThresholdResult> Judge()
     {

@@ -141,8 +141,12 @@ public static class ShardMerge
             // A shard whose tick skipped this wall-clock second (a late tick the next second) still
             // has its devices: its last row's levels stand in, with no flows.
             var rs = latest.Select((r, shard) => (r, shard)).Where(x => x.r is not null && (g.Any(y => y.Shard == x.shard) || g.Key < spans[x.shard])).Select(x => x.r!).ToList();
-            var buckets = flows.SelectMany(r => r.ConnectBuckets).GroupBy(b => b.Index).Select(b => (b.Key, b.Sum(x => x.Count))).OrderBy(b => b.Key).ToList();
-            var connect = LogLinearHistogram.FromBuckets(buckets, 0, long.MaxValue, 0);
+            var connect = new LatencyHistogram();
+            foreach (var r in flows)
+            {
+                connect.Merge(LatencyHistogram.FromCompressedBase64(r.ConnectHistogram));
+            }
+
             var errors = flows.SelectMany(r => r.ErrorsByClass).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Sum(x => x.Value), StringComparer.Ordinal);
             var h = rs.Select(r => r.Health).ToList();
             var health = new HealthSample(
@@ -165,7 +169,7 @@ public static class ShardMerge
                 errors, health)
             {
                 UnixSecond = g.Key,
-                ConnectBuckets = buckets,
+                ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
                 Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), rs.Where(r => r.Authorizer is not null).Sum(r => r.Authorizer!.Value.InFlight)),
             });
         }

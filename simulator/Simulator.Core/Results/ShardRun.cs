@@ -143,46 +143,30 @@ public sealed class ShardRun
             throw new InputException($"schema version {version}, but this simulator merges version {ResultsWriter.SchemaVersion}: merge with the version that wrote it", file, field: "schemaVersion");
         }
 
-        var histograms = new Dictionary<Phase, LogLinearHistogram>();
+        var histograms = new Dictionary<Phase, LatencyHistogram>();
         var hs = Obj(s, "histograms", file);
         foreach (var phase in Enum.GetValues<Phase>())
         {
             var name = JsonNamingPolicy.CamelCase.ConvertName(phase.ToString());
             var path = $"histograms.{name}";
             var h = Obj(hs, name, file, "histograms");
-            if (Text(h, "encoding", file, path) != LogLinearHistogram.Encoding)
+            if (Text(h, "encoding", file, path) != LatencyHistogram.Encoding)
             {
-                throw new InputException($"encoding must be \"{LogLinearHistogram.Encoding}\"", file, field: path + ".encoding");
-            }
-
-            var buckets = new List<(int, long)>();
-            if (!h.TryGetProperty("buckets", out var b) || b.ValueKind != JsonValueKind.Array)
-            {
-                throw new InputException("missing or not an array", file, field: path + ".buckets");
-            }
-
-            foreach (var pair in b.EnumerateArray())
-            {
-                if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || !pair[0].TryGetInt32(out var index) || !pair[1].TryGetInt64(out var count))
-                {
-                    throw new InputException("each bucket must be [index, count]", file, field: path + ".buckets");
-                }
-
-                buckets.Add((index, count));
+                throw new InputException($"encoding must be \"{LatencyHistogram.Encoding}\"", file, field: path + ".encoding");
             }
 
             try
             {
-                histograms[phase] = LogLinearHistogram.FromBuckets(buckets, Long(h, "minUs", file, path), Long(h, "maxUs", file, path), Long(h, "sumUs", file, path));
+                histograms[phase] = LatencyHistogram.FromCompressedBase64(Text(h, "histogram", file, path), Long(h, "minUs", file, path), Long(h, "maxUs", file, path));
             }
-            catch (ArgumentException e)
+            catch (FormatException e)
             {
-                throw new InputException(e.Message, file, field: path);
+                throw new InputException(e.Message, file, field: path + ".histogram");
             }
 
             if (histograms[phase].Count != Long(h, "count", file, path))
             {
-                throw new InputException($"the buckets hold {histograms[phase].Count} values but count says {Long(h, "count", file, path)}", file, field: path + ".count");
+                throw new InputException($"the histogram holds {histograms[phase].Count} values but count says {Long(h, "count", file, path)}", file, field: path + ".count");
             }
         }
 
@@ -231,7 +215,7 @@ public sealed class ShardRun
             BackingOff = Col("backingOff"), GivenUp = Col("givenUp"), Holds = Col("accountingHolds"), InFlight = Col("attemptsInFlight"), Ok = Col("connectsOk"),
             Failed = Col("connectsFailed"), Publishes = Col("publishes"), PubAcks = Col("pubAcks"), Received = Col("received"), Drops = Col("drops"), Errors = Col("errors"), P50 = Col("connectP50Ms"), P99 = Col("connectP99Ms"),
             Cpu = Col("cpuPercent"), Machine = Col("machineCpuPercent"), Queue = Col("threadPoolQueue"), Lag = Col("schedulerLagP99Ms"), Gc = Col("gcPauseMs"),
-            Files = Col("openFiles"), WorkingSet = Col("workingSetMB"), Hot = Col("generatorHot"), Unix = Col("unixSecond"), Buckets = Col("connectBuckets"),
+            Files = Col("openFiles"), WorkingSet = Col("workingSetMB"), Hot = Col("generatorHot"), Unix = Col("unixSecond"), Buckets = Col("connectHistogram"),
             AuthInv = Col("authorizerInvocations"), AuthRef = Col("authorizerRefreshes"), AuthThr = Col("authorizerThrottles"), AuthCold = Col("authorizerColdStarts"),
             AuthTo = Col("authorizerTimeouts"), AuthFlight = Col("authorizerInFlight"),
         };
@@ -252,7 +236,16 @@ public sealed class ShardRun
 
             long L(int i) => f[i].Length == 0 ? 0 : long.TryParse(f[i], NumberStyles.Integer, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a whole number", file, line, field: header[i]);
             double D(int i) => f[i].Length == 0 ? double.NaN : double.TryParse(f[i], NumberStyles.Float, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a number", file, line, field: header[i]);
-            var buckets = Pairs(f[c.Buckets], file, line, "connectBuckets").Select(p => (int.Parse(p.Key, Inv), p.Value)).ToList();
+            var connect = f[c.Buckets];
+            try
+            {
+                _ = LatencyHistogram.FromCompressedBase64(connect);
+            }
+            catch (FormatException e)
+            {
+                throw new InputException(e.Message, file, line, field: "connectHistogram");
+            }
+
             var health = new HealthSample(D(c.Cpu), f[c.Machine].Length == 0 ? null : D(c.Machine), L(c.Queue), 0, D(c.Lag), D(c.Gc), f[c.Files].Length == 0 ? null : L(c.Files), null, (long)(D(c.WorkingSet) * 1048576), f[c.Hot] == "true");
             rows.Add(new SecondRow(
                 (int)L(c.Second), f[c.Phase], (int)L(c.Target), L(c.Devices), L(c.Connecting), L(c.Connected), L(c.BackingOff), L(c.GivenUp), f[c.Holds] == "true", L(c.InFlight),
@@ -261,7 +254,7 @@ public sealed class ShardRun
                 Pairs(f[c.Errors], file, line, "errors"), health)
             {
                 UnixSecond = L(c.Unix),
-                ConnectBuckets = buckets,
+                ConnectHistogram = connect,
                 Authorizer = f[c.AuthInv].Length == 0 ? null : new AuthorizerSample(L(c.AuthInv) + L(c.AuthRef), L(c.AuthRef), L(c.AuthThr), L(c.AuthCold), L(c.AuthTo), (int)L(c.AuthFlight)),
             });
         }
@@ -269,7 +262,7 @@ public sealed class ShardRun
         return rows;
     }
 
-    /// <summary>"a:1;b:2" as written for errors and buckets (keys may hold ':' only before the last one).</summary>
+    /// <summary>"a:1;b:2" as written for errors (keys may hold ':' only before the last one).</summary>
     private static Dictionary<string, long> Pairs(string text, string file, int line, string field)
     {
         var d = new Dictionary<string, long>(StringComparer.Ordinal);

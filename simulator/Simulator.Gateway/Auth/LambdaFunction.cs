@@ -19,7 +19,7 @@ public sealed class LambdaFunction : IAuthorizer
     private readonly double _sigma;
     private readonly Lock _gate = new();
     private readonly LinkedList<long> _idleSince = new(); // idle warm instances, oldest first, by release time
-    private readonly LogLinearHistogram _durations = new();
+    private readonly LatencyHistogram _durations = new();
     private int _inFlight;
     private long _invocations;
     private long _throttles;

@@ -138,12 +138,12 @@ public sealed class ArrivalAndHealthTests
     [Fact]
     public void SchedulerLagAboveTheLimitForMoreThanFiveSecondsMarksSaturation()
     {
-        var late = new LogLinearHistogram();
+        var late = new LatencyHistogram();
         late.Record(80_000); // 80 ms
         var lagging = true;
         var health = new Simulator.Core.Health.GeneratorHealth(() =>
         {
-            var h = new LogLinearHistogram();
+            var h = new LatencyHistogram();
             if (lagging)
             {
                 h.Merge(late);

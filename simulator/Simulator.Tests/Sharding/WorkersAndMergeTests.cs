@@ -66,7 +66,7 @@ public sealed class WorkersAndMergeTests
         // equal to the microsecond), and within the histogram's resolution of the exact sorted p99.
         var pooled = shardDirs.SelectMany(d => File.ReadAllLines(Path.Combine(d, "connect-samples.txt"))).Select(l => long.Parse(l, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(41, pooled.Count);
-        var one = new LogLinearHistogram();
+        var one = new LatencyHistogram();
         pooled.ForEach(one.Record);
         var connect = merged.GetProperty("histograms").GetProperty("connect");
         Assert.Equal(41, connect.GetProperty("count").GetInt64());
@@ -77,8 +77,19 @@ public sealed class WorkersAndMergeTests
 
         var sorted = pooled.Order().ToArray();
         var exact = sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1] / 1000.0;
-        Assert.InRange(connect.GetProperty("p99Ms").GetDouble(), exact * (1 - LogLinearHistogram.RelativeError), exact * (1 + LogLinearHistogram.RelativeError));
+        Assert.InRange(connect.GetProperty("p99Ms").GetDouble(), exact * (1 - LatencyHistogram.RelativeError), exact * (1 + LatencyHistogram.RelativeError));
         Assert.Equal(sorted[^1] / 1000.0, connect.GetProperty("maxMs").GetDouble());
+
+        // HdrHistogram's own JavaScript implementation reads the merged histograms: the encoding is the
+        // standard one, and its percentiles are ours (ours clamp to the exact max, it reports the bucket's top).
+        var js = await Proc.RunAsync("node", ["hdr-read.js", Path.Combine(root, "merged", "summary.json")], workingDirectory: Peers.NodeDir, timeoutMs: 30_000);
+        Assert.True(js.ExitCode == 0, js.Stdout + js.Stderr);
+        var read = JsonDocument.Parse(js.Stdout).RootElement.GetProperty("connect");
+        Assert.Equal(41, read.GetProperty("count").GetInt64());
+        foreach (var (name, pct) in new[] { ("p50", 50.0), ("p90", 90.0), ("p99", 99.0) })
+        {
+            Assert.Equal(one.Percentile(pct), Math.Min(read.GetProperty(name).GetInt64(), connect.GetProperty("maxUs").GetInt64()));
+        }
 
         // Per-second rows align on the wall clock and add up to the totals.
         var rows = File.ReadAllLines(Path.Combine(root, "merged", "timeseries.csv"));
@@ -135,7 +146,14 @@ public sealed class WorkersAndMergeTests
         var malformed = await CliRunner.RunAsync("merge", shardDirs[0], tmp["broken"], "--out", tmp["y"]);
         Assert.Equal(2, malformed.Code);
         Assert.Contains("summary.json (accounting.holds): missing or not true or false", malformed.Err, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", twice.Err + notRun.Err + again.Err + malformed.Err, StringComparison.Ordinal);
+        // A histogram that is not HdrHistogram's encoding is bad input naming its field.
+        broken = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(shardDirs[1], "summary.json")))!;
+        broken["histograms"]!["connect"]!["histogram"] = "SElTVEZBQUFB";
+        File.WriteAllText(Path.Combine(tmp["broken"], "summary.json"), broken.ToJsonString());
+        var garbled = await CliRunner.RunAsync("merge", shardDirs[0], tmp["broken"], "--out", tmp["z"]);
+        Assert.Equal(2, garbled.Code);
+        Assert.Contains("summary.json (histograms.connect.histogram): not an HdrHistogram V2 compressed histogram", garbled.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", twice.Err + notRun.Err + again.Err + malformed.Err + garbled.Err, StringComparison.Ordinal);
     }
 
     private static void CopyDir(string from, string to)
