@@ -309,28 +309,7 @@ public static class ResultsWriter
         return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
     }
 
-    public static string TimeseriesCsv(RunReport r)
-    {
-        var sb = new StringBuilder("second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram\n");
-        foreach (var row in r.Outcome.Rows)
-        {
-            var h = row.Health;
-            sb.Append(Inv, $"{row.Second},\"{row.Phase}\",{row.Target},{row.Devices},{row.Connecting},{row.Connected},{row.BackingOff},{row.GivenUp},{(row.AccountingHolds ? "true" : "false")},{row.AttemptsInFlight},{row.ConnectsOk},{row.ConnectsFailed},{row.Publishes},{row.PubAcks},{row.Received},{row.Drops},{Csv(row.ConnectP50Ms)},{Csv(row.ConnectP99Ms)},\"{string.Join(';', row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value}"))}\",");
-            sb.Append(Inv, $"{h.CpuPercent:F1},{h.MachineCpuPercent:F1},{h.ThreadPoolQueue},{h.SchedulerLagP99Ms:F2},{h.GcPauseMs:F2},{h.OpenFiles},{h.WorkingSetBytes / 1048576.0:F1},{(h.Hot ? "true" : "false")},{row.UnixSecond},");
-            if (row.Authorizer is { } a)
-            {
-                sb.Append(Inv, $"{a.Invocations - a.Refreshes},{a.Refreshes},{a.Throttles},{a.ColdStarts},{a.Timeouts},{a.InFlight},");
-            }
-            else
-            {
-                sb.Append(",,,,,,");
-            }
-
-            sb.Append(row.ConnectHistogram).Append('\n');
-        }
-
-        return sb.ToString();
-    }
+    public static string TimeseriesCsv(RunReport r) => Results.TimeseriesCsv.Write(r.Outcome.Rows);
 
     public static string Markdown(RunReport r)
     {

@@ -141,40 +141,51 @@ public static class ShardMerge
             // A shard whose tick skipped this wall-clock second (a late tick the next second) still
             // has its devices: its last row's levels stand in, with no flows.
             var rs = latest.Select((r, shard) => (r, shard)).Where(x => x.r is not null && (g.Any(y => y.Shard == x.shard) || g.Key < spans[x.shard])).Select(x => x.r!).ToList();
-            var connect = new LatencyHistogram();
-            foreach (var r in flows)
-            {
-                connect.Merge(LatencyHistogram.FromCompressedBase64(r.ConnectHistogram));
-            }
-
-            var errors = flows.SelectMany(r => r.ErrorsByClass).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Sum(x => x.Value), StringComparer.Ordinal);
-            var h = rs.Select(r => r.Health).ToList();
-            var health = new HealthSample(
-                h.Max(x => x.CpuPercent),
-                h.Any(x => x.MachineCpuPercent is not null) ? h.Max(x => x.MachineCpuPercent ?? 0) : null,
-                h.Max(x => x.ThreadPoolQueue),
-                h.Max(x => x.ThreadPoolThreads),
-                h.Max(x => x.SchedulerLagP99Ms),
-                h.Max(x => x.GcPauseMs),
-                h.Any(x => x.OpenFiles is not null) ? h.Sum(x => x.OpenFiles ?? 0) : null,
-                null,
-                h.Sum(x => x.WorkingSetBytes),
-                h.Any(x => x.Hot));
-            var auth = flows.Where(r => r.Authorizer is not null).Select(r => r.Authorizer!.Value).ToList();
-            merged.Add(new SecondRow(
-                (int)(g.Key - origin), rs[0].Phase, rs.Sum(r => r.Target), rs.Sum(r => r.Devices), rs.Sum(r => r.Connecting), rs.Sum(r => r.Connected),
-                rs.Sum(r => r.BackingOff), rs.Sum(r => r.GivenUp), rs.All(r => r.AccountingHolds), rs.Sum(r => r.AttemptsInFlight),
-                flows.Sum(r => r.ConnectsOk), flows.Sum(r => r.ConnectsFailed), flows.Sum(r => r.Publishes), flows.Sum(r => r.PubAcks), flows.Sum(r => r.Received), flows.Sum(r => r.Drops),
-                connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
-                errors, health)
-            {
-                UnixSecond = g.Key,
-                ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
-                Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), rs.Where(r => r.Authorizer is not null).Sum(r => r.Authorizer!.Value.InFlight)),
-            });
+            merged.Add(CombineSecond((int)(g.Key - origin), g.Key, flows, rs));
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// One wall-clock second of many shards: flows (connects, publishes, errors, the connect
+    /// histogram) are the sum of every row in that second; levels (devices by state, health) take
+    /// each shard's row once, its last one standing in for a skipped second. Health takes the worst
+    /// shard, except memory and open files, which add up.
+    /// </summary>
+    public static SecondRow CombineSecond(int second, long unixSecond, IReadOnlyList<SecondRow> flows, IReadOnlyList<SecondRow> levels)
+    {
+        var connect = new LatencyHistogram();
+        foreach (var r in flows)
+        {
+            connect.Merge(LatencyHistogram.FromCompressedBase64(r.ConnectHistogram));
+        }
+
+        var errors = flows.SelectMany(r => r.ErrorsByClass).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Sum(x => x.Value), StringComparer.Ordinal);
+        var h = levels.Select(r => r.Health).ToList();
+        var health = new HealthSample(
+            h.Max(x => x.CpuPercent),
+            h.Any(x => x.MachineCpuPercent is not null) ? h.Max(x => x.MachineCpuPercent ?? 0) : null,
+            h.Max(x => x.ThreadPoolQueue),
+            h.Max(x => x.ThreadPoolThreads),
+            h.Max(x => x.SchedulerLagP99Ms),
+            h.Max(x => x.GcPauseMs),
+            h.Any(x => x.OpenFiles is not null) ? h.Sum(x => x.OpenFiles ?? 0) : null,
+            null,
+            h.Sum(x => x.WorkingSetBytes),
+            h.Any(x => x.Hot));
+        var auth = flows.Where(r => r.Authorizer is not null).Select(r => r.Authorizer!.Value).ToList();
+        return new SecondRow(
+            second, levels[0].Phase, levels.Sum(r => r.Target), levels.Sum(r => r.Devices), levels.Sum(r => r.Connecting), levels.Sum(r => r.Connected),
+            levels.Sum(r => r.BackingOff), levels.Sum(r => r.GivenUp), levels.All(r => r.AccountingHolds), levels.Sum(r => r.AttemptsInFlight),
+            flows.Sum(r => r.ConnectsOk), flows.Sum(r => r.ConnectsFailed), flows.Sum(r => r.Publishes), flows.Sum(r => r.PubAcks), flows.Sum(r => r.Received), flows.Sum(r => r.Drops),
+            connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
+            errors, health)
+        {
+            UnixSecond = unixSecond,
+            ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
+            Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), levels.Where(r => r.Authorizer is not null).Sum(r => r.Authorizer!.Value.InFlight)),
+        };
     }
 
     private static ShardInfo Info(ShardRun s) =>

@@ -202,107 +202,16 @@ public sealed class ShardRun
             throw new InputException("empty: no header", file, 1);
         }
 
-        var header = Split(lines[0]);
-        int Col(string name)
-        {
-            var i = Array.IndexOf(header, name);
-            return i >= 0 ? i : throw new InputException($"no column \"{name}\"", file, 1);
-        }
-
-        var c = new
-        {
-            Second = Col("second"), Phase = Col("phase"), Target = Col("target"), Devices = Col("devices"), Connecting = Col("connecting"), Connected = Col("connected"),
-            BackingOff = Col("backingOff"), GivenUp = Col("givenUp"), Holds = Col("accountingHolds"), InFlight = Col("attemptsInFlight"), Ok = Col("connectsOk"),
-            Failed = Col("connectsFailed"), Publishes = Col("publishes"), PubAcks = Col("pubAcks"), Received = Col("received"), Drops = Col("drops"), Errors = Col("errors"), P50 = Col("connectP50Ms"), P99 = Col("connectP99Ms"),
-            Cpu = Col("cpuPercent"), Machine = Col("machineCpuPercent"), Queue = Col("threadPoolQueue"), Lag = Col("schedulerLagP99Ms"), Gc = Col("gcPauseMs"),
-            Files = Col("openFiles"), WorkingSet = Col("workingSetMB"), Hot = Col("generatorHot"), Unix = Col("unixSecond"), Buckets = Col("connectHistogram"),
-            AuthInv = Col("authorizerInvocations"), AuthRef = Col("authorizerRefreshes"), AuthThr = Col("authorizerThrottles"), AuthCold = Col("authorizerColdStarts"),
-            AuthTo = Col("authorizerTimeouts"), AuthFlight = Col("authorizerInFlight"),
-        };
+        var reader = new TimeseriesReader(lines[0], file);
         var rows = new List<SecondRow>();
         for (var n = 1; n < lines.Length; n++)
         {
-            if (lines[n].Length == 0)
+            if (lines[n].Length != 0)
             {
-                continue;
+                rows.Add(reader.Parse(lines[n], n + 1));
             }
-
-            var f = Split(lines[n]);
-            var line = n + 1;
-            if (f.Length != header.Length)
-            {
-                throw new InputException($"{f.Length} fields where the header has {header.Length}", file, line);
-            }
-
-            long L(int i) => f[i].Length == 0 ? 0 : long.TryParse(f[i], NumberStyles.Integer, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a whole number", file, line, field: header[i]);
-            double D(int i) => f[i].Length == 0 ? double.NaN : double.TryParse(f[i], NumberStyles.Float, Inv, out var v) ? v : throw new InputException($"\"{f[i]}\" is not a number", file, line, field: header[i]);
-            var connect = f[c.Buckets];
-            try
-            {
-                _ = LatencyHistogram.FromCompressedBase64(connect);
-            }
-            catch (FormatException e)
-            {
-                throw new InputException(e.Message, file, line, field: "connectHistogram");
-            }
-
-            var health = new HealthSample(D(c.Cpu), f[c.Machine].Length == 0 ? null : D(c.Machine), L(c.Queue), 0, D(c.Lag), D(c.Gc), f[c.Files].Length == 0 ? null : L(c.Files), null, (long)(D(c.WorkingSet) * 1048576), f[c.Hot] == "true");
-            rows.Add(new SecondRow(
-                (int)L(c.Second), f[c.Phase], (int)L(c.Target), L(c.Devices), L(c.Connecting), L(c.Connected), L(c.BackingOff), L(c.GivenUp), f[c.Holds] == "true", L(c.InFlight),
-                L(c.Ok), L(c.Failed), L(c.Publishes), L(c.PubAcks), L(c.Received), L(c.Drops),
-                D(c.P50), D(c.P99),
-                Pairs(f[c.Errors], file, line, "errors"), health)
-            {
-                UnixSecond = L(c.Unix),
-                ConnectHistogram = connect,
-                Authorizer = f[c.AuthInv].Length == 0 ? null : new AuthorizerSample(L(c.AuthInv) + L(c.AuthRef), L(c.AuthRef), L(c.AuthThr), L(c.AuthCold), L(c.AuthTo), (int)L(c.AuthFlight)),
-            });
         }
 
         return rows;
-    }
-
-    /// <summary>"a:1;b:2" as written for errors (keys may hold ':' only before the last one).</summary>
-    private static Dictionary<string, long> Pairs(string text, string file, int line, string field)
-    {
-        var d = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var at = part.LastIndexOf(':');
-            if (at <= 0 || !long.TryParse(part.AsSpan(at + 1), NumberStyles.Integer, Inv, out var n))
-            {
-                throw new InputException($"\"{part}\" is not name:count", file, line, field: field);
-            }
-
-            d[part[..at]] = d.GetValueOrDefault(part[..at]) + n;
-        }
-
-        return d;
-    }
-
-    /// <summary>Splits one line of our own CSV: commas, with double-quoted fields that hold no quotes or commas of their own.</summary>
-    private static string[] Split(string line)
-    {
-        var fields = new List<string>();
-        var i = 0;
-        while (i <= line.Length)
-        {
-            if (i < line.Length && line[i] == '"')
-            {
-                var end = line.IndexOf('"', i + 1);
-                end = end < 0 ? line.Length : end;
-                fields.Add(line[(i + 1)..end]);
-                i = end + 2;
-            }
-            else
-            {
-                var end = line.IndexOf(',', i);
-                end = end < 0 ? line.Length : end;
-                fields.Add(line[i..end]);
-                i = end + 1;
-            }
-        }
-
-        return [.. fields];
     }
 }

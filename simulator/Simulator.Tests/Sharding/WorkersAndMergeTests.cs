@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Simulator.Core.Metrics;
+using Simulator.Hosting;
 using Simulator.Tests.Cli;
 using Simulator.Tests.Support;
 
@@ -43,6 +44,11 @@ public sealed class WorkersAndMergeTests
         Assert.Equal([21L, 20L], shards.Select(s => s.GetProperty("devices").GetProperty("fleet").GetInt64()));
         Assert.Contains("[0/2] run 'workers-test': 21 devices", r.Out, StringComparison.Ordinal);
         Assert.Contains("[1/2] run 'workers-test': 20 devices", r.Out, StringComparison.Ordinal);
+
+        // One combined console: the workers' rows are combined, not printed each on its own.
+        Assert.Matches(@"\[all 2\] \[\s*\d+s\] ", r.Out);
+        Assert.DoesNotMatch(@"\[\d/2\] \[\s*\d+s\] ", r.Out);
+        Assert.DoesNotContain(WorkerConsole.Marker, r.Out, StringComparison.Ordinal);
 
         // Counters are the shards' sums.
         foreach (var field in new[] { "successes", "failed", "attempts", "attemptsStarted", "publishes", "pubAcks", "received" })

@@ -22,7 +22,8 @@ public static class RunCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve every instrument as a Prometheus scrape endpoint on this port (path /metrics); with --workers, worker i uses port + i." };
         var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default every address (+), as a pod needs.", DefaultValueFactory = _ => "+" };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export every instrument over OTLP/HTTP to this collector, e.g. http://otel-collector:4318." };
-        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp };
+        var workerRows = new Option<bool>("--worker-rows") { Description = "Set by run --workers on its workers: stream each second's row to the combined console.", Hidden = true };
+        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
@@ -54,7 +55,8 @@ public static class RunCommand
                 MetricsPort = parse.GetValue(metricsPort),
                 MetricsHost = parse.GetValue(metricsHost)!,
                 OtlpEndpoint = parse.GetValue(otlp),
-                Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out),
+                Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out) && !parse.GetValue(workerRows),
+                WorkerRows = parse.GetValue(workerRows),
             };
             return await HostedRun.RunAsync(setup, ct).ConfigureAwait(false);
         });

@@ -23,18 +23,37 @@ public static class ConsoleReporter
             return;
         }
 
-        const int every = 5;
-        await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
+        // A worker of `run --workers` streams every row to the parent's combined console instead.
+        if (setup.WorkerRows)
         {
-            if (row.Second % every != 0 && row.Target != 0)
+            await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                continue;
+                await setup.Out.WriteLineAsync(WorkerConsole.Marker + TimeseriesCsv.Line(row)).ConfigureAwait(false);
             }
 
-            var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
-            await setup.Out.WriteLineAsync(string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% (machine {row.Health.MachineCpuPercent,3:F0}%) lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}")).ConfigureAwait(false);
+            return;
+        }
+
+        await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (Shown(row))
+            {
+                await setup.Out.WriteLineAsync(Line(row)).ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>Plain lines come every five seconds, and for every second with no devices due.</summary>
+    public static bool Shown(SecondRow row) => row.Second % 5 == 0 || row.Target == 0;
+
+    /// <summary>One second as a plain log line.</summary>
+    public static string Line(SecondRow row)
+    {
+        var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
+        return string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% (machine {Machine(row.Health.MachineCpuPercent)}) lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}");
+    }
+
+    private static string Machine(double? percent) => percent is { } p ? p.ToString("F0", Inv).PadLeft(3) + "%" : "  ?";
 
     /// <summary>A Spectre.Console live table, refreshed every second, when the output is a terminal.</summary>
     private static async Task LiveAsync(LoadEngine engine)

@@ -20,6 +20,9 @@ public sealed class RunSetup
 
     public string? ResultsDirectory { get; set; }
 
+    /// <summary>A worker of <c>run --workers</c>: stream every second's row to the parent's combined console instead of printing its own.</summary>
+    public bool WorkerRows { get; init; }
+
     /// <summary>Run even when preflight would refuse; what then fails is counted by the run.</summary>
     public bool SkipPreflight { get; init; }
 

@@ -12,9 +12,10 @@ namespace Simulator.Hosting;
 /// <c>simulator run --workers N</c>: the Kubernetes path on one machine. N worker processes run
 /// the same profile with <c>fleet.shard: "auto"</c>, each seeing <c>JOB_COMPLETION_INDEX</c> and
 /// <c>SIMULATOR_SHARDS</c> exactly as an Indexed Job's pods do, a shared <c>--start-at</c> so their
-/// phases line up, and their own results folder; their output is shown prefixed with the shard,
-/// and their results are merged at the end. Each process has its own file limit, which is how one
-/// machine passes 20,000 connections. Against the embedded target every worker hosts its own gateway.
+/// phases line up, and their own results folder. Their per-second rows feed one combined console
+/// (<see cref="WorkerConsole"/>); their other lines are shown prefixed with the shard; their
+/// results are merged at the end. Each process has its own file limit, which is how one machine
+/// passes 20,000 connections. Against the embedded target every worker hosts its own gateway.
 /// </summary>
 public static class WorkerRun
 {
@@ -51,13 +52,26 @@ public static class WorkerRun
 
         await output.WriteLineAsync($"{workers} workers for '{profile.Name}', plan starts at {at}; results under {root}").ConfigureAwait(false);
         var gate = new object();
+        _ = ProfileLoader.TryParseInstant(at, out var origin);
+        (SecondRow Row, bool Shown)? last = null;
+        var console = new WorkerConsole(workers, origin.ToUnixTimeSeconds(), row =>
+        {
+            last = (row, ConsoleReporter.Shown(row));
+            if (last.Value.Shown)
+            {
+                lock (gate)
+                {
+                    output.WriteLine($"[all {workers}] {ConsoleReporter.Line(row)}");
+                }
+            }
+        });
         var processes = new List<Process>();
         var tasks = new List<Task<int>>();
         try
         {
             for (var i = 0; i < workers; i++)
             {
-                var args = new List<string> { "run", "--profile", profilePath, "--results", Path.Combine(root, $"shard-{i}"), "--start-at", at, "--shards", workers.ToString(CultureInfo.InvariantCulture), "--set", "fleet.shard=auto" };
+                var args = new List<string> { "run", "--profile", profilePath, "--results", Path.Combine(root, $"shard-{i}"), "--start-at", at, "--shards", workers.ToString(CultureInfo.InvariantCulture), "--set", "fleet.shard=auto", "--worker-rows" };
                 foreach (var o in overrides)
                 {
                     args.Add("--set");
@@ -88,7 +102,7 @@ public static class WorkerRun
 
                 var p = Start(args, i, workers);
                 processes.Add(p);
-                tasks.Add(PumpAsync(p, $"[{i}/{workers}] ", output, gate));
+                tasks.Add(PumpAsync(p, i, $"[{i}/{workers}] ", output, gate, console));
             }
 
             using var onStop = stop.Register(() =>
@@ -99,6 +113,11 @@ public static class WorkerRun
                 }
             });
             var codes = await Task.WhenAll(tasks).ConfigureAwait(false);
+            console.Flush();
+            if (last is { Shown: false } end)
+            {
+                await output.WriteLineAsync($"[all {workers}] {ConsoleReporter.Line(end.Row)}").ConfigureAwait(false); // the last second, always
+            }
             for (var i = 0; i < codes.Length; i++)
             {
                 if (codes[i] == Cli.ExitCodes.BadInput)
@@ -177,12 +196,27 @@ public static class WorkerRun
         return Process.Start(info) ?? throw new InvalidOperationException("the worker process did not start");
     }
 
-    private static async Task<int> PumpAsync(Process p, string prefix, TextWriter output, object gate)
+    private static async Task<int> PumpAsync(Process p, int index, string prefix, TextWriter output, object gate, WorkerConsole console)
     {
-        async Task Copy(StreamReader reader)
+        var rows = new TimeseriesReader(TimeseriesCsv.Header, $"worker {index}");
+        var lineNo = 0;
+        async Task Copy(StreamReader reader, bool stdout)
         {
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
+                if (stdout && line.StartsWith(WorkerConsole.Marker, StringComparison.Ordinal))
+                {
+                    try
+                    {
+                        console.Add(index, rows.Parse(line[WorkerConsole.Marker.Length..], ++lineNo));
+                        continue;
+                    }
+                    catch (InputException)
+                    {
+                        // Not a row after all (a worker of another version): shown as it came.
+                    }
+                }
+
                 lock (gate)
                 {
                     output.WriteLine(prefix + line);
@@ -190,8 +224,9 @@ public static class WorkerRun
             }
         }
 
-        await Task.WhenAll(Copy(p.StandardOutput), Copy(p.StandardError)).ConfigureAwait(false);
+        await Task.WhenAll(Copy(p.StandardOutput, stdout: true), Copy(p.StandardError, stdout: false)).ConfigureAwait(false);
         await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        console.Exited(index);
         return p.ExitCode;
     }
 }
