@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Cost per connect, side by side in one run on this machine: our client and MQTT.js, each opening
+# Cost per connect, side by side in one run on this machine: our client, MQTT.js and MQTTnet, each opening
 # N devices over WSS with AWS custom-auth headers (device JWTs) against one standalone gateway at
 # RATE/s and holding them, no publishes; plus OpenSSL's own floor (`openssl s_time -new`, a full
 # TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
 # a small and a large run of the same client, so start-up and baseline memory cancel. The gateway's
-# CPU per connect is taken the same way. Writes results/bench-connect-<time>/summary.md.
-# Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--port 18460] [--out DIR]
+# CPU per connect is taken the same way. Writes results/bench-connect-<time>/summary.md and
+# ratios.json; with --baseline DIR it then gates on that baseline's ratios (bench/connect-gate.py).
+# Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--port 18460] [--out DIR] [--baseline DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-small=200 large=2000 rate=200 hold=15 port=18460 outdir=""
+small=200 large=2000 rate=200 hold=15 port=18460 outdir="" baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) small=$2; shift 2 ;;
@@ -17,11 +18,14 @@ while [ $# -gt 0 ]; do
     --hold) hold=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --out) outdir=$2; shift 2 ;;
+    --baseline) baseline=$2; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
 dotnet build simulator/Simulator -c Release --nologo -v q >/dev/null
+dotnet build bench/peers/mqttnet -c Release --nologo -v q >/dev/null
+mqttnet=bench/peers/mqttnet/bin/Release/net10.0/mqttnet-peer
 sim=simulator/Simulator/bin/Release/net10.0/simulator
 peers=simulator/Simulator.Tests/peers/node_modules
 [ -d "$peers/mqtt" ] || (cd simulator/Simulator.Tests/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
@@ -83,6 +87,18 @@ r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, 
 print(f"mqtt.js,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']:.1f},{r['p99Ms']:.1f}")
 PY
   sleep 2
+
+  # MQTTnet 5.2, the .NET library the design names: the same devices, tokens and schedule.
+  g0=$(gcpu)
+  /usr/bin/time -f "%U %S %M" -o "$work/time" "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold" > "$work/mqttnet-$n.json" 2> "$work/mqttnet-$n.err" || true
+  g1=$(gcpu)
+  read -r u s m < "$work/time"
+  python3 - "$work/mqttnet-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, g, tick = sys.argv[2:]
+print(f"mqttnet,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']},{r['p99Ms']}")
+PY
+  sleep 2
 done
 
 # OpenSSL's floor: full TLS 1.3 handshakes with a P-256 certificate, no MQTT, no WebSocket.
@@ -104,17 +120,37 @@ floor = 1000 / float(m.group(1)) if m else float("nan")
 lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
          "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
 cost = {}
-for client in ("ours", "mqtt.js"):
+for client in ("ours", "mqtt.js", "mqttnet"):
     a, b = rows[(client, small)], rows[(client, large)]
     d = large - small
     cpu = (float(b["cpuSeconds"]) - float(a["cpuSeconds"])) * 1000 / d
     rss = (float(b["maxRssKb"]) - float(a["maxRssKb"])) / d
     gw = (float(b["gatewayCpuSeconds"]) - float(a["gatewayCpuSeconds"])) * 1000 / d
-    cost[client] = (cpu, rss)
+    cost[client] = (cpu, rss, b["p50Ms"])
     lines.append(f"| {client} | {cpu:.2f} | {rss:.1f} | {gw:.2f} | {b['connected']} of {large} | {b['failed']} | {b['p50Ms']} | {b['p99Ms']} |")
 lines.append(f"| OpenSSL floor (`s_time -new`, full TLS 1.3 handshake, P-256) | {floor:.2f} | | | | | | |")
-lines += ["", f"Ratios (same run): our CPU per connect = {cost['ours'][0] / cost['mqtt.js'][0]:.2f}x MQTT.js's and {cost['ours'][0] / floor:.2f}x OpenSSL's floor; our RSS per device = {cost['ours'][1] / cost['mqtt.js'][1]:.2f}x MQTT.js's.",
+def ratio(a, b):
+    return a / b if b > 0 else float("nan")  # a tiny run's slope can be 0: no ratio then
+peers = ("mqtt.js", "mqttnet")
+best_cpu = min(peers, key=lambda c: cost[c][0])
+best_rss = min(peers, key=lambda c: cost[c][1])
+ratios = {
+    "cpuPerConnectVsBestPeer": ratio(cost["ours"][0], cost[best_cpu][0]),
+    "rssPerDeviceVsBestPeer": ratio(cost["ours"][1], cost[best_rss][1]),
+    "cpuPerConnectVsOpenSsl": ratio(cost["ours"][0], floor),
+    "bestCpuPeer": best_cpu,
+    "bestRssPeer": best_rss,
+    "devices": [small, large],
+}
+lines += ["", f"Ratios (same run): our CPU per connect = {ratios['cpuPerConnectVsBestPeer']:.2f}x the best peer's ({best_cpu}), "
+          f"{ratio(cost['ours'][0], cost['mqtt.js'][0]):.2f}x MQTT.js's, {ratio(cost['ours'][0], cost['mqttnet'][0]):.2f}x MQTTnet's and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
+          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), {ratio(cost['ours'][1], cost['mqtt.js'][1]):.2f}x MQTT.js's, {ratio(cost['ours'][1], cost['mqttnet'][1]):.2f}x MQTTnet's.",
           "CPU is the process's user + system time (GNU time), RSS its peak; both include TLS. The machine is shared and noisy: compare ratios, and rerun before believing a change under 10 %."]
+import json
+json.dump(ratios, open(f"{out}/ratios.json", "w"), indent=2)
 open(f"{out}/summary.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
+if [ -n "$baseline" ]; then
+  python3 bench/connect-gate.py "$baseline" "$out"
+fi

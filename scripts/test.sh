@@ -47,16 +47,36 @@ if dotnet run -c Release --project bench/Simulator.Benchmarks -- --job Dry --fil
 else
   failed=$((failed + 1)); echo "benchmarks dry job: FAILED"; tail -40 "$log"
 fi
-# The connect bench at a tiny size, so that it cannot rot: both clients must connect every device.
+# The connect bench at a tiny size, so that it cannot rot: all three clients must connect every device.
 echo "connect bench: short run"
 benchout=$(mktemp -d)
 if bash bench/run-connect-bench.sh --small 10 --large 30 --hold 1 --port 18490 --out "$benchout" >"$log" 2>&1 \
-   && [ "$(grep -c '| 30 of 30 | 0 |' "$log")" -eq 2 ]; then
+   && [ "$(grep -c '| 30 of 30 | 0 |' "$log")" -eq 3 ]; then
   passed=$((passed + 1)); echo "connect bench short run: ok"
 else
   failed=$((failed + 1)); echo "connect bench short run: FAILED"; tail -40 "$log"
 fi
 rm -rf "$benchout"
+# The connect bench's gate must pass a run equal to its baseline, and fail one that got worse.
+echo "connect gate"
+gate=$(mktemp -d)
+base=$(dirname "$(ls results/baselines/connect-*/ratios.json | sort | tail -1)")
+mkdir -p "$gate/worse" "$gate/other"
+python3 - "$base/ratios.json" "$gate" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+json.dump(dict(r, cpuPerConnectVsBestPeer=r["cpuPerConnectVsBestPeer"] * 1.3), open(f"{sys.argv[2]}/worse/ratios.json", "w"))
+json.dump(dict(r, devices=[1, 2]), open(f"{sys.argv[2]}/other/ratios.json", "w"))
+PY
+python3 bench/connect-gate.py "$base" "$base" >"$log" 2>&1; same=$?
+python3 bench/connect-gate.py "$base" "$gate/worse" >>"$log" 2>&1; worse=$?
+python3 bench/connect-gate.py "$base" "$gate/other" >>"$log" 2>&1; other=$?
+if [ "$same$worse$other" = "012" ] && grep -q "REGRESSED .*CPU per connect" "$log"; then
+  passed=$((passed + 1)); echo "connect gate: ok"
+else
+  failed=$((failed + 1)); echo "connect gate: FAILED (exits $same $worse $other, want 0 1 2)"; cat "$log"
+fi
+rm -rf "$gate"
 rm -f "$log"
 
 echo "$passed passed, $failed failed"
