@@ -3,7 +3,9 @@
 # N devices over WSS with AWS custom-auth headers (device JWTs) against one standalone gateway at
 # RATE/s and holding them, no publishes; plus OpenSSL's own floor (`openssl s_time -new`, a full
 # TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
-# a small and a large run of the same client, so start-up and baseline memory cancel. The gateway's
+# a small and a large run of the same client, so start-up and baseline memory cancel. .NET's own
+# floor runs the same way: a bare SslStream that only handshakes with the gateway and holds the
+# idle connection (bench/peers/sslfloor). The gateway's
 # CPU per connect is taken the same way. Writes results/bench-connect-<time>/summary.md and
 # ratios.json; with --baseline DIR it then gates on that baseline's ratios (bench/connect-gate.py).
 # Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--port 18460] [--out DIR] [--baseline DIR]
@@ -26,6 +28,8 @@ done
 dotnet build simulator/Simulator -c Release --nologo -v q >/dev/null
 dotnet build bench/peers/mqttnet -c Release --nologo -v q >/dev/null
 mqttnet=bench/peers/mqttnet/bin/Release/net10.0/mqttnet-peer
+dotnet build bench/peers/sslfloor -c Release --nologo -v q >/dev/null
+sslfloor=bench/peers/sslfloor/bin/Release/net10.0/sslstream-floor
 sim=simulator/Simulator/bin/Release/net10.0/simulator
 peers=simulator/Simulator.Tests/peers/node_modules
 [ -d "$peers/mqtt" ] || (cd simulator/Simulator.Tests/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
@@ -99,6 +103,18 @@ r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, 
 print(f"mqttnet,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']},{r['p99Ms']}")
 PY
   sleep 2
+
+  # .NET's TLS floor: the same schedule, a bare handshake against the same gateway and certificate.
+  g0=$(gcpu)
+  /usr/bin/time -f "%U %S %M" -o "$work/time" "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold" > "$work/floor-$n.json" 2> "$work/floor-$n.err" || true
+  g1=$(gcpu)
+  read -r u s m < "$work/time"
+  python3 - "$work/floor-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, g, tick = sys.argv[2:]
+print(f"sslstream-floor,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']},{r['p99Ms']}")
+PY
+  sleep 2
 done
 
 # OpenSSL's floor: full TLS 1.3 handshakes with a P-256 certificate, no MQTT, no WebSocket.
@@ -120,7 +136,7 @@ floor = 1000 / float(m.group(1)) if m else float("nan")
 lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
          "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
 cost = {}
-for client in ("ours", "mqtt.js", "mqttnet"):
+for client in ("ours", "mqtt.js", "mqttnet", "sslstream-floor"):
     a, b = rows[(client, small)], rows[(client, large)]
     d = large - small
     cpu = (float(b["cpuSeconds"]) - float(a["cpuSeconds"])) * 1000 / d
@@ -138,6 +154,8 @@ ratios = {
     "cpuPerConnectVsBestPeer": ratio(cost["ours"][0], cost[best_cpu][0]),
     "rssPerDeviceVsBestPeer": ratio(cost["ours"][1], cost[best_rss][1]),
     "cpuPerConnectVsOpenSsl": ratio(cost["ours"][0], floor),
+    "cpuPerConnectVsSslStream": ratio(cost["ours"][0], cost["sslstream-floor"][0]),
+    "rssPerDeviceVsSslStream": ratio(cost["ours"][1], cost["sslstream-floor"][1]),
     "bestCpuPeer": best_cpu,
     "bestRssPeer": best_rss,
     "devices": [small, large],
@@ -145,6 +163,7 @@ ratios = {
 lines += ["", f"Ratios (same run): our CPU per connect = {ratios['cpuPerConnectVsBestPeer']:.2f}x the best peer's ({best_cpu}), "
           f"{ratio(cost['ours'][0], cost['mqtt.js'][0]):.2f}x MQTT.js's, {ratio(cost['ours'][0], cost['mqttnet'][0]):.2f}x MQTTnet's and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
           f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), {ratio(cost['ours'][1], cost['mqtt.js'][1]):.2f}x MQTT.js's, {ratio(cost['ours'][1], cost['mqttnet'][1]):.2f}x MQTTnet's.",
+          f"Against .NET's own floor (a bare SslStream handshake with the same gateway): our CPU per connect = {ratios['cpuPerConnectVsSslStream']:.2f}x (issue 10's target: at most 1.25x, {'met' if ratios['cpuPerConnectVsSslStream'] <= 1.25 else 'not met'}), our RSS per device = {ratios['rssPerDeviceVsSslStream']:.2f}x.",
           "CPU is the process's user + system time (GNU time), RSS its peak; both include TLS. The machine is shared and noisy: compare ratios, and rerun before believing a change under 10 %."]
 import json
 json.dump(ratios, open(f"{out}/ratios.json", "w"), indent=2)

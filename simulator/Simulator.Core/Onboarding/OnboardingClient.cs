@@ -34,10 +34,7 @@ public sealed class OnboardingClient : IDisposable
         {
             MaxConnectionsPerServer = 64,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = Transport.TlsValidation.Callback(caFile, insecure),
-            },
+            SslOptions = Transport.TlsValidation.Apply(new SslClientAuthenticationOptions(), caFile, insecure),
         };
         _http = new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromSeconds(15) };
         _retry = new ResiliencePipelineBuilder<HttpResponseMessage>()

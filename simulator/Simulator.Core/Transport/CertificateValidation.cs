@@ -6,22 +6,41 @@ namespace Simulator.Core.Transport;
 
 /// <summary>
 /// Server certificate checks for one handshake: the system trust store, or only the CAs of a
-/// PEM file (the seed's AmazonRootCA1.pem), and always the server name, unless the user turned
-/// validation off explicitly. Records why a certificate was refused, for classification.
+/// PEM file (the seed's AmazonRootCA1.pem), and always the server name and dates, unless the user
+/// turned validation off explicitly. Records why a certificate was refused, for classification.
+/// With a CA file, SslStream builds the one chain against it (<see cref="ChainPolicy"/>): a
+/// callback alone lets SslStream first build against the system store, fail, and have us build a
+/// second chain, and chain building is what a connect's profile shows most of after the handshake's
+/// own crypto (issue 10).
 /// </summary>
 internal sealed class CertificateValidation
 {
     private static readonly ConcurrentDictionary<string, X509Certificate2Collection> CaCache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, X509ChainPolicy> PolicyCache = new(StringComparer.Ordinal);
     private readonly X509Certificate2Collection? _trusted;
+    private readonly X509ChainPolicy? _policy;
     private readonly bool _insecure;
 
     public CertificateValidation(string? caFile, bool insecure)
     {
         _insecure = insecure;
         _trusted = caFile is null ? null : LoadCa(caFile);
+        _policy = caFile is null || insecure ? null : PolicyCache.GetOrAdd(caFile, static (_, trusted) =>
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(trusted);
+            return policy;
+        }, _trusted!);
     }
 
     public string? Error { get; private set; }
+
+    /// <summary>
+    /// The chain policy for <see cref="SslClientAuthenticationOptions.CertificateChainPolicy"/>: only
+    /// the CA file's roots, no revocation (AWS's roots publish none a device could reach). A copy per
+    /// handshake, since SslStream may add to it. Null for the system store or with validation off.
+    /// </summary>
+    public X509ChainPolicy? ChainPolicy => _policy?.Clone();
 
     public static X509Certificate2Collection LoadCa(string caFile) => CaCache.GetOrAdd(caFile, static path =>
     {
@@ -73,25 +92,13 @@ internal sealed class CertificateValidation
             return false;
         }
 
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_trusted);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        if (custom.Build(leaf))
+        // SslStream built the chain with ChainPolicy: its errors are the CA file's verdict.
+        if (errors == SslPolicyErrors.None)
         {
             return true;
         }
 
-        Error = "not signed by the given CA file: " + Describe(custom);
+        Error = "not signed by the given CA file: " + Describe(chain);
         return false;
     }
 

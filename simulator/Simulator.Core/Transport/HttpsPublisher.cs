@@ -33,6 +33,7 @@ public sealed class HttpsPublisher : IDisposable
             {
                 TargetHost = options.ServerName ?? options.Host,
                 RemoteCertificateValidationCallback = validation.Validate,
+                CertificateChainPolicy = validation.ChainPolicy,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             },
             ConnectCallback = async (context, ct) =>

@@ -2,10 +2,19 @@ using System.Net.Security;
 
 namespace Simulator.Core.Transport;
 
-/// <summary>The certificate check used by every TLS client of the simulator, for callers outside this namespace (HttpClient handlers).</summary>
+/// <summary>Server certificate validation for the HTTPS clients (onboarding, nRF Cloud), as for MQTT connects.</summary>
 public static class TlsValidation
 {
-    /// <summary>System store, or only the CAs of <paramref name="caFile"/>; off only when <paramref name="insecure"/> is explicitly set.</summary>
-    public static RemoteCertificateValidationCallback Callback(string? caFile, bool insecure) =>
-        (sender, certificate, chain, errors) => new CertificateValidation(caFile, insecure).Validate(sender, certificate, chain, errors);
+    /// <summary>
+    /// System store, or only the CAs of <paramref name="caFile"/> (SslStream builds the chain against
+    /// them, once); off only when <paramref name="insecure"/> is explicitly set. The server name and
+    /// dates are always checked.
+    /// </summary>
+    public static SslClientAuthenticationOptions Apply(SslClientAuthenticationOptions options, string? caFile, bool insecure)
+    {
+        var template = new CertificateValidation(caFile, insecure);
+        options.CertificateChainPolicy = template.ChainPolicy;
+        options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) => new CertificateValidation(caFile, insecure).Validate(sender, certificate, chain, errors);
+        return options;
+    }
 }

@@ -99,6 +99,7 @@ public static class TransportConnector
                 {
                     TargetHost = options.ServerName ?? options.Host,
                     RemoteCertificateValidationCallback = validation.Validate,
+                    CertificateChainPolicy = validation.ChainPolicy,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 };
                 if (options.Kind == TransportKind.Tls && options.Alpn is { Count: > 0 } alpn)

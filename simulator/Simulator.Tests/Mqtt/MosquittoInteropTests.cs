@@ -41,6 +41,17 @@ public sealed class MosquittoInteropTests : IClassFixture<Mosquitto>
     }
 
     [Fact]
+    public async Task TlsWithAnotherCaFileFailsAsNotSignedByIt()
+    {
+        using var dir = new TempDir();
+        var other = new TestCa(dir.Path);
+        var e = await Assert.ThrowsAsync<ConnectionFailedException>(() =>
+            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = other.CaFile }, new MqttClientOptions { ClientId = "x" }));
+        Assert.Equal(FailureKind.TlsHandshake, e.Kind);
+        Assert.Contains("not signed by the given CA file", e.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadCredentialsAreConnAck5()
     {
         var e = await Assert.ThrowsAsync<ConnectionFailedException>(() =>

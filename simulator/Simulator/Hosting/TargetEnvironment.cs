@@ -141,7 +141,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
         if (profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
             var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
-            handler.SslOptions.RemoteCertificateValidationCallback = Core.Transport.TlsValidation.Callback(caFile, profile.Target.Insecure);
+            Core.Transport.TlsValidation.Apply(handler.SslOptions, caFile, profile.Target.Insecure);
             nrfHttp = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
             _owned.Add(nrfHttp);
         }
