@@ -5,7 +5,10 @@
 # TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
 # a small and a large run of the same client, so start-up and baseline memory cancel. .NET's own
 # floor runs the same way: a bare SslStream that only handshakes with the gateway and holds the
-# idle connection (bench/peers/sslfloor). The gateway's
+# idle connection (bench/peers/sslfloor). Every client does full TLS handshakes: ours by default
+# (transport.tlsResume is off), MQTT.js and s_time -new by nature, and the two .NET peers with
+# .NET's process-wide session cache turned off, since it would let one device resume another's
+# session. The gateway's
 # CPU per connect is taken the same way. Writes results/bench-connect-<time>/summary.md and
 # ratios.json; with --baseline DIR it then gates on that baseline's ratios (bench/connect-gate.py).
 # Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--port 18460] [--out DIR] [--baseline DIR]
@@ -94,7 +97,7 @@ PY
 
   # MQTTnet 5.2, the .NET library the design names: the same devices, tokens and schedule.
   g0=$(gcpu)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold" > "$work/mqttnet-$n.json" 2> "$work/mqttnet-$n.err" || true
+  /usr/bin/time -f "%U %S %M" -o "$work/time" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold" > "$work/mqttnet-$n.json" 2> "$work/mqttnet-$n.err" || true
   g1=$(gcpu)
   read -r u s m < "$work/time"
   python3 - "$work/mqttnet-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
@@ -106,7 +109,7 @@ PY
 
   # .NET's TLS floor: the same schedule, a bare handshake against the same gateway and certificate.
   g0=$(gcpu)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold" > "$work/floor-$n.json" 2> "$work/floor-$n.err" || true
+  /usr/bin/time -f "%U %S %M" -o "$work/time" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold" > "$work/floor-$n.json" 2> "$work/floor-$n.err" || true
   g1=$(gcpu)
   read -r u s m < "$work/time"
   python3 - "$work/floor-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'

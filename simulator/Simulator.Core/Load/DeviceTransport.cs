@@ -28,6 +28,7 @@ public static class DeviceTransport
             Port = ctx.Port,
             CaFile = ctx.CaFile,
             InsecureSkipVerify = ctx.Insecure,
+            TlsResume = profile.Transport.TlsResume,
             Alpn = kind == DeviceTransportKind.MqttAlpn ? ["mqtt"] : null,
             LocalAddress = ctx.SourceFor(deviceIndex),
             WebSocketSubprotocol = profile.Transport.Subprotocol,

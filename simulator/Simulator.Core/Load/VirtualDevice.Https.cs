@@ -29,6 +29,7 @@ public sealed partial class VirtualDevice
             Port = _ctx.Port,
             CaFile = _ctx.CaFile,
             InsecureSkipVerify = _ctx.Insecure,
+            TlsResume = _ctx.Profile.Transport.TlsResume,
             LocalAddress = _ctx.SourceFor(_identity.Index),
             ConnectTimeout = TimeSpan.FromSeconds(_ctx.Profile.Transport.ConnectTimeoutSeconds),
             FdBudget = _ctx.Fds,

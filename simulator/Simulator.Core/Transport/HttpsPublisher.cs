@@ -34,6 +34,7 @@ public sealed class HttpsPublisher : IDisposable
                 TargetHost = options.ServerName ?? options.Host,
                 RemoteCertificateValidationCallback = validation.Validate,
                 CertificateChainPolicy = validation.ChainPolicy,
+                AllowTlsResume = options.TlsResume,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             },
             ConnectCallback = async (context, ct) =>

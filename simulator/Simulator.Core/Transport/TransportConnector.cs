@@ -100,6 +100,9 @@ public static class TransportConnector
                     TargetHost = options.ServerName ?? options.Host,
                     RemoteCertificateValidationCallback = validation.Validate,
                     CertificateChainPolicy = validation.ChainPolicy,
+
+                    // .NET resumes any earlier session to the same server name, whichever device got it.
+                    AllowTlsResume = options.TlsResume,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 };
                 if (options.Kind == TransportKind.Tls && options.Alpn is { Count: > 0 } alpn)

@@ -23,6 +23,13 @@ public sealed record TransportOptions
     /// <summary>Turns certificate validation off. Only ever set from an explicit user choice.</summary>
     public bool InsecureSkipVerify { get; init; }
 
+    /// <summary>
+    /// Resume a TLS session from .NET's process-wide client cache (keyed by server name). Off by
+    /// default: each virtual device is its own modem, so without this every connect is a full
+    /// handshake; on, devices resume the latest session any of them got for the endpoint.
+    /// </summary>
+    public bool TlsResume { get; init; }
+
     /// <summary>Source address to bind, to spread connections over 127.0.0.2, 127.0.0.3, … past the ephemeral-port limit.</summary>
     public IPAddress? LocalAddress { get; init; }
 

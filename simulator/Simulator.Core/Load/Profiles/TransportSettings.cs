@@ -15,4 +15,11 @@ public sealed class TransportSettings
     public List<string> SourceAddresses { get; set; } = [];
 
     public double ConnectTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// TLS session resumption, as an nRF9160 that caches its session would do on reconnects. Off by
+    /// default, so every connect is a full handshake as a fleet's first connects are. On, .NET's
+    /// client cache is process-wide: a device resumes the latest session any device got.
+    /// </summary>
+    public bool TlsResume { get; set; }
 }
