@@ -20,6 +20,7 @@ public sealed partial class RunMetrics : IDisposable
     private readonly ConcurrentDictionary<string, long> _dropsByLastAction = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _crashes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _firstMessages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _firstStacks = new(StringComparer.Ordinal);
     private readonly Meter _meter = new("Simulator.Run");
     private readonly Counter<long> _connects;
     private readonly Counter<long> _publishes;
@@ -124,6 +125,9 @@ public sealed partial class RunMetrics : IDisposable
     /// <summary>The first message seen of each Unexpected class (secrets scrubbed).</summary>
     public IReadOnlyDictionary<string, string> FirstMessages => _firstMessages;
 
+    /// <summary>Where each unexpected class was first thrown: its stack, and its inner exceptions', for a bug report (results' unexpected.txt).</summary>
+    public IReadOnlyDictionary<string, string> FirstStacks => _firstStacks;
+
     /// <summary>Called once per Unexpected class, with the class and its first message (for the console).</summary>
     public Action<string, string>? OnFirstUnexpected { get; set; }
 
@@ -176,6 +180,7 @@ public sealed partial class RunMetrics : IDisposable
         var message = Scrub(e.Message);
         if (_firstMessages.TryAdd(failureClass, message))
         {
+            _firstStacks.TryAdd(failureClass, Stack(e));
             OnFirstUnexpected?.Invoke(failureClass, message);
         }
 
@@ -285,6 +290,7 @@ public sealed partial class RunMetrics : IDisposable
         _dropsByLastAction.Clear();
         _crashes.Clear();
         _firstMessages.Clear();
+        _firstStacks.Clear();
         _connectSamples?.Clear();
         Interlocked.Exchange(ref _successes, 0);
         Interlocked.Exchange(ref _failed, 0);
@@ -296,6 +302,19 @@ public sealed partial class RunMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>Types, scrubbed messages and stack frames, inner exceptions too: frames name code, never data.</summary>
+    private static string Stack(Exception e)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            sb.Append(x == e ? string.Empty : "--- inner: ").Append(x.GetType().FullName).Append(": ").AppendLine(Scrub(x.Message));
+            sb.AppendLine(x.StackTrace ?? "   (no stack)");
+        }
+
+        return sb.ToString();
+    }
 
     /// <summary>Exception messages can quote what they failed on: cut them short and blank anything token-like.</summary>
     public static string Scrub(string message)

@@ -52,6 +52,11 @@ public static class ResultsWriter
         File.WriteAllText(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv(report));
         File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(report));
         File.WriteAllText(Path.Combine(dir, "report.html"), Html(report));
+        if (report.Metrics.FirstStacks.Count > 0)
+        {
+            // Our own bugs, made reportable: where each unexpected class was first thrown.
+            File.WriteAllText(Path.Combine(dir, "unexpected.txt"), string.Concat(report.Metrics.FirstStacks.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"== {kv.Key}\n{kv.Value}\n")));
+        }
     }
 
     internal static bool TryCreateNew(string dir)

@@ -34,6 +34,12 @@ public sealed class SupervisorTests
         Assert.DoesNotContain("eyJhbGciOiJFUzI1NiJ9", first, StringComparison.Ordinal);
         Assert.DoesNotContain("eyJhbGciOiJFUzI1NiJ9", File.ReadAllText(Path.Combine(dir, "report.html")), StringComparison.Ordinal);
         Assert.Single(output.Split('\n'), l => l.Contains("Unexpected:InvalidOperationException first seen", StringComparison.Ordinal));
+
+        // Where it was thrown is kept for a bug report: the throwing frame, scrubbed like the message.
+        var stacks = File.ReadAllText(Path.Combine(dir, "unexpected.txt"));
+        Assert.Contains("== Unexpected:InvalidOperationException", stacks, StringComparison.Ordinal);
+        Assert.Contains(nameof(ThrowingDevice), stacks, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJhbGciOiJFUzI1NiJ9", stacks, StringComparison.Ordinal);
     }
 
     [Fact]
