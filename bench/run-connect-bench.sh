@@ -56,6 +56,24 @@ gcpu() { awk '{print $14 + $15}' /proc/$gpid/stat; }   # clock ticks, user + sys
 tick=$(getconf CLK_TCK)
 
 echo "client,devices,cpuSeconds,maxRssKb,gatewayCpuSeconds,connected,failed,p50Ms,p99Ms" > "$out/runs.csv"
+
+# One peer's run: CPU and peak RSS by GNU time, the gateway's CPU over the same span, and the
+# peer's one JSON line ({connected, failed, p50Ms, p99Ms}) as a row of runs.csv.
+peer() {
+  local name=$1 n=$2 g0 g1 u s m
+  shift 2
+  g0=$(gcpu)
+  /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" > "$work/$name-$n.json" 2> "$work/$name-$n.err" || true
+  g1=$(gcpu)
+  read -r u s m < "$work/time"
+  python3 - "$work/$name-$n.json" "$name" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); name, n, u, sy, m, g, tick = sys.argv[2:]
+ms = lambda v: "" if v is None else f"{float(v):.1f}"
+print(f"{name},{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{ms(r['p50Ms'])},{ms(r['p99Ms'])}")
+PY
+  sleep 2
+}
 for n in "$small" "$large"; do
   "$sim" token --fleet "$work/fleet" --device 0 --count "$n" --ttl 3600 > "$work/tokens-$n.txt"
 
@@ -83,41 +101,12 @@ h = s["histograms"]["connect"]
 print(f"ours,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{s['successes']},{s['attempts']-s['successes']},{h['p50Ms']},{h['p99Ms']}")
 PY
 
-  # MQTT.js with the same devices and tokens, the same schedule.
-  g0=$(gcpu)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" env NODE_PATH="$PWD/$peers" node bench/peers/mqttjs/connect.js "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold" > "$work/mqttjs-$n.json" 2> "$work/mqttjs-$n.err" || true
-  g1=$(gcpu)
-  read -r u s m < "$work/time"
-  python3 - "$work/mqttjs-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
-import json, sys
-r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, g, tick = sys.argv[2:]
-print(f"mqtt.js,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']:.1f},{r['p99Ms']:.1f}")
-PY
-  sleep 2
-
-  # MQTTnet 5.2, the .NET library the design names: the same devices, tokens and schedule.
-  g0=$(gcpu)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold" > "$work/mqttnet-$n.json" 2> "$work/mqttnet-$n.err" || true
-  g1=$(gcpu)
-  read -r u s m < "$work/time"
-  python3 - "$work/mqttnet-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
-import json, sys
-r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, g, tick = sys.argv[2:]
-print(f"mqttnet,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']},{r['p99Ms']}")
-PY
-  sleep 2
-
-  # .NET's TLS floor: the same schedule, a bare handshake against the same gateway and certificate.
-  g0=$(gcpu)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold" > "$work/floor-$n.json" 2> "$work/floor-$n.err" || true
-  g1=$(gcpu)
-  read -r u s m < "$work/time"
-  python3 - "$work/floor-$n.json" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
-import json, sys
-r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); n, u, sy, m, g, tick = sys.argv[2:]
-print(f"sslstream-floor,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{r['p50Ms']},{r['p99Ms']}")
-PY
-  sleep 2
+  # The peers, with the same devices, tokens and schedule. MQTT.js as the AWS SDK v1 runs it;
+  # MQTTnet 5.2, the .NET library the design names; .NET's TLS floor, a bare handshake against
+  # the same gateway and certificate.
+  peer mqtt.js "$n" env NODE_PATH="$PWD/$peers" node bench/peers/mqttjs/connect.js "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
+  peer mqttnet "$n" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
+  peer sslstream-floor "$n" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold"
 done
 
 # OpenSSL's floor: full TLS 1.3 handshakes with a P-256 certificate, no MQTT, no WebSocket.
