@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cost per connect, side by side in one run on this machine: our client, MQTT.js and MQTTnet, each opening
+# Cost per connect, side by side in one run on this machine: our client, MQTT.js, MQTTnet and paho, each opening
 # N devices over WSS with AWS custom-auth headers (device JWTs) against one standalone gateway at
 # RATE/s and holding them, no publishes; plus OpenSSL's own floor (`openssl s_time -new`, a full
 # TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
@@ -35,6 +35,8 @@ dotnet build bench/peers/sslfloor -c Release --nologo -v q >/dev/null
 sslfloor=bench/peers/sslfloor/bin/Release/net10.0/sslstream-floor
 sim=simulator/Simulator/bin/Release/net10.0/simulator
 peers=simulator/Simulator.Tests/peers/node_modules
+paho=no
+if /usr/bin/python3 -c "import paho.mqtt" 2>/dev/null; then paho=yes; else echo "paho-mqtt is not installed (apt-get install python3-paho-mqtt): its rows are left out" >&2; fi
 [ -d "$peers/mqtt" ] || (cd simulator/Simulator.Tests/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 ts=$(date -u +%Y%m%dT%H%M%SZ)
@@ -107,6 +109,10 @@ PY
   peer mqtt.js "$n" env NODE_PATH="$PWD/$peers" node bench/peers/mqttjs/connect.js "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
   peer mqttnet "$n" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
   peer sslstream-floor "$n" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold"
+  # paho-mqtt, Debian's, under the system Python (a thread per client, as Locust runs it).
+  if [ "$paho" = yes ]; then
+    peer paho "$n" /usr/bin/python3 bench/peers/paho/connect.py "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
+  fi
 done
 
 # OpenSSL's floor: full TLS 1.3 handshakes with a P-256 certificate, no MQTT, no WebSocket.
@@ -128,7 +134,9 @@ floor = 1000 / float(m.group(1)) if m else float("nan")
 lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
          "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
 cost = {}
-for client in ("ours", "mqtt.js", "mqttnet", "sslstream-floor"):
+for client in ("ours", "mqtt.js", "mqttnet", "paho", "sslstream-floor"):
+    if (client, large) not in rows:
+        continue  # paho, when not installed
     a, b = rows[(client, small)], rows[(client, large)]
     d = large - small
     cpu = (float(b["cpuSeconds"]) - float(a["cpuSeconds"])) * 1000 / d
@@ -139,7 +147,11 @@ for client in ("ours", "mqtt.js", "mqttnet", "sslstream-floor"):
 lines.append(f"| OpenSSL floor (`s_time -new`, full TLS 1.3 handshake, P-256) | {floor:.2f} | | | | | | |")
 def ratio(a, b):
     return a / b if b > 0 else float("nan")  # a tiny run's slope can be 0: no ratio then
-peers = ("mqtt.js", "mqttnet")
+# A peer that did not connect every device is no yardstick: its slope counts devices it never held.
+peers = [c for c in ("mqtt.js", "mqttnet", "paho") if (c, large) in rows and int(rows[(c, large)]["connected"]) == large]
+peers = peers or [c for c in ("mqtt.js", "mqttnet", "paho") if c in cost]
+if "paho" in cost and "paho" not in peers:
+    lines.append(f"| | paho connected {rows[('paho', large)]['connected']} of {large}: left out of the best-peer ratios | | | | | | |")
 best_cpu = min(peers, key=lambda c: cost[c][0])
 best_rss = min(peers, key=lambda c: cost[c][1])
 ratios = {
@@ -153,8 +165,8 @@ ratios = {
     "devices": [small, large],
 }
 lines += ["", f"Ratios (same run): our CPU per connect = {ratios['cpuPerConnectVsBestPeer']:.2f}x the best peer's ({best_cpu}), "
-          f"{ratio(cost['ours'][0], cost['mqtt.js'][0]):.2f}x MQTT.js's, {ratio(cost['ours'][0], cost['mqttnet'][0]):.2f}x MQTTnet's and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
-          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), {ratio(cost['ours'][1], cost['mqtt.js'][1]):.2f}x MQTT.js's, {ratio(cost['ours'][1], cost['mqttnet'][1]):.2f}x MQTTnet's.",
+          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "sslstream-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
+          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "sslstream-floor")) + ".",
           f"Against .NET's own floor (a bare SslStream handshake with the same gateway): our CPU per connect = {ratios['cpuPerConnectVsSslStream']:.2f}x (issue 10's target: at most 1.25x, {'met' if ratios['cpuPerConnectVsSslStream'] <= 1.25 else 'not met'}), our RSS per device = {ratios['rssPerDeviceVsSslStream']:.2f}x.",
           "CPU is the process's user + system time (GNU time), RSS its peak; both include TLS. The machine is shared and noisy: compare ratios, and rerun before believing a change under 10 %."]
 import json

@@ -12,7 +12,7 @@ public sealed class DelayScheduler : IDisposable
 {
     private const int PeriodMs = 10;
     private static readonly long PeriodTicks = Stopwatch.Frequency * PeriodMs / 1000;
-    private readonly PriorityQueue<TaskCompletionSource, long> _queue = new();
+    private readonly PriorityQueue<Entry, long> _queue = new();
     private readonly Lock _gate = new();
     private readonly Timer _timer;
     private Metrics.LatencyHistogram _lag = new();
@@ -54,7 +54,7 @@ public sealed class DelayScheduler : IDisposable
         var due = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
         lock (_gate)
         {
-            _queue.Enqueue(tcs, due);
+            _queue.Enqueue(new Entry(tcs, null, 0), due);
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -64,6 +64,15 @@ public sealed class DelayScheduler : IDisposable
         }
 
         return tcs.Task;
+    }
+
+    /// <summary>Fires <paramref name="wait"/>'s wait <paramref name="generation"/> when due; allocates nothing once the queue has grown.</summary>
+    internal void Schedule(DeviceWait wait, long generation, long dueTimestamp)
+    {
+        lock (_gate)
+        {
+            _queue.Enqueue(new Entry(null, wait, generation), dueTimestamp);
+        }
     }
 
     private void Fire()
@@ -77,23 +86,29 @@ public sealed class DelayScheduler : IDisposable
 
         while (true)
         {
-            TaskCompletionSource? due = null;
+            Entry due;
             lock (_gate)
             {
-                if (_queue.TryPeek(out var tcs, out var at) && at <= now)
+                if (!_queue.TryPeek(out _, out var at) || at > now)
                 {
-                    due = _queue.Dequeue();
+                    return;
                 }
+
+                due = _queue.Dequeue();
             }
 
-            if (due is null)
+            if (due.Wait is { } wait)
             {
-                return;
+                wait.Fire(due.Generation); // a no-op when that wait was woken early
             }
-
-            due.TrySetResult();
+            else
+            {
+                due.Tcs!.TrySetResult();
+            }
         }
     }
 
     public void Dispose() => _timer.Dispose();
+
+    private readonly record struct Entry(TaskCompletionSource? Tcs, DeviceWait? Wait, long Generation);
 }

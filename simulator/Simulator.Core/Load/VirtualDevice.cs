@@ -27,6 +27,7 @@ public sealed partial class VirtualDevice : ISupervisedDevice
     private readonly DeviceIdentity _identity;
     private readonly TelemetryPayload _payload;
     private readonly long[] _sentAt = new long[64];
+    private readonly DeviceWait _wait = new();
     private DeviceLifecycle _life = null!;
     private long _attemptDue;
     private long _sequence;
@@ -152,6 +153,10 @@ public sealed partial class VirtualDevice : ISupervisedDevice
             // A stop normally ends the wait below and disconnects; if the device is blocked on an
             // ack or a send instead, the connection is aborted after a grace period.
             using var onStop = stop.UnsafeRegister(static s => _ = AbortLaterAsync((MqttClientConnection)s!), connection);
+
+            // The wait between publishes is woken early by the stop and by the connection ending (once per session, not per publish).
+            using var wakeOnStop = stop.UnsafeRegister(static w => ((DeviceWait)w!).Wake(), _wait);
+            _ = connection.Completion.ContinueWith(static (_, w) => ((DeviceWait)w!).Wake(), _wait, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var t = connection.Timings;
             _ctx.Metrics.Record(Phase.Dns, t.DnsMs);
             _ctx.Metrics.Record(Phase.Tcp, t.TcpMs);
@@ -191,8 +196,13 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                         interval = Math.Max(0, Math.Min(interval, (sessionEnd - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
                     }
 
-                    var wait = _ctx.Scheduler.Delay(TimeSpan.FromSeconds(interval), stop);
-                    await Task.WhenAny(wait, connection.Completion).ConfigureAwait(false);
+                    var due = Stopwatch.GetTimestamp() + (long)(interval * Stopwatch.Frequency);
+                    do
+                    {
+                        await _wait.WaitAsync(_ctx.Scheduler, due, stop, connection.Completion).ConfigureAwait(false);
+                    }
+                    while (!stop.IsCancellationRequested && !connection.Completion.IsCompleted && Stopwatch.GetTimestamp() < due);
+
                     if (stop.IsCancellationRequested)
                     {
                         await connection.DisconnectAsync().ConfigureAwait(false);

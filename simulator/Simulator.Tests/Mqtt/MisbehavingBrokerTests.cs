@@ -121,4 +121,19 @@ public sealed class MisbehavingBrokerTests
         var reason = await client.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(FailureKind.KeepAliveTimeout, reason!.Kind);
     }
+
+    [Fact]
+    public async Task AnUnansweredPublishIsAnAckTimeout()
+    {
+        await using var server = new ScriptedServer(async (s, ct) =>
+        {
+            await ScriptedServer.ReadAsync(s, 15, ct);
+            await s.WriteAsync(new byte[] { 0x20, 0x02, 0x00, 0x00 }, ct);
+            await Task.Delay(10_000, ct); // takes the PUBLISH, never sends its PUBACK
+        });
+        await using var client = await MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = server.Port }, new MqttClientOptions { ClientId = "c", KeepAliveSeconds = 0, AckTimeout = TimeSpan.FromSeconds(1) });
+        var e = await Assert.ThrowsAsync<ConnectionFailedException>(async () => await client.PublishAsync("d/c"u8.ToArray(), "x"u8.ToArray(), Simulator.Core.Mqtt.MqttQos.AtLeastOnce).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(FailureKind.AckTimeout, e.Kind);
+        Assert.Equal(FailureKind.AckTimeout, (await client.Completion.WaitAsync(TimeSpan.FromSeconds(5)))!.Kind);
+    }
 }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Simulator.Core.Load;
+using Simulator.Tests.Mqtt;
+
+namespace Simulator.Tests.Load;
+
+/// <summary>The reusable wait between a device's publishes: due, early wakes, stale wakes, and no allocation per wait.</summary>
+[Collection(nameof(AllocationCollection))]
+public sealed class DeviceWaitTests
+{
+    private static long In(TimeSpan delay) => Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+
+    [Fact]
+    public async Task CompletesWhenDue()
+    {
+        using var scheduler = new DelayScheduler();
+        var wait = new DeviceWait();
+        var start = Stopwatch.GetTimestamp();
+        await wait.WaitAsync(scheduler, In(TimeSpan.FromMilliseconds(60)), CancellationToken.None, null).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(Stopwatch.GetElapsedTime(start) >= TimeSpan.FromMilliseconds(55), $"woke after {Stopwatch.GetElapsedTime(start).TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task WakeEndsTheWaitEarly()
+    {
+        using var scheduler = new DelayScheduler();
+        var wait = new DeviceWait();
+        var pending = wait.WaitAsync(scheduler, In(TimeSpan.FromMinutes(5)), CancellationToken.None, null);
+        Assert.False(pending.IsCompleted);
+        wait.Wake();
+        await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task AStopOrAnEndBeforeTheWaitCompletesItAtOnce()
+    {
+        using var scheduler = new DelayScheduler();
+        var wait = new DeviceWait();
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        // The wake came before the wait was armed, so only the check after arming can see it.
+        var first = wait.WaitAsync(scheduler, In(TimeSpan.FromMinutes(5)), stopped.Token, null);
+        Assert.True(first.IsCompleted);
+        await first;
+
+        var second = wait.WaitAsync(scheduler, In(TimeSpan.FromMinutes(5)), CancellationToken.None, Task.CompletedTask);
+        Assert.True(second.IsCompleted);
+        await second;
+    }
+
+    [Fact]
+    public async Task AnEarlierWaitsDueTimeDoesNotEndALaterWait()
+    {
+        using var scheduler = new DelayScheduler();
+        var wait = new DeviceWait();
+        var first = wait.WaitAsync(scheduler, In(TimeSpan.FromMilliseconds(30)), CancellationToken.None, null);
+        wait.Wake(); // woken early: its scheduled entry stays queued and fires in 30 ms
+        await first;
+
+        var second = wait.WaitAsync(scheduler, In(TimeSpan.FromMinutes(5)), CancellationToken.None, null);
+        await Task.Delay(300);
+        Assert.False(second.IsCompleted, "the first wait's due time woke the second");
+        wait.Wake();
+        await second.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WaitingAllocatesNothingPerWait()
+    {
+        using var scheduler = new DelayScheduler();
+        var waits = Enumerable.Range(0, 200).Select(_ => new DeviceWait()).ToArray();
+
+        static async Task Loop(DelayScheduler scheduler, DeviceWait wait, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await wait.WaitAsync(scheduler, In(TimeSpan.FromMilliseconds(1)), CancellationToken.None, null);
+            }
+        }
+
+        async Task<long> Allocated(int count)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await Task.WhenAll(waits.Select(w => Loop(scheduler, w, count)));
+            return GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
+
+        await Allocated(20); // warm-up: JIT, the scheduler's queue grows to its size
+
+        // The slope between a short and a long run cancels what each run allocates once (its tasks);
+        // the best of three leaves out the test runner's own stray allocations.
+        var best = double.MaxValue;
+        for (var round = 0; round < 3 && best > 0; round++)
+        {
+            var shortRun = await Allocated(5);
+            var longRun = await Allocated(45);
+            best = Math.Min(best, (longRun - shortRun) / (double)(waits.Length * 40));
+        }
+
+        Assert.True(best < 1.0, $"{best:F1} bytes allocated per wait");
+    }
+}
