@@ -1,20 +1,28 @@
 #!/usr/bin/env python3
 """The connect bench's regression gate: compares a run's ratios.json with a baseline's.
 
-Ratios, not absolute figures: each is our client's cost over the best peer's, measured in the same
-run on the same machine, so the machine's speed and load cancel and only a change in our client's
-cost relative to the peers remains. Two back-to-back runs of one build on this shared 2-core
-machine differed by about 6 % (CPU 1.20x and 1.13x, RSS 0.79x and 0.74x), so the default
-tolerance is 15 %.
+Ratios, not absolute figures: our client's cost over .NET's own TLS floor (a bare SslStream
+handshake against the same gateway), measured in the same run on the same machine, so the
+machine's speed and load cancel and only a change in our client's cost remains.
 
-Usage: bench/connect-gate.py BASELINE_DIR RUN_DIR [--tolerance 0.15]
-Exit 0 when no ratio got worse beyond the tolerance, 1 on a regression, 2 on unusable input.
+Why the floor and not the best peer: four runs on this shared 2-core machine (two of one build, one
+of the build before, and the baseline) put our CPU at 1.08x to 1.36x the best peer's, because the
+peers' own cost moved by up to 20 % between runs, while against the SslStream floor the same runs
+read 1.48x to 1.62x (CPU) and 1.06x to 1.14x (RSS). The best-peer ratios are still printed, not
+gated. The default tolerance is 15 %.
+
+Usage: bench/connect-gate.py BASELINE_DIR RUN_DIR [--tolerance=0.15]
+Exit 0 when no gated ratio got worse beyond the tolerance, 1 on a regression, 2 on unusable input.
 """
 import json
 import math
 import sys
 
 GATED = {
+    "cpuPerConnectVsSslStream": "CPU per connect vs .NET's SslStream floor",
+    "rssPerDeviceVsSslStream": "RSS per device vs .NET's SslStream floor",
+}
+SHOWN = {
     "cpuPerConnectVsBestPeer": "CPU per connect vs the best peer",
     "rssPerDeviceVsBestPeer": "RSS per device vs the best peer",
 }
@@ -57,6 +65,9 @@ def main(argv):
         print(f"{verdict:9} {name}: {r:.2f}x (baseline {b:.2f}x, limit {b * (1 + tolerance):.2f}x)")
         if verdict != "ok":
             worse.append(name)
+    for key, name in SHOWN.items():
+        if isinstance(base.get(key), (int, float)) and isinstance(run.get(key), (int, float)):
+            print(f"{'(shown)':9} {name}: {run[key]:.2f}x (baseline {base[key]:.2f}x; not gated, the peers' own cost is too noisy here)")
     if worse:
         print(f"REGRESSION beyond {tolerance:.0%}: {', '.join(worse)}")
         return 1
