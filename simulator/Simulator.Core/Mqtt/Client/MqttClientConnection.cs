@@ -59,6 +59,9 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
 
     public ConnectTimings Timings { get; }
 
+    /// <summary>This connection's place in the keep-alive registry, -1 when not in it; read and written under its lock only.</summary>
+    internal int KeepAliveSlot { get; set; } = -1;
+
     public string ClientId => _options.ClientId;
 
     /// <summary>Set before <see cref="ConnectAsync"/> returns messages; assign right after connecting, before subscribing.</summary>
