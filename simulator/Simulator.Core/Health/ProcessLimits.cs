@@ -34,13 +34,7 @@ public static class ProcessLimits
     /// The listing reads with readdir only: .NET's enumeration stats every entry (they are
     /// symlinks), which a profile of a 50,000-device run showed costing more than the devices.
     /// </remarks>
-    public static long? OpenFiles() => OperatingSystem.IsLinux() ? OpenFileCount.FromStat() ?? OpenFilesByListing() : null;
-
-    /// <summary>The entries of /proc/self/fd (the listing's own descriptor included).</summary>
-    public static long? OpenFilesByListing() => OperatingSystem.IsLinux() ? DirectoryEntries.Count("/proc/self/fd") : null;
-
-    /// <summary>The size of /proc/self/fd, the kernel's own count (Linux 6.2 on); null before.</summary>
-    public static long? OpenFilesFromStat() => OperatingSystem.IsLinux() ? OpenFileCount.FromStat() : null;
+    public static long? OpenFiles() => OperatingSystem.IsLinux() ? OpenFileCount.FromStat() ?? DirectoryEntries.Count("/proc/self/fd") : null;
 
     /// <summary>The ephemeral port range (ip_local_port_range): how many connections one source address can open to one server port.</summary>
     public static (int Low, int High)? EphemeralPorts()

@@ -18,8 +18,8 @@ public sealed class OpenFileCountTests
         var path = Path.Combine(dir.Path, "f");
         File.WriteAllText(path, "x");
 
-        var statBefore = ProcessLimits.OpenFilesFromStat();
-        var listBefore = ProcessLimits.OpenFilesByListing();
+        var statBefore = OpenFileCount.FromStat();
+        var listBefore = DirectoryEntries.Count("/proc/self/fd");
         Assert.Equal(kernelReportsSize, statBefore is not null);
         var handles = new List<SafeFileHandle>();
         try
@@ -29,8 +29,8 @@ public sealed class OpenFileCountTests
                 handles.Add(File.OpenHandle(path));
             }
 
-            var statAfter = ProcessLimits.OpenFilesFromStat();
-            var listAfter = ProcessLimits.OpenFilesByListing();
+            var statAfter = OpenFileCount.FromStat();
+            var listAfter = DirectoryEntries.Count("/proc/self/fd");
             Assert.InRange(listAfter!.Value - listBefore!.Value, 300, 303);
             if (kernelReportsSize)
             {

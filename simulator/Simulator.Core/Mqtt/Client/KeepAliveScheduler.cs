@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace Simulator.Core.Mqtt.Client;
@@ -68,17 +69,29 @@ internal static class KeepAliveScheduler
     private static void Scan()
     {
         var now = Stopwatch.GetTimestamp();
+
+        // Ticked outside the lock, from a copy: a tick may end its connection (which unregisters it)
+        // and run what awaited it; a connection removed meanwhile gets one tick and ignores it.
+        MqttClientConnection?[] copy;
+        int count;
         lock (Gate)
         {
-            // Backwards: a connection that ends in its own tick unregisters (the lock is re-entrant)
-            // and the last one, already visited, takes its slot.
-            for (var i = _count - 1; i >= 0; i--)
+            count = _count;
+            copy = ArrayPool<MqttClientConnection?>.Shared.Rent(count);
+            Array.Copy(_slots, copy, count);
+        }
+
+        try
+        {
+            for (var i = 0; i < count; i++)
             {
-                if (i < _count)
-                {
-                    _slots[i]!.OnKeepAliveTick(now);
-                }
+                copy[i]!.OnKeepAliveTick(now);
             }
+        }
+        finally
+        {
+            Array.Clear(copy, 0, count); // the pool must not keep connections alive
+            ArrayPool<MqttClientConnection?>.Shared.Return(copy);
         }
     }
 }
