@@ -28,6 +28,7 @@ public sealed class DeviceWait : IValueTaskSource
     public ValueTask WaitAsync(DelayScheduler scheduler, long dueTimestamp, CancellationToken stop, Task? ended)
     {
         _core.Reset();
+        _core.RunContinuationsAsynchronously = true; // a wake from a stop or a connection's end must not run this device on the waker's thread
         var generation = ++_generation;
         Interlocked.Exchange(ref _armed, generation); // a full fence: the checks below see a waker's state, or the waker sees this
         if (stop.IsCancellationRequested || ended?.IsCompleted == true || dueTimestamp <= Stopwatch.GetTimestamp())
@@ -52,13 +53,22 @@ public sealed class DeviceWait : IValueTaskSource
         }
     }
 
-    /// <summary>The scheduler's wake: completes the wait only if it is still the one scheduled.</summary>
-    internal void Fire(long generation)
+    /// <summary>
+    /// The scheduler's wake: completes the wait only if it is still the one scheduled. With
+    /// <paramref name="inline"/> the device's continuation (its publish, up to the PUBACK wait) runs
+    /// on the caller's thread instead of as one more thread-pool work item; only the winner of the
+    /// swap touches <c>_core</c>, so the flag is its own to set.
+    /// </summary>
+    internal bool Fire(long generation, bool inline = false)
     {
-        if (Interlocked.CompareExchange(ref _armed, 0, generation) == generation)
+        if (Interlocked.CompareExchange(ref _armed, 0, generation) != generation)
         {
-            _core.SetResult(true);
+            return false;
         }
+
+        _core.RunContinuationsAsynchronously = !inline;
+        _core.SetResult(true);
+        return true;
     }
 
     void IValueTaskSource.GetResult(short token) => _core.GetResult(token);

@@ -52,10 +52,14 @@ public sealed class BadInputTests
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-        var r = await CliRunner.RunAsync("gateway", "--listen", $"127.0.0.1:{port}", "--data", tmp["gw"]);
-        Assert.Equal(1, r.Code);
-        Assert.Contains("already in use", r.Out + r.Err, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", r.Out + r.Err, StringComparison.Ordinal);
+        // Its own process: the host's loggers write to the real console, which an in-process run does not capture.
+        var r = await SimulatorProcess.RunAsync(["gateway", "--listen", $"127.0.0.1:{port}", "--data", tmp["gw"]], tmp.Path);
+        var all = r.Out + r.Err;
+        Assert.True(r.Code == 1, $"exit {r.Code}: {all}");
+        Assert.Contains("already in use", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", all, StringComparison.Ordinal);
+        Assert.Single(all.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Theory]

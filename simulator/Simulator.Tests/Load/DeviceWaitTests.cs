@@ -66,6 +66,51 @@ public sealed class DeviceWaitTests
     }
 
     [Fact]
+    public async Task ATickRunsItsFirstDueDevicesOnItsOwnThreadAndHandsTheRestToThePool()
+    {
+        using var scheduler = new DelayScheduler();
+        const int Devices = DelayScheduler.InlinePerTick + 16;
+        var waits = Enumerable.Range(0, Devices).Select(_ => new DeviceWait()).ToArray();
+        var due = In(TimeSpan.FromMilliseconds(50)); // the same tick for all of them
+
+        // A continuation run by the tick has the tick's Fire below it on the stack.
+        static async Task<bool> RanInsideTheTick(DelayScheduler scheduler, DeviceWait wait, long due)
+        {
+            await wait.WaitAsync(scheduler, due, CancellationToken.None, null).ConfigureAwait(false); // as the device awaits: no context to post to
+            return new StackTrace().ToString().Contains(nameof(DelayScheduler) + ".Fire", StringComparison.Ordinal);
+        }
+
+        var inside = await Task.WhenAll(waits.Select(w => RanInsideTheTick(scheduler, w, due))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(DelayScheduler.InlinePerTick, inside.Count(x => x));
+    }
+
+    [Fact]
+    public async Task AnEarlyWakeDoesNotRunTheDeviceOnTheWakersThread()
+    {
+        using var scheduler = new DelayScheduler();
+        var wait = new DeviceWait();
+        var waker = 0;
+
+        async Task<int> Waiting()
+        {
+            await wait.WaitAsync(scheduler, In(TimeSpan.FromMinutes(5)), CancellationToken.None, null).ConfigureAwait(false);
+            return Environment.CurrentManagedThreadId;
+        }
+
+        var pending = Waiting();
+        var thread = new Thread(() =>
+        {
+            waker = Environment.CurrentManagedThreadId;
+            wait.Wake();
+            Thread.Sleep(200); // the device would run here, now, if the wake ran it inline
+        });
+        thread.Start();
+        var ranOn = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        thread.Join();
+        Assert.NotEqual(waker, ranOn);
+    }
+
+    [Fact]
     public async Task WaitingAllocatesNothingPerWait()
     {
         using var scheduler = new DelayScheduler();

@@ -132,6 +132,9 @@ public sealed class MisbehavingBrokerTests
             await Task.Delay(10_000, ct); // takes the PUBLISH, never sends its PUBACK
         });
         await using var client = await MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = server.Port }, new MqttClientOptions { ClientId = "c", KeepAliveSeconds = 0, AckTimeout = TimeSpan.FromSeconds(1) });
+
+        // The keep-alive scan first sees the connection idle (nothing due, ever), so only the new ack's deadline can bring it back.
+        await Task.Delay(3 * 250);
         var e = await Assert.ThrowsAsync<ConnectionFailedException>(async () => await client.PublishAsync("d/c"u8.ToArray(), "x"u8.ToArray(), Simulator.Core.Mqtt.MqttQos.AtLeastOnce).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(FailureKind.AckTimeout, e.Kind);
         Assert.Equal(FailureKind.AckTimeout, (await client.Completion.WaitAsync(TimeSpan.FromSeconds(5)))!.Kind);

@@ -62,7 +62,9 @@ public static class GatewayCommand
                     o.SingleLine = true;
                     o.TimestampFormat = "HH:mm:ss.fff ";
                 })
-                .SetMinimumLevel(parse.GetValue(logLevel)));
+                .SetMinimumLevel(parse.GetValue(logLevel))
+                // The host logs a failed start with its stack trace; the one line below says it instead.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
 
             // SIGINT and SIGTERM (a container runtime's stop) end the gateway gracefully: sessions closed, exit 0.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -4,17 +4,22 @@ using System.Diagnostics;
 namespace Simulator.Core.Mqtt.Client;
 
 /// <summary>
-/// One timer for every connection's keep-alive (§3.1.2.10), not one per connection: it scans
-/// registered connections four times a second, sends PINGREQ to those idle for the interval,
-/// and fails those whose PINGRESP is a whole interval late.
-/// The registry is a plain array with swap-remove: a 10,000-connection hold profiled the scan over
-/// a ConcurrentDictionary at 6 % of the client's CPU, most of it cache misses on its nodes.
+/// One timer for every connection's keep-alive (§3.1.2.10) and ack timeout, not one per
+/// connection: four times a second it ticks the connections whose next check is due; a tick
+/// sends PINGREQ to a connection idle for the interval, fails one whose PINGRESP or ack is late,
+/// and says when that connection next needs a look.
+/// The registry is a plain array with swap-remove, and beside it an array of due times, so a
+/// scan reads 8 bytes per connection and touches only the few that are due. Profiled over a
+/// 10,000-connection hold: a ConcurrentDictionary walk was 6 % of the client's CPU, an array walk
+/// that ticked every connection still 7–8 % of the samples (a cache miss or more per connection).
 /// </summary>
 internal static class KeepAliveScheduler
 {
+    internal const int PeriodMs = 250;
     private static readonly Lock Gate = new();
-    private static readonly Timer Tick = new(static _ => Scan(), null, 250, 250);
+    private static readonly Timer Tick = new(static _ => Scan(), null, PeriodMs, PeriodMs);
     private static MqttClientConnection?[] _slots = new MqttClientConnection?[256];
+    private static long[] _due = new long[256]; // Stopwatch timestamps, per slot
     private static int _count;
 
     public static int Count
@@ -28,6 +33,7 @@ internal static class KeepAliveScheduler
         }
     }
 
+    /// <summary>Registers the connection, checked at the next scan.</summary>
     public static void Register(MqttClientConnection connection)
     {
         GC.KeepAlive(Tick);
@@ -41,9 +47,11 @@ internal static class KeepAliveScheduler
             if (_count == _slots.Length)
             {
                 Array.Resize(ref _slots, _count * 2);
+                Array.Resize(ref _due, _count * 2);
             }
 
             _slots[_count] = connection;
+            _due[_count] = 0;
             connection.KeepAliveSlot = _count++;
         }
     }
@@ -60,9 +68,23 @@ internal static class KeepAliveScheduler
 
             var last = _slots[--_count]!;
             _slots[slot] = last;
+            _due[slot] = _due[_count];
             last.KeepAliveSlot = slot;
             _slots[_count] = null;
             connection.KeepAliveSlot = -1;
+        }
+    }
+
+    /// <summary>Makes sure the connection is ticked at <paramref name="timestamp"/> or earlier (a new ack's deadline); no-op when not registered.</summary>
+    public static void CheckBy(MqttClientConnection connection, long timestamp)
+    {
+        lock (Gate)
+        {
+            var slot = connection.KeepAliveSlot;
+            if (slot >= 0 && timestamp < _due[slot])
+            {
+                _due[slot] = timestamp;
+            }
         }
     }
 
@@ -70,28 +92,51 @@ internal static class KeepAliveScheduler
     {
         var now = Stopwatch.GetTimestamp();
 
-        // Ticked outside the lock, from a copy: a tick may end its connection (which unregisters it)
-        // and run what awaited it; a connection removed meanwhile gets one tick and ignores it.
-        MqttClientConnection?[] copy;
-        int count;
+        // Ticked outside the lock: a tick may end its connection (which unregisters it) and run
+        // what awaited it. A taken slot waits at "never" until its tick says when; a deadline
+        // lowered meanwhile (CheckBy) is kept, since the tick only ever lowers it again.
+        MqttClientConnection?[]? due = null;
+        var n = 0;
         lock (Gate)
         {
-            count = _count;
-            copy = ArrayPool<MqttClientConnection?>.Shared.Rent(count);
-            Array.Copy(_slots, copy, count);
+            var times = _due.AsSpan(0, _count);
+            for (var i = 0; i < times.Length; i++)
+            {
+                if (times[i] <= now)
+                {
+                    due ??= ArrayPool<MqttClientConnection?>.Shared.Rent(Math.Min(_count, 64));
+                    if (n == due.Length)
+                    {
+                        var larger = ArrayPool<MqttClientConnection?>.Shared.Rent(n * 2);
+                        Array.Copy(due, larger, n);
+                        Array.Clear(due, 0, n);
+                        ArrayPool<MqttClientConnection?>.Shared.Return(due);
+                        due = larger;
+                    }
+
+                    due[n++] = _slots[i];
+                    times[i] = long.MaxValue;
+                }
+            }
+        }
+
+        if (due is null)
+        {
+            return;
         }
 
         try
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < n; i++)
             {
-                copy[i]!.OnKeepAliveTick(now);
+                var connection = due[i]!;
+                CheckBy(connection, connection.OnKeepAliveTick(now));
             }
         }
         finally
         {
-            Array.Clear(copy, 0, count); // the pool must not keep connections alive
-            ArrayPool<MqttClientConnection?>.Shared.Return(copy);
+            Array.Clear(due, 0, n); // the pool must not keep connections alive
+            ArrayPool<MqttClientConnection?>.Shared.Return(due);
         }
     }
 }

@@ -191,40 +191,54 @@ public sealed partial class MqttClientConnection
         }
     }
 
-    internal void OnKeepAliveTick(long now)
+    /// <summary>The keep-alive scan's look at this connection: pings or fails it if due, and returns when it next needs a look.</summary>
+    internal long OnKeepAliveTick(long now)
     {
         if (!IsConnected)
         {
-            return;
+            return long.MaxValue; // ended, and unregistered
         }
 
-        if (_ackTimeoutTicks > 0 && OldestPendingAck() is { } oldest && now - oldest > _ackTimeoutTicks)
+        var next = long.MaxValue;
+        if (_ackTimeoutTicks > 0 && OldestPendingAck() is { } oldest)
         {
-            End(new ConnectionFailedException(FailureKind.AckTimeout, $"no acknowledgement within {_options.AckTimeout.TotalSeconds:0.#} s after a {_lastSent}"));
-            return;
+            if (now - oldest > _ackTimeoutTicks)
+            {
+                End(new ConnectionFailedException(FailureKind.AckTimeout, $"no acknowledgement within {_options.AckTimeout.TotalSeconds:0.#} s after a {_lastSent}"));
+                return long.MaxValue;
+            }
+
+            next = oldest + _ackTimeoutTicks + 1;
         }
 
         if (_keepAliveTicks == 0)
         {
-            return;
+            return next;
         }
 
+        // Another ping is due this long after the last packet sent, whether or not one is in flight.
+        var pingDue = Volatile.Read(ref _lastSend) + _pingAfterTicks;
         var pingAt = Volatile.Read(ref _pingSentAt);
         if (pingAt != 0)
         {
             if (now - pingAt > _keepAliveTicks)
             {
                 End(new ConnectionFailedException(FailureKind.KeepAliveTimeout, $"no PINGRESP within {_options.KeepAliveSeconds} s"));
+                return long.MaxValue;
             }
 
-            return;
+            // Until the PINGRESP comes, look again at the timeout or when the next ping would be due.
+            return Math.Min(next, Math.Min(pingAt + _keepAliveTicks + 1, pingDue));
         }
 
-        if (now - Volatile.Read(ref _lastSend) >= _pingAfterTicks)
+        if (now >= pingDue)
         {
             Volatile.Write(ref _pingSentAt, now);
             _ = SendPingAsync();
+            return Math.Min(next, now + _keepAliveTicks + 1);
         }
+
+        return Math.Min(next, pingDue);
     }
 
     private long? OldestPendingAck()

@@ -138,10 +138,12 @@ public sealed partial class MqttClientConnection
 
     private (ushort Id, PendingAck Ack) Register()
     {
+        ushort id;
+        PendingAck ack;
         lock (_ackLock)
         {
             ThrowIfEnded();
-            var ack = _ackPool.Count > 0 ? _ackPool.Pop() : new PendingAck();
+            ack = _ackPool.Count > 0 ? _ackPool.Pop() : new PendingAck();
             do
             {
                 _nextPacketId = (ushort)(_nextPacketId == ushort.MaxValue ? 1 : _nextPacketId + 1);
@@ -150,8 +152,15 @@ public sealed partial class MqttClientConnection
             ack.SentAt = Stopwatch.GetTimestamp();
             _pending.Add(_nextPacketId, ack);
             Volatile.Write(ref _pendingCount, _pending.Count);
-            return (_nextPacketId, ack);
+            id = _nextPacketId;
         }
+
+        if (_ackTimeoutTicks > 0)
+        {
+            KeepAliveScheduler.CheckBy(this, ack.SentAt + _ackTimeoutTicks + 1); // the scan looks only when something is due
+        }
+
+        return (id, ack);
     }
 
     private void ReturnAck(PendingAck ack)
