@@ -5,7 +5,8 @@
 # TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
 # a small and a large run of the same client, so start-up and baseline memory cancel. .NET's own
 # floor runs the same way: a bare SslStream that only handshakes with the gateway and holds the
-# idle connection (bench/peers/sslfloor). Every client does full TLS handshakes: ours by default
+# idle connection (bench/peers/sslfloor); and issue 10's prototype beyond it, libssl 3 driven
+# directly with the same validation and released buffers (bench/peers/libsslfloor). Every client does full TLS handshakes: ours by default
 # (transport.tlsResume is off), MQTT.js and s_time -new by nature, and the two .NET peers with
 # .NET's process-wide session cache turned off, since it would let one device resume another's
 # session. The gateway's
@@ -33,6 +34,8 @@ dotnet build bench/peers/mqttnet -c Release --nologo -v q >/dev/null
 mqttnet=bench/peers/mqttnet/bin/Release/net10.0/mqttnet-peer
 dotnet build bench/peers/sslfloor -c Release --nologo -v q >/dev/null
 sslfloor=bench/peers/sslfloor/bin/Release/net10.0/sslstream-floor
+dotnet build bench/peers/libsslfloor -c Release --nologo -v q >/dev/null
+libsslfloor=bench/peers/libsslfloor/bin/Release/net10.0/libssl-floor
 sim=simulator/Simulator/bin/Release/net10.0/simulator
 peers=simulator/Simulator.Tests/peers/node_modules
 paho=no
@@ -109,6 +112,7 @@ PY
   peer mqtt.js "$n" env NODE_PATH="$PWD/$peers" node bench/peers/mqttjs/connect.js "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
   peer mqttnet "$n" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$mqttnet" "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
   peer sslstream-floor "$n" env DOTNET_SYSTEM_NET_SECURITY_DISABLETLSRESUME=1 "$sslfloor" "$port" "$ca" "$n" "$rate" "$hold"
+  peer libssl-floor "$n" "$libsslfloor" "$port" "$ca" "$n" "$rate" "$hold"
   # paho-mqtt, Debian's, under the system Python (a thread per client, as Locust runs it).
   if [ "$paho" = yes ]; then
     peer paho "$n" /usr/bin/python3 bench/peers/paho/connect.py "$work/tokens-$n.txt" "$port" "$ca" "$rate" "$hold"
@@ -134,7 +138,7 @@ floor = 1000 / float(m.group(1)) if m else float("nan")
 lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
          "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
 cost = {}
-for client in ("ours", "mqtt.js", "mqttnet", "paho", "sslstream-floor"):
+for client in ("ours", "mqtt.js", "mqttnet", "paho", "sslstream-floor", "libssl-floor"):
     if (client, large) not in rows:
         continue  # paho, when not installed
     a, b = rows[(client, small)], rows[(client, large)]
@@ -160,14 +164,17 @@ ratios = {
     "cpuPerConnectVsOpenSsl": ratio(cost["ours"][0], floor),
     "cpuPerConnectVsSslStream": ratio(cost["ours"][0], cost["sslstream-floor"][0]),
     "rssPerDeviceVsSslStream": ratio(cost["ours"][1], cost["sslstream-floor"][1]),
+    "libSslVsSslStreamCpu": ratio(cost["libssl-floor"][0], cost["sslstream-floor"][0]),
+    "libSslVsSslStreamRss": ratio(cost["libssl-floor"][1], cost["sslstream-floor"][1]),
     "bestCpuPeer": best_cpu,
     "bestRssPeer": best_rss,
     "devices": [small, large],
 }
 lines += ["", f"Ratios (same run): our CPU per connect = {ratios['cpuPerConnectVsBestPeer']:.2f}x the best peer's ({best_cpu}), "
-          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "sslstream-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
-          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "sslstream-floor")) + ".",
+          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "sslstream-floor", "libssl-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
+          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "sslstream-floor", "libssl-floor")) + ".",
           f"Against .NET's own floor (a bare SslStream handshake with the same gateway): our CPU per connect = {ratios['cpuPerConnectVsSslStream']:.2f}x (issue 10's target: at most 1.25x, {'met' if ratios['cpuPerConnectVsSslStream'] <= 1.25 else 'not met'}), our RSS per device = {ratios['rssPerDeviceVsSslStream']:.2f}x.",
+          f"Beyond SslStream (issue 10's prototype, libssl driven directly, same validation, released buffers): {ratios['libSslVsSslStreamCpu']:.2f}x the SslStream floor's CPU per handshake and {ratios['libSslVsSslStreamRss']:.2f}x its RSS per idle connection (the bar for proposing it: at most 0.5x on both, {'met' if ratios['libSslVsSslStreamCpu'] <= 0.5 and ratios['libSslVsSslStreamRss'] <= 0.5 else 'not met'}).",
           "CPU is the process's user + system time (GNU time), RSS its peak; both include TLS. The machine is shared and noisy: compare ratios, and rerun before believing a change under 10 %."]
 import json
 json.dump(ratios, open(f"{out}/ratios.json", "w"), indent=2)
