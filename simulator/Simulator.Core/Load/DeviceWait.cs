@@ -14,7 +14,7 @@ namespace Simulator.Core.Load;
 /// </summary>
 public sealed class DeviceWait : IValueTaskSource
 {
-    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _core; // how continuations run is set per wait, in WaitAsync and Fire
     private long _generation;
 
     // The generation of the wait now pending, 0 when none: only the waker that swaps it to 0 completes it.

@@ -15,7 +15,7 @@ namespace Simulator.Core.Mqtt.Client;
 /// </summary>
 internal static class KeepAliveScheduler
 {
-    internal const int PeriodMs = 250;
+    private const int PeriodMs = 250;
     private static readonly Lock Gate = new();
     private static readonly Timer Tick = new(static _ => Scan(), null, PeriodMs, PeriodMs);
     private static MqttClientConnection?[] _slots = new MqttClientConnection?[256];
@@ -104,16 +104,7 @@ internal static class KeepAliveScheduler
             {
                 if (times[i] <= now)
                 {
-                    due ??= ArrayPool<MqttClientConnection?>.Shared.Rent(Math.Min(_count, 64));
-                    if (n == due.Length)
-                    {
-                        var larger = ArrayPool<MqttClientConnection?>.Shared.Rent(n * 2);
-                        Array.Copy(due, larger, n);
-                        Array.Clear(due, 0, n);
-                        ArrayPool<MqttClientConnection?>.Shared.Return(due);
-                        due = larger;
-                    }
-
+                    due ??= ArrayPool<MqttClientConnection?>.Shared.Rent(times.Length - i); // room for every slot left
                     due[n++] = _slots[i];
                     times[i] = long.MaxValue;
                 }

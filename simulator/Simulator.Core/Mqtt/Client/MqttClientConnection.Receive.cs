@@ -127,7 +127,6 @@ public sealed partial class MqttClientConnection
         lock (_ackLock)
         {
             _pending.Remove(packetId, out ack);
-            Volatile.Write(ref _pendingCount, _pending.Count);
         }
 
         if (ack is null)
@@ -243,14 +242,6 @@ public sealed partial class MqttClientConnection
 
     private long? OldestPendingAck()
     {
-        // Read without the lock: at 10,000 connections the scan runs 40,000 times a second and
-        // almost always finds nothing pending (profiled: 7 % of a hold's CPU when it locked and
-        // enumerated every time). An ack registered meanwhile is seen on the next tick.
-        if (Volatile.Read(ref _pendingCount) == 0)
-        {
-            return null;
-        }
-
         lock (_ackLock)
         {
             long? oldest = null;

@@ -151,7 +151,6 @@ public sealed partial class MqttClientConnection
             while (_pending.ContainsKey(_nextPacketId));
             ack.SentAt = Stopwatch.GetTimestamp();
             _pending.Add(_nextPacketId, ack);
-            Volatile.Write(ref _pendingCount, _pending.Count);
             id = _nextPacketId;
         }
 

@@ -26,7 +26,6 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     private readonly TaskCompletionSource<ConnectionFailedException?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _ackLock = new();
     private readonly Dictionary<ushort, PendingAck> _pending = [];
-    private int _pendingCount; // _pending.Count, written under _ackLock, read without it by the keep-alive scan
     private readonly Stack<PendingAck> _ackPool = new();
     private readonly long _keepAliveTicks;
     private readonly long _pingAfterTicks;
@@ -252,7 +251,6 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
             }
 
             _pending.Clear();
-            Volatile.Write(ref _pendingCount, 0);
         }
 
         _completion.TrySetResult(reason);
