@@ -8,7 +8,8 @@ namespace Simulator.Core.Load;
 /// <summary>Where a profile's transport puts a device's credentials: WebSocket headers or query, or the MQTT username (A.1).</summary>
 public static class DeviceTransport
 {
-    public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds)
+    /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
+    public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
     {
         var profile = ctx.Profile;
         var kind = profile.Transport.Kind;
@@ -29,6 +30,8 @@ public static class DeviceTransport
             CaFile = ctx.CaFile,
             InsecureSkipVerify = ctx.Insecure,
             TlsResume = profile.Transport.TlsResume,
+            Tls = profile.Transport.Tls,
+            TlsSession = profile.Transport.TlsResume ? session : null,
             Alpn = kind == DeviceTransportKind.MqttAlpn ? ["mqtt"] : null,
             LocalAddress = ctx.SourceFor(deviceIndex),
             WebSocketSubprotocol = profile.Transport.Subprotocol,

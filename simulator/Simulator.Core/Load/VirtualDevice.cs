@@ -28,6 +28,7 @@ public sealed partial class VirtualDevice : ISupervisedDevice
     private readonly TelemetryPayload _payload;
     private readonly long[] _sentAt = new long[64];
     private readonly DeviceWait _wait = new();
+    private TlsSessionSlot? _tlsSession;
     private DeviceLifecycle _life = null!;
     private long _attemptDue;
     private long _sequence;
@@ -279,7 +280,9 @@ public sealed partial class VirtualDevice : ISupervisedDevice
     private async Task<(TransportOptions Transport, MqttClientOptions Options)> BuildAsync(string clientId, CancellationToken stop)
     {
         var creds = _ctx.Profile.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await _ctx.Tokens.GetAsync(_identity, stop).ConfigureAwait(false);
-        return DeviceTransport.Build(_ctx, _identity.Index, clientId, creds);
+        // A modem caches its own TLS session across reconnects, and only its own.
+        var session = _ctx.Profile.Transport.TlsResume ? _tlsSession ??= new TlsSessionSlot() : null;
+        return DeviceTransport.Build(_ctx, _identity.Index, clientId, creds, session);
     }
 
     private static async Task WaitForStopAsync(CancellationToken stop)

@@ -86,40 +86,18 @@ public static class TransportConnector
             }
 
             timings.TcpMs = Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
-            stream = new NetworkStream(socket, ownsSocket: true);
-
             if (options.IsTls)
             {
                 phase = FailureKind.TlsHandshake;
                 var t2 = Stopwatch.GetTimestamp();
-                var validation = new CertificateValidation(options.CaFile, options.InsecureSkipVerify);
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = ssl;
-                var sslOptions = new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.ServerName ?? options.Host,
-                    RemoteCertificateValidationCallback = validation.Validate,
-                    CertificateChainPolicy = validation.ChainPolicy,
-
-                    // .NET resumes any earlier session to the same server name, whichever device got it.
-                    AllowTlsResume = options.TlsResume,
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                };
-                if (options.Kind == TransportKind.Tls && options.Alpn is { Count: > 0 } alpn)
-                {
-                    sslOptions.ApplicationProtocols = [.. alpn.Select(p => new SslApplicationProtocol(p))];
-                }
-
-                try
-                {
-                    await ssl.AuthenticateAsClientAsync(sslOptions, ct).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is AuthenticationException or IOException)
-                {
-                    throw new ConnectionFailedException(FailureKind.TlsHandshake, validation.Error ?? e.Message, inner: e);
-                }
-
+                stream = TlsProviders.Resolve(options.Tls) == TlsProvider.OpenSsl
+                    ? await OpenSslHandshakeAsync(socket, options, ct).ConfigureAwait(false)
+                    : await SslStreamHandshakeAsync(stream = new NetworkStream(socket, ownsSocket: true), options, ct).ConfigureAwait(false);
                 timings.TlsMs = Stopwatch.GetElapsedTime(t2).TotalMilliseconds;
+            }
+            else
+            {
+                stream = new NetworkStream(socket, ownsSocket: true);
             }
 
             if (options.IsWebSocket)
@@ -156,5 +134,72 @@ public static class TransportConnector
             stream?.Dispose();
             throw;
         }
+    }
+
+    private static async Task<Stream> OpenSslHandshakeAsync(Socket socket, TransportOptions options, CancellationToken ct)
+    {
+        OpenSsl.OpenSslClientContext context;
+        try
+        {
+            context = OpenSsl.OpenSslClientContext.For(options.CaFile, options.InsecureSkipVerify, options.TlsResume);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        try
+        {
+            return await OpenSsl.OpenSslStream.ConnectAsync(socket, context, options.ServerName ?? options.Host, !options.InsecureSkipVerify, options.Kind == TransportKind.Tls ? options.Alpn : null, options.TlsSession, ct).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new ConnectionFailedException(FailureKind.TlsHandshake, "connection lost during the TLS handshake: " + e.Message, inner: e);
+        }
+    }
+
+    private static async Task<Stream> SslStreamHandshakeAsync(Stream inner, TransportOptions options, CancellationToken ct)
+    {
+        var validation = new CertificateValidation(options.CaFile, options.InsecureSkipVerify);
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var sslOptions = new SslClientAuthenticationOptions
+        {
+            TargetHost = options.ServerName ?? options.Host,
+            RemoteCertificateValidationCallback = validation.Validate,
+            CertificateChainPolicy = validation.ChainPolicy,
+
+            // .NET resumes any earlier session to the same server name, whichever device got it.
+            AllowTlsResume = options.TlsResume,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        };
+        var alpn = options.Kind == TransportKind.Tls && options.Alpn is { Count: > 0 } asked ? asked : null;
+        if (alpn is not null)
+        {
+            sslOptions.ApplicationProtocols = [.. alpn.Select(p => new SslApplicationProtocol(p))];
+        }
+
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(sslOptions, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new ConnectionFailedException(FailureKind.TlsHandshake, validation.Error ?? e.Message, inner: e);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (alpn is not null && ssl.NegotiatedApplicationProtocol == default)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new ConnectionFailedException(FailureKind.TlsHandshake, TlsFailures.NoAlpn(alpn));
+        }
+
+        return ssl;
     }
 }

@@ -24,11 +24,21 @@ public sealed record TransportOptions
     public bool InsecureSkipVerify { get; init; }
 
     /// <summary>
-    /// Resume a TLS session from .NET's process-wide client cache (keyed by server name). Off by
-    /// default: each virtual device is its own modem, so without this every connect is a full
-    /// handshake; on, devices resume the latest session any of them got for the endpoint.
+    /// Resume a TLS session. Off by default: each virtual device is its own modem, so without this
+    /// every connect is a full handshake. On, the OpenSSL provider resumes the device's own session
+    /// (<see cref="TlsSession"/>); SslStream resumes from .NET's process-wide cache per server name,
+    /// so a device may resume another device's session there.
     /// </summary>
     public bool TlsResume { get; init; }
+
+    /// <summary>The TLS implementation; <see cref="TlsProvider.Auto"/> is OpenSSL where libssl 3 loads.</summary>
+    public TlsProvider Tls { get; init; } = TlsProvider.Auto;
+
+    /// <summary>
+    /// The device's own session cache for <see cref="TlsResume"/> on the OpenSSL provider: it resumes
+    /// only what this slot holds. Null resumes nothing there. SslStream ignores it (its cache is per process).
+    /// </summary>
+    public TlsSessionSlot? TlsSession { get; init; }
 
     /// <summary>Source address to bind, to spread connections over 127.0.0.2, 127.0.0.3, … past the ephemeral-port limit.</summary>
     public IPAddress? LocalAddress { get; init; }

@@ -34,7 +34,12 @@ public static class FleetRun
 
         var skew = await StartAtAsync(profile, setup.Out, stop).ConfigureAwait(false);
         var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context));
-        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {(profile.Transport.TlsResume ? "TLS sessions resumed (transport.tlsResume)" : "full TLS handshakes")}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
+        if (TlsLine.Fallback(profile) is { } fallback)
+        {
+            await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);
+        }
+
+        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
         await console.ConfigureAwait(false);

@@ -177,6 +177,11 @@ public static class ProfileLoader
             fail("$.transport.credentials", "\"username\" is the WebSocket form of custom auth (a bare upgrade, the values in the MQTT username); mqtt-alpn always uses the username, https-publish takes headers or query");
         }
 
+        if (p.Transport.Tls == Transport.TlsProvider.OpenSsl && Transport.TlsProviders.OpenSslUnavailableReason is { } noOpenSsl)
+        {
+            fail("$.transport.tls", $"\"openssl\" cannot be used here: {noOpenSsl}; use \"sslstream\" or leave it out");
+        }
+
         if (p.Transport.ConnectTimeoutSeconds is <= 0 or > 300)
         {
             fail("$.transport.connectTimeoutSeconds", $"must be above 0 and at most 300, got {p.Transport.ConnectTimeoutSeconds}");

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Simulator.Core.Transport;
+
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How devices reach the broker.</summary>
@@ -18,8 +21,13 @@ public sealed class TransportSettings
 
     /// <summary>
     /// TLS session resumption, as an nRF9160 that caches its session would do on reconnects. Off by
-    /// default, so every connect is a full handshake as a fleet's first connects are. On, .NET's
-    /// client cache is process-wide: a device resumes the latest session any device got.
+    /// default, so every connect is a full handshake as a fleet's first connects are. On, each device
+    /// resumes only its own session on the OpenSSL provider; SslStream's cache is process-wide, so
+    /// there a device resumes the latest session any device got.
     /// </summary>
     public bool TlsResume { get; set; }
+
+    /// <summary>"openssl", "sslstream" or "auto" (the default: OpenSSL where libssl 3 loads).</summary>
+    [JsonConverter(typeof(ProfileEnumConverter<TlsProvider>))]
+    public TlsProvider Tls { get; set; } = TlsProvider.Auto;
 }
