@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The connect bench's regression gate: compares a run's ratios.json with a baseline's.
 
-Ratios, not absolute figures: our client's cost over .NET's own TLS floor (a bare SslStream
+Ratios, not absolute figures: our client's cost (by default on OpenSSL, and on the SslStream
+provider) over .NET's own TLS floor (a bare SslStream
 handshake against the same gateway), measured in the same run on the same machine, so the
 machine's speed and load cancel and only a change in our client's cost remains.
 
@@ -21,6 +22,7 @@ import sys
 GATED = {
     "cpuPerConnectVsSslStream": "CPU per connect vs .NET's SslStream floor",
     "rssPerDeviceVsSslStream": "RSS per device vs .NET's SslStream floor",
+    "sslStreamProviderCpuVsSslStream": "CPU per connect on the SslStream provider vs .NET's SslStream floor",
 }
 SHOWN = {
     "cpuPerConnectVsBestPeer": "CPU per connect vs the best peer",

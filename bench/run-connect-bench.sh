@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Cost per connect, side by side in one run on this machine: our client, MQTT.js, MQTTnet and paho, each opening
+# Cost per connect, side by side in one run on this machine: our client (on each TLS provider), MQTT.js, MQTTnet and paho, each opening
 # N devices over WSS with AWS custom-auth headers (device JWTs) against one standalone gateway at
 # RATE/s and holding them, no publishes; plus OpenSSL's own floor (`openssl s_time -new`, a full
 # TLS handshake with P-256 and nothing else). CPU per connect and RSS per device are slopes between
 # a small and a large run of the same client, so start-up and baseline memory cancel. .NET's own
 # floor runs the same way: a bare SslStream that only handshakes with the gateway and holds the
-# idle connection (bench/peers/sslfloor); and issue 10's prototype beyond it, libssl 3 driven
-# directly with the same validation and released buffers (bench/peers/libsslfloor). Every client does full TLS handshakes: ours by default
+# idle connection (bench/peers/sslfloor); and libssl 3 driven bare with the same validation and
+# released buffers (bench/peers/libsslfloor), the floor of our OpenSSL provider. Every client does full TLS handshakes: ours by default
 # (transport.tlsResume is off), MQTT.js and s_time -new by nature, and the two .NET peers with
 # .NET's process-wide session cache turned off, since it would let one device resume another's
 # session. The gateway's
@@ -82,29 +82,35 @@ PY
 for n in "$small" "$large"; do
   "$sim" token --fleet "$work/fleet" --device 0 --count "$n" --ttl 3600 > "$work/tokens-$n.txt"
 
-  # Ours: the simulator's run verb, the same schedule, no publishes.
-  cat > "$work/ours-$n.json" <<JSON
-{ "name": "bench-connect-$n",
+  # Ours: the simulator's run verb, the same schedule, no publishes; once on each TLS provider
+  # ("ours" is the default, OpenSSL where libssl 3 loads; "ours-sslstream" is .NET's SslStream).
+  rm -rf "$work/fleet-$n"; "$sim" fleet create --count "$n" --seed 3 --out "$work/fleet-$n" >/dev/null
+  for tls in auto sslstream; do
+    row=ours; [ "$tls" = auto ] || row="ours-$tls"
+    cat > "$work/$row-$n.json" <<JSON
+{ "name": "bench-connect-$row-$n",
   "target": { "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": $port, "caFile": "$ca" },
   "fleet": { "count": $n, "directory": "$work/fleet-$n" },
   "token": { "source": "device-jwt", "lifetimeSeconds": 3600 },
-  "transport": { "kind": "wss-custom-auth" },
+  "transport": { "kind": "wss-custom-auth", "tls": "$tls" },
   "device": { "publishIntervalSeconds": 3600, "qos": 1, "keepAliveSeconds": 300 },
   "warmUp": { "devices": 0 },
   "phases": [ { "kind": "ramp", "to": $n, "rate": $rate }, { "kind": "hold", "seconds": $hold }, { "kind": "rampDown", "rate": 5000 } ] }
 JSON
-  rm -rf "$work/fleet-$n"; "$sim" fleet create --count "$n" --seed 3 --out "$work/fleet-$n" >/dev/null
-  g0=$(gcpu)
-  /usr/bin/time -f "%U %S %M" -o "$work/time" "$sim" run --profile "$work/ours-$n.json" --results "$work/results" > "$work/ours-$n.log" 2>&1 || true
-  g1=$(gcpu)
-  read -r u s m < "$work/time"
-  summary=$(ls -td "$work/results"/*bench-connect-$n*/ | head -1)/summary.json
-  python3 - "$summary" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+    g0=$(gcpu)
+    /usr/bin/time -f "%U %S %M" -o "$work/time" "$sim" run --profile "$work/$row-$n.json" --results "$work/results" > "$work/$row-$n.log" 2>&1 || true
+    g1=$(gcpu)
+    read -r u s m < "$work/time"
+    grep -m1 "^run '" "$work/$row-$n.log" >> "$out/providers.txt" || true
+    summary=$(ls -td "$work/results"/*bench-connect-$row-$n*/ | head -1)/summary.json
+    python3 - "$summary" "$row" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY2'
 import json, sys
-s = json.load(open(sys.argv[1])); n, u, sy, m, g, tick = sys.argv[2:]
+s = json.load(open(sys.argv[1])); row, n, u, sy, m, g, tick = sys.argv[2:]
 h = s["histograms"]["connect"]
-print(f"ours,{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{s['successes']},{s['attempts']-s['successes']},{h['p50Ms']},{h['p99Ms']}")
-PY
+print(f"{row},{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{s['successes']},{s['attempts']-s['successes']},{h['p50Ms']},{h['p99Ms']}")
+PY2
+    sleep 2
+  done
 
   # The peers, with the same devices, tokens and schedule. MQTT.js as the AWS SDK v1 runs it;
   # MQTTnet 5.2, the .NET library the design names; .NET's TLS floor, a bare handshake against
@@ -138,7 +144,7 @@ floor = 1000 / float(m.group(1)) if m else float("nan")
 lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
          "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
 cost = {}
-for client in ("ours", "mqtt.js", "mqttnet", "paho", "sslstream-floor", "libssl-floor"):
+for client in ("ours", "ours-sslstream", "mqtt.js", "mqttnet", "paho", "sslstream-floor", "libssl-floor"):
     if (client, large) not in rows:
         continue  # paho, when not installed
     a, b = rows[(client, small)], rows[(client, large)]
@@ -164,6 +170,10 @@ ratios = {
     "cpuPerConnectVsOpenSsl": ratio(cost["ours"][0], floor),
     "cpuPerConnectVsSslStream": ratio(cost["ours"][0], cost["sslstream-floor"][0]),
     "rssPerDeviceVsSslStream": ratio(cost["ours"][1], cost["sslstream-floor"][1]),
+    "sslStreamProviderCpuVsBestPeer": ratio(cost["ours-sslstream"][0], cost[best_cpu][0]),
+    "sslStreamProviderCpuVsSslStream": ratio(cost["ours-sslstream"][0], cost["sslstream-floor"][0]),
+    "sslStreamProviderRssVsBestPeer": ratio(cost["ours-sslstream"][1], cost[best_rss][1]),
+    "p50VsBestPeer": ratio(float(cost["ours"][2]), min(float(cost[c][2]) for c in peers)),
     "libSslVsSslStreamCpu": ratio(cost["libssl-floor"][0], cost["sslstream-floor"][0]),
     "libSslVsSslStreamRss": ratio(cost["libssl-floor"][1], cost["sslstream-floor"][1]),
     "bestCpuPeer": best_cpu,
@@ -171,10 +181,17 @@ ratios = {
     "devices": [small, large],
 }
 lines += ["", f"Ratios (same run): our CPU per connect = {ratios['cpuPerConnectVsBestPeer']:.2f}x the best peer's ({best_cpu}), "
-          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "sslstream-floor", "libssl-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
-          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "sslstream-floor", "libssl-floor")) + ".",
-          f"Against .NET's own floor (a bare SslStream handshake with the same gateway): our CPU per connect = {ratios['cpuPerConnectVsSslStream']:.2f}x (issue 10's target: at most 1.25x, {'met' if ratios['cpuPerConnectVsSslStream'] <= 1.25 else 'not met'}), our RSS per device = {ratios['rssPerDeviceVsSslStream']:.2f}x.",
-          f"Beyond SslStream (issue 10's prototype, libssl driven directly, same validation, released buffers): {ratios['libSslVsSslStreamCpu']:.2f}x the SslStream floor's CPU per handshake and {ratios['libSslVsSslStreamRss']:.2f}x its RSS per idle connection (the bar for proposing it: at most 0.5x on both, {'met' if ratios['libSslVsSslStreamCpu'] <= 0.5 and ratios['libSslVsSslStreamRss'] <= 0.5 else 'not met'}).",
+          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "ours-sslstream", "sslstream-floor", "libssl-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
+          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "ours-sslstream", "sslstream-floor", "libssl-floor")) + ".",
+          f"Against .NET's own floor (a bare SslStream handshake with the same gateway): our CPU per connect = {ratios['cpuPerConnectVsSslStream']:.2f}x, our RSS per device = {ratios['rssPerDeviceVsSslStream']:.2f}x.",
+          f"Our client on SslStream (ours-sslstream): {ratios['sslStreamProviderCpuVsBestPeer']:.2f}x the best peer's CPU per connect, {ratios['sslStreamProviderCpuVsSslStream']:.2f}x the SslStream floor's, {ratios['sslStreamProviderRssVsBestPeer']:.2f}x the best peer's RSS per device.",
+          "Targets for the default client: "
+          + f"CPU <= 0.5x the best peer ({ratios['cpuPerConnectVsBestPeer']:.2f}x, {'met' if ratios['cpuPerConnectVsBestPeer'] <= 0.5 else 'not met'}), "
+          + f"<= 0.8x the SslStream floor ({ratios['cpuPerConnectVsSslStream']:.2f}x, {'met' if ratios['cpuPerConnectVsSslStream'] <= 0.8 else 'not met'}), "
+          + f"moonshot <= 2.5x s_time -new ({ratios['cpuPerConnectVsOpenSsl']:.2f}x, {'met' if ratios['cpuPerConnectVsOpenSsl'] <= 2.5 else 'not met'}); "
+          + f"RSS <= 0.5x the best peer ({ratios['rssPerDeviceVsBestPeer']:.2f}x, {'met' if ratios['rssPerDeviceVsBestPeer'] <= 0.5 else 'not met'}; moonshot 0.35x); "
+          + f"connect p50 no worse than the best peer's ({ratios['p50VsBestPeer']:.2f}x, {'met' if ratios['p50VsBestPeer'] <= 1.0 else 'not met'}).",
+          f"libssl driven bare (the libssl-floor prototype, same validation, released buffers): {ratios['libSslVsSslStreamCpu']:.2f}x the SslStream floor's CPU per handshake and {ratios['libSslVsSslStreamRss']:.2f}x its RSS per idle connection.",
           "CPU is the process's user + system time (GNU time), RSS its peak; both include TLS. The machine is shared and noisy: compare ratios, and rerun before believing a change under 10 %."]
 import json
 json.dump(ratios, open(f"{out}/ratios.json", "w"), indent=2)

@@ -71,13 +71,19 @@ internal sealed class CertificateValidation
 
         if (certificate is null)
         {
-            Error = "the server sent no certificate";
+            Error = TlsFailures.NoCertificate;
             return false;
         }
 
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
         {
-            Error = "the certificate does not name the server (SNI/host mismatch)";
+            Error = TlsFailures.NameMismatch;
+            return false;
+        }
+
+        if (chain is not null && chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotTimeValid))
+        {
+            Error = TlsFailures.Expired(Describe(chain));
             return false;
         }
 
@@ -88,7 +94,7 @@ internal sealed class CertificateValidation
                 return true;
             }
 
-            Error = "untrusted by the system store: " + Describe(chain);
+            Error = TlsFailures.Untrusted(withCaFile: false, Describe(chain));
             return false;
         }
 
@@ -98,7 +104,7 @@ internal sealed class CertificateValidation
             return true;
         }
 
-        Error = "not signed by the given CA file: " + Describe(chain);
+        Error = TlsFailures.Untrusted(withCaFile: true, Describe(chain));
         return false;
     }
 

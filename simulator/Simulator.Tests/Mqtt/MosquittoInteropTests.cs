@@ -18,35 +18,39 @@ public sealed class MosquittoInteropTests : IClassFixture<Mosquitto>
     [Fact]
     public Task Qos0AndQos1RoundTripOverTcp() => ClientHarness.RoundTripAsync(Tcp(), "tcp-client");
 
-    [Fact]
-    public Task Qos0AndQos1RoundTripOverTlsWithACaFile() =>
-        ClientHarness.RoundTripAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = _broker.Ca.CaFile }, "tls-client");
+    [Theory]
+    [MemberData(nameof(Transport.TlsProviderTests.Providers), MemberType = typeof(Transport.TlsProviderTests))]
+    public Task Qos0AndQos1RoundTripOverTlsWithACaFile(TlsProvider tls) =>
+        ClientHarness.RoundTripAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = _broker.Ca.CaFile, Tls = tls }, "tls-client");
 
-    [Fact]
-    public async Task TlsAgainstTheSystemStoreFailsAsAHandshakeFailure()
+    [Theory]
+    [MemberData(nameof(Transport.TlsProviderTests.Providers), MemberType = typeof(Transport.TlsProviderTests))]
+    public async Task TlsAgainstTheSystemStoreFailsAsAHandshakeFailure(TlsProvider tls)
     {
         var e = await Assert.ThrowsAsync<ConnectionFailedException>(() =>
-            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort }, new MqttClientOptions { ClientId = "x" }));
+            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, Tls = tls }, new MqttClientOptions { ClientId = "x" }));
         Assert.Equal(FailureKind.TlsHandshake, e.Kind);
         Assert.Contains("untrusted", e.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TlsWithTheWrongServerNameFails()
+    [Theory]
+    [MemberData(nameof(Transport.TlsProviderTests.Providers), MemberType = typeof(Transport.TlsProviderTests))]
+    public async Task TlsWithTheWrongServerNameFails(TlsProvider tls)
     {
         var e = await Assert.ThrowsAsync<ConnectionFailedException>(() =>
-            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = "example.org", Port = _broker.TlsPort, CaFile = _broker.Ca.CaFile }, new MqttClientOptions { ClientId = "x" }));
+            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = "example.org", Port = _broker.TlsPort, CaFile = _broker.Ca.CaFile, Tls = tls }, new MqttClientOptions { ClientId = "x" }));
         Assert.Equal(FailureKind.TlsHandshake, e.Kind);
         Assert.Contains("does not name the server", e.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TlsWithAnotherCaFileFailsAsNotSignedByIt()
+    [Theory]
+    [MemberData(nameof(Transport.TlsProviderTests.Providers), MemberType = typeof(Transport.TlsProviderTests))]
+    public async Task TlsWithAnotherCaFileFailsAsNotSignedByIt(TlsProvider tls)
     {
         using var dir = new TempDir();
         var other = new TestCa(dir.Path);
         var e = await Assert.ThrowsAsync<ConnectionFailedException>(() =>
-            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = other.CaFile }, new MqttClientOptions { ClientId = "x" }));
+            MqttClientConnection.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = other.CaFile, Tls = tls }, new MqttClientOptions { ClientId = "x" }));
         Assert.Equal(FailureKind.TlsHandshake, e.Kind);
         Assert.Contains("not signed by the given CA file", e.Detail, StringComparison.Ordinal);
     }

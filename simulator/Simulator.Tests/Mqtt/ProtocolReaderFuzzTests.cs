@@ -171,9 +171,15 @@ public sealed class ProtocolReaderFuzzTests
     /// A broker that accepts, then sends a stream of packets and garbage in random pieces, then
     /// stays silent or hangs up. The client must end in a named way, never throw, never hang.
     /// </summary>
-    [Fact]
-    public async Task AHostileBrokerEndsTheClientInANamedWay()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("tls-openssl")]
+    [InlineData("tls-sslstream")]
+    public async Task AHostileBrokerEndsTheClientInANamedWay(string over)
     {
+        using var dir = new Support.TempDir();
+        var ca = new Support.TestCa(dir.Path);
+        using var certificate = over == "tcp" ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(ca.CertFile, ca.KeyFile);
         var rng = new Random(7);
         var seeds = MqttCorpus.Seeds(withLarge: true).Where(s => (MqttPacketType)(s[0] >> 4) != MqttPacketType.ConnAck).ToArray();
         var outcomes = new Dictionary<string, int>();
@@ -183,7 +189,8 @@ public sealed class ProtocolReaderFuzzTests
             var hangUp = rng.Next(3) != 0;
             var beforeConnAck = rng.Next(4) == 0;
             var pieceSeed = rng.Next();
-            await using var server = new ScriptedServer(async (s, ct) =>
+            await using var server = new ScriptedServer(
+                async (s, ct) =>
             {
                 await ScriptedServer.ReadAsync(s, 2, ct);
                 if (!beforeConnAck)
@@ -203,9 +210,18 @@ public sealed class ProtocolReaderFuzzTests
                 {
                     await Task.Delay(Timeout.Infinite, ct);
                 }
-            });
+            },
+                certificate);
 
-            var transport = new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = server.Port };
+            var transport = new TransportOptions
+            {
+                Kind = over == "tcp" ? TransportKind.Tcp : TransportKind.Tls,
+                Host = "127.0.0.1",
+                ServerName = "localhost",
+                Port = server.Port,
+                CaFile = ca.CaFile,
+                Tls = over == "tls-sslstream" ? TlsProvider.SslStream : TlsProvider.OpenSsl,
+            };
             var options = new MqttClientOptions { ClientId = "victim", ConnectTimeout = TimeSpan.FromSeconds(1), KeepAliveSeconds = 1 };
             string outcome;
             var ended = Task.Run(async () =>

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Simulator.Tests.Support;
 
-/// <summary>A loopback TCP server that runs a script per connection: the misbehaving peer.</summary>
+/// <summary>A loopback TCP server that runs a script per connection: the misbehaving peer; with a certificate, behind TLS (.NET's server side).</summary>
 public sealed class ScriptedServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -11,6 +13,11 @@ public sealed class ScriptedServer : IAsyncDisposable
     private readonly Task _accept;
 
     public ScriptedServer(Func<NetworkStream, CancellationToken, Task> script)
+        : this((s, ct) => script((NetworkStream)s, ct), certificate: null)
+    {
+    }
+
+    public ScriptedServer(Func<Stream, CancellationToken, Task> script, X509Certificate2? certificate)
     {
         _listener.Start();
         _accept = Task.Run(async () =>
@@ -33,9 +40,18 @@ public sealed class ScriptedServer : IAsyncDisposable
                     {
                         try
                         {
-                            await script(client.GetStream(), _stop.Token);
+                            if (certificate is null)
+                            {
+                                await script(client.GetStream(), _stop.Token);
+                            }
+                            else
+                            {
+                                await using var tls = new SslStream(client.GetStream());
+                                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, _stop.Token);
+                                await script(tls, _stop.Token);
+                            }
                         }
-                        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+                        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or System.Security.Authentication.AuthenticationException)
                         {
                         }
                     }
@@ -47,7 +63,7 @@ public sealed class ScriptedServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Reads until at least <paramref name="count"/> bytes arrived (or the peer closed).</summary>
-    public static async Task<byte[]> ReadAsync(NetworkStream s, int count, CancellationToken ct)
+    public static async Task<byte[]> ReadAsync(Stream s, int count, CancellationToken ct)
     {
         var buffer = new byte[count];
         var n = 0;

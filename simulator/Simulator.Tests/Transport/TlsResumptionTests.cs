@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Simulator.Core.Transport;
 using Simulator.Tests.Support;
@@ -16,25 +15,45 @@ public sealed class TlsResumptionTests
     [Theory]
     [InlineData(false, "New")]
     [InlineData(true, "Reused")]
-    public async Task ASecondDeviceResumesOnlyWhenTheProfileAsks(bool resume, string second)
+    public async Task OnSslStreamASecondDeviceResumesOnlyWhenTheProfileAsks(bool resume, string second)
     {
         using var dir = new TempDir();
         var name = $"resume-{resume}.test".ToLowerInvariant(); // its own server name: its own cache entry
         var ca = new TestCa(dir.Path, name);
-        var port = Ports.Free();
-        using var server = Process.Start(new ProcessStartInfo("openssl", ["s_server", "-accept", $"127.0.0.1:{port}", "-cert", ca.CertFile, "-key", ca.KeyFile, "-www", "-quiet"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        try
-        {
-            await Ports.WaitOpenAsync(port, TimeSpan.FromSeconds(10));
-            var options = new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = name, Port = port, CaFile = ca.CaFile, TlsResume = resume };
-            Assert.Equal("New", await HandshakeAsync(options));
-            Assert.Equal(second, await HandshakeAsync(options));
-            Assert.Equal(second, await HandshakeAsync(options));
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        using var server = await OpenSslServer.StartAsync(ca.CertFile, ca.KeyFile, alpn: null);
+        var options = new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = name, Port = server.Port, CaFile = ca.CaFile, TlsResume = resume, Tls = TlsProvider.SslStream };
+        Assert.Equal("New", await HandshakeAsync(options));
+        Assert.Equal(second, await HandshakeAsync(options));
+        Assert.Equal(second, await HandshakeAsync(options));
+    }
+
+    /// <summary>
+    /// On OpenSSL each device resumes its own session and only its own, as a modem that caches its
+    /// session does: a second device's first connect is a full handshake even though the first
+    /// device holds a session for the same server, and without tlsResume nobody resumes.
+    /// </summary>
+    [Fact]
+    public async Task OnOpenSslEachDeviceResumesOnlyItsOwnSession()
+    {
+        using var dir = new TempDir();
+        var ca = new TestCa(dir.Path);
+        using var server = await OpenSslServer.StartAsync(ca.CertFile, ca.KeyFile, alpn: null);
+        var options = new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = "localhost", Port = server.Port, CaFile = ca.CaFile, Tls = TlsProvider.OpenSsl };
+        using var a = new TlsSessionSlot();
+        using var b = new TlsSessionSlot();
+        var deviceA = options with { TlsResume = true, TlsSession = a };
+        var deviceB = options with { TlsResume = true, TlsSession = b };
+        Assert.Equal("New", await HandshakeAsync(deviceA));
+        Assert.True(a.HasSession);
+        Assert.False(b.HasSession);
+        Assert.Equal("Reused", await HandshakeAsync(deviceA));
+        Assert.Equal("New", await HandshakeAsync(deviceB));
+        Assert.Equal("Reused", await HandshakeAsync(deviceB));
+        Assert.Equal("Reused", await HandshakeAsync(deviceA));
+
+        // tlsResume off: the slot is not read, and nothing resumes.
+        Assert.Equal("New", await HandshakeAsync(options with { TlsSession = a }));
+        Assert.Equal("New", await HandshakeAsync(options with { TlsResume = true }));
     }
 
     [Fact]

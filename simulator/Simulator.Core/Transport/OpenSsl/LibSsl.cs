@@ -23,6 +23,9 @@ internal static unsafe partial class LibSsl
     public const int SslErrorSyscall = 5;
     public const int SslErrorZeroReturn = 6;
 
+    public const int SslSentShutdown = 1;
+    public const int SslReceivedShutdown = 2;
+
     public const int SslCtrlMode = 33;
     public const int SslCtrlSetSessCacheMode = 44;
     public const int SslCtrlSetTlsextHostname = 55;
@@ -114,6 +117,9 @@ internal static unsafe partial class LibSsl
 
     [LibraryImport(Ssl)]
     public static partial void SSL_SESSION_free(nint session);
+
+    [LibraryImport(Ssl)]
+    public static partial void SSL_set_shutdown(SafeSslHandle ssl, int mode);
 
     [LibraryImport(Ssl)]
     public static partial int SSL_do_handshake(SafeSslHandle ssl);

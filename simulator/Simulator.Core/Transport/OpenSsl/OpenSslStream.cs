@@ -228,6 +228,13 @@ internal sealed class OpenSslStream : Stream
                 }
 
                 _disposed = true;
+                if (_session is not null)
+                {
+                    // SSL_free marks the session of a connection closed without close_notify as not
+                    // resumable; a modem keeps its session when the link drops, so this one stays usable.
+                    LibSsl.SSL_set_shutdown(_ssl, LibSsl.SslSentShutdown | LibSsl.SslReceivedShutdown);
+                }
+
                 _ssl.Dispose();
                 if (_in is { } input)
                 {
