@@ -48,11 +48,11 @@ if dotnet run -c Release --project bench/Simulator.Benchmarks -- --job Dry --fil
 else
   failed=$((failed + 1)); echo "benchmarks dry job: FAILED"; tail -40 "$log"
 fi
-# The connect bench at a tiny size, so that it cannot rot: all four clients, .NET's TLS floor and the libssl prototype must connect every device.
+# The connect bench at a tiny size, so that it cannot rot: our client on both TLS providers, the three peers, .NET's TLS floor and the bare libssl floor must connect every device.
 echo "connect bench: short run"
 benchout=$(mktemp -d)
 if bash bench/run-connect-bench.sh --small 10 --large 30 --hold 1 --port 18490 --out "$benchout" >"$log" 2>&1 \
-   && [ "$(grep -c '| 30 of 30 | 0 |' "$log")" -eq 6 ]; then
+   && [ "$(grep -c '| 30 of 30 | 0 |' "$log")" -eq 7 ]; then
   passed=$((passed + 1)); echo "connect bench short run: ok"
 else
   failed=$((failed + 1)); echo "connect bench short run: FAILED"; tail -40 "$log"
@@ -61,7 +61,8 @@ rm -rf "$benchout"
 # The connect bench's gate must pass a run equal to its baseline, and fail one that got worse.
 echo "connect gate"
 gate=$(mktemp -d)
-base=$(dirname "$(ls results/baselines/connect-*/ratios.json | sort | tail -1)")
+# The baseline the gate holds the client to: the newest bench of both TLS providers.
+base=results/baselines/connect-tls-providers-2026-12-01
 mkdir -p "$gate/worse" "$gate/other"
 python3 - "$base/ratios.json" "$gate" <<'PY'
 import json, sys

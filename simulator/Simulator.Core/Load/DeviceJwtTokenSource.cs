@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Simulator.Core.CustomAuth;
@@ -9,10 +8,12 @@ using Simulator.Core.Tokens;
 namespace Simulator.Core.Load;
 
 /// <summary>
-/// Each device signs its own ES256 JWT, as AT%JWT does, with its own signer (one per device: a
-/// signer is not thread-safe and each device's loop is sequential), cached until shortly before expiry.
+/// Each device signs its own ES256 JWT, as AT%JWT does, cached until shortly before expiry. The
+/// signer is built for the mint and freed after it: a device mints once per token lifetime, and a
+/// signer kept per device (its EVP_PKEY and reused EVP_PKEY_CTX) held about 9 KB, most of it in
+/// libcrypto, for the whole run.
 /// </summary>
-public sealed class DeviceJwtTokenSource : ITokenSource, IDisposable
+public sealed class DeviceJwtTokenSource : ITokenSource
 {
     private readonly Fleet _fleet;
     private readonly DeviceTokenOptions _options;
@@ -20,7 +21,6 @@ public sealed class DeviceJwtTokenSource : ITokenSource, IDisposable
     private readonly string _tokenKeyName;
     private readonly TokenCache _cache;
     private readonly RunMetrics _metrics;
-    private readonly ConcurrentDictionary<int, DeviceTokenMinter> _minters = new();
 
     public DeviceJwtTokenSource(Fleet fleet, DeviceTokenOptions options, string authorizer, string tokenKeyName, int refreshBeforeSeconds, RunMetrics metrics)
     {
@@ -44,31 +44,27 @@ public sealed class DeviceJwtTokenSource : ITokenSource, IDisposable
             return ValueTask.FromResult(cached);
         }
 
-        var minter = _minters.GetOrAdd(device.Index, i =>
+        var key = _fleet.GetPrivateKey(device.Index);
+        DeviceTokenMinter minter;
+        try
         {
-            var key = _fleet.GetPrivateKey(i);
-            try
-            {
-                return new DeviceTokenMinter(Es256Signer.Create(key), device.DeviceId, _options);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key.D);
-            }
-        });
-        var t0 = Stopwatch.GetTimestamp();
-        var token = minter.Mint(now);
-        _metrics.Record(Phase.TokenMint, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            minter = new DeviceTokenMinter(Es256Signer.Create(key), device.DeviceId, _options);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key.D);
+        }
+
+        string token;
+        using (minter)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            token = minter.Mint(now);
+            _metrics.Record(Phase.TokenMint, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+
         var credentials = new CustomAuthCredentials(_authorizer, _tokenKeyName, token, null);
         _cache.Put(device.Index, credentials, now + _options.LifetimeSeconds);
         return ValueTask.FromResult(credentials);
-    }
-
-    public void Dispose()
-    {
-        foreach (var m in _minters.Values)
-        {
-            m.Dispose();
-        }
     }
 }

@@ -121,9 +121,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
         switch (profile.Token.Source)
         {
             case TokenSourceKind.DeviceJwt:
-                var jwt = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == TokenClaim.Iss ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds, metrics);
-                _owned.Add(jwt);
-                tokens = jwt;
+                tokens = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == TokenClaim.Iss ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds, metrics);
                 break;
             case TokenSourceKind.LocalIssuer:
                 var issuer = new OnceIssuerTokens(Gateway!.GatewayKeys.Issuer, Gateway.GatewayKeys.TokenSigning);
