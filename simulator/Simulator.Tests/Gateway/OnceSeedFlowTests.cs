@@ -158,10 +158,11 @@ public sealed class OnceSeedFlowTests : IClassFixture<GatewayFixture>
         Assert.Equal(calls + 1, _g.Gateway.Counters.AuthorizerCalls);
     }
 
-    [Fact]
-    public async Task OurClientConnectsOverWssWithHeadersAndTheSeedsSubprotocol()
+    [Theory]
+    [MemberData(nameof(Transport.TlsProviderTests.Providers), MemberType = typeof(Transport.TlsProviderTests))]
+    public async Task OurClientConnectsOverWssWithHeadersAndTheSeedsSubprotocol(TlsProvider tls)
     {
-        var iccid = _g.Fleet[0].Iccid;
+        var iccid = _g.Fleet[tls == TlsProvider.OpenSsl ? 6 : 7].Iccid;
         var (username, _, _, _) = await _g.OnboardWithCurlAsync(iccid);
         var creds = CustomAuthCredentials.FromUsername(username, "token", out _)!;
         var transport = new TransportOptions
@@ -172,6 +173,7 @@ public sealed class OnceSeedFlowTests : IClassFixture<GatewayFixture>
             CaFile = _g.Gateway.CaFile,
             WebSocketSubprotocol = "mqttv3.1",
             Headers = [new("X-Amz-CustomAuthorizer-Name", "1nce-authorizer"), new("token", creds.Token)],
+            Tls = tls,
         };
         var (client, inbox) = await ClientHarness.ConnectAsync(transport, new MqttClientOptions { ClientId = iccid });
         await using (client)

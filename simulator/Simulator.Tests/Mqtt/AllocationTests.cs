@@ -17,13 +17,16 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
     public AllocationTests(Mosquitto broker) => _broker = broker;
 
     [Theory]
-    [InlineData(MqttQos.AtMostOnce)]
-    [InlineData(MqttQos.AtLeastOnce)]
-    public async Task PublishAndReceiveAllocateNothingInSteadyState(MqttQos qos)
+    [InlineData(MqttQos.AtMostOnce, "tcp")]
+    [InlineData(MqttQos.AtLeastOnce, "tcp")]
+    [InlineData(MqttQos.AtMostOnce, "tls-openssl")]
+    [InlineData(MqttQos.AtLeastOnce, "tls-openssl")]
+    public async Task PublishAndReceiveAllocateNothingInSteadyState(MqttQos qos, string over)
     {
-        await using var client = await MqttClientConnection.ConnectAsync(
-            new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = _broker.TcpPort },
-            new MqttClientOptions { ClientId = "alloc-" + qos, KeepAliveSeconds = 0 });
+        var transport = over == "tcp"
+            ? new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = _broker.TcpPort }
+            : new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = _broker.Ca.CaFile, Tls = TlsProvider.OpenSsl };
+        await using var client = await MqttClientConnection.ConnectAsync(transport, new MqttClientOptions { ClientId = $"alloc-{qos}-{over}", KeepAliveSeconds = 0 });
         var received = 0;
         var target = 0;
         var done = new SemaphoreSlim(0);
@@ -34,7 +37,7 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
                 done.Release();
             }
         };
-        var topic = System.Text.Encoding.UTF8.GetBytes($"alloc/{qos}");
+        var topic = System.Text.Encoding.UTF8.GetBytes($"alloc/{qos}/{over}");
         await client.SubscribeAsync([(System.Text.Encoding.UTF8.GetString(topic), qos)]);
         var payload = new byte[256];
 

@@ -23,7 +23,7 @@ public class GatewayFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Fleet = FleetStore.Create(new FleetSpec { Seed = 77, Count = 6 }, FleetDir);
+        Fleet = FleetStore.Create(new FleetSpec { Seed = 77, Count = 8 }, FleetDir);
         Gateway = await LocalGateway.StartAsync(new GatewayOptions
         {
             DataDirectory = _dir["data"],

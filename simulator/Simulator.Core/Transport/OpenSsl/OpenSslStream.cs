@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Simulator.Core.Buffers;
 
 namespace Simulator.Core.Transport.OpenSsl;
 
@@ -21,8 +22,7 @@ namespace Simulator.Core.Transport.OpenSsl;
 /// </summary>
 internal sealed class OpenSslStream : Stream
 {
-    private const int ReceiveSize = 16 * 1024;
-    private const int MinSendBuffer = 4 * 1024;
+    private static readonly FixedArrayPool Buffers = FixedArrayPool.Tls;
 
     [ThreadStatic]
     private static OpenSslStream? t_current;
@@ -147,11 +147,12 @@ internal sealed class OpenSslStream : Stream
         var need = self._outCount + length;
         if (self._out is null || self._out.Length < need)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(MinSendBuffer, need));
+            // A pooled 16 KB array holds what one write of a few records produces; a larger write grows past it.
+            var bigger = need <= Buffers.Size ? Buffers.Rent() : ArrayPool<byte>.Shared.Rent(need);
             if (self._out is { } old)
             {
                 old.AsSpan(0, self._outCount).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(old);
+                Release(old);
             }
 
             self._out = bigger;
@@ -185,7 +186,7 @@ internal sealed class OpenSslStream : Stream
             if (self._inStart == self._inEnd)
             {
                 self._in = null;
-                ArrayPool<byte>.Shared.Return(input);
+                Buffers.Return(input);
             }
 
             return n;
@@ -239,13 +240,13 @@ internal sealed class OpenSslStream : Stream
                 if (_in is { } input)
                 {
                     _in = null;
-                    ArrayPool<byte>.Shared.Return(input);
+                    Buffers.Return(input);
                 }
 
                 if (_out is { } output)
                 {
                     _out = null;
-                    ArrayPool<byte>.Shared.Return(output);
+                    Release(output);
                 }
             }
 
@@ -394,6 +395,15 @@ internal sealed class OpenSslStream : Stream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        // After a zero-byte read found libssl with nothing buffered and waited for the socket, the
+        // ciphertext is waiting there: receive it first instead of asking libssl for a record it
+        // cannot have (one failed SSL_read less per inbound packet).
+        if (_ready && !buffer.IsEmpty)
+        {
+            _ready = false;
+            await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
             var n = TryRead(buffer.Span, out var flush);
@@ -465,6 +475,7 @@ internal sealed class OpenSslStream : Stream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReceiveReadyAsync(CancellationToken cancellationToken)
     {
         try
@@ -478,9 +489,10 @@ internal sealed class OpenSslStream : Stream
     }
 
     /// <summary>One receive into a pooled buffer that libssl then reads; false at the end of the stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveSize);
+        var buffer = Buffers.Rent();
         int n;
         try
         {
@@ -488,7 +500,7 @@ internal sealed class OpenSslStream : Stream
         }
         catch (Exception e)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Buffers.Return(buffer);
             throw e is SocketException s ? new IOException("the connection broke: " + s.SocketErrorCode, e) : e;
         }
 
@@ -496,7 +508,7 @@ internal sealed class OpenSslStream : Stream
         {
             if (n == 0 || _disposed)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                Buffers.Return(buffer);
                 _eof = true;
                 return false;
             }
@@ -549,6 +561,7 @@ internal sealed class OpenSslStream : Stream
     }
 
     /// <summary>Sends what libssl wrote outside a write (handshake flights, alerts), in order with writes.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushOutboundAsync(CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -577,6 +590,7 @@ internal sealed class OpenSslStream : Stream
         return taken;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(byte[]? buffer, int count, CancellationToken cancellationToken)
     {
         if (buffer is null)
@@ -596,6 +610,19 @@ internal sealed class OpenSslStream : Stream
             throw new IOException("the connection broke: " + e.SocketErrorCode, e);
         }
         finally
+        {
+            Release(buffer);
+        }
+    }
+
+    /// <summary>A send buffer back where it came from: the fixed pool, or ArrayPool for one that grew past it.</summary>
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length == Buffers.Size)
+        {
+            Buffers.Return(buffer);
+        }
+        else
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
