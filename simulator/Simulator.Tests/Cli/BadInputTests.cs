@@ -28,12 +28,19 @@ public sealed class BadInputTests
     [InlineData(2, "--set fleet.count=abc", "run", "--profile", "{smoke}", "--set", "fleet.count=abc")]
     [InlineData(2, "unknown key \"colour\"", "run", "--profile", "{tmp}/colour.json")]
     [InlineData(2, "results folder is not writable", "run", "--profile", "{smoke}", "--results", "/proc/nope")]
+    [InlineData(2, "the CA file holds no certificate", "run", "--profile", "{tmp}/ca-not-a-cert.json")]
+    [InlineData(2, "the CA file holds a CERTIFICATE block that is not a certificate", "run", "--profile", "{tmp}/ca-garbled.json")]
     public async Task BadInputIsNamedWithoutAStackTrace(int code, string expected, params string[] args)
     {
         using var tmp = new TempDir();
         File.WriteAllText(tmp["afile"], "x");
         File.WriteAllText(tmp["bad-listen.json"], """{ "listenAddress": "x" }""");
         File.WriteAllText(tmp["colour.json"], """{ "fleet": { "colour": "red" }, "phases": [ { "kind": "hold", "seconds": 1 } ] }""");
+        File.WriteAllText(tmp["garbled.pem"], "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+        foreach (var (profile, ca) in new[] { ("ca-not-a-cert.json", tmp["afile"]), ("ca-garbled.json", tmp["garbled.pem"]) })
+        {
+            File.WriteAllText(tmp[profile], $$"""{ "target": { "kind": "endpoint", "host": "localhost", "port": 1, "caFile": "{{ca}}" }, "token": { "source": "device-jwt" }, "phases": [ { "kind": "hold", "seconds": 1 } ] }""");
+        }
         var resolved = args.Select(a => a.Replace("{tmp}", tmp.Path, StringComparison.Ordinal).Replace("{long-topic}", new string('a', 70_000), StringComparison.Ordinal).Replace("{smoke}", Path.Combine(Peers.RepoRoot, "profiles", "smoke.json"), StringComparison.Ordinal)).ToArray();
         var r = await CliRunner.RunAsync(resolved);
         var all = r.Out + r.Err;

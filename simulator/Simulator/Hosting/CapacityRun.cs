@@ -34,7 +34,10 @@ public static class CapacityRun
         SetStep(profile, cap.MaxRate);
         if (!setup.SkipPreflight)
         {
-            Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot);
+            foreach (var warning in Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot).Warnings)
+            {
+                await setup.Out.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+            }
         }
 
         using var metrics = new RunMetrics();

@@ -16,7 +16,10 @@ public static class FleetRun
         var profile = setup.Profile;
         if (!setup.SkipPreflight)
         {
-            Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot);
+            foreach (var warning in Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot).Warnings)
+            {
+                await setup.Out.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+            }
         }
 
         using var metrics = new RunMetrics();

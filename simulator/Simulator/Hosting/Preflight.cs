@@ -21,6 +21,7 @@ public static class Preflight
 
     public static PreflightResult Check(RunProfile profile, string profilePath, string resultsRoot)
     {
+        var warnings = new List<string>();
         var embedded = profile.Target.Kind == TargetKind.Embedded;
         if (embedded)
         {
@@ -28,14 +29,7 @@ public static class Preflight
         }
         else if (profile.Target.CaFile is { } ca)
         {
-            try
-            {
-                using var _ = File.OpenRead(ca);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new InputException($"the CA file cannot be read: {ca} ({Plain(e)})", profilePath, field: "$.target.caFile");
-            }
+            warnings.AddRange(CheckCaFile(ca, profilePath));
         }
 
         CheckResults(resultsRoot);
@@ -73,7 +67,7 @@ public static class Preflight
                 field: "$.transport.sourceAddresses");
         }
 
-        return new PreflightResult(peak, needed, limit, perSource, ports is { } p ? p.High - p.Low + 1 : null);
+        return new PreflightResult(peak, needed, limit, perSource, ports is { } p ? p.High - p.Low + 1 : null) { Warnings = warnings };
     }
 
     private static void CheckResults(string resultsRoot)
@@ -106,6 +100,60 @@ public static class Preflight
                 throw new InputException($"source address {address} cannot be bound here ({e.SocketErrorCode}); on Linux every 127.x.y.z is loopback, other addresses must belong to this machine", profilePath, field: $"$.transport.sourceAddresses[{i}]");
             }
         }
+    }
+
+    /// <summary>
+    /// The CA file as the handshakes will read it: readable, at least one PEM CERTIFICATE block, each
+    /// a certificate. An expired certificate or one that is not a CA is a warning: every handshake
+    /// that chains to it would fail, but the file may hold others.
+    /// </summary>
+    internal static List<string> CheckCaFile(string ca, string profilePath)
+    {
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(ca);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"the CA file cannot be read: {ca} ({Plain(e)})", profilePath, field: "$.target.caFile");
+        }
+
+        if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            throw new InputException($"the CA file holds no certificate (no PEM CERTIFICATE block): {ca}", profilePath, field: "$.target.caFile");
+        }
+
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new InputException($"the CA file holds a CERTIFICATE block that is not a certificate: {ca}", profilePath, field: "$.target.caFile");
+        }
+
+        var warnings = new List<string>();
+        var now = DateTime.UtcNow;
+        foreach (var certificate in certificates)
+        {
+            using (certificate)
+            {
+                var name = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+                if (certificate.NotAfter.ToUniversalTime() < now)
+                {
+                    warnings.Add($"the CA file's certificate '{name}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}: handshakes that chain to it will fail ({ca})");
+                }
+
+                if (certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+                {
+                    warnings.Add($"the CA file's certificate '{name}' is not a CA certificate (no basicConstraints CA:TRUE): it can anchor only itself ({ca})");
+                }
+            }
+        }
+
+        return warnings;
     }
 
     private static string Plain(Exception e) => e switch
