@@ -170,6 +170,48 @@ public sealed class TlsProviderTests
         Assert.True(endings.Keys.All(k => k is "end" or "ObjectDisposedException" or "IOException" or "OperationCanceledException"), string.Join(", ", endings));
     }
 
+    /// <summary>
+    /// A client that closes with bytes it never read (a session ticket, a late packet) must close
+    /// with a FIN: Linux sends a reset instead, and the server may lose the last thing the client
+    /// wrote before it, such as a DISCONNECT.
+    /// </summary>
+    [Fact]
+    public async Task ClosingWithUnreadBytesIsAFinNotAReset()
+    {
+        using var dir = new TempDir();
+        var ca = new TestCa(dir.Path);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(ca.CertFile, ca.KeyFile);
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new ScriptedServer(
+            async (s, ct) =>
+            {
+                await s.WriteAsync(new byte[4000], ct); // never read by the client
+                await s.FlushAsync(ct);
+                var got = new MemoryStream();
+                var buffer = new byte[256];
+                try
+                {
+                    int n;
+                    while ((n = await s.ReadAsync(buffer, ct)) > 0)
+                    {
+                        got.Write(buffer, 0, n);
+                    }
+
+                    seen.TrySetResult("fin after " + Encoding.ASCII.GetString(got.ToArray()));
+                }
+                catch (IOException e)
+                {
+                    seen.TrySetResult($"reset after '{Encoding.ASCII.GetString(got.ToArray())}' ({e.InnerException?.Message ?? e.Message})");
+                }
+            },
+            certificate);
+        var stream = await TransportConnector.ConnectAsync(Options(TlsProvider.OpenSsl, server.Port, ca.CaFile) with { Alpn = null }, new ConnectTimings(), CancellationToken.None);
+        await stream.WriteAsync("bye"u8.ToArray());
+        await Task.Delay(300); // the server's 4,000 bytes are in our receive queue, unread
+        await stream.DisposeAsync();
+        Assert.Equal("fin after bye", await seen.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
     internal static TransportOptions Options(TlsProvider provider, int port, string? caFile) => new()
     {
         Kind = TransportKind.Tls,

@@ -250,10 +250,43 @@ internal sealed class OpenSslStream : Stream
                 }
             }
 
-            _socket.Dispose();
+            CloseGracefully();
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Closes with a FIN, not a reset. Linux resets a socket closed with unread bytes (a session
+    /// ticket the receive loop had not read yet, say), and a server that sees the reset may discard
+    /// the DISCONNECT sent just before it and report the connection lost, not closed by the client.
+    /// The unread bytes are read and dropped without blocking, and sending is shut down first.
+    /// </summary>
+    private void CloseGracefully()
+    {
+        try
+        {
+            _socket.Blocking = false;
+            Span<byte> scratch = stackalloc byte[1024];
+            for (var drained = 0; drained < 64 * 1024 && _socket.Available > 0;)
+            {
+                var n = _socket.Receive(scratch, SocketFlags.None, out var error);
+                if (n <= 0 || error != SocketError.Success)
+                {
+                    break;
+                }
+
+                drained += n;
+            }
+
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already broken or closed: nothing to close gracefully.
+        }
+
+        _socket.Dispose();
     }
 
     private static void WriteUtf8Z(string text, Span<byte> destination)
