@@ -40,13 +40,14 @@ public sealed class FixedArrayPool
     /// <summary>Takes back an array this pool rented (its length is <see cref="Size"/>).</summary>
     public void Return(byte[] array)
     {
-        if (array.Length != Size || Interlocked.Increment(ref _retained) > _maxRetained)
+        if (array.Length != Size)
         {
-            if (array.Length == Size)
-            {
-                Interlocked.Decrement(ref _retained);
-            }
+            return; // not one of ours: left to the GC
+        }
 
+        if (Interlocked.Increment(ref _retained) > _maxRetained)
+        {
+            Interlocked.Decrement(ref _retained);
             return;
         }
 

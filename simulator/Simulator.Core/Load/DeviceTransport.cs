@@ -8,6 +8,14 @@ namespace Simulator.Core.Load;
 /// <summary>Where a profile's transport puts a device's credentials: WebSocket headers or query, or the MQTT username (A.1).</summary>
 public static class DeviceTransport
 {
+    /// <summary>"OpenSSL 3.0.19", "SslStream", "SslStream (HTTPS)" or "none": the TLS a profile's devices connect with.</summary>
+    public static string TlsName(TransportSettings transport) => transport.Kind switch
+    {
+        DeviceTransportKind.MqttTcp => "none",
+        DeviceTransportKind.HttpsPublish => "SslStream (HTTPS)",
+        _ => TlsProviders.Describe(transport.Tls),
+    };
+
     /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
     public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
     {
@@ -31,7 +39,7 @@ public static class DeviceTransport
             InsecureSkipVerify = ctx.Insecure,
             TlsResume = profile.Transport.TlsResume,
             Tls = profile.Transport.Tls,
-            TlsSession = profile.Transport.TlsResume ? session : null,
+            TlsSession = session,
             Alpn = kind == DeviceTransportKind.MqttAlpn ? ["mqtt"] : null,
             LocalAddress = ctx.SourceFor(deviceIndex),
             WebSocketSubprotocol = profile.Transport.Subprotocol,

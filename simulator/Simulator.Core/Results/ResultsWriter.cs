@@ -104,7 +104,7 @@ public static class ResultsWriter
             w.WriteEndObject();
 
             // Which TLS implementation the devices' MQTT connects ran on: per-connect cost differs by provider.
-            w.WriteString("tls", TlsOf(r.Profile));
+            w.WriteString("tls", Load.DeviceTransport.TlsName(r.Profile.Transport));
             if (r.StartSkewMs is { } skew)
             {
                 w.WriteNumber("startSkewMs", Math.Round(skew, 1));
@@ -376,7 +376,7 @@ public static class ResultsWriter
                 ["commit", GitCommit()],
                 ["machine", $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"],
                 ["target", $"{Name(r.Profile.Target.Kind)}{(r.EmbeddedGateway ? " (in this process)" : string.Empty)}"],
-                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} (TLS: {TlsOf(r.Profile)}) / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
+                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} (TLS: {Load.DeviceTransport.TlsName(r.Profile.Transport)}) / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
                 ["arrivals", Name(r.Profile.Arrivals)],
             ]),
             new("Devices and attempts", ["item", "value"],
@@ -604,14 +604,6 @@ public static class ResultsWriter
     private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);
 
     internal static string Sanitize(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
-
-    /// <summary>"OpenSSL 3.0.19", "SslStream", "SslStream (HTTPS)" or "none": what the devices' connects ran TLS on.</summary>
-    private static string TlsOf(Load.Profiles.RunProfile profile) => profile.Transport.Kind switch
-    {
-        Load.Profiles.DeviceTransportKind.MqttTcp => "none",
-        Load.Profiles.DeviceTransportKind.HttpsPublish => "SslStream (HTTPS)",
-        _ => Transport.TlsProviders.Describe(profile.Transport.Tls),
-    };
 
     public static string GitCommit()
     {

@@ -42,21 +42,35 @@ internal sealed class CertificateValidation
     /// </summary>
     public X509ChainPolicy? ChainPolicy => _policy?.Clone();
 
+    /// <summary>
+    /// The CA file's certificates, read once per process (preflight and every handshake share them):
+    /// readable, at least one PEM CERTIFICATE block, each a certificate. The caller must not dispose them.
+    /// </summary>
     public static X509Certificate2Collection LoadCa(string caFile) => CaCache.GetOrAdd(caFile, static path =>
     {
-        var collection = new X509Certificate2Collection();
+        string pem;
         try
         {
-            collection.ImportFromPemFile(path);
+            pem = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new Errors.InputException($"cannot read the CA file: {e.Message}", path, field: "caFile");
         }
 
-        if (collection.Count == 0)
+        if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
         {
-            throw new Errors.InputException("the CA file holds no CERTIFICATE block", path, field: "caFile");
+            throw new Errors.InputException("the CA file holds no certificate (no PEM CERTIFICATE block)", path, field: "caFile");
+        }
+
+        var collection = new X509Certificate2Collection();
+        try
+        {
+            collection.ImportFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new Errors.InputException("the CA file holds a CERTIFICATE block that is not a certificate", path, field: "caFile");
         }
 
         return collection;

@@ -17,12 +17,4 @@ public static class TlsProviders
 
     /// <summary>"OpenSSL 3.0.19" or "SslStream": the provider as the run's first line names it.</summary>
     public static string Describe(TlsProvider provider) => Resolve(provider) == TlsProvider.OpenSsl ? OpenSslTls.Version : "SslStream";
-
-    /// <summary>The name a profile uses: "openssl", "sslstream" or "auto".</summary>
-    public static string ProfileName(TlsProvider provider) => provider switch
-    {
-        TlsProvider.OpenSsl => "openssl",
-        TlsProvider.SslStream => "sslstream",
-        _ => "auto",
-    };
 }

@@ -10,6 +10,9 @@ public static class TlsValidation
     /// them, once); off only when <paramref name="insecure"/> is explicitly set. The server name and
     /// dates are always checked.
     /// </summary>
+    /// <summary>The CA file's certificates as every handshake reads them, cached for the process; bad input is an <see cref="Errors.InputException"/>. Do not dispose them.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2Collection LoadCaFile(string caFile) => CertificateValidation.LoadCa(caFile);
+
     public static SslClientAuthenticationOptions Apply(SslClientAuthenticationOptions options, string? caFile, bool insecure)
     {
         var template = new CertificateValidation(caFile, insecure);

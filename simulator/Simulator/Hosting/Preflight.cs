@@ -103,53 +103,35 @@ public static class Preflight
     }
 
     /// <summary>
-    /// The CA file as the handshakes will read it: readable, at least one PEM CERTIFICATE block, each
-    /// a certificate. An expired certificate or one that is not a CA is a warning: every handshake
-    /// that chains to it would fail, but the file may hold others.
+    /// The CA file as the handshakes will read it (<see cref="Core.Transport.TlsValidation.LoadCaFile"/>,
+    /// which refuses a file without certificates). An expired certificate or one that is not a CA is a
+    /// warning: every handshake that chains to it would fail, but the file may hold others.
     /// </summary>
     internal static List<string> CheckCaFile(string ca, string profilePath)
     {
-        string pem;
+        System.Security.Cryptography.X509Certificates.X509Certificate2Collection certificates;
         try
         {
-            pem = File.ReadAllText(ca);
+            certificates = Core.Transport.TlsValidation.LoadCaFile(ca);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputException e)
         {
-            throw new InputException($"the CA file cannot be read: {ca} ({Plain(e)})", profilePath, field: "$.target.caFile");
-        }
-
-        if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-        {
-            throw new InputException($"the CA file holds no certificate (no PEM CERTIFICATE block): {ca}", profilePath, field: "$.target.caFile");
-        }
-
-        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-        try
-        {
-            certificates.ImportFromPem(pem);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            throw new InputException($"the CA file holds a CERTIFICATE block that is not a certificate: {ca}", profilePath, field: "$.target.caFile");
+            throw new InputException($"{e.Problem}: {ca}", profilePath, field: "$.target.caFile");
         }
 
         var warnings = new List<string>();
         var now = DateTime.UtcNow;
         foreach (var certificate in certificates)
         {
-            using (certificate)
+            var name = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+            if (certificate.NotAfter.ToUniversalTime() < now)
             {
-                var name = certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
-                if (certificate.NotAfter.ToUniversalTime() < now)
-                {
-                    warnings.Add($"the CA file's certificate '{name}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}: handshakes that chain to it will fail ({ca})");
-                }
+                warnings.Add($"the CA file's certificate '{name}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}: handshakes that chain to it will fail ({ca})");
+            }
 
-                if (certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
-                {
-                    warnings.Add($"the CA file's certificate '{name}' is not a CA certificate (no basicConstraints CA:TRUE): it can anchor only itself ({ca})");
-                }
+            if (certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+            {
+                warnings.Add($"the CA file's certificate '{name}' is not a CA certificate (no basicConstraints CA:TRUE): it can anchor only itself ({ca})");
             }
         }
 

@@ -1,3 +1,4 @@
+using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Transport;
 
@@ -8,19 +9,16 @@ internal static class TlsLine
 {
     public static string Describe(RunProfile profile)
     {
-        var resume = profile.Transport.TlsResume;
-        switch (profile.Transport.Kind)
+        var transport = profile.Transport;
+        if (transport.Kind == DeviceTransportKind.MqttTcp)
         {
-            case DeviceTransportKind.MqttTcp:
-                return "no TLS";
-            case DeviceTransportKind.HttpsPublish:
-                return resume ? "TLS by SslStream (HTTPS), sessions resumed from its process-wide cache" : "TLS by SslStream (HTTPS), full handshakes";
+            return "no TLS";
         }
 
-        var provider = TlsProviders.Resolve(profile.Transport.Tls);
-        var name = TlsProviders.Describe(provider);
-        return !resume ? $"TLS by {name}, full handshakes"
-            : provider == TlsProvider.OpenSsl ? $"TLS by {name}, each device resumes its own session (transport.tlsResume)"
+        var name = DeviceTransport.TlsName(transport);
+        var ownSessions = transport.Kind != DeviceTransportKind.HttpsPublish && TlsProviders.Resolve(transport.Tls) == TlsProvider.OpenSsl;
+        return !transport.TlsResume ? $"TLS by {name}, full handshakes"
+            : ownSessions ? $"TLS by {name}, each device resumes its own session (transport.tlsResume)"
             : $"TLS by {name}, sessions resumed from its process-wide cache (transport.tlsResume): a device may resume another's";
     }
 

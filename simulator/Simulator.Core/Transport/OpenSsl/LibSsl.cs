@@ -17,10 +17,7 @@ internal static unsafe partial class LibSsl
     public const int SslVerifyPeer = 1;
 
     public const int SslErrorNone = 0;
-    public const int SslErrorSsl = 1;
     public const int SslErrorWantRead = 2;
-    public const int SslErrorWantWrite = 3;
-    public const int SslErrorSyscall = 5;
     public const int SslErrorZeroReturn = 6;
 
     public const int SslSentShutdown = 1;
@@ -107,13 +104,7 @@ internal static unsafe partial class LibSsl
     public static partial void SSL_get0_alpn_selected(SafeSslHandle ssl, byte** data, uint* length);
 
     [LibraryImport(Ssl)]
-    public static partial void SSL_set_verify(SafeSslHandle ssl, int mode, nint callback);
-
-    [LibraryImport(Ssl)]
     public static partial int SSL_set_session(SafeSslHandle ssl, SafeSslSessionHandle session);
-
-    [LibraryImport(Ssl)]
-    public static partial int SSL_session_reused(SafeSslHandle ssl);
 
     [LibraryImport(Ssl)]
     public static partial void SSL_SESSION_free(nint session);
@@ -168,9 +159,6 @@ internal static unsafe partial class LibSsl
 
     [LibraryImport(Crypto)]
     public static partial void BIO_clear_flags(nint bio, int flags);
-
-    [LibraryImport(Crypto)]
-    public static partial int BIO_free(nint bio);
 
     [LibraryImport(Crypto)]
     public static partial ulong ERR_get_error();

@@ -29,7 +29,6 @@ internal sealed class OpenSslStream : Stream
 
     private readonly Socket _socket;
     private readonly SafeSslHandle _ssl;
-    private readonly nint _bio;
     private readonly OpenSslClientContext _context;
     private readonly TlsSessionSlot? _session;
     private readonly Lock _sync = new();
@@ -55,20 +54,17 @@ internal sealed class OpenSslStream : Stream
             throw new InvalidOperationException("SSL_new failed: " + LibSsl.TakeError());
         }
 
-        _bio = LibSsl.BIO_new(OpenSslBio.Method);
-        if (_bio == 0)
+        var bio = LibSsl.BIO_new(OpenSslBio.Method);
+        if (bio == 0)
         {
             _ssl.Dispose();
             throw new InvalidOperationException("BIO_new failed: " + LibSsl.TakeError());
         }
 
-        LibSsl.BIO_set_init(_bio, 1);
-        LibSsl.SSL_set_bio(_ssl, _bio, _bio); // one reference, consumed: the BIO is freed with the SSL object
+        LibSsl.BIO_set_init(bio, 1);
+        LibSsl.SSL_set_bio(_ssl, bio, bio); // one reference, consumed: the BIO is freed with the SSL object
         LibSsl.SSL_set_connect_state(_ssl);
     }
-
-    /// <summary>Whether the handshake resumed the device's own session.</summary>
-    public bool Resumed { get; private set; }
 
     public override bool CanRead => true;
 
@@ -398,7 +394,6 @@ internal sealed class OpenSslStream : Stream
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            Resumed = LibSsl.SSL_session_reused(_ssl) == 1;
             if (alpn is { Count: > 0 })
             {
                 byte* chosen;
