@@ -29,8 +29,9 @@ public sealed class ScriptedServer : IAsyncDisposable
                 {
                     client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or SocketException or ObjectDisposedException)
                 {
+                    // Stopping the listener can fail the pending accept with "operation canceled" instead of the token's exception.
                     return;
                 }
 
