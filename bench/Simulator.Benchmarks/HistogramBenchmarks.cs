@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using HdrHistogram;
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Benchmarks;

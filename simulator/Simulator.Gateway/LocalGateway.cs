@@ -15,6 +15,7 @@ using Simulator.Core.Identity;
 using Simulator.Core.Tokens;
 using Simulator.Gateway.Auth;
 using Simulator.Gateway.Broker;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Http;
 using Simulator.Gateway.Policy;
 using Simulator.Gateway.Tls;
@@ -169,7 +170,7 @@ public sealed class LocalGateway : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var gatewayHolder = new GatewayHolder();
         IotDataEndpoints.Map(app, broker, pipeline, arn, options);
-        OnboardingEndpoints.Map(app, options, faults, issuer, fleet, () => gatewayHolder.Gateway!, time);
+        OnboardingEndpoints.Map(app, options, faults, issuer, fleet, () => (gatewayHolder.Gateway!.EndpointName, gatewayHolder.Gateway!.AmazonRootCaUrl), time);
         NrfCloudEndpoints.Map(app, options, registry, time);
         app.MapGet("/AmazonRootCA1.pem", () => Microsoft.AspNetCore.Http.Results.Text(File.ReadAllText(certificates.CaFile), "application/x-pem-file"));
         app.MapGet("/gateway/counters", () => Microsoft.AspNetCore.Http.Results.Json(counters.Snapshot(), GatewayJson.Context.Options));

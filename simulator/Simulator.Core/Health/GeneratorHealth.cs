@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using Simulator.Core.Metrics;
+using Simulator.Core.Histograms;
+using Simulator.Core.Processes;
+using Simulator.Core.Transport;
 
 namespace Simulator.Core.Health;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Simulator.Core.Histograms;
 
 namespace Simulator.Core.Load;
 
@@ -21,7 +22,7 @@ public sealed class DelayScheduler : IDisposable
     private readonly PriorityQueue<Entry, long> _queue = new();
     private readonly Lock _gate = new();
     private readonly Timer _timer;
-    private Metrics.LatencyHistogram _lag = new();
+    private LatencyHistogram _lag = new();
     private long _lastFire;
 
     public DelayScheduler()
@@ -30,7 +31,7 @@ public sealed class DelayScheduler : IDisposable
     }
 
     /// <summary>The ticks' lateness (µs) since the last call, and a fresh histogram for the next.</summary>
-    public Metrics.LatencyHistogram TakeLag() => Interlocked.Exchange(ref _lag, new Metrics.LatencyHistogram());
+    public LatencyHistogram TakeLag() => Interlocked.Exchange(ref _lag, new LatencyHistogram());
 
     public int Pending
     {

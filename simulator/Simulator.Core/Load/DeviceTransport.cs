@@ -2,6 +2,7 @@ using Simulator.Core.CustomAuth;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
+using Simulator.Core.Transport.OpenSsl;
 
 namespace Simulator.Core.Load;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
+using Simulator.Core.Transport;
 
 namespace Simulator.Core.Load;
 
@@ -34,7 +35,7 @@ public sealed class LoadContext
     public DelayScheduler Scheduler { get; } = new();
 
     /// <summary>Sockets are opened only within the open-files limit; null leaves it unguarded.</summary>
-    public Health.FdBudget? Fds { get; init; }
+    public Transport.FdBudget? Fds { get; init; }
 
     public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
 

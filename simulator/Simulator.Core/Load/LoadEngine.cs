@@ -31,6 +31,9 @@ public sealed class LoadEngine
 
     public LoadPlan Plan => _plan;
 
+    /// <summary>Called with each row as its second closes (and with the final stop row), before the console sees it: the run folder streams them to disk.</summary>
+    public Action<SecondRow>? RowClosed { get; set; }
+
     public Channel<SecondRow> Rows { get; } = Channel.CreateUnbounded<SecondRow>(new UnboundedChannelOptions { SingleWriter = true });
 
     /// <summary>Set by tests: records each arrival's due and actual start instants.</summary>
@@ -84,6 +87,7 @@ public sealed class LoadEngine
                     problem ??= $"second {second}: {supervisor.Census().Problem ?? "census check failed"}";
                 }
 
+                RowClosed?.Invoke(row);
                 Rows.Writer.TryWrite(row);
             }
         }
@@ -98,6 +102,7 @@ public sealed class LoadEngine
         var notStopped = await supervisor.StopAllAsync(StopGrace).ConfigureAwait(false);
         var final = Sample(second + 1, supervisor, health, judged: false);
         rows.Add(final);
+        RowClosed?.Invoke(final);
         Rows.Writer.TryWrite(final);
         Rows.Writer.TryComplete();
         var census = supervisor.Census();

@@ -3,6 +3,7 @@ using Simulator.Core.CustomAuth;
 using Simulator.Core.Identity;
 using Simulator.Core.Metrics;
 using Simulator.Core.Onboarding;
+using Simulator.Core.Onboarding.Client;
 
 namespace Simulator.Core.Load;
 

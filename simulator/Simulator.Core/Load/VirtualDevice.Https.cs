@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Simulator.Core.Errors;
 using Simulator.Core.Metrics;
 using Simulator.Core.Transport;
 

@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using Simulator.Core.Errors;
 using Simulator.Core.Identity;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
+using Simulator.Core.Transport.OpenSsl;
 
 namespace Simulator.Core.Load;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 
 namespace Simulator.Core.Metrics;
 

@@ -1,3 +1,5 @@
+using Simulator.Core.Histograms;
+
 namespace Simulator.Core.Metrics;
 
 /// <summary>A finished run's totals as its summary.json keeps them, for <see cref="RunMetrics.Absorb"/>.</summary>

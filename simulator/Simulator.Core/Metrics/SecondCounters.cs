@@ -1,3 +1,5 @@
+using Simulator.Core.Histograms;
+
 namespace Simulator.Core.Metrics;
 
 /// <summary>What the devices did in one second, taken and reset by <see cref="RunMetrics.TakeSecond"/>.</summary>

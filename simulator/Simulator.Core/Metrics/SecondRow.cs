@@ -1,4 +1,5 @@
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 
 namespace Simulator.Core.Metrics;
 

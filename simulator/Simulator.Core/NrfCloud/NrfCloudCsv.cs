@@ -1,5 +1,4 @@
 using System.Text;
-using Simulator.Core.Identity;
 
 namespace Simulator.Core.NrfCloud;
 
@@ -35,11 +34,11 @@ public static class NrfCloudCsv
         return true;
     }
 
-    public static string PublicKeyRow(DeviceIdentity d) => $"{d.DeviceId},{Quote(d.PublicKeyPem)}\n";
+    public static string PublicKeyRow(string deviceId, string publicKeyPem) => $"{deviceId},{Quote(publicKeyPem)}\n";
 
     /// <summary>The certificate when the fleet has one, else the public key (C.3 accepts either).</summary>
-    public static string OnboardRow(DeviceIdentity d, string fwTypes = DefaultFwTypes) =>
-        $"{d.DeviceId},,,{fwTypes},{Quote(d.CertificatePem ?? d.PublicKeyPem)}\n";
+    public static string OnboardRow(string deviceId, string certificateOrPublicKeyPem, string fwTypes = DefaultFwTypes) =>
+        $"{deviceId},,,{fwTypes},{Quote(certificateOrPublicKeyPem)}\n";
 
     /// <summary>Splits rows into files of at most <see cref="MaxRowsPerFile"/> rows.</summary>
     public static IReadOnlyList<string> Chunk(IEnumerable<string> rows)

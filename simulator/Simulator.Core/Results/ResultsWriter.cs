@@ -3,36 +3,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Simulator.Core.Histograms;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Results;
 
 /// <summary>
-/// Writes results/&lt;timestamp&gt;-&lt;profile&gt;/: summary.json (schema 1), timeseries.csv (a row per
+/// Writes results/&lt;timestamp&gt;-&lt;profile&gt;/: summary.json (schema <see cref="SchemaVersion"/>), timeseries.csv (a row per
 /// second), report.md and report.html (self-contained, the pinned chart library inlined).
 /// </summary>
 public static class ResultsWriter
 {
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
-    /// <summary>Writes the run's folder; two runs started in the same second get distinct folders.</summary>
-    public static string Write(RunReport report, string resultsRoot)
-    {
-        // Shards started together write side by side (one results volume in a cluster): the shard in the name keeps them apart.
-        var shard = Load.Profiles.ProfileLoader.TryParseShard(report.Profile.Fleet.Shard, out var shardIndex, out var shardCount) && shardCount > 1 ? $"-shard{shardIndex}of{shardCount}" : string.Empty;
-        var name = $"{report.Outcome.StartedAt:yyyyMMdd-HHmmss}-{Sanitize(report.Profile.Name)}{shard}";
-        Directory.CreateDirectory(resultsRoot);
-        var dir = Path.Combine(resultsRoot, name);
-        for (var n = 2; !TryCreateNew(dir); n++)
-        {
-            dir = Path.Combine(resultsRoot, $"{name}-{n}");
-        }
-
-        WriteFiles(report, dir);
-        return dir;
-    }
 
     /// <summary>Writes the four files into exactly <paramref name="dir"/> (simulator merge --out), never over an earlier run's.</summary>
     public static void WriteInto(RunReport report, string dir)
@@ -48,15 +32,30 @@ public static class ResultsWriter
 
     private static void WriteFiles(RunReport report, string dir)
     {
-        File.WriteAllText(Path.Combine(dir, "summary.json"), SummaryJson(report));
-        File.WriteAllText(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv(report));
-        File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(report));
-        File.WriteAllText(Path.Combine(dir, "report.html"), Html(report));
+        // The rows first, replacing the streamed file whole: a kill while writing leaves one or the other, never half.
+        Replace(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv(report));
+        Replace(Path.Combine(dir, "summary.json"), SummaryJson(report));
+        WriteReports(report, dir);
+    }
+
+    /// <summary>report.md, report.html and unexpected.txt, as <c>simulator report</c> also writes them beside an incomplete run's rows.</summary>
+    internal static void WriteReports(RunReport report, string dir)
+    {
+        Replace(Path.Combine(dir, "report.md"), Markdown(report));
+        Replace(Path.Combine(dir, "report.html"), Html(report));
         if (report.Metrics.FirstStacks.Count > 0)
         {
             // Our own bugs, made reportable: where each unexpected class was first thrown.
-            File.WriteAllText(Path.Combine(dir, "unexpected.txt"), string.Concat(report.Metrics.FirstStacks.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"== {kv.Key}\n{kv.Value}\n")));
+            Replace(Path.Combine(dir, "unexpected.txt"), string.Concat(report.Metrics.FirstStacks.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"== {kv.Key}\n{kv.Value}\n")));
         }
+    }
+
+    /// <summary>Writes beside the file, then renames over it.</summary>
+    internal static void Replace(string path, string text)
+    {
+        var temp = path + ".partial";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
     }
 
     internal static bool TryCreateNew(string dir)
@@ -76,6 +75,7 @@ public static class ResultsWriter
     {
         RunVerdict.Passed => "PASSED",
         RunVerdict.Cancelled => "CANCELLED",
+        RunVerdict.Incomplete => "INCOMPLETE",
         _ => "FAILED",
     };
 
@@ -95,6 +95,16 @@ public static class ResultsWriter
             w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
             w.WriteBoolean("passed", r.Passed);
             w.WriteBoolean("cancelled", o.Cancelled);
+
+            // Set by `simulator report` on a run that died before its end: why these figures are partial.
+            if (r.Incomplete is { } incomplete)
+            {
+                w.WriteString("incomplete", incomplete);
+            }
+            else
+            {
+                w.WriteNull("incomplete");
+            }
             w.WriteString("gitCommit", GitCommit());
             w.WriteStartObject("machine");
             w.WriteString("os", System.Runtime.InteropServices.RuntimeInformation.OSDescription);
@@ -325,7 +335,7 @@ public static class ResultsWriter
         var sb = new StringBuilder();
         sb.Append(Inv, $"# Run report: {r.Profile.Name}\n\n");
         sb.Append(Inv, $"{r.Profile.Description}\n\n");
-        sb.Append(Inv, $"**{VerdictWord(r)}**{(o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : string.Empty)}\n\n");
+        sb.Append(Inv, $"**{VerdictWord(r)}**{(r.Incomplete is { } why ? $" ({why}: no verdict on the target)" : o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : string.Empty)}\n\n");
         if (r.GeneratorWarning is { } warning)
         {
             sb.Append(Inv, $"> **Warning:** {warning}\n\n");
@@ -524,6 +534,11 @@ public static class ResultsWriter
 
         var verdict = VerdictWord(r);
         var banner = new StringBuilder();
+        if (r.Incomplete is { } incomplete)
+        {
+            banner.Append(Inv, $"<p class=\"warn\" id=\"incomplete\"><strong>Incomplete:</strong> {E(incomplete)}. These figures cover the seconds it recorded; there is no verdict on the target.</p>");
+        }
+
         if (r.GeneratorWarning is { } warning)
         {
             banner.Append(Inv, $"<p class=\"warn\" id=\"generator-warning\"><strong>Warning:</strong> {E(warning)}</p>");
@@ -539,7 +554,7 @@ public static class ResultsWriter
             <html lang="en"><head><meta charset="utf-8"><title>Run report: {{E(r.Profile.Name)}}</title>
             <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:300px}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}
             table{border-collapse:collapse;margin-bottom:1rem}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}th{background:#f3f3f3}td.bad{color:#b00020;font-weight:bold}
-            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED{color:#b00020}</style>
+            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED,.verdict-INCOMPLETE{color:#b00020}</style>
             </head><body>
             <h1>Run report: {{E(r.Profile.Name)}} — <span class="verdict-{{verdict}}" id="verdict">{{verdict}}</span></h1>
             {{banner}}

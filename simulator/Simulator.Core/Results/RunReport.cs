@@ -1,4 +1,5 @@
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
@@ -41,6 +42,9 @@ public sealed class RunReport
     /// <summary>Set on a merged report: the profile as the shards wrote it (already without secrets).</summary>
     public System.Text.Json.Nodes.JsonNode? ProfileNode { get; init; }
 
+    /// <summary>Why the figures are partial: the run died before its end and was rebuilt from its rows (<see cref="IncompleteRun"/>); null for a run that ended.</summary>
+    public string? Incomplete { get; init; }
+
     /// <summary>How late this run's plan started after the agreed instant (--start-at); null when none was set.</summary>
     public double? StartSkewMs { get; init; }
 
@@ -62,7 +66,8 @@ public sealed class RunReport
     public bool GeneratorSaturated => Outcome.GeneratorSaturatedSeconds > 0;
 
     public RunVerdict Verdict =>
-        Outcome.Cancelled ? RunVerdict.Cancelled
+        Incomplete is not null ? RunVerdict.Incomplete
+        : Outcome.Cancelled ? RunVerdict.Cancelled
         : Thresholds.All(t => t.Passed) && AccountingHolds ? RunVerdict.Passed
         : RunVerdict.Failed;
 

@@ -1,9 +1,10 @@
 namespace Simulator.Core.Results;
 
-/// <summary>How a run ended: passed its thresholds with every device accounted for, failed, or was stopped early.</summary>
+/// <summary>How a run ended: passed its thresholds with every device accounted for, failed, stopped early, or died before its end (rebuilt from its rows).</summary>
 public enum RunVerdict
 {
     Passed,
     Failed,
     Cancelled,
+    Incomplete,
 }

@@ -1,5 +1,6 @@
 using Simulator.Core.Errors;
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
@@ -67,11 +68,13 @@ public static class ShardMerge
         var outcome = Outcome(shards, rows, missing);
         var profileNode = first.ProfileNode.DeepClone();
         profileNode["fleet"]!["shard"] = $"merged {parsed.Count} of {total}";
-        var profile = ParseProfile(first);
+        var profile = WrittenProfile.Parse(first.ProfileNode, first.SummaryFile, "profile");
+        var incomplete = shards.Where(s => s.Incomplete is not null).Select(s => $"shard {s.Shard}: {s.Incomplete}").ToList();
         return new RunReport(profile, outcome, into, (int)shards.Sum(s => s.Devices.Fleet))
         {
             EmbeddedGateway = shards.Any(s => s.EmbeddedGateway),
             ProfileNode = profileNode,
+            Incomplete = incomplete.Count == 0 ? null : string.Join("; ", incomplete),
             Shards = [.. parsed.OrderBy(p => p.Index).Select(p => Info(p.Run))],
         };
     }
@@ -193,22 +196,4 @@ public static class ShardMerge
         {
             StartSkewMs = s.StartSkewMs,
         };
-
-    /// <summary>The shards' profile, for its thresholds: the seed was replaced by its fingerprint, so a placeholder stands in (no keys are derived from it here).</summary>
-    private static RunProfile ParseProfile(ShardRun s)
-    {
-        var node = s.ProfileNode.DeepClone().AsObject();
-        var fleet = node["fleet"]!.AsObject();
-        fleet.Remove("seedFingerprint");
-        fleet["seed"] = "0";
-        fleet["shard"] = "0/1";
-        try
-        {
-            return ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), s.SummaryFile);
-        }
-        catch (InputException e)
-        {
-            throw new InputException($"its profile cannot be read back: {e.Problem}", s.SummaryFile, field: "profile" + (e.Field is { } f ? "." + f.TrimStart('$', '.') : string.Empty));
-        }
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Simulator.Core.Errors;
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 using static Simulator.Core.Results.SummaryFields;
 
@@ -14,6 +15,9 @@ namespace Simulator.Core.Results;
 /// </summary>
 public sealed class ShardRun
 {
+    /// <summary>The oldest summary schema merged: version 5 only added "incomplete".</summary>
+    public const int MergesFrom = 4;
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private ShardRun(string directory, string summaryFile, JsonElement summary, RunTotals totals, IReadOnlyList<SecondRow> rows)
@@ -51,6 +55,7 @@ public sealed class ShardRun
         GeneratorSaturatedSeconds = Long(generator, "saturatedSeconds", f, "generator");
         GeneratorCpuPercentMax = Number(generator, "cpuPercentMax", f, "generator");
         GeneratorWarning = OptionalText(generator, "warning", f, "generator");
+        Incomplete = OptionalText(summary, "incomplete", f);
         EmbeddedGateway = Bool(generator, "embeddedGatewayInProcess", f, "generator", optional: true);
     }
 
@@ -108,6 +113,9 @@ public sealed class ShardRun
 
     public bool EmbeddedGateway { get; }
 
+    /// <summary>Why the shard's figures are partial (it died and was rebuilt by <c>simulator report</c>); null when it ended.</summary>
+    public string? Incomplete { get; }
+
     public static ShardRun Read(string directory)
     {
         var file = Path.Combine(directory, "summary.json");
@@ -138,9 +146,9 @@ public sealed class ShardRun
         }
 
         var version = Number(s, "schemaVersion", file);
-        if (version != ResultsWriter.SchemaVersion)
+        if (version is < MergesFrom or > ResultsWriter.SchemaVersion)
         {
-            throw new InputException($"schema version {version}, but this simulator merges version {ResultsWriter.SchemaVersion}: merge with the version that wrote it", file, field: "schemaVersion");
+            throw new InputException($"schema version {version}, but this simulator merges versions {MergesFrom} to {ResultsWriter.SchemaVersion}: merge with the version that wrote it", file, field: "schemaVersion");
         }
 
         var histograms = new Dictionary<Phase, LatencyHistogram>();

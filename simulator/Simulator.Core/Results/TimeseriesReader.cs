@@ -1,6 +1,7 @@
 using System.Globalization;
 using Simulator.Core.Errors;
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Results;

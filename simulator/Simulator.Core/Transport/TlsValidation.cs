@@ -1,4 +1,5 @@
 using System.Net.Security;
+using Simulator.Core.Transport.Tls;
 
 namespace Simulator.Core.Transport;
 

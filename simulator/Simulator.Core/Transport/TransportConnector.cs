@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Simulator.Core.Errors;
+using Simulator.Core.Transport.Tls;
 
 namespace Simulator.Core.Transport;
 

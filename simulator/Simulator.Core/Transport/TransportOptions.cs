@@ -1,4 +1,5 @@
 using System.Net;
+using Simulator.Core.Transport.OpenSsl;
 
 namespace Simulator.Core.Transport;
 
@@ -57,7 +58,7 @@ public sealed record TransportOptions
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>When set, a socket is opened only within this open-files budget (else FdExhausted).</summary>
-    public Health.FdBudget? FdBudget { get; init; }
+    public FdBudget? FdBudget { get; init; }
 
     public bool IsTls => Kind is TransportKind.Tls or TransportKind.SecureWebSocket;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Simulator.Core.Errors;
 
 namespace Simulator.Core.Transport;
 

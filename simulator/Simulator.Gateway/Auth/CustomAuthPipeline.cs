@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Simulator.Core.CustomAuth;
 using Simulator.Core.Tokens;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 
 namespace Simulator.Gateway.Auth;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Simulator.Core.Tokens;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 
 namespace Simulator.Gateway.Auth;

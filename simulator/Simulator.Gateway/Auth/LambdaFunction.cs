@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
+using Simulator.Gateway.Config;
 
 namespace Simulator.Gateway.Auth;
 

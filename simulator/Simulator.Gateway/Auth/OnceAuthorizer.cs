@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Simulator.Core.Tokens;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 
 namespace Simulator.Gateway.Auth;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Simulator.Core.Mqtt;
 using Simulator.Gateway.Auth;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 
 namespace Simulator.Gateway.Broker;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Simulator.Core.Mqtt;
 using Simulator.Gateway.Auth;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 
 namespace Simulator.Gateway.Broker;

@@ -8,6 +8,7 @@ using Simulator.Core.CustomAuth;
 using Simulator.Core.Mqtt;
 using Simulator.Gateway.Auth;
 using Simulator.Gateway.Broker;
+using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 
 namespace Simulator.Gateway.Http;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Simulator.Core.NrfCloud;
 using Simulator.Core.Tokens;
 using Simulator.Gateway.Auth;
+using Simulator.Gateway.Config;
 
 namespace Simulator.Gateway.Http;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Simulator.Core.CustomAuth;
 using Simulator.Core.Identity;
 using Simulator.Core.Tokens;
+using Simulator.Gateway.Config;
 
 namespace Simulator.Gateway.Http;
 
@@ -23,7 +24,7 @@ public static class OnboardingEndpoints
     /// <summary>Tokens kept at most (a fleet of this many SIMs reuses them all; more churn starts the cache over).</summary>
     public const int MaxCachedTokens = 1_000_000;
 
-    public static void Map(IEndpointRouteBuilder app, GatewayOptions options, FaultState faults, OnceIssuerTokens issuer, Fleet? fleet, Func<LocalGateway> gateway, TimeProvider time)
+    public static void Map(IEndpointRouteBuilder app, GatewayOptions options, FaultState faults, OnceIssuerTokens issuer, Fleet? fleet, Func<(string EndpointName, string AmazonRootCaUrl)> gateway, TimeProvider time)
     {
         var known = fleet?.Devices.Select(d => d.Iccid).ToHashSet(StringComparer.Ordinal);
         var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, (string Token, string Signature, long ExpiresAt)>(StringComparer.Ordinal);

@@ -4,6 +4,7 @@ using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Tokens;
 using Simulator.Core.Transport;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Gateway;

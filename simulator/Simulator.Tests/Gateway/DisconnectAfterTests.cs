@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Simulator.Core.Errors;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;

@@ -2,11 +2,13 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Simulator.Core.CustomAuth;
+using Simulator.Core.Errors;
 using Simulator.Core.Identity;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Mqtt;
 using Simulator.Tests.Support;
 

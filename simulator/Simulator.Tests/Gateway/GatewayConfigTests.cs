@@ -1,5 +1,6 @@
 using Simulator.Core.Errors;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Gateway;

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using Simulator.Core.CustomAuth;
+using Simulator.Core.Errors;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 using Simulator.Gateway;
 using Simulator.Gateway.Auth;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Mqtt;
 using Simulator.Tests.Support;
 

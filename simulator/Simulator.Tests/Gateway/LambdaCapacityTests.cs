@@ -1,8 +1,10 @@
+using Simulator.Core.Errors;
 using Simulator.Core.Identity;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 using Simulator.Gateway;
 using Simulator.Gateway.Auth;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Gateway;

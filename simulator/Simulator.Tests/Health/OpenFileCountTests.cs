@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using Simulator.Core.Health;
+using Simulator.Core.Processes;
 using Simulator.Tests.Mqtt;
 using Simulator.Tests.Support;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Simulator.Core.Histograms;
 using Simulator.Core.Identity;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Simulator.Core.Identity;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Load;

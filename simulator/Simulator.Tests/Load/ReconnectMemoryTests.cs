@@ -1,4 +1,5 @@
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Load;

@@ -1,3 +1,4 @@
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 
 namespace Simulator.Tests.Metrics;

@@ -1,3 +1,4 @@
+using Simulator.Core.Errors;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 using Simulator.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Simulator.Core.Errors;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 using Simulator.Tests.Support;

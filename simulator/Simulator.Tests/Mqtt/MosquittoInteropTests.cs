@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Simulator.Core.Errors;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;

@@ -48,7 +48,7 @@ public sealed class CsvExportTests
     public void OnboardRowsCarryTheCertificateWhenTheFleetHasOne()
     {
         var fleet = Fleet.Generate(new FleetSpec { Seed = 3, Count = 1, WithCertificates = true });
-        var row = NrfCloudCsv.Parse(NrfCloudCsv.OnboardRow(fleet[0])).Single();
+        var row = NrfCloudCsv.Parse(NrfCloudCsv.OnboardRow(fleet[0].DeviceId, fleet[0].CertificatePem ?? fleet[0].PublicKeyPem)).Single();
         Assert.StartsWith("-----BEGIN CERTIFICATE-----", row.Fields[4], StringComparison.Ordinal);
     }
 

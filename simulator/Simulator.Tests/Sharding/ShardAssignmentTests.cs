@@ -1,5 +1,6 @@
 using System.Net;
 using Simulator.Core.Errors;
+using Simulator.Core.Histograms;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;

@@ -1,4 +1,5 @@
 using Simulator.Core.Health;
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
 using Simulator.Hosting;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 using Simulator.Hosting;
 using Simulator.Tests.Cli;

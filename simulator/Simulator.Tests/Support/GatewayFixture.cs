@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Simulator.Core.Identity;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 
 namespace Simulator.Tests.Support;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Simulator.Core.CustomAuth;
+using Simulator.Core.Errors;
 using Simulator.Core.Transport;
 using Simulator.Tests.Support;
 

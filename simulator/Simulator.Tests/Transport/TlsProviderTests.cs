@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Simulator.Core.Errors;
 using Simulator.Core.Transport;
 using Simulator.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Simulator.Core.Transport;
+using Simulator.Core.Transport.OpenSsl;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Transport;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Simulator.Core.Results;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 

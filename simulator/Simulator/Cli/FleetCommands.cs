@@ -2,6 +2,7 @@ using System.CommandLine;
 using Simulator.Core.Errors;
 using Simulator.Core.Identity;
 using Simulator.Core.NrfCloud;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 
@@ -118,7 +119,7 @@ public static class FleetCommands
         {
             var fleet = FleetStore.Load(parse.GetValue(fleetDir)!);
             var onboard = parse.GetValue(format) == "nrfcloud-onboard";
-            var files = NrfCloudCsv.Chunk(fleet.Devices.Select(d => onboard ? NrfCloudCsv.OnboardRow(d) : NrfCloudCsv.PublicKeyRow(d)));
+            var files = NrfCloudCsv.Chunk(fleet.Devices.Select(d => onboard ? NrfCloudCsv.OnboardRow(d.DeviceId, d.CertificatePem ?? d.PublicKeyPem) : NrfCloudCsv.PublicKeyRow(d.DeviceId, d.PublicKeyPem)));
             var prefix = parse.GetValue(output)!;
             var dir = Path.GetDirectoryName(Path.GetFullPath(prefix));
             Writing(prefix, () =>

@@ -3,6 +3,8 @@ using Simulator.Core.Errors;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 
@@ -27,7 +28,7 @@ public static class MergeCommand
                 throw new Core.Errors.InputException($"cannot be written: {e.Message}", dir, field: "--out");
             }
 
-            Write(stdout, report, dir);
+            MergeConsole.Write(stdout, report, dir);
             return report.Verdict switch
             {
                 RunVerdict.Passed => ExitCodes.Ok,
@@ -36,32 +37,5 @@ public static class MergeCommand
             };
         });
         return command;
-    }
-
-    internal static void Write(TextWriter stdout, RunReport report, string dir)
-    {
-        var connect = report.Metrics[Phase.Connect];
-        stdout.WriteLine($"merged {report.Shards!.Count} shard(s) of '{report.Profile.Name}': {report.Metrics.Successes} connected, {report.Metrics.Failed} failed, connect p50 {RunReport.Ms(connect, 50):F1} ms p99 {RunReport.Ms(connect, 99):F1} ms");
-        foreach (var s in report.Shards)
-        {
-            stdout.WriteLine($"  shard {s.Shard}: {s.Verdict}, {s.Successes} connected, {s.Failed} failed, accounting {(s.AccountingHolds ? "holds" : "BROKE")}, generator {(s.GeneratorSaturated ? $"SATURATED {s.GeneratorSaturatedSeconds} s" : "healthy")}");
-        }
-
-        if (report.Outcome.AccountingProblem is { } problem)
-        {
-            stdout.WriteLine($"ACCOUNTING BROKE: {problem}");
-        }
-
-        if (report.GeneratorWarning is { } warning)
-        {
-            stdout.WriteLine($"warning: shard(s) {string.Join(", ", report.Shards.Where(s => s.GeneratorSaturated).Select(s => s.Shard))}: {warning}");
-        }
-
-        foreach (var t in report.Thresholds)
-        {
-            stdout.WriteLine($"  {(t.Passed ? "ok  " : "FAIL")} {t.Name}: {t.Actual:0.###} (limit {t.Limit:0.###})");
-        }
-
-        stdout.WriteLine($"{ResultsWriter.VerdictWord(report)}: merged results in {dir}");
     }
 }

@@ -5,6 +5,7 @@ using Simulator.Core.Errors;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 

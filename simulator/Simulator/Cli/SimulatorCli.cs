@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Simulator.Core.Errors;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 
@@ -23,6 +24,7 @@ public static class SimulatorCli
         root.Subcommands.Add(CapacityCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
         root.Subcommands.Add(MergeCommand.Create(stdout));
+        root.Subcommands.Add(ReportCommand.Create(stdout));
         root.Subcommands.Add(ProbeCommand.Create(stdout));
 
         // mosquitto's -h is the host; help keeps --help and -?.

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using Simulator.Core.Identity;
 using Simulator.Core.Tokens;
+using Simulator.Hosting;
 
 namespace Simulator.Cli;
 

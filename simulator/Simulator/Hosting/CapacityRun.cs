@@ -66,13 +66,13 @@ public static class CapacityRun
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await setup.Out.WriteLineAsync($"error: the results could not be written under {setup.ResultsRoot}: {e.Message}").ConfigureAwait(false);
-            return Cli.ExitCodes.Failed;
+            return ExitCodes.Failed;
         }
 
         var word = result.Cancelled ? "CANCELLED" : result.LimitedBy == LimitedBy.Generator ? "INCONCLUSIVE" : "FOUND";
         await setup.Out.WriteLineAsync(string.Create(Inv, $"{word}: sustainable {result.SustainableConnectsPerSecond:0.#} connects/s, limited by {result.LimitedBy}: {result.Conclusion}")).ConfigureAwait(false);
         await setup.Out.WriteLineAsync($"report: {Path.Combine(dir, "report.html")} (summary.json, steps.csv, report.md beside it)").ConfigureAwait(false);
-        return result.Cancelled ? Cli.ExitCodes.Cancelled : result.LimitedBy == LimitedBy.Generator ? Cli.ExitCodes.Failed : Cli.ExitCodes.Ok;
+        return result.Cancelled ? ExitCodes.Cancelled : result.LimitedBy == LimitedBy.Generator ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
     /// <summary>One step's plan: arrivals at the rate, then a pause in which their sessions end and slow connects finish.</summary>

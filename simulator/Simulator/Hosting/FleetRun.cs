@@ -42,6 +42,21 @@ public static class FleetRun
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);
         }
 
+        // The folder exists before the first arrival and takes each second as it closes: a run that dies leaves its rows (simulator report).
+        RunFolder folder;
+        try
+        {
+            folder = RunFolder.Create(setup.ResultsRoot, profile, DateTimeOffset.UtcNow, new RunStart(env.Devices.Count, engine.Plan.PeakDevices, engine.Plan.TotalSeconds, env.Gateway is not null, skew));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await setup.Out.WriteLineAsync($"error: the results folder could not be created under {setup.ResultsRoot}: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+
+        await using var streaming = folder.ConfigureAwait(false);
+        setup.ResultsDirectory = folder.Path;
+        engine.RowClosed = folder.Append;
         await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
@@ -51,7 +66,8 @@ public static class FleetRun
         var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, StartSkewMs = skew };
         try
         {
-            setup.ResultsDirectory = ResultsWriter.Write(report, setup.ResultsRoot);
+            await folder.CompleteAsync().ConfigureAwait(false);
+            ResultsWriter.WriteInto(report, folder.Path);
             if (metrics.ConnectSamples is { } samples)
             {
                 await File.WriteAllLinesAsync(Path.Combine(setup.ResultsDirectory, "connect-samples.txt"), samples.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None).ConfigureAwait(false);
@@ -61,15 +77,15 @@ public static class FleetRun
         {
             await setup.Out.WriteLineAsync($"error: the results could not be written under {setup.ResultsRoot}: {e.Message}").ConfigureAwait(false);
             await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
-            return Cli.ExitCodes.Failed;
+            return ExitCodes.Failed;
         }
 
         await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
         return report.Verdict switch
         {
-            RunVerdict.Passed => Cli.ExitCodes.Ok,
-            RunVerdict.Cancelled => Cli.ExitCodes.Cancelled,
-            _ => Cli.ExitCodes.Failed,
+            RunVerdict.Passed => ExitCodes.Ok,
+            RunVerdict.Cancelled => ExitCodes.Cancelled,
+            _ => ExitCodes.Failed,
         };
     }
 

@@ -5,6 +5,7 @@ using Simulator.Core.Errors;
 using Simulator.Core.Health;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
+using Simulator.Core.Processes;
 
 namespace Simulator.Hosting;
 

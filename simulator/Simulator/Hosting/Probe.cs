@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Simulator.Core.CustomAuth;
+using Simulator.Core.Errors;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
@@ -37,7 +38,7 @@ public static class Probe
         catch (AttemptFailedException e)
         {
             await w.WriteLineAsync($"token: FAILED {e.FailureClass}: {e.Message}").ConfigureAwait(false);
-            return Cli.ExitCodes.Failed;
+            return ExitCodes.Failed;
         }
 
         await w.WriteLineAsync($"token: {Stopwatch.GetElapsedTime(t0).TotalMilliseconds:F1} ms, authorizer {creds.AuthorizerName ?? "(default)"}, key '{creds.TokenKeyName}', signature {(creds.Signature is null ? "none" : "present")}").ConfigureAwait(false);
@@ -52,12 +53,12 @@ public static class Probe
             {
                 var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);
                 await w.WriteLineAsync($"https publish to {topic}: {r.StatusCode} {r.Body} in {r.ElapsedMs:F1} ms").ConfigureAwait(false);
-                return r.IsSuccess ? Cli.ExitCodes.Ok : Cli.ExitCodes.Failed;
+                return r.IsSuccess ? ExitCodes.Ok : ExitCodes.Failed;
             }
             catch (ConnectionFailedException e)
             {
                 await w.WriteLineAsync($"https publish: FAILED {e.Kind}: {e.Detail}").ConfigureAwait(false);
-                return Cli.ExitCodes.Failed;
+                return ExitCodes.Failed;
             }
         }
 
@@ -70,7 +71,7 @@ public static class Probe
         catch (ConnectionFailedException e)
         {
             await w.WriteLineAsync($"connect: FAILED {e.Kind}: {e.Detail}{(e.HttpStatus is { } s ? $" (HTTP {s})" : string.Empty)}{(e.ConnAckCode is { } c ? $" (CONNACK {c})" : string.Empty)}").ConfigureAwait(false);
-            return Cli.ExitCodes.Failed;
+            return ExitCodes.Failed;
         }
 
         await using (connection)
@@ -94,17 +95,17 @@ public static class Probe
             catch (ConnectionFailedException e)
             {
                 await w.WriteLineAsync($"session: FAILED {e.Kind}: {e.Detail}").ConfigureAwait(false);
-                return Cli.ExitCodes.Failed;
+                return ExitCodes.Failed;
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
                 await w.WriteLineAsync("own message: not received within 5 s (the policy may not allow iot:Receive on it)").ConfigureAwait(false);
-                return Cli.ExitCodes.Failed;
+                return ExitCodes.Failed;
             }
 
             await connection.DisconnectAsync().ConfigureAwait(false);
             await w.WriteLineAsync("disconnected cleanly; the flow works for this device").ConfigureAwait(false);
-            return Cli.ExitCodes.Ok;
+            return ExitCodes.Ok;
         }
     }
 

@@ -25,18 +25,18 @@ public sealed class RunHostedService : BackgroundService
         catch (Core.Errors.InputException e)
         {
             await _setup.Out.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            _setup.ExitCode = Cli.ExitCodes.BadInput;
+            _setup.ExitCode = ExitCodes.BadInput;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             await _setup.Out.WriteLineAsync("cancelled before the run started: no results").ConfigureAwait(false);
-            _setup.ExitCode = Cli.ExitCodes.Cancelled;
+            _setup.ExitCode = ExitCodes.Cancelled;
         }
         catch (Exception e)
         {
             // A run-time failure outside the devices (the embedded gateway could not start, say): one line, no stack trace.
             await _setup.Out.WriteLineAsync($"error: the run failed: {Core.Metrics.RunMetrics.Scrub(e.Message)}").ConfigureAwait(false);
-            _setup.ExitCode = Cli.ExitCodes.Failed;
+            _setup.ExitCode = ExitCodes.Failed;
         }
         finally
         {

@@ -16,7 +16,7 @@ public sealed class RunSetup
     /// <summary>Live display when the output is a terminal, periodic plain lines otherwise.</summary>
     public bool Interactive { get; init; }
 
-    public int ExitCode { get; set; } = Cli.ExitCodes.Failed;
+    public int ExitCode { get; set; } = ExitCodes.Failed;
 
     public string? ResultsDirectory { get; set; }
 

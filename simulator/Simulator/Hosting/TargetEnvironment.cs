@@ -5,8 +5,11 @@ using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 using Simulator.Core.Onboarding;
+using Simulator.Core.Onboarding.Client;
 using Simulator.Core.Tokens;
+using Simulator.Core.Transport;
 using Simulator.Gateway;
+using Simulator.Gateway.Config;
 
 namespace Simulator.Hosting;
 
@@ -159,7 +162,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
             SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
             Shards = ProfileLoader.TryParseShard(profile.Fleet.Shard, out _, out var shardCount) ? shardCount : 1,
             SessionLifetime = sessionLifetime,
-            Fds = new Core.Health.FdBudget(perSocket: Gateway is null ? 1 : 2),
+            Fds = new Core.Transport.FdBudget(perSocket: Gateway is null ? 1 : 2),
             SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,
         };
         _owned.Add(Context.Scheduler);

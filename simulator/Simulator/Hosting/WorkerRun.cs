@@ -120,10 +120,10 @@ public static class WorkerRun
             }
             for (var i = 0; i < codes.Length; i++)
             {
-                if (codes[i] == Cli.ExitCodes.BadInput)
+                if (codes[i] == ExitCodes.BadInput)
                 {
                     await output.WriteLineAsync($"error: worker {i}/{workers} refused its input (exit 2): see its lines above").ConfigureAwait(false);
-                    return Cli.ExitCodes.BadInput;
+                    return ExitCodes.BadInput;
                 }
             }
 
@@ -138,19 +138,19 @@ public static class WorkerRun
             if (shards.Count == 0)
             {
                 await output.WriteLineAsync("error: no worker left results to merge").ConfigureAwait(false);
-                return Cli.ExitCodes.Failed;
+                return ExitCodes.Failed;
             }
 
             using var metrics = new RunMetrics();
             var report = ShardMerge.Merge(shards, metrics);
             var merged = Path.Combine(root, "merged");
             ResultsWriter.WriteInto(report, merged);
-            Cli.MergeCommand.Write(output, report, merged);
-            return stop.IsCancellationRequested ? Cli.ExitCodes.Cancelled : report.Verdict switch
+            MergeConsole.Write(output, report, merged);
+            return stop.IsCancellationRequested ? ExitCodes.Cancelled : report.Verdict switch
             {
-                RunVerdict.Passed => Cli.ExitCodes.Ok,
-                RunVerdict.Cancelled => Cli.ExitCodes.Cancelled,
-                _ => Cli.ExitCodes.Failed,
+                RunVerdict.Passed => ExitCodes.Ok,
+                RunVerdict.Cancelled => ExitCodes.Cancelled,
+                _ => ExitCodes.Failed,
             };
         }
         finally

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Simulator.Core.Errors;
 using Simulator.Core.Transport;
 
 namespace Simulator.Core.Mqtt.Client;

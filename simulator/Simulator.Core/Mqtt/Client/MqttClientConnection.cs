@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Simulator.Core.Buffers;
+using Simulator.Core.Errors;
 using Simulator.Core.Transport;
 
 namespace Simulator.Core.Mqtt.Client;

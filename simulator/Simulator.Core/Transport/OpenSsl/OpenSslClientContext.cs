@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Simulator.Core.Transport.Tls;
 
 namespace Simulator.Core.Transport.OpenSsl;
 

@@ -5,6 +5,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Simulator.Core.Buffers;
+using Simulator.Core.Errors;
+using Simulator.Core.Transport.Tls;
 
 namespace Simulator.Core.Transport.OpenSsl;
 

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Core.Results;
+
+/// <summary>
+/// A run's folder from before its first arrival: run.json (what runs), then timeseries.csv with a
+/// row appended and flushed to disk as each second closes. A run that dies (an OOM kill, an
+/// evicted pod) leaves every closed second; <c>simulator report</c> turns them into an incomplete
+/// summary (<see cref="IncompleteRun"/>). A finished run's files replace the streamed one.
+/// </summary>
+public sealed class RunFolder : IAsyncDisposable
+{
+    public const string StartFile = "run.json";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private readonly Channel<SecondRow> _rows = Channel.CreateUnbounded<SecondRow>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FileStream _csv;
+    private readonly Task _writer;
+    private int _completed;
+
+    private RunFolder(string path)
+    {
+        Path = path;
+        _csv = new FileStream(System.IO.Path.Combine(path, "timeseries.csv"), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _writer = Task.Run(WriteRowsAsync);
+    }
+
+    public string Path { get; }
+
+    /// <summary>The first error writing rows (a full disk, say); rows after it are not streamed, and the run's end writes them whole or reports it.</summary>
+    public string? WriteError { get; private set; }
+
+    /// <summary>Creates results/&lt;time&gt;-&lt;profile&gt;[-shardIofN][-n]/ and writes run.json and the CSV header.</summary>
+    public static RunFolder Create(string resultsRoot, RunProfile profile, DateTimeOffset startedAt, RunStart start)
+    {
+        var dir = NewDirectory(resultsRoot, profile, startedAt);
+        File.WriteAllText(System.IO.Path.Combine(dir, StartFile), StartJson(profile, startedAt, start));
+        var folder = new RunFolder(dir);
+        folder.WriteLine(TimeseriesCsv.Header);
+        return folder;
+    }
+
+    /// <summary>Queues a closed second; it reaches the disk within moments, off the engine's thread.</summary>
+    public void Append(SecondRow row) => _rows.Writer.TryWrite(row);
+
+    /// <summary>Writes what is queued and closes the file; the finished run's writer may then replace it.</summary>
+    public async Task CompleteAsync()
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            _rows.Writer.TryComplete();
+            await _writer.ConfigureAwait(false);
+            await _csv.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await CompleteAsync().ConfigureAwait(false);
+
+    /// <summary>The folder's name; two runs started in the same second get distinct folders.</summary>
+    public static string NewDirectory(string resultsRoot, RunProfile profile, DateTimeOffset startedAt)
+    {
+        // Shards started together write side by side (one results volume in a cluster): the shard in the name keeps them apart.
+        var shard = ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shardIndex, out var shardCount) && shardCount > 1 ? $"-shard{shardIndex}of{shardCount}" : string.Empty;
+        var name = $"{startedAt:yyyyMMdd-HHmmss}-{ResultsWriter.Sanitize(profile.Name)}{shard}";
+        Directory.CreateDirectory(resultsRoot);
+        var dir = System.IO.Path.Combine(resultsRoot, name);
+        for (var n = 2; !ResultsWriter.TryCreateNew(dir); n++)
+        {
+            dir = System.IO.Path.Combine(resultsRoot, $"{name}-{n}");
+        }
+
+        return dir;
+    }
+
+    /// <summary>run.json: the profile without secrets and what the engine planned, written before the first arrival.</summary>
+    internal static string StartJson(RunProfile profile, DateTimeOffset startedAt, RunStart start)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("schemaVersion", ResultsWriter.SchemaVersion);
+            w.WriteString("tool", "nrf-fleet-simulator");
+            w.WriteString("profileName", profile.Name);
+            w.WriteString("startedAt", startedAt.ToString("O", Inv));
+            w.WriteString("tls", Load.DeviceTransport.TlsName(profile.Transport));
+            w.WriteNumber("fleetDevices", start.FleetDevices);
+            w.WriteNumber("plannedDevices", start.PlannedDevices);
+            w.WriteNumber("planSeconds", Math.Round(start.PlanSeconds, 3));
+            w.WriteBoolean("embeddedGatewayInProcess", start.EmbeddedGateway);
+            if (start.StartSkewMs is { } skew)
+            {
+                w.WriteNumber("startSkewMs", Math.Round(skew, 1));
+            }
+
+            w.WritePropertyName("profile");
+            ResultsWriter.ProfileWithoutSecrets(profile).WriteTo(w);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private async Task WriteRowsAsync()
+    {
+        await foreach (var row in _rows.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (WriteError is null)
+            {
+                WriteLine(TimeseriesCsv.Line(row));
+            }
+        }
+    }
+
+    /// <summary>One whole line in one write, then to the disk: a kill leaves whole lines, at worst one torn last line, which the reader drops.</summary>
+    private void WriteLine(string line)
+    {
+        try
+        {
+            _csv.Write(Encoding.UTF8.GetBytes(line + "\n"));
+            _csv.Flush(flushToDisk: true);
+        }
+        catch (IOException e)
+        {
+            WriteError ??= e.Message;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Simulator.Gateway.Auth;
+
+/// <summary>Connections, allows, denies by reason and authorizer latency; also System.Diagnostics.Metrics instruments for dotnet-counters.</summary>
+public sealed class GatewayCounters : IDisposable
+{
+    private readonly Meter _meter = new("Simulator.Gateway");
+    private readonly ConcurrentDictionary<DenyReason, long> _denies = new();
+    private readonly ConcurrentDictionary<string, long> _throttles = new(StringComparer.Ordinal);
+    private readonly Histogram<double> _authLatency;
+    private long _connections;
+    private long _connectsAccepted;
+    private long _allows;
+    private long _authorizerCalls;
+    private long _authorizerMicros;
+    private long _published;
+    private long _delivered;
+    private long _disconnects;
+    private volatile LambdaFunction[] _functions = [];
+
+    public GatewayCounters()
+    {
+        // Per authorizer function: what a Lambda dashboard shows (invocations, concurrency, throttles, cold starts).
+        _meter.CreateObservableCounter("gateway.authorizer.invocations", () => _functions.Select(f => new Measurement<long>(f.Invocations, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.refresh_invocations", () => _functions.Select(f => new Measurement<long>(f.RefreshInvocations, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableGauge("gateway.authorizer.in_flight", () => _functions.Select(f => new Measurement<int>(f.InFlight, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.throttles", () => _functions.Select(f => new Measurement<long>(f.Throttles, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.cold_starts", () => _functions.Select(f => new Measurement<long>(f.ColdStarts, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.timeouts", () => _functions.Select(f => new Measurement<long>(f.Timeouts, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableGauge("gateway.connections", () => Interlocked.Read(ref _connections));
+        _meter.CreateObservableCounter("gateway.allows", () => Interlocked.Read(ref _allows));
+        _meter.CreateObservableCounter("gateway.published", () => Interlocked.Read(ref _published));
+        _authLatency = _meter.CreateHistogram<double>("gateway.authorizer.latency", "ms");
+    }
+
+    public long Connections => Interlocked.Read(ref _connections);
+
+    public long ConnectsAccepted => Interlocked.Read(ref _connectsAccepted);
+
+    public long Allows => Interlocked.Read(ref _allows);
+
+    public long AuthorizerCalls => Interlocked.Read(ref _authorizerCalls);
+
+    public long Published => Interlocked.Read(ref _published);
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public long Disconnects => Interlocked.Read(ref _disconnects);
+
+    public double MeanAuthorizerMs => AuthorizerCalls == 0 ? 0 : Interlocked.Read(ref _authorizerMicros) / 1000.0 / AuthorizerCalls;
+
+    public IReadOnlyDictionary<DenyReason, long> Denies => _denies;
+
+    public void Connected()
+    {
+        Interlocked.Increment(ref _connections);
+        Interlocked.Increment(ref _connectsAccepted);
+    }
+
+    public void Disconnected()
+    {
+        Interlocked.Decrement(ref _connections);
+        Interlocked.Increment(ref _disconnects);
+    }
+
+    public void Allowed() => Interlocked.Increment(ref _allows);
+
+    public void Denied(DenyReason reason) => _denies.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void AuthorizerCalled(double ms)
+    {
+        Interlocked.Increment(ref _authorizerCalls);
+        Interlocked.Add(ref _authorizerMicros, (long)(ms * 1000));
+        _authLatency.Record(ms);
+    }
+
+    public void PublishedMessage() => Interlocked.Increment(ref _published);
+
+    /// <summary>Sessions ended, by the lifecycle event's disconnectReason (CUSTOMAUTH_TTL_EXPIRATION, CLIENT_INITIATED_DISCONNECT, …).</summary>
+    public IReadOnlyDictionary<string, long> DisconnectReasons => _disconnectReasons;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _disconnectReasons = new(StringComparer.Ordinal);
+
+    public void DisconnectedBecause(string reason) => _disconnectReasons.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+
+    public void DeliveredMessage() => Interlocked.Increment(ref _delivered);
+
+    /// <summary>Subscribers disconnected because they stopped reading while messages kept coming.</summary>
+    public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
+
+    private long _slowConsumers;
+
+    public void SlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
+    public object Snapshot() => new Dictionary<string, object>
+    {
+        ["connections"] = Connections,
+        ["connectsAccepted"] = ConnectsAccepted,
+        ["disconnects"] = Disconnects,
+        ["allows"] = Allows,
+        ["authorizerCalls"] = AuthorizerCalls,
+        ["authorizerMeanMs"] = Math.Round(MeanAuthorizerMs, 3),
+        ["published"] = Published,
+        ["delivered"] = Delivered,
+        ["slowConsumers"] = SlowConsumers,
+        ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
+        ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
+        ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
+        ["authorizers"] = _functions.ToDictionary(f => f.Name, f => (object)new Dictionary<string, object>
+        {
+            ["invocations"] = f.Invocations,
+            ["refreshInvocations"] = f.RefreshInvocations,
+            ["inFlight"] = f.InFlight,
+            ["instances"] = f.Instances,
+            ["throttles"] = f.Throttles,
+            ["coldStarts"] = f.ColdStarts,
+            ["timeouts"] = f.Timeouts,
+            ["durationP50Ms"] = Math.Round(f.DurationPercentileMs(50), 3),
+            ["durationP99Ms"] = Math.Round(f.DurationPercentileMs(99), 3),
+        }),
+    };
+
+    /// <summary>The authorizer functions whose counters the snapshot and the meter report.</summary>
+    public IReadOnlyList<LambdaFunction> Functions
+    {
+        get => _functions;
+        set => _functions = [.. value];
+    }
+
+    /// <summary>Throttled requests by CloudWatch's metric name: Connect.Throttle, Connect.ClientIDThrottle, PublishIn.Throttle, PublishOut.Throttle, Subscribe.Throttle.</summary>
+    public IReadOnlyDictionary<string, long> Throttles => _throttles;
+
+    public void Throttled(string metric) => _throttles.AddOrUpdate(metric, 1, static (_, n) => n + 1);
+
+    public void Dispose() => _meter.Dispose();
+}

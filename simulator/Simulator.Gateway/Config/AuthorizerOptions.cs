@@ -1,0 +1,34 @@
+namespace Simulator.Gateway.Config;
+
+/// <summary>One custom authorizer, configured as AWS's CreateAuthorizer configures it (A.2).</summary>
+public sealed record AuthorizerOptions
+{
+    /// <summary>1 to 128 of [\w=,@-].</summary>
+    public required string Name { get; set; }
+
+    /// <summary>"1nce" (the built-in 1NCE issuer-token check), "device-jwt" (ES256 device tokens) or "http" (POST the event to <see cref="CalloutUrl"/>).</summary>
+    public required string Type { get; set; }
+
+    public string TokenKeyName { get; set; } = "token";
+
+    /// <summary>AWS's default is false. The built-in 1NCE authorizer defaults to true: the seed's SDK snippet sends no signature and works.</summary>
+    public bool SigningDisabled { get; set; }
+
+    /// <summary>Name → RSA public key PEM. Empty with signing enabled means the gateway's own token-signing key.</summary>
+    public Dictionary<string, string> TokenSigningPublicKeys { get; set; } = [];
+
+    /// <summary>ACTIVE or INACTIVE.</summary>
+    public string Status { get; set; } = "ACTIVE";
+
+    public string? CalloutUrl { get; set; }
+
+    /// <summary>For device-jwt: the policy template; {deviceId} is filled in by the authorizer, ${iot:…} by the policy engine.</summary>
+    public string? PolicyTemplate { get; set; }
+
+    public int DisconnectAfterInSeconds { get; set; } = 86_400;
+
+    public int RefreshAfterInSeconds { get; set; } = 300;
+
+    /// <summary>The capacity of the function behind the authorizer; absent: unlimited, no added duration, AWS's 5 s timeout.</summary>
+    public LambdaOptions? Lambda { get; set; }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Simulator.Core.Errors;
+
+namespace Simulator.Gateway.Config;
+
+/// <summary>Reads a gateway config file; a bad key or value is an error naming the file, line and JSON path.</summary>
+public static class GatewayConfig
+{
+    public static GatewayOptions Load(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Checked(JsonSerializer.Deserialize(stream, GatewayConfigJsonContext.Default.GatewayOptions) ?? throw new InputException("the config is null", path), path, "$");
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException("config file not found", path);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new InputException($"the config cannot be read: {e.Message}", path);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException("invalid gateway config: " + JsonErrors.Plain(e), path, e.LineNumber + 1, e.Path);
+        }
+    }
+
+    /// <summary>The "gateway" section of a run profile.</summary>
+    public static GatewayOptions FromJson(JsonElement section, string source)
+    {
+        try
+        {
+            return Checked(section.Deserialize(GatewayConfigJsonContext.Default.GatewayOptions) ?? new GatewayOptions(), source, "$.gateway");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException("invalid gateway section: " + JsonErrors.Plain(e), source, field: "$.gateway" + (e.Path is { } p ? p[1..] : string.Empty));
+        }
+    }
+
+    /// <summary>Values the JSON types allow but the gateway cannot use.</summary>
+    private static GatewayOptions Checked(GatewayOptions o, string source, string at)
+    {
+        if (!System.Net.IPAddress.TryParse(o.ListenAddress, out _))
+        {
+            throw new InputException($"\"{o.ListenAddress}\" is not an IP address to listen on", source, field: at + ".listenAddress");
+        }
+
+        if (o.Port is < 0 or > 65535)
+        {
+            throw new InputException($"must be 0 to 65535 (0 picks a free one), got {o.Port}", source, field: at + ".port");
+        }
+
+        for (var i = 0; i < o.Authorizers.Count; i++)
+        {
+            if (o.Authorizers[i].Lambda is not { } l)
+            {
+                continue;
+            }
+
+            var field = $"{at}.authorizers[{i}].lambda";
+            if (l.Concurrency < 0)
+            {
+                throw new InputException($"must be 0 (unlimited) or more, got {l.Concurrency}", source, field: field + ".concurrency");
+            }
+
+            if (l.DurationP50Ms < 0 || l.ColdStartMs < 0)
+            {
+                throw new InputException("durations must be 0 or more", source, field: field + (l.DurationP50Ms < 0 ? ".durationP50Ms" : ".coldStartMs"));
+            }
+
+            if (l.DurationP99Ms != 0 && l.DurationP99Ms < l.DurationP50Ms)
+            {
+                throw new InputException($"must be at least durationP50Ms ({l.DurationP50Ms}), got {l.DurationP99Ms}", source, field: field + ".durationP99Ms");
+            }
+
+            if (l.TimeoutMs is < 1 or > 900_000)
+            {
+                throw new InputException($"must be 1 to 900000 ms (Lambda's limit is 15 minutes; AWS IoT custom auth gives up at 5000), got {l.TimeoutMs}", source, field: field + ".timeoutMs");
+            }
+
+            if (l.IdleExpirySeconds <= 0)
+            {
+                throw new InputException($"must be above 0, got {l.IdleExpirySeconds}", source, field: field + ".idleExpirySeconds");
+            }
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,47 @@
+namespace Simulator.Gateway.Config;
+
+/// <summary>The local stand-in for AWS IoT Core custom auth, 1NCE onboarding and nRF Cloud REST.</summary>
+public sealed record GatewayOptions
+{
+    /// <summary>Loopback unless told otherwise.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The data endpoint name: TLS SNI must equal it, as on AWS. "localhost" lets the seeds' commands work unchanged.</summary>
+    public string EndpointName { get; set; } = "localhost";
+
+    /// <summary>Where the CA and server certificate persist between starts.</summary>
+    public string DataDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "nrf-fleet-gateway");
+
+    public string Region { get; set; } = "eu-central-1";
+
+    public string AccountId { get; set; } = "123456789012";
+
+    public List<AuthorizerOptions> Authorizers { get; set; } =
+    [
+        new() { Name = "1nce-authorizer", Type = "1nce", SigningDisabled = true, RefreshAfterInSeconds = 86_400 },
+        new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true }, // the token is itself an ES256 signature
+    ];
+
+    public string? DefaultAuthorizer { get; set; } = "1nce-authorizer";
+
+    /// <summary>A fleet directory whose SIMs onboarding knows and whose keys device-jwt accepts; null: any ICCID with a valid check digit.</summary>
+    public string? FleetDirectory { get; set; }
+
+    /// <summary>The request header that stands for "the SIM this request comes from" (1NCE knows it from the SIM's IP).</summary>
+    public string SimIccidHeader { get; set; } = "X-Sim-Iccid";
+
+    public int OnboardingTokenLifetimeSeconds { get; set; } = 86_400;
+
+    /// <summary>Bearer key for nRF Cloud provisioning endpoints.</summary>
+    public string NrfCloudApiKey { get; set; } = "local-api-key";
+
+    /// <summary>Lower bound of disconnectAfterInSeconds/refreshAfterInSeconds; AWS's is 300, tests shorten it.</summary>
+    public int MinimumAuthTtlSeconds { get; set; } = 300;
+
+    public QuotaOptions Quotas { get; set; } = new();
+
+    public FaultOptions Faults { get; set; } = new();
+}

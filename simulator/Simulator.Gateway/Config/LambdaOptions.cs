@@ -1,0 +1,28 @@
+namespace Simulator.Gateway.Config;
+
+/// <summary>
+/// The capacity of the Lambda function behind a custom authorizer, so capacity tests can be
+/// rehearsed offline: a concurrency limit (over it the invocation is throttled and the connect
+/// denied, as IoT Core does when Lambda throttles), a duration distribution, cold starts for new
+/// instances, idle instances reclaimed, and the invocation timeout (AWS: 5 s).
+/// </summary>
+public sealed record LambdaOptions
+{
+    /// <summary>In-flight invocations allowed (the function's reserved concurrency); 0 = unlimited.</summary>
+    public int Concurrency { get; set; }
+
+    /// <summary>Median added duration of one invocation, on top of the authorizer's own work.</summary>
+    public double DurationP50Ms { get; set; }
+
+    /// <summary>99th percentile of the added duration; equal to the median for a fixed duration.</summary>
+    public double DurationP99Ms { get; set; }
+
+    /// <summary>Paid by an invocation that finds no idle warm instance.</summary>
+    public double ColdStartMs { get; set; }
+
+    /// <summary>An instance idle this long goes away; the next one pays a cold start.</summary>
+    public double IdleExpirySeconds { get; set; } = 600;
+
+    /// <summary>The invocation gives up after this long and the connect is denied (AWS's custom-auth limit: 5 s).</summary>
+    public int TimeoutMs { get; set; } = 5000;
+}
