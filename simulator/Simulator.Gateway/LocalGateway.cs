@@ -88,7 +88,7 @@ public sealed class LocalGateway : IAsyncDisposable
         }
 
         var issuer = new OnceIssuerTokens(gatewayKeys.Issuer, gatewayKeys.TokenSigning, options.OnboardingTokenLifetimeSeconds);
-        var http = new HttpClient();
+        var http = Core.Transport.TransportConnector.CreateHttpClient(new Core.Transport.HttpConnectOptions());
         var authorizers = options.Authorizers.Select(a =>
         {
             IAuthorizer authorizer = a.Type switch

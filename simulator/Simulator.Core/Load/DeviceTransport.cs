@@ -17,6 +17,21 @@ public static class DeviceTransport
         _ => TlsProviders.Describe(transport.Tls),
     };
 
+    /// <summary>An HTTPS-publish device's connection: the same resolved address, server name, trust, source address, timeout and budget as an MQTT device's.</summary>
+    public static TransportOptions Https(LoadContext ctx, int deviceIndex) => new()
+    {
+        Kind = TransportKind.Tls,
+        Host = ctx.Address ?? ctx.Host,
+        ServerName = ctx.Host,
+        Port = ctx.Port,
+        CaFile = ctx.CaFile,
+        InsecureSkipVerify = ctx.Insecure,
+        TlsResume = ctx.Profile.Transport.TlsResume,
+        LocalAddress = ctx.SourceFor(deviceIndex),
+        ConnectTimeout = TimeSpan.FromSeconds(ctx.Profile.Transport.ConnectTimeoutSeconds),
+        FdBudget = ctx.Fds,
+    };
+
     /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
     public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
     {

@@ -23,18 +23,7 @@ public sealed partial class VirtualDevice
             return e.FailureClass;
         }
 
-        using var publisher = new HttpsPublisher(new TransportOptions
-        {
-            Kind = TransportKind.Tls,
-            Host = _ctx.Host,
-            Port = _ctx.Port,
-            CaFile = _ctx.CaFile,
-            InsecureSkipVerify = _ctx.Insecure,
-            TlsResume = _ctx.Profile.Transport.TlsResume,
-            LocalAddress = _ctx.SourceFor(_identity.Index),
-            ConnectTimeout = TimeSpan.FromSeconds(_ctx.Profile.Transport.ConnectTimeoutSeconds),
-            FdBudget = _ctx.Fds,
-        });
+        using var publisher = new HttpsPublisher(DeviceTransport.Https(_ctx, _identity.Index));
         var placement = _ctx.Profile.Transport.Credentials == Profiles.CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers;
         var topic = device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
         var connected = false;

@@ -19,57 +19,33 @@ public sealed class HttpsPublisher : IDisposable
 {
     private readonly HttpClient _http;
     private readonly TransportOptions _options;
+    private readonly string _authorityHost;
+    private readonly Func<string?> _tlsRefusal;
 
     public HttpsPublisher(TransportOptions options)
     {
         _options = options;
-        var validation = new CertificateValidation(options.CaFile, options.InsecureSkipVerify);
-        var handler = new SocketsHttpHandler
+        // The URL names the server (its TLS name and Host header); the connection goes to the resolved address.
+        _authorityHost = options.ServerName ?? options.Host;
+        _http = TransportConnector.CreateHttpClient(new HttpConnectOptions
         {
+            CaFile = options.CaFile,
+            InsecureSkipVerify = options.InsecureSkipVerify,
+            ConnectTo = options.ServerName is not null && options.ServerName != options.Host ? options.Host : null,
+            LocalAddress = options.LocalAddress,
+            FdBudget = options.FdBudget,
             ConnectTimeout = options.ConnectTimeout,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            RequestTimeout = options.ConnectTimeout,
             MaxConnectionsPerServer = 1,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                TargetHost = options.ServerName ?? options.Host,
-                RemoteCertificateValidationCallback = validation.Validate,
-                CertificateChainPolicy = validation.ChainPolicy,
-                AllowTlsResume = options.TlsResume,
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            },
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    if (options.LocalAddress is { } local)
-                    {
-                        socket.Bind(new IPEndPoint(local, 0));
-                    }
-
-                    await socket.ConnectAsync(context.DnsEndPoint, ct).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        _http = new HttpClient(handler) { Timeout = options.ConnectTimeout };
-        Validation = validation;
+            TlsResume = options.TlsResume,
+        }, out _tlsRefusal);
     }
-
-    private CertificateValidation Validation { get; }
 
     public async Task<HttpsPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, CustomAuthCredentials? credentials, CredentialPlacement placement, CancellationToken cancellationToken = default, string? clientId = null)
     {
         var scheme = _options.IsTls ? "https" : "http";
         var defaultPort = _options.IsTls ? 443 : 80;
-        var authority = _options.Port == defaultPort ? _options.Host : $"{_options.Host}:{_options.Port}";
+        var authority = _options.Port == defaultPort ? _authorityHost : $"{_authorityHost}:{_options.Port}";
         var query = $"qos={qos}";
         if (credentials is not null && placement == CredentialPlacement.Query)
         {
@@ -104,13 +80,14 @@ public sealed class HttpsPublisher : IDisposable
         {
             var kind = e.InnerException switch
             {
+                ConnectionFailedException c => c.Kind,
                 AuthenticationException => FailureKind.TlsHandshake,
                 SocketException { SocketErrorCode: SocketError.ConnectionRefused } => FailureKind.TcpRefused,
                 SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => FailureKind.Dns,
                 SocketException => FailureKind.TcpError,
                 _ => FailureKind.HttpError,
             };
-            throw new ConnectionFailedException(kind, Validation.Error ?? e.Message, inner: e);
+            throw new ConnectionFailedException(kind, (e.InnerException is AuthenticationException ? _tlsRefusal() : null) ?? (e.InnerException as ConnectionFailedException)?.Detail ?? e.Message, inner: e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

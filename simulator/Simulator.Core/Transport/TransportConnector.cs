@@ -9,11 +9,87 @@ using Simulator.Core.Transport.Tls;
 namespace Simulator.Core.Transport;
 
 /// <summary>
-/// Opens a byte stream to a broker: DNS, TCP (optionally from a chosen source address), TLS with
-/// SNI and ALPN, and the WebSocket upgrade, timing each phase and classifying each failure.
+/// The one place connections are opened. MQTT: a byte stream to a broker, DNS, TCP (optionally from
+/// a chosen source address), TLS with SNI and ALPN on either provider, and the WebSocket upgrade,
+/// timing each phase and classifying each failure. HTTP: clients whose every connection is opened
+/// here too, with the same trust, source address and descriptor budget. Nothing else in the
+/// product creates a socket, a TLS stream or an HTTP client.
 /// </summary>
 public static class TransportConnector
 {
+    /// <summary>An HTTP client whose connections this connector opens (see <see cref="HttpConnectOptions"/>).</summary>
+    public static HttpClient CreateHttpClient(HttpConnectOptions options) => CreateHttpClient(options, out _);
+
+    /// <param name="tlsRefusal">The named reason the last server certificate was refused (HttpClient reports only that it was).</param>
+    public static HttpClient CreateHttpClient(HttpConnectOptions options, out Func<string?> tlsRefusal)
+    {
+        var validation = new CertificateValidation(options.CaFile, options.InsecureSkipVerify);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            PooledConnectionLifetime = options.PooledConnectionLifetime,
+            PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
+            MaxConnectionsPerServer = options.MaxConnectionsPerServer,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = validation.Validate,
+                CertificateChainPolicy = validation.ChainPolicy,
+                AllowTlsResume = options.TlsResume,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            },
+            ConnectCallback = (context, ct) => OpenHttpConnectionAsync(options, context.DnsEndPoint, ct),
+        };
+        tlsRefusal = () => validation.Error;
+        return new HttpClient(handler) { Timeout = options.RequestTimeout };
+    }
+
+    /// <summary>Whether a socket can bind <paramref name="address"/> here (preflight of source addresses); the error when not.</summary>
+    public static SocketError? TryBind(IPAddress address)
+    {
+        try
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(address, 0));
+            return null;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+    }
+
+    private static async ValueTask<Stream> OpenHttpConnectionAsync(HttpConnectOptions options, DnsEndPoint url, CancellationToken ct)
+    {
+        if (options.FdBudget is { } budget && !budget.TryTake())
+        {
+            throw new ConnectionFailedException(FailureKind.FdExhausted, $"not opening a socket: fewer than {budget.Reserve} file descriptors would be left (ulimit -n); the run needs fewer devices per process");
+        }
+
+        EndPoint remote = options.ConnectTo is not { } to ? url
+            : IPAddress.TryParse(to, out var address) ? new IPEndPoint(address, url.Port)
+            : new DnsEndPoint(to, url.Port);
+        var family = (remote as IPEndPoint)?.AddressFamily ?? options.LocalAddress?.AddressFamily;
+        var socket = family is { } f ? new Socket(f, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        try
+        {
+            if (options.LocalAddress is { } local)
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+            }
+
+            await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public static async Task<Stream> ConnectAsync(TransportOptions options, ConnectTimings timings, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -17,6 +17,7 @@ public sealed class HttpsPublisherTests : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
     private readonly List<(string Path, string Query, Dictionary<string, string> Headers, string Body)> _seen = [];
+    private readonly List<IPAddress> _from = [];
     private WebApplication? _app;
     private TestCa _ca = null!;
     private int _port;
@@ -38,6 +39,7 @@ public sealed class HttpsPublisherTests : IAsyncLifetime
             lock (_seen)
             {
                 _seen.Add((ctx.Request.Path.Value!, ctx.Request.QueryString.Value!, ctx.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+                _from.Add(ctx.Connection.RemoteIpAddress!.MapToIPv4());
             }
 
             return Results.Json(new { message = "OK", traceId = "t" });
@@ -92,5 +94,27 @@ public sealed class HttpsPublisherTests : IAsyncLifetime
         using var publisher = new HttpsPublisher(Options with { CaFile = null });
         var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => publisher.PublishAsync("t", "x"u8.ToArray(), 0, null, CredentialPlacement.Headers));
         Assert.Equal(FailureKind.TlsHandshake, e.Kind);
+    }
+
+    /// <summary>As a device against a resolved target: the connection goes to the address, from the device's source address, and the URL (Host header, TLS name) keeps the server's name.</summary>
+    [Fact]
+    public async Task ItConnectsToTheResolvedAddressFromTheSourceAddressUnderTheServersName()
+    {
+        using var publisher = new HttpsPublisher(Options with { Host = "127.0.0.1", ServerName = "localhost", LocalAddress = IPAddress.Parse("127.0.0.3") });
+        var result = await publisher.PublishAsync("t", "x"u8.ToArray(), 0, null, CredentialPlacement.Headers);
+        Assert.Equal(200, result.StatusCode);
+        Assert.Equal($"localhost:{_port}", _seen.Single().Headers["host"]);
+        Assert.Equal(IPAddress.Parse("127.0.0.3"), _from.Single());
+    }
+
+    /// <summary>HTTPS connections count against the run's descriptor budget as MQTT connects do: none left is FdExhausted, and nothing is sent.</summary>
+    [Fact]
+    public async Task AnExhaustedDescriptorBudgetIsRefusedByName()
+    {
+        using var publisher = new HttpsPublisher(Options with { FdBudget = new FdBudget(limit: 10) });
+        var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => publisher.PublishAsync("t", "x"u8.ToArray(), 0, null, CredentialPlacement.Headers));
+        Assert.Equal(FailureKind.FdExhausted, e.Kind);
+        Assert.Contains("file descriptors", e.Detail, StringComparison.Ordinal);
+        Assert.Empty(_seen);
     }
 }

@@ -91,14 +91,9 @@ public static class Preflight
         for (var i = 0; i < profile.Transport.SourceAddresses.Count; i++)
         {
             var address = IPAddress.Parse(profile.Transport.SourceAddresses[i]);
-            try
+            if (Core.Transport.TransportConnector.TryBind(address) is { } error)
             {
-                using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(address, 0));
-            }
-            catch (SocketException e)
-            {
-                throw new InputException($"source address {address} cannot be bound here ({e.SocketErrorCode}); on Linux every 127.x.y.z is loopback, other addresses must belong to this machine", profilePath, field: $"$.transport.sourceAddresses[{i}]");
+                throw new InputException($"source address {address} cannot be bound here ({error}); on Linux every 127.x.y.z is loopback, other addresses must belong to this machine", profilePath, field: $"$.transport.sourceAddresses[{i}]");
             }
         }
     }

@@ -48,7 +48,7 @@ public static class Probe
         var topic = profile.Device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
         if (profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
-            using var publisher = new HttpsPublisher(new TransportOptions { Kind = TransportKind.Tls, Host = ctx.Host, Port = ctx.Port, CaFile = ctx.CaFile, InsecureSkipVerify = ctx.Insecure });
+            using var publisher = new HttpsPublisher(DeviceTransport.Https(ctx, deviceIndex));
             try
             {
                 var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);

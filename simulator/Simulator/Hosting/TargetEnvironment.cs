@@ -120,6 +120,9 @@ public sealed class TargetEnvironment : IAsyncDisposable
             nrfCloudUrl = profile.Target.NrfCloudUrl is { } n ? new Uri(n) : null;
         }
 
+        // Every connection the run opens shares one descriptor budget; an HTTP service on the target's own host goes to its resolved address.
+        var fds = new FdBudget(perSocket: Gateway is null ? 1 : 2);
+        string? ConnectTo(Uri url) => address is not null && string.Equals(url.Host, host, StringComparison.OrdinalIgnoreCase) ? address : null;
         ITokenSource tokens;
         switch (profile.Token.Source)
         {
@@ -132,7 +135,9 @@ public sealed class TargetEnvironment : IAsyncDisposable
                 tokens = new IssuerTokenSource(issuer, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
                 break;
             default:
-                var client = new OnboardingClient(onboardingUrl ?? throw new Core.Errors.InputException("1nce-onboarding needs target.onboardingUrl", profilePath, field: "$.target.onboardingUrl"), caFile, profile.Target.Insecure);
+                var client = new OnboardingClient(
+                    onboardingUrl ?? throw new Core.Errors.InputException("1nce-onboarding needs target.onboardingUrl", profilePath, field: "$.target.onboardingUrl"),
+                    new HttpConnectOptions { CaFile = caFile, InsecureSkipVerify = profile.Target.Insecure, ConnectTo = ConnectTo(onboardingUrl), FdBudget = fds, MaxConnectionsPerServer = 64, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30), RequestTimeout = TimeSpan.FromSeconds(15) });
                 _owned.Add(client);
                 tokens = new OnboardingTokenSource(client, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
                 break;
@@ -141,9 +146,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
         HttpClient? nrfHttp = null;
         if (profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
-            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
-            Core.Transport.TlsValidation.Apply(handler.SslOptions, caFile, profile.Target.Insecure);
-            nrfHttp = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+            nrfHttp = TransportConnector.CreateHttpClient(new HttpConnectOptions { CaFile = caFile, InsecureSkipVerify = profile.Target.Insecure, ConnectTo = nrfCloudUrl is null ? null : ConnectTo(nrfCloudUrl), FdBudget = fds, MaxConnectionsPerServer = 256, RequestTimeout = TimeSpan.FromSeconds(30) });
             _owned.Add(nrfHttp);
         }
 
@@ -162,7 +165,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
             SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
             Shards = ProfileLoader.TryParseShard(profile.Fleet.Shard, out _, out var shardCount) ? shardCount : 1,
             SessionLifetime = sessionLifetime,
-            Fds = new Core.Transport.FdBudget(perSocket: Gateway is null ? 1 : 2),
+            Fds = fds,
             SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,
         };
         _owned.Add(Context.Scheduler);

@@ -1,12 +1,12 @@
 using System.Buffers.Text;
 using System.Net;
-using System.Net.Security;
 using System.Text.Json;
 using Polly;
 using Polly.Retry;
 using Simulator.Core.CustomAuth;
 using Simulator.Core.NrfCloud;
 using Simulator.Core.Onboarding;
+using Simulator.Core.Transport;
 
 namespace Simulator.Core.Onboarding.Client;
 
@@ -26,18 +26,13 @@ public sealed class OnboardingClient : IDisposable
     private readonly bool _csv;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
-    public OnboardingClient(Uri baseUrl, string? caFile, bool insecure, string simHeader = "X-Sim-Iccid", bool csv = false, int retries = 3, TimeSpan? timeout = null)
+    /// <param name="connect">How its connections are opened (trust, source address, timeouts): by the one connector.</param>
+    public OnboardingClient(Uri baseUrl, HttpConnectOptions connect, string simHeader = "X-Sim-Iccid", bool csv = false, int retries = 3)
     {
         _base = baseUrl;
         _simHeader = simHeader;
         _csv = csv;
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = 64,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            SslOptions = Transport.TlsValidation.Apply(new SslClientAuthenticationOptions(), caFile, insecure),
-        };
-        _http = new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromSeconds(15) };
+        _http = TransportConnector.CreateHttpClient(connect);
         _retry = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
