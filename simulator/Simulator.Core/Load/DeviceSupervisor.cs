@@ -155,6 +155,11 @@ public sealed class DeviceSupervisor
                 return;
             }
 
+            if (!DeviceTransitions.IsAllowed(life.State, to))
+            {
+                throw new InvalidOperationException($"a device moved {life.State} -> {to}, which DeviceTransitions does not allow");
+            }
+
             _states[(int)life.State]--;
             _states[(int)to]++;
             life.State = to;

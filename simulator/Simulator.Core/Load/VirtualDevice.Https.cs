@@ -8,7 +8,7 @@ namespace Simulator.Core.Load;
 /// <summary>HTTPS publish: no session, each publish a POST with the custom-auth values; "connected" once one succeeded.</summary>
 public sealed partial class VirtualDevice
 {
-    private async Task<string?> RunHttpsAsync(CancellationToken stop)
+    private async Task<SessionEnd> RunHttpsAsync(CancellationToken stop)
     {
         var device = _ctx.Profile.Device;
         var clientId = _ctx.Tokens.ClientIdOf(_identity);
@@ -20,7 +20,7 @@ public sealed partial class VirtualDevice
         catch (AttemptFailedException e)
         {
             _life.Failed(e.FailureClass);
-            return e.FailureClass;
+            return SessionEnd.Failed(e.FailureClass);
         }
 
         using var publisher = new HttpsPublisher(DeviceTransport.Https(_ctx, _identity.Index));
@@ -33,7 +33,7 @@ public sealed partial class VirtualDevice
         {
             if (connected)
             {
-                var interval = device.PublishIntervalSeconds * (first ? Random.Shared.NextDouble() : 1 + (device.Jitter * ((Random.Shared.NextDouble() * 2) - 1)));
+                var interval = PublishSchedule.NextSeconds(device, first);
                 first = false;
                 await _ctx.Scheduler.Delay(TimeSpan.FromSeconds(interval), stop).ConfigureAwait(false);
             }
@@ -69,20 +69,21 @@ public sealed partial class VirtualDevice
             // A visit publishes once (its "connect" over HTTPS) and leaves.
             if (_life.IsVisit)
             {
-                return null;
+                return SessionEnd.Planned;
             }
         }
     }
 
-    private string Fail(string failureClass, bool wasConnected, long connectedAt)
+    /// <summary>A failed request: a drop when the device had connected (HTTPS and REST have no session to lose otherwise), else the attempt's failure.</summary>
+    private SessionEnd Fail(string failureClass, bool wasConnected, long connectedAt)
     {
         if (wasConnected)
         {
             _ctx.Metrics.SessionDropped(failureClass, "Publish", DeviceLifecycle.MillisecondsSince(connectedAt));
-            return Connected;
+            return SessionEnd.Lost;
         }
 
         _life.Failed(failureClass);
-        return failureClass;
+        return SessionEnd.Failed(failureClass);
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class VirtualDevice
 {
     public const int AgnssFragmentSize = 1700;
 
-    private async Task<string?> RunLocationAsync(CancellationToken stop)
+    private async Task<SessionEnd> RunLocationAsync(CancellationToken stop)
     {
         var http = _ctx.NrfCloudHttp ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl");
         var device = _ctx.Profile.Device;
@@ -117,7 +117,7 @@ public sealed partial class VirtualDevice
                 _life.Move(DeviceState.Connected);
             }
 
-            var interval = device.PublishIntervalSeconds * (first ? 1 : 1 + (device.Jitter * ((Random.Shared.NextDouble() * 2) - 1)));
+            var interval = PublishSchedule.NextSeconds(device, first);
             first = false;
             await _ctx.Scheduler.Delay(TimeSpan.FromSeconds(interval), stop).ConfigureAwait(false);
         }

@@ -22,14 +22,12 @@ namespace Simulator.Core.Load;
 /// </summary>
 public sealed partial class VirtualDevice : ISupervisedDevice
 {
-    /// <summary>Returned by a session that was connected and then lost: reconnect after a short backoff, failures reset.</summary>
-    private const string Connected = "<connected>";
-
     private readonly LoadContext _ctx;
     private readonly DeviceIdentity _identity;
     private readonly TelemetryPayload _payload;
     private readonly long[] _sentAt = new long[64];
     private readonly DeviceWait _wait = new();
+    private readonly Func<CancellationToken, Task<SessionEnd>> _scenario;
     private TlsSessionSlot? _tlsSession;
     private DeviceLifecycle _life = null!;
     private long _attemptDue;
@@ -40,6 +38,11 @@ public sealed partial class VirtualDevice : ISupervisedDevice
         _ctx = ctx;
         _identity = identity;
         _payload = new TelemetryPayload(identity.Imei, identity.Index);
+
+        // The scenario is chosen once, here: each attempt runs it and gets back how it ended.
+        _scenario = ctx.Profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? RunLocationAsync
+            : ctx.Profile.Transport.Kind == DeviceTransportKind.HttpsPublish ? RunHttpsAsync
+            : RunMqttAsync;
     }
 
     public DeviceIdentity Identity => _identity;
@@ -54,14 +57,10 @@ public sealed partial class VirtualDevice : ISupervisedDevice
         {
             life.Move(DeviceState.Connecting);
             life.AttemptStarted();
-            string? failure;
+            SessionEnd end;
             try
             {
-                failure = _ctx.Profile.Device.Scenario == ScenarioKind.NrfCloudLocation
-                    ? await RunLocationAsync(stop).ConfigureAwait(false)
-                    : _ctx.Profile.Transport.Kind == DeviceTransportKind.HttpsPublish
-                        ? await RunHttpsAsync(stop).ConfigureAwait(false)
-                        : await RunMqttAsync(stop).ConfigureAwait(false);
+                end = await _scenario(stop).ConfigureAwait(false);
             }
             catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or ConnectionFailedException or ObjectDisposedException)
             {
@@ -75,12 +74,12 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                 if (life.AttemptOpen)
                 {
                     life.Failed(failureClass);
-                    failure = failureClass;
+                    end = SessionEnd.Failed(failureClass);
                 }
                 else
                 {
                     _ctx.Metrics.SessionDropped(failureClass);
-                    failure = Connected;
+                    end = SessionEnd.Lost;
                 }
             }
 
@@ -95,14 +94,14 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                 return; // one attempt and its session, whatever the outcome: the offered rate stays the plan's
             }
 
-            if (failure is null)
+            if (end.Kind == SessionEndKind.Planned)
             {
                 failures = 0; // a session ended as planned (session length): reconnect at once
                 _attemptDue = Stopwatch.GetTimestamp();
                 continue;
             }
 
-            if (failure == Connected)
+            if (end.Kind == SessionEndKind.Lost)
             {
                 failures = 0;
             }
@@ -130,7 +129,7 @@ public sealed partial class VirtualDevice : ISupervisedDevice
     /// <summary>The open attempt connected; latency counts from when it was due.</summary>
     private void Succeeded() => _life.Succeeded(DeviceLifecycle.MillisecondsSince(_attemptDue));
 
-    private async Task<string?> RunMqttAsync(CancellationToken stop)
+    private async Task<SessionEnd> RunMqttAsync(CancellationToken stop)
     {
         var device = _ctx.Profile.Device;
         var clientId = _ctx.Tokens.ClientIdOf(_identity);
@@ -143,12 +142,12 @@ public sealed partial class VirtualDevice : ISupervisedDevice
         catch (AttemptFailedException e)
         {
             _life.Failed(e.FailureClass);
-            return e.FailureClass;
+            return SessionEnd.Failed(e.FailureClass);
         }
         catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
         {
             _life.Failed(e.Kind.ToString());
-            return e.Kind.ToString();
+            return SessionEnd.Failed(e.Kind.ToString());
         }
 
         await using (connection)
@@ -181,7 +180,7 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                     if (codes.Contains(SubAckPacket.Failure))
                     {
                         _ctx.Metrics.SessionDropped("SubscribeRefused", "Subscribe", DeviceLifecycle.MillisecondsSince(connectedAt));
-                        return Connected;
+                        return SessionEnd.Lost;
                     }
                 }
 
@@ -190,7 +189,7 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                 var first = true;
                 while (true)
                 {
-                    var interval = device.PublishIntervalSeconds * (first ? Random.Shared.NextDouble() : 1 + (device.Jitter * ((Random.Shared.NextDouble() * 2) - 1)));
+                    var interval = PublishSchedule.NextSeconds(device, first);
                     first = false;
 
                     // Wake at the session's end when it comes before the next publish.
@@ -209,20 +208,20 @@ public sealed partial class VirtualDevice : ISupervisedDevice
                     if (stop.IsCancellationRequested)
                     {
                         await connection.DisconnectAsync().ConfigureAwait(false);
-                        return null;
+                        return SessionEnd.Planned;
                     }
 
                     if (connection.Completion.IsCompleted)
                     {
                         var reason = await connection.Completion.ConfigureAwait(false);
                         Dropped(reason, connection, connectedAt);
-                        return Connected;
+                        return SessionEnd.Lost;
                     }
 
                     if (Stopwatch.GetTimestamp() >= sessionEnd)
                     {
                         await connection.DisconnectAsync().ConfigureAwait(false);
-                        return null;
+                        return SessionEnd.Planned;
                     }
 
                     var seq = ++_sequence;
@@ -240,7 +239,7 @@ public sealed partial class VirtualDevice : ISupervisedDevice
             catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
                 Dropped(e, connection, connectedAt);
-                return Connected;
+                return SessionEnd.Lost;
             }
         }
     }

@@ -42,6 +42,27 @@ public sealed class SupervisorTests
         Assert.DoesNotContain("eyJhbGciOiJFUzI1NiJ9", stacks, StringComparison.Ordinal);
     }
 
+    /// <summary>The transition table is enforced: a device that moves from given up back to connected is a crash, and the run fails on it.</summary>
+    [Fact]
+    public async Task AMoveTheTransitionTableForbidsIsACrash()
+    {
+        using var tmp = new TempDir();
+        var (code, _, summary, _) = await RunHarness.RunAsync(RunHarness.DeviceOnlyProfile(RampHold, 4), tmp, devices: _ => _ => new ResurrectingDevice());
+        Assert.Equal(1, code);
+        Assert.Equal(4, summary.GetProperty("crashes").GetProperty("Unexpected:InvalidOperationException").GetInt64());
+        Assert.Contains("GivenUp -> Connected", summary.GetProperty("unexpected").GetProperty("Unexpected:InvalidOperationException").GetString(), StringComparison.Ordinal);
+        Assert.False(summary.GetProperty("accounting").GetProperty("holds").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(Simulator.Core.Load.DeviceState.GivenUp, Simulator.Core.Load.DeviceState.Connecting, false)]
+    [InlineData(Simulator.Core.Load.DeviceState.BackingOff, Simulator.Core.Load.DeviceState.Connected, false)]
+    [InlineData(Simulator.Core.Load.DeviceState.Connected, Simulator.Core.Load.DeviceState.GivenUp, false)]
+    [InlineData(Simulator.Core.Load.DeviceState.Connecting, Simulator.Core.Load.DeviceState.GivenUp, true)]
+    [InlineData(Simulator.Core.Load.DeviceState.Connected, Simulator.Core.Load.DeviceState.Connecting, true)]
+    public void TheTransitionTableSaysWhichMovesAreAllowed(Simulator.Core.Load.DeviceState from, Simulator.Core.Load.DeviceState to, bool allowed) =>
+        Assert.Equal(allowed, Simulator.Core.Load.DeviceTransitions.IsAllowed(from, to));
+
     [Fact]
     public async Task AnExceptionInsideAnAttemptIsANamedFailureAndTheDeviceLivesOn()
     {
