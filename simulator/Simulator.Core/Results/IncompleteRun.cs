@@ -37,21 +37,7 @@ public static class IncompleteRun
             throw new InputException(Directory.Exists(directory) ? $"no {RunFolder.StartFile} here: not a run folder" : "no such folder", directory);
         }
 
-        JsonElement start;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(startFile));
-            start = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"not JSON: {JsonErrors.Plain(e)}", startFile, e.LineNumber + 1);
-        }
-
-        if (start.ValueKind != JsonValueKind.Object)
-        {
-            throw new InputException("not a run's start record (expected an object)", startFile);
-        }
+        var start = ReadObject(startFile, "a run's start record");
 
         var version = Number(start, "schemaVersion", startFile);
         if (version != ResultsWriter.SchemaVersion)

@@ -124,21 +124,7 @@ public sealed class ShardRun
             throw new InputException(System.IO.Directory.Exists(directory) ? "no summary.json here: not a run folder" : "no such folder", directory);
         }
 
-        JsonElement s;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
-            s = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"not JSON: {JsonErrors.Plain(e)}", file, e.LineNumber + 1);
-        }
-
-        if (s.ValueKind != JsonValueKind.Object)
-        {
-            throw new InputException("not a run summary (expected an object)", file);
-        }
+        var s = ReadObject(file, "a run summary");
 
         if (s.TryGetProperty("capacity", out _))
         {

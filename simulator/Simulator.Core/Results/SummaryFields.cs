@@ -9,6 +9,23 @@ namespace Simulator.Core.Results;
 /// </summary>
 internal static class SummaryFields
 {
+    /// <summary>A results file read as one JSON object; not JSON, or not an object, is bad input naming the file (and the line).</summary>
+    public static JsonElement ReadObject(string file, string what)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"not JSON: {JsonErrors.Plain(e)}", file, e.LineNumber + 1);
+        }
+
+        return root.ValueKind == JsonValueKind.Object ? root : throw new InputException($"not {what} (expected an object)", file);
+    }
+
     public static JsonElement Obj(JsonElement e, string name, string file, string? at = null) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : throw Bad("an object", name, file, at);
 
