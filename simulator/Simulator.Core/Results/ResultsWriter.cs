@@ -76,6 +76,7 @@ public static class ResultsWriter
         RunVerdict.Passed => "PASSED",
         RunVerdict.Cancelled => "CANCELLED",
         RunVerdict.Incomplete => "INCOMPLETE",
+        RunVerdict.Unjudged => "NO THRESHOLDS",
         _ => "FAILED",
     };
 
@@ -95,6 +96,7 @@ public static class ResultsWriter
             w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
             w.WriteBoolean("passed", r.Passed);
             w.WriteBoolean("cancelled", o.Cancelled);
+            w.WriteBoolean("thresholdsDefaulted", r.ThresholdsDefaulted);
 
             // Set by `simulator report` on a run that died before its end: why these figures are partial.
             if (r.Incomplete is { } incomplete)
@@ -335,7 +337,7 @@ public static class ResultsWriter
         var sb = new StringBuilder();
         sb.Append(Inv, $"# Run report: {r.Profile.Name}\n\n");
         sb.Append(Inv, $"{r.Profile.Description}\n\n");
-        sb.Append(Inv, $"**{VerdictWord(r)}**{(r.Incomplete is { } why ? $" ({why}: no verdict on the target)" : o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : string.Empty)}\n\n");
+        sb.Append(Inv, $"**{VerdictWord(r)}**{(r.Incomplete is { } why ? $" ({why}: no verdict on the target)" : o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : !r.AnyConnected ? " (no attempt connected: the target was not reached)" : r.Verdict == RunVerdict.Unjudged ? " (the profile's thresholds section is empty: nothing was judged)" : string.Empty)}\n\n");
         if (r.GeneratorWarning is { } warning)
         {
             sb.Append(Inv, $"> **Warning:** {warning}\n\n");
@@ -472,7 +474,7 @@ public static class ResultsWriter
 
         if (r.Thresholds.Count > 0)
         {
-            sections.Add(new("Thresholds", ["threshold", "limit", "actual", "result"], [.. r.Thresholds.Select(t => new[] { t.Name, t.Limit.ToString(Inv), t.Actual.ToString("F3", Inv), t.Passed ? "pass" : "FAIL" })]));
+            sections.Add(new(r.ThresholdsDefaulted ? "Thresholds (the defaults: the profile sets none)" : "Thresholds", ["threshold", "limit", "actual", "result"], [.. r.Thresholds.Select(t => new[] { t.Name, t.Limit.ToString(Inv), t.Actual.ToString("F3", Inv), t.Passed ? "pass" : "FAIL" })]));
         }
 
         return sections;
@@ -554,7 +556,7 @@ public static class ResultsWriter
             <html lang="en"><head><meta charset="utf-8"><title>Run report: {{E(r.Profile.Name)}}</title>
             <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:300px}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}
             table{border-collapse:collapse;margin-bottom:1rem}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}th{background:#f3f3f3}td.bad{color:#b00020;font-weight:bold}
-            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED,.verdict-INCOMPLETE{color:#b00020}</style>
+            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED,.verdict-INCOMPLETE{color:#b00020}.verdict-NO{color:#8a6d00}</style>
             </head><body>
             <h1>Run report: {{E(r.Profile.Name)}} — <span class="verdict-{{verdict}}" id="verdict">{{verdict}}</span></h1>
             {{banner}}

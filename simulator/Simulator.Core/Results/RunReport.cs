@@ -68,8 +68,37 @@ public sealed class RunReport
     public RunVerdict Verdict =>
         Incomplete is not null ? RunVerdict.Incomplete
         : Outcome.Cancelled ? RunVerdict.Cancelled
-        : Thresholds.All(t => t.Passed) && AccountingHolds ? RunVerdict.Passed
-        : RunVerdict.Failed;
+        : !AccountingHolds || !AnyConnected || !Thresholds.All(t => t.Passed) ? RunVerdict.Failed
+        : ThresholdsInForce.IsEmpty ? RunVerdict.Unjudged
+        : RunVerdict.Passed;
+
+    /// <summary>The thresholds in force in words, for the run's first lines: which, and whether they are the defaults.</summary>
+    public static string DescribeThresholds(RunProfile profile)
+    {
+        var t = profile.Thresholds ?? ThresholdSettings.DefaultsFor(profile);
+        if (t.IsEmpty)
+        {
+            return "thresholds: none (the profile's thresholds section is empty): nothing is judged, and the verdict is NO THRESHOLDS";
+        }
+
+        var parts = new List<string>();
+        void Add(string name, double? value, string op)
+        {
+            if (value is { } v)
+            {
+                parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} {op} {v:0.###}"));
+            }
+        }
+
+        Add("connectP99Ms", t.ConnectP99Ms, "<=");
+        Add("connectP50Ms", t.ConnectP50Ms, "<=");
+        Add("errorRate", t.ErrorRate, "<=");
+        Add("minConnectedShare", t.MinConnectedShare, ">=");
+        Add("pubAckP99Ms", t.PubAckP99Ms, "<=");
+        Add("maxGeneratorCpu", t.MaxGeneratorCpu, "<=");
+        Add("maxSchedulerLagMs", t.MaxSchedulerLagMs, "<=");
+        return $"thresholds: {string.Join(", ", parts)}{(profile.Thresholds is null ? " (the defaults: the profile sets none)" : string.Empty)}; and at least one device must connect";
+    }
 
     public bool Passed => Verdict == RunVerdict.Passed;
 
@@ -81,9 +110,18 @@ public sealed class RunReport
 
     public static double Ms(LatencyHistogram h, double percentile) => h.Percentile(percentile) / 1000.0;
 
+    /// <summary>The thresholds judged: the profile's, or the defaults when it has no thresholds section.</summary>
+    public ThresholdSettings ThresholdsInForce => Profile.Thresholds ?? ThresholdSettings.DefaultsFor(Profile);
+
+    /// <summary>The profile set no thresholds, so the defaults judged it.</summary>
+    public bool ThresholdsDefaulted => Profile.Thresholds is null;
+
+    /// <summary>At least one attempt connected; a run where none did is FAILED whatever the thresholds say.</summary>
+    public bool AnyConnected => Metrics.Successes > 0;
+
     private List<ThresholdResult> Judge()
     {
-        var t = Profile.Thresholds;
+        var t = ThresholdsInForce;
         var results = new List<ThresholdResult>();
         var connect = Metrics[Phase.Connect];
         if (t.ConnectP99Ms is { } p99)

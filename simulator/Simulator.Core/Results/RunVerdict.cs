@@ -7,4 +7,7 @@ public enum RunVerdict
     Failed,
     Cancelled,
     Incomplete,
+
+    /// <summary>Every device accounted for and some connected, but the profile set no thresholds to judge by (an explicit empty section).</summary>
+    Unjudged,
 }

@@ -28,10 +28,10 @@ public sealed class AedesWebSocketTests : IClassFixture<AedesWs>
     [Fact]
     public async Task KeepAliveHoldsAnIdleWebSocketConnection()
     {
-        var (client, _) = await ClientHarness.ConnectAsync(new TransportOptions { Kind = TransportKind.WebSocket, Host = "127.0.0.1", Port = _broker.Port }, new MqttClientOptions { ClientId = "ws-idle", KeepAliveSeconds = 1 });
+        var (client, _) = await ClientHarness.ConnectAsync(new TransportOptions { Kind = TransportKind.WebSocket, Host = "127.0.0.1", Port = _broker.Port }, new MqttClientOptions { ClientId = "ws-idle", KeepAliveSeconds = 2 });
         await using (client)
         {
-            await Task.Delay(TimeSpan.FromSeconds(3.5));
+            await Task.Delay(TimeSpan.FromSeconds(7)); // three pings; Aedes closes after 1.5x the interval of silence
             Assert.False(client.Completion.IsCompleted, client.Completion.IsCompleted ? (await client.Completion)?.ToString() : null);
         }
     }

@@ -29,12 +29,7 @@ public static class MergeCommand
             }
 
             MergeConsole.Write(stdout, report, dir);
-            return report.Verdict switch
-            {
-                RunVerdict.Passed => ExitCodes.Ok,
-                RunVerdict.Cancelled => ExitCodes.Cancelled,
-                _ => ExitCodes.Failed,
-            };
+            return ExitCodes.For(report.Verdict);
         });
         return command;
     }

@@ -109,6 +109,16 @@ public static class ConsoleReporter
             await w.WriteLineAsync("  cancelled: the run was stopped before its plan ended; results are written but judge nothing").ConfigureAwait(false);
         }
 
+        if (!report.AnyConnected && !report.Outcome.Cancelled)
+        {
+            await w.WriteLineAsync("  FAILED: no attempt connected; whatever the thresholds say, the target was not reached").ConfigureAwait(false);
+        }
+
+        if (report.Verdict == RunVerdict.Unjudged)
+        {
+            await w.WriteLineAsync("  no thresholds: the profile's thresholds section is empty, so nothing was judged").ConfigureAwait(false);
+        }
+
         if (report.GeneratorWarning is { } warning)
         {
             await w.WriteLineAsync("  WARNING: " + warning).ConfigureAwait(false);
@@ -130,7 +140,7 @@ public static class ConsoleReporter
 
         foreach (var t in report.Thresholds)
         {
-            await w.WriteLineAsync(string.Create(Inv, $"  threshold {t.Name}: {t.Actual:F3} vs {t.Limit} {(t.Passed ? "ok" : "BREACHED")}")).ConfigureAwait(false);
+            await w.WriteLineAsync(string.Create(Inv, $"  threshold {t.Name}: {t.Actual:F3} vs {t.Limit} {(t.Passed ? "ok" : "BREACHED")}{(report.ThresholdsDefaulted ? " (default)" : string.Empty)}")).ConfigureAwait(false);
         }
 
         if (!ResultsWriter.ChartLibraryAvailable)

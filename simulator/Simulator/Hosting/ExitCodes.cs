@@ -13,4 +13,12 @@ public static class ExitCodes
 
     /// <summary>Stopped by SIGINT or SIGTERM (128 + 2, as shells report an interrupted command): results are written, marked cancelled.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>A judged run's exit code: passed, or run without thresholds to judge by, is 0; cancelled 130; anything else 1.</summary>
+    public static int For(Simulator.Core.Results.RunVerdict verdict) => verdict switch
+    {
+        Simulator.Core.Results.RunVerdict.Passed or Simulator.Core.Results.RunVerdict.Unjudged => Ok,
+        Simulator.Core.Results.RunVerdict.Cancelled => Cancelled,
+        _ => Failed,
+    };
 }

@@ -58,6 +58,7 @@ public static class FleetRun
         setup.ResultsDirectory = folder.Path;
         engine.RowClosed = folder.Append;
         await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
+        await setup.Out.WriteLineAsync(RunReport.DescribeThresholds(profile)).ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
         await console.ConfigureAwait(false);
@@ -81,12 +82,7 @@ public static class FleetRun
         }
 
         await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
-        return report.Verdict switch
-        {
-            RunVerdict.Passed => ExitCodes.Ok,
-            RunVerdict.Cancelled => ExitCodes.Cancelled,
-            _ => ExitCodes.Failed,
-        };
+        return ExitCodes.For(report.Verdict);
     }
 
     /// <summary>A shard late by more than this is warned about: its phases no longer line up with the others'.</summary>

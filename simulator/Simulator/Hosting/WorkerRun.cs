@@ -146,12 +146,7 @@ public static class WorkerRun
             var merged = Path.Combine(root, "merged");
             ResultsWriter.WriteInto(report, merged);
             MergeConsole.Write(output, report, merged);
-            return stop.IsCancellationRequested ? ExitCodes.Cancelled : report.Verdict switch
-            {
-                RunVerdict.Passed => ExitCodes.Ok,
-                RunVerdict.Cancelled => ExitCodes.Cancelled,
-                _ => ExitCodes.Failed,
-            };
+            return stop.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.For(report.Verdict);
         }
         finally
         {

@@ -348,7 +348,7 @@ public static class ProfileLoader
             fail("$.warmUp.devices", $"must be 0 (off) to 1000, got {p.WarmUp.Devices}");
         }
 
-        var t = p.Thresholds;
+        var t = p.Thresholds ?? ThresholdSettings.DefaultsFor(p);
         if (t.ErrorRate is < 0 or > 1)
         {
             fail("$.thresholds.errorRate", $"must be 0 to 1, got {t.ErrorRate}");

@@ -32,7 +32,8 @@ public sealed class RunProfile
     /// </summary>
     public string? StartAt { get; set; }
 
-    public ThresholdSettings Thresholds { get; set; } = new();
+    /// <summary>Null when the profile has no thresholds section: it is then judged by <see cref="ThresholdSettings.Defaults"/>. An empty section judges nothing (NO THRESHOLDS).</summary>
+    public ThresholdSettings? Thresholds { get; set; }
 
     /// <summary>Used by <c>simulator capacity</c> only.</summary>
     public CapacitySettings Capacity { get; set; } = new();
