@@ -88,7 +88,8 @@ public sealed class LocalGateway : IAsyncDisposable
         }
 
         var issuer = new OnceIssuerTokens(gatewayKeys.Issuer, gatewayKeys.TokenSigning, options.OnboardingTokenLifetimeSeconds);
-        var http = Core.Transport.TransportConnector.CreateHttpClient(new Core.Transport.HttpConnectOptions());
+        // The callout carries device tokens: straight to the configured URL (no proxy, no redirects), its answer read into 64 KB at most.
+        var http = Core.Transport.TransportConnector.CreateHttpClient(new Core.Transport.HttpConnectOptions { UseProxy = false, MaxResponseContentBytes = 64 * 1024 });
         var authorizers = options.Authorizers.Select(a =>
         {
             IAuthorizer authorizer = a.Type switch

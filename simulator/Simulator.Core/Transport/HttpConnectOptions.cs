@@ -36,6 +36,12 @@ public sealed record HttpConnectOptions
 
     public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Use the system's proxy settings (HTTP_PROXY and the like), as .NET does by default.</summary>
+    public bool UseProxy { get; init; } = true;
+
+    /// <summary>The most bytes of a response body read into memory (<see cref="HttpClient.MaxResponseContentBufferSize"/>); null is .NET's 2 GB.</summary>
+    public int? MaxResponseContentBytes { get; init; }
+
     /// <summary>Resume TLS sessions (.NET's process-wide cache per server name).</summary>
     public bool TlsResume { get; init; } = true;
 }

@@ -31,7 +31,10 @@ public static class TransportConnector
             PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
             MaxConnectionsPerServer = options.MaxConnectionsPerServer,
             UseCookies = false,
+
+            // Never re-send a request (and the token in it) to wherever a response points.
             AllowAutoRedirect = false,
+            UseProxy = options.UseProxy,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = validation.Validate,
@@ -42,7 +45,13 @@ public static class TransportConnector
             ConnectCallback = (context, ct) => OpenHttpConnectionAsync(options, context.DnsEndPoint, ct),
         };
         tlsRefusal = () => validation.Error;
-        return new HttpClient(handler) { Timeout = options.RequestTimeout };
+        var client = new HttpClient(handler) { Timeout = options.RequestTimeout };
+        if (options.MaxResponseContentBytes is { } cap)
+        {
+            client.MaxResponseContentBufferSize = cap;
+        }
+
+        return client;
     }
 
     /// <summary>Whether a socket can bind <paramref name="address"/> here (preflight of source addresses); the error when not.</summary>

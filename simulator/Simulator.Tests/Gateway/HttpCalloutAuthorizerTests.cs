@@ -20,10 +20,11 @@ public sealed class HttpCalloutAuthorizerTests : IAsyncLifetime
     private TestLambda _lambda = null!;
     private LocalGateway _gateway = null!;
     private string _principal = "watcher1";
+    private int _padding;
 
     public async Task InitializeAsync()
     {
-        _lambda = await TestLambda.StartAsync((e, _) => TestLambda.Allow(e.GetProperty("token").GetString() == "let-me-in", _principal));
+        _lambda = await TestLambda.StartAsync((e, _) => Padded(TestLambda.Allow(e.GetProperty("token").GetString() == "let-me-in", _principal)));
         _gateway = await LocalGateway.StartAsync(new GatewayOptions
         {
             DataDirectory = _dir["data"],
@@ -96,4 +97,20 @@ public sealed class HttpCalloutAuthorizerTests : IAsyncLifetime
         Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
         Assert.Equal(1, _gateway.Counters.Denies[DenyReason.InvalidResponse]);
     }
+
+    /// <summary>The callout's answer is read into a 64 KB buffer at most: an allowing answer past it is a failed authorizer, never a connect (and never gigabytes held).</summary>
+    [Fact]
+    public async Task AnAnswerPastTheCalloutsCapIsRefused()
+    {
+        _padding = 128 * 1024;
+        var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "big", Username = User("let-me-in") }));
+        Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
+        Assert.Equal(1, _gateway.Counters.Denies[DenyReason.AuthorizerFailed]);
+
+        _padding = 16 * 1024; // within the cap, the same answer connects
+        var (ok, _) = await ClientHarness.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "small", Username = User("let-me-in") });
+        await ok.DisposeAsync();
+    }
+
+    private string Padded(string answer) => _padding == 0 ? answer : "{\"padding\":\"" + new string('x', _padding) + "\"," + answer[(answer.IndexOf('{', StringComparison.Ordinal) + 1)..];
 }
