@@ -46,6 +46,12 @@ public sealed class GeneratorHealth
     /// <summary>Seconds that were part of a hot stretch longer than <see cref="HotSecondsAllowed"/>.</summary>
     public int SaturatedSeconds { get; private set; }
 
+    /// <summary>
+    /// Saturated seconds a second adds, given the hot seconds in a row it ends: the whole stretch
+    /// once it outlasts <see cref="HotSecondsAllowed"/>, then one a second.
+    /// </summary>
+    public static int SaturatedBy(int hotRun) => hotRun == HotSecondsAllowed + 1 ? hotRun : hotRun > HotSecondsAllowed + 1 ? 1 : 0;
+
     public bool Saturated => SaturatedSeconds > 0;
 
     /// <param name="judged">False for samples outside the plan (the final stop of every device), which do not count towards saturation.</param>
@@ -81,14 +87,7 @@ public sealed class GeneratorHealth
         _lastWall = wall;
         _lastGc = gc;
         _hotRun = hot && judged ? _hotRun + 1 : 0;
-        if (_hotRun == HotSecondsAllowed + 1)
-        {
-            SaturatedSeconds += _hotRun;
-        }
-        else if (_hotRun > HotSecondsAllowed + 1)
-        {
-            SaturatedSeconds++;
-        }
+        SaturatedSeconds += SaturatedBy(_hotRun);
 
         _samples.Add(sample);
         return sample;

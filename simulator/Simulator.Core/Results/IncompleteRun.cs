@@ -102,7 +102,7 @@ public static class IncompleteRun
         foreach (var r in rows)
         {
             run = r.Health.Hot ? run + 1 : 0;
-            saturated += run == GeneratorHealth.HotSecondsAllowed + 1 ? run : run > GeneratorHealth.HotSecondsAllowed + 1 ? 1 : 0;
+            saturated += GeneratorHealth.SaturatedBy(run);
         }
 
         return saturated;
