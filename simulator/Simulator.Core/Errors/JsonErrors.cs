@@ -23,6 +23,16 @@ public static partial class JsonErrors
             return $"unknown key \"{m.Groups[1].Value}\"";
         }
 
+        if (MissingRequired().Match(message) is { Success: true })
+        {
+            return "missing " + string.Join(", ", MissingProperties(e).Select(n => $"\"{n}\""));
+        }
+
+        if (DisallowsNull().IsMatch(message))
+        {
+            return "must not be null";
+        }
+
         if (CannotConvert().Match(message) is { Success: true } c)
         {
             return "expected " + Describe(c.Groups[1].Value);
@@ -45,6 +55,21 @@ public static partial class JsonErrors
         _ when type.Contains("List`1", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
         _ => "an object",
     };
+
+    /// <summary>The members a required-member failure names (STJ's own message lists them), or none.</summary>
+    public static IReadOnlyList<string> MissingProperties(JsonException e) =>
+        MissingRequired().Match(e.Message) is { Success: true } m
+            ? [.. QuotedName().Matches(m.Groups[1].Value).Select(q => q.Groups[1].Value)]
+            : [];
+
+    [GeneratedRegex("^JSON deserialization for type '[^']*' was missing required properties(?: including)?: (.*)$", RegexOptions.Singleline)]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("'([^']*)'")]
+    private static partial Regex QuotedName();
+
+    [GeneratedRegex("doesn't allow (?:getting|setting|deserializing)? ?null values")]
+    private static partial Regex DisallowsNull();
 
     [GeneratedRegex("^The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnknownMember();

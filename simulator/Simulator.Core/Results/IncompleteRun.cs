@@ -6,7 +6,6 @@ using Simulator.Core.Health;
 using Simulator.Core.Histograms;
 using Simulator.Core.Load;
 using Simulator.Core.Metrics;
-using static Simulator.Core.Results.SummaryFields;
 
 namespace Simulator.Core.Results;
 
@@ -37,24 +36,17 @@ public static class IncompleteRun
             throw new InputException(Directory.Exists(directory) ? $"no {RunFolder.StartFile} here: not a run folder" : "no such folder", directory);
         }
 
-        var start = ReadObject(startFile, "a run's start record");
-
-        var version = Number(start, "schemaVersion", startFile);
-        if (version != ResultsWriter.SchemaVersion)
-        {
-            throw new InputException($"schema version {version}, but this simulator reads version {ResultsWriter.SchemaVersion}: report with the version that ran it", startFile, field: "schemaVersion");
-        }
-
-        var profileNode = JsonNode.Parse(Obj(start, "profile", startFile).GetRawText())!;
+        var start = Summary.SummaryJson.ReadStart(startFile);
+        var profileNode = start.Profile;
         var profile = WrittenProfile.Parse(profileNode, startFile, "profile");
-        var startedAt = DateTimeOffset.TryParse(Text(start, "startedAt", startFile), Inv, DateTimeStyles.None, out var at) ? at : throw new InputException("not a date and time", startFile, field: "startedAt");
+        var startedAt = start.StartedAt;
         var rows = ReadRows(Path.Combine(directory, "timeseries.csv"), out var torn);
         var last = rows.Count == 0 ? 0 : rows[^1].Second;
-        var why = $"the run stopped writing after second {last} of {Number(start, "planSeconds", startFile):0} planned without its final accounting (killed or crashed)"
+        var why = $"the run stopped writing after second {last} of {start.PlanSeconds:0} planned without its final accounting (killed or crashed)"
             + (torn ? "; a torn last row was left out" : string.Empty);
 
         into.Absorb(Totals(rows));
-        var outcome = new RunOutcome(startedAt, last, rows, Cancelled: false, (int)Long(start, "plannedDevices", startFile), rows.Count == 0 ? 0 : rows.Max(r => r.Connected))
+        var outcome = new RunOutcome(startedAt, last, rows, Cancelled: false, (int)start.PlannedDevices, rows.Count == 0 ? 0 : rows.Max(r => r.Connected))
         {
             ConnectedAtLastHold = rows.Count == 0 ? 0 : rows[^1].Connected,
             FinalCensus = null,
@@ -63,10 +55,10 @@ public static class IncompleteRun
             Health = [.. rows.Select(r => r.Health)],
             GeneratorSaturatedSeconds = SaturatedSeconds(rows),
         };
-        return new RunReport(profile, outcome, into, (int)Long(start, "fleetDevices", startFile))
+        return new RunReport(profile, outcome, into, (int)start.FleetDevices)
         {
-            EmbeddedGateway = Bool(start, "embeddedGatewayInProcess", startFile),
-            StartSkewMs = OptionalNumber(start, "startSkewMs", startFile),
+            EmbeddedGateway = start.EmbeddedGatewayInProcess,
+            StartSkewMs = start.StartSkewMs,
             ProfileNode = profileNode,
             Incomplete = why,
         };

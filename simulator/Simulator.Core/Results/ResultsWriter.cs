@@ -6,16 +6,16 @@ using System.Text.Json;
 using Simulator.Core.Histograms;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
+using Simulator.Core.Results.Summary;
 
 namespace Simulator.Core.Results;
 
 /// <summary>
-/// Writes results/&lt;timestamp&gt;-&lt;profile&gt;/: summary.json (schema <see cref="SchemaVersion"/>), timeseries.csv (a row per
+/// Writes results/&lt;timestamp&gt;-&lt;profile&gt;/: summary.json (<see cref="RunSummary"/>), timeseries.csv (a row per
 /// second), report.md and report.html (self-contained, the pinned chart library inlined).
 /// </summary>
 public static class ResultsWriter
 {
-    public const int SchemaVersion = 5;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the four files into exactly <paramref name="dir"/> (simulator merge --out), never over an earlier run's.</summary>
@@ -33,16 +33,12 @@ public static class ResultsWriter
     private static void WriteFiles(RunReport report, string dir)
     {
         // The rows first, replacing the streamed file whole: a kill while writing leaves one or the other, never half.
+        // Every figure is taken once, into the summary; the reports show that snapshot, never the live recorder.
+        var summary = SummaryBuilder.From(report);
         Replace(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv(report));
-        Replace(Path.Combine(dir, "summary.json"), SummaryJson(report));
-        WriteReports(report, dir);
-    }
-
-    /// <summary>report.md, report.html and unexpected.txt, as <c>simulator report</c> also writes them beside an incomplete run's rows.</summary>
-    internal static void WriteReports(RunReport report, string dir)
-    {
-        Replace(Path.Combine(dir, "report.md"), Markdown(report));
-        Replace(Path.Combine(dir, "report.html"), Html(report));
+        Replace(Path.Combine(dir, "summary.json"), Summary.SummaryJson.Write(summary));
+        Replace(Path.Combine(dir, "report.md"), Markdown(report, summary));
+        Replace(Path.Combine(dir, "report.html"), Html(report, summary));
         if (report.Metrics.FirstStacks.Count > 0)
         {
             // Our own bugs, made reportable: where each unexpected class was first thrown.
@@ -80,145 +76,6 @@ public static class ResultsWriter
         _ => "FAILED",
     };
 
-    public static string SummaryJson(RunReport r)
-    {
-        var o = r.Outcome;
-        var census = o.FinalCensus;
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", SchemaVersion);
-            w.WriteString("tool", "nrf-fleet-simulator");
-            w.WriteString("profileName", r.Profile.Name);
-            w.WriteString("startedAt", o.StartedAt.ToString("O", Inv));
-            w.WriteNumber("durationSeconds", Math.Round(o.DurationSeconds, 3));
-            w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
-            w.WriteBoolean("passed", r.Passed);
-            w.WriteBoolean("cancelled", o.Cancelled);
-            w.WriteBoolean("thresholdsDefaulted", r.ThresholdsDefaulted);
-
-            // Set by `simulator report` on a run that died before its end: why these figures are partial.
-            if (r.Incomplete is { } incomplete)
-            {
-                w.WriteString("incomplete", incomplete);
-            }
-            else
-            {
-                w.WriteNull("incomplete");
-            }
-            w.WriteString("gitCommit", GitCommit());
-            w.WriteStartObject("machine");
-            w.WriteString("os", System.Runtime.InteropServices.RuntimeInformation.OSDescription);
-            w.WriteNumber("cores", Environment.ProcessorCount);
-            w.WriteNumber("memoryBytes", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-            w.WriteString("dotnet", Environment.Version.ToString());
-            w.WriteEndObject();
-
-            // Which TLS implementation the devices' MQTT connects ran on: per-connect cost differs by provider.
-            w.WriteString("tls", Load.DeviceTransport.TlsName(r.Profile.Transport));
-            if (r.StartSkewMs is { } skew)
-            {
-                w.WriteNumber("startSkewMs", Math.Round(skew, 1));
-            }
-
-            w.WritePropertyName("profile");
-            (r.ProfileNode ?? ProfileWithoutSecrets(r.Profile)).WriteTo(w);
-            w.WriteStartObject("devices");
-            w.WriteNumber("fleet", r.FleetDevices);
-            w.WriteNumber("planned", o.PlannedDevices);
-            w.WriteNumber("peakConnected", o.PeakConnected);
-            w.WriteNumber("connectedAtLastHold", o.ConnectedAtLastHold);
-            w.WriteNumber("started", census?.DevicesStarted ?? 0);
-            w.WriteNumber("ended", census?.DevicesEnded ?? 0);
-            w.WriteNumber("crashed", census?.DevicesCrashed ?? 0);
-            w.WriteNumber("notStopped", o.DevicesNotStopped);
-            w.WriteEndObject();
-            w.WriteNumber("attemptsStarted", census?.AttemptsStarted ?? 0);
-            w.WriteNumber("attempts", r.Metrics.Attempts);
-            w.WriteNumber("successes", r.Metrics.Successes);
-            w.WriteNumber("failed", r.Metrics.Failed);
-            w.WriteNumber("interrupted", r.Metrics.Interrupted);
-            w.WriteNumber("errorRate", Math.Round(r.ErrorRate, 6));
-            WriteCounts(w, "failures", r.Metrics.Failures);
-            WriteCounts(w, "drops", r.Metrics.Drops);
-            WriteCounts(w, "dropsByLastAction", r.Metrics.DropsByLastAction);
-            WriteCounts(w, "crashes", r.Metrics.Crashes);
-            w.WriteStartObject("unexpected");
-            foreach (var (k, v) in r.Metrics.FirstMessages.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                w.WriteString(k, v);
-            }
-
-            w.WriteEndObject();
-            w.WriteNumber("publishes", r.Metrics.Publishes);
-            w.WriteNumber("pubAcks", r.Metrics.PubAcks);
-            w.WriteNumber("received", r.Metrics.Received);
-            w.WriteStartObject("accounting");
-            w.WriteBoolean("holds", r.AccountingHolds);
-            w.WriteNumber("brokenSeconds", o.AccountingBrokenSeconds);
-            if (o.AccountingProblem is { } problem)
-            {
-                w.WriteString("problem", problem);
-            }
-            else
-            {
-                w.WriteNull("problem");
-            }
-
-            w.WriteNumber("arrivalsPlanned", o.ArrivalsPlanned);
-            w.WriteNumber("arrivalsStarted", o.ArrivalsStarted);
-            w.WriteNumber("attemptsInFlightAtEnd", census?.AttemptsInFlight ?? 0);
-            w.WriteEndObject();
-            WriteGenerator(w, r);
-            WriteTargetAuthorizer(w, r);
-            w.WriteStartObject("histograms");
-            foreach (var phase in Enum.GetValues<Phase>())
-            {
-                var h = r.Metrics[phase];
-                w.WriteStartObject(JsonNamingPolicy.CamelCase.ConvertName(phase.ToString()));
-                w.WriteNumber("count", h.Count);
-                w.WriteNumber("minMs", h.Min / 1000.0);
-                w.WriteNumber("meanMs", Math.Round(h.Mean / 1000.0, 3));
-                w.WriteNumber("p50Ms", RunReport.Ms(h, 50));
-                w.WriteNumber("p90Ms", RunReport.Ms(h, 90));
-                w.WriteNumber("p99Ms", RunReport.Ms(h, 99));
-                w.WriteNumber("p999Ms", RunReport.Ms(h, 99.9));
-                w.WriteNumber("maxMs", h.Max / 1000.0);
-
-                // Lossless, so shards merge exactly (simulator merge) and HdrHistogram's tools read it:
-                // the µs counts in HdrHistogram's standard encoding, the exact extremes beside them.
-                w.WriteString("encoding", LatencyHistogram.Encoding);
-                w.WriteNumber("minUs", h.Min);
-                w.WriteNumber("maxUs", h.Max);
-                w.WriteString("histogram", h.ToCompressedBase64());
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteStartArray("thresholds");
-            foreach (var t in r.Thresholds)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", t.Name);
-                w.WriteNumber("limit", t.Limit);
-                w.WriteNumber("actual", Math.Round(t.Actual, 6));
-                w.WriteBoolean("passed", t.Passed);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            if (r.Shards is { } shards)
-            {
-                WriteShards(w, shards);
-            }
-
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
     /// <summary>
     /// The profile as run, minus what derives keys: the fleet seed becomes a fingerprint (enough
     /// to tell two runs' fleets apart, useless to rebuild their keys).
@@ -236,102 +93,9 @@ public static class ResultsWriter
         return node;
     }
 
-    /// <summary>The embedded target's authorizer over the run: connect and refresh invocations, throttles, cold starts.</summary>
-    private static void WriteTargetAuthorizer(Utf8JsonWriter w, RunReport r)
-    {
-        var rows = r.Outcome.Rows.Where(x => x.Authorizer is not null).Select(x => x.Authorizer!.Value).ToList();
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        w.WriteStartObject("targetAuthorizer");
-        w.WriteNumber("connectInvocations", rows.Sum(a => a.Invocations - a.Refreshes));
-        w.WriteNumber("refreshInvocations", rows.Sum(a => a.Refreshes));
-        w.WriteNumber("throttles", rows.Sum(a => a.Throttles));
-        w.WriteNumber("coldStarts", rows.Sum(a => a.ColdStarts));
-        w.WriteNumber("timeouts", rows.Sum(a => a.Timeouts));
-        w.WriteNumber("inFlightMax", rows.Max(a => a.InFlight));
-        w.WriteEndObject();
-    }
-
-    /// <summary>A merged run's shards, each with the health it had on its own machine.</summary>
-    private static void WriteShards(Utf8JsonWriter w, IReadOnlyList<ShardInfo> shards)
-    {
-        w.WriteStartArray("shards");
-        foreach (var s in shards)
-        {
-            w.WriteStartObject();
-            w.WriteString("shard", s.Shard);
-            w.WriteString("directory", s.Directory);
-            w.WriteString("verdict", s.Verdict);
-            w.WriteString("startedAt", s.StartedAt.ToString("O", Inv));
-            if (s.StartSkewMs is { } skew)
-            {
-                w.WriteNumber("startSkewMs", skew);
-            }
-
-            w.WriteNumber("devices", s.Devices);
-            w.WriteNumber("successes", s.Successes);
-            w.WriteNumber("failed", s.Failed);
-            w.WriteBoolean("accountingHolds", s.AccountingHolds);
-            w.WriteBoolean("generatorSaturated", s.GeneratorSaturated);
-            w.WriteNumber("generatorSaturatedSeconds", s.GeneratorSaturatedSeconds);
-            w.WriteNumber("cpuPercentMax", s.CpuPercentMax);
-            if (s.GeneratorWarning is { } warning)
-            {
-                w.WriteString("generatorWarning", warning);
-            }
-
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteGenerator(Utf8JsonWriter w, RunReport r)
-    {
-        var h = r.Outcome.Health;
-        w.WriteStartObject("generator");
-        w.WriteBoolean("saturated", r.GeneratorSaturated);
-        w.WriteNumber("saturatedSeconds", r.Outcome.GeneratorSaturatedSeconds);
-        if (r.GeneratorWarning is { } warning)
-        {
-            w.WriteString("warning", warning);
-        }
-        else
-        {
-            w.WriteNull("warning");
-        }
-
-        w.WriteBoolean("embeddedGatewayInProcess", r.EmbeddedGateway);
-        w.WriteNumber("cpuPercentP50", Median(h.Select(s => s.CpuPercent)));
-        w.WriteNumber("cpuPercentMax", h.Count == 0 ? 0 : h.Max(s => s.CpuPercent));
-        w.WriteNumber("machineCpuPercentP50", Median(h.Select(s => s.MachineCpuPercent ?? 0)));
-        w.WriteNumber("machineCpuPercentMax", h.Count == 0 ? 0 : h.Max(s => s.MachineCpuPercent ?? 0));
-        w.WriteNumber("schedulerLagP99MsMax", h.Count == 0 ? 0 : h.Max(s => s.SchedulerLagP99Ms));
-        w.WriteNumber("threadPoolQueueMax", h.Count == 0 ? 0 : h.Max(s => s.ThreadPoolQueue));
-        w.WriteNumber("gcPauseMsTotal", Math.Round(h.Sum(s => s.GcPauseMs), 2));
-        w.WriteNumber("openFilesMax", h.Count == 0 ? 0 : h.Max(s => s.OpenFiles ?? 0));
-        if (h.Count > 0 && h[0].OpenFileLimit is { } limit)
-        {
-            w.WriteNumber("openFileLimit", limit);
-        }
-
-        w.WriteNumber("workingSetMaxBytes", h.Count == 0 ? 0 : h.Max(s => s.WorkingSetBytes));
-        w.WriteNumber("scheduleLagP99Ms", RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99));
-        w.WriteEndObject();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
-    }
-
     public static string TimeseriesCsv(RunReport r) => Results.TimeseriesCsv.Write(r.Outcome.Rows);
 
-    public static string Markdown(RunReport r)
+    public static string Markdown(RunReport r, RunSummary s)
     {
         var o = r.Outcome;
         var sb = new StringBuilder();
@@ -348,7 +112,7 @@ public static class ResultsWriter
             sb.Append(Inv, $"> **Accounting broke:** {o.AccountingProblem ?? "see the accounting table"}. The figures below may not cover every device.\n\n");
         }
 
-        foreach (var section in Sections(r))
+        foreach (var section in Sections(r, s))
         {
             sb.Append(Inv, $"## {section.Title}\n\n");
             if (section.Note is { } note)
@@ -375,77 +139,75 @@ public static class ResultsWriter
     }
 
     /// <summary>The report's tables, shared by report.md and report.html.</summary>
-    private static List<ReportSection> Sections(RunReport r)
+    private static List<ReportSection> Sections(RunReport r, RunSummary s)
     {
-        var o = r.Outcome;
-        var census = o.FinalCensus;
+        var g = s.Generator;
         var sections = new List<ReportSection>
         {
             new("Run", ["item", "value"],
             [
-                ["started", o.StartedAt.ToString("u", Inv)],
-                ["duration", $"{o.DurationSeconds:F1} s"],
-                ["commit", GitCommit()],
-                ["machine", $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"],
+                ["started", s.StartedAt.ToString("u", Inv)],
+                ["duration", $"{s.DurationSeconds:F1} s"],
+                ["commit", s.GitCommit],
+                ["machine", $"{s.Machine.Cores} cores, {s.Machine.Os}, .NET {s.Machine.Dotnet}"],
                 ["target", $"{Name(r.Profile.Target.Kind)}{(r.EmbeddedGateway ? " (in this process)" : string.Empty)}"],
-                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} (TLS: {Load.DeviceTransport.TlsName(r.Profile.Transport)}) / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
+                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} (TLS: {s.Tls}) / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
                 ["arrivals", Name(r.Profile.Arrivals)],
             ]),
             new("Devices and attempts", ["item", "value"],
             [
-                ["fleet / planned peak", $"{r.FleetDevices} / {o.PlannedDevices}"],
-                ["peak connected / at end of last hold", $"{o.PeakConnected} / {o.ConnectedAtLastHold}"],
-                ["attempts: connected / failed / interrupted by stop", $"{r.Metrics.Successes} / {r.Metrics.Failed} / {r.Metrics.Interrupted}"],
-                ["error rate", r.ErrorRate.ToString("P3", Inv)],
-                ["publishes / PUBACKs / own messages back", $"{r.Metrics.Publishes} / {r.Metrics.PubAcks} / {r.Metrics.Received}"],
+                ["fleet / planned peak", $"{s.Devices.Fleet} / {s.Devices.Planned}"],
+                ["peak connected / at end of last hold", $"{s.Devices.PeakConnected} / {s.Devices.ConnectedAtLastHold}"],
+                ["attempts: connected / failed / interrupted by stop", $"{s.Successes} / {s.Failed} / {s.Interrupted}"],
+                ["error rate", s.ErrorRate.ToString("P3", Inv)],
+                ["publishes / PUBACKs / own messages back", $"{s.Publishes} / {s.PubAcks} / {s.Received}"],
             ]),
             new("Accounting", ["check", "value"],
             [
-                ["every device accounted for, every second and at the end", r.AccountingHolds ? "yes" : "**NO**"],
-                ["seconds a check failed", o.AccountingBrokenSeconds.ToString(Inv)],
-                ["devices started / ended / crashed / not stopped", $"{census?.DevicesStarted} / {census?.DevicesEnded} / {census?.DevicesCrashed} / {o.DevicesNotStopped}"],
-                ["attempts opened / ended with an outcome", $"{census?.AttemptsStarted} / {census?.AttemptsEnded}"],
-                ["arrivals planned / started", $"{o.ArrivalsPlanned} / {o.ArrivalsStarted}"],
-                ["problem", o.AccountingProblem ?? "none"],
+                ["every device accounted for, every second and at the end", s.Accounting.Holds ? "yes" : "**NO**"],
+                ["seconds a check failed", s.Accounting.BrokenSeconds.ToString(Inv)],
+                ["devices started / ended / crashed / not stopped", $"{s.Devices.Started} / {s.Devices.Ended} / {s.Devices.Crashed} / {s.Devices.NotStopped}"],
+                ["attempts opened / ended with an outcome", $"{s.AttemptsStarted} / {s.AttemptsStarted - s.Accounting.AttemptsInFlightAtEnd}"],
+                ["arrivals planned / started", $"{s.Accounting.ArrivalsPlanned} / {s.Accounting.ArrivalsStarted}"],
+                ["problem", s.Accounting.Problem ?? "none"],
             ]),
         };
 
-        if (r.Shards is { } shards)
+        if (s.Shards is { } shards)
         {
             sections.Add(new("Shards", ["shard", "verdict", "devices", "connected / failed", "accounting", "generator", "CPU max", "start skew"],
-                [.. shards.Select(s => new[]
+                [.. shards.Select(x => new[]
                 {
-                    s.Shard, s.Verdict, s.Devices.ToString(Inv), $"{s.Successes} / {s.Failed}", s.AccountingHolds ? "holds" : "**BROKE**",
-                    s.GeneratorSaturated ? $"**saturated {s.GeneratorSaturatedSeconds} s**" : "healthy", $"{s.CpuPercentMax:F0} %",
-                    s.StartSkewMs is { } skew ? $"{skew:F0} ms" : "-",
+                    x.Shard, x.Verdict, x.Devices.ToString(Inv), $"{x.Successes} / {x.Failed}", x.AccountingHolds ? "holds" : "**BROKE**",
+                    x.GeneratorSaturated ? $"**saturated {x.GeneratorSaturatedSeconds} s**" : "healthy", $"{x.CpuPercentMax:F0} %",
+                    x.StartSkewMs is { } skew ? $"{skew:F0} ms" : "-",
                 })])
             {
                 Note = "Merged exactly: counters summed, histograms added bucket by bucket, seconds aligned on the wall clock. Each shard's generator health is its own machine's; the merged health rows take the worst shard each second.",
             });
         }
 
-        var h = o.Health;
+        var h = r.Outcome.Health;
         sections.Add(new("Load generator health", ["figure", "value"],
         [
-            ["saturated", r.GeneratorSaturated ? $"**YES**, {o.GeneratorSaturatedSeconds} s" : "no"],
-            ["process CPU (% of all cores) p50 / max", h.Count == 0 ? "-" : $"{Median(h.Select(s => s.CpuPercent)):F0} / {h.Max(s => s.CpuPercent):F0}"],
-            ["machine CPU (all processes) p50 / max", h.Count == 0 ? "-" : $"{Median(h.Select(s => s.MachineCpuPercent ?? 0)):F0} / {h.Max(s => s.MachineCpuPercent ?? 0):F0}"],
-            ["scheduler lag p99, worst second", h.Count == 0 ? "-" : $"{h.Max(s => s.SchedulerLagP99Ms):F1} ms"],
-            ["arrival schedule lag p99", $"{RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99):F2} ms"],
-            ["thread-pool queue, max", h.Count == 0 ? "-" : h.Max(s => s.ThreadPoolQueue).ToString(Inv)],
-            ["GC pauses, total", $"{h.Sum(s => s.GcPauseMs):F0} ms"],
-            ["open files, max / limit", h.Count == 0 ? "-" : $"{h.Max(s => s.OpenFiles ?? 0)} / {h[0].OpenFileLimit?.ToString(Inv) ?? "?"}"],
-            ["working set, max", h.Count == 0 ? "-" : $"{h.Max(s => s.WorkingSetBytes) / 1048576.0:F0} MB"],
+            ["saturated", g.Saturated ? $"**YES**, {g.SaturatedSeconds} s" : "no"],
+            ["process CPU (% of all cores) p50 / max", h.Count == 0 ? "-" : $"{g.CpuPercentP50:F0} / {g.CpuPercentMax:F0}"],
+            ["machine CPU (all processes) p50 / max", h.Count == 0 ? "-" : $"{g.MachineCpuPercentP50:F0} / {g.MachineCpuPercentMax:F0}"],
+            ["scheduler lag p99, worst second", h.Count == 0 ? "-" : $"{g.SchedulerLagP99MsMax:F1} ms"],
+            ["arrival schedule lag p99", $"{g.ScheduleLagP99Ms:F2} ms"],
+            ["thread-pool queue, max", h.Count == 0 ? "-" : g.ThreadPoolQueueMax.ToString(Inv)],
+            ["GC pauses, total", $"{g.GcPauseMsTotal:F0} ms"],
+            ["open files, max / limit", h.Count == 0 ? "-" : $"{g.OpenFilesMax} / {g.OpenFileLimit?.ToString(Inv) ?? "?"}"],
+            ["working set, max", h.Count == 0 ? "-" : $"{g.WorkingSetMaxBytes / 1048576.0:F0} MB"],
         ])
-        { Note = r.EmbeddedGateway ? "The embedded gateway runs in this process: its work is in these figures." : null });
+        { Note = g.EmbeddedGatewayInProcess ? "The embedded gateway runs in this process: its work is in these figures." : null });
 
         var latency = new List<string[]>();
-        foreach (var phase in Enum.GetValues<Phase>())
+        foreach (var (phase, _, hist) in s.Histograms.All())
         {
-            var hist = r.Metrics[phase];
             if (hist.Count > 0)
             {
-                latency.Add([phase.ToString(), hist.Count.ToString(Inv), F(RunReport.Ms(hist, 50)), F(RunReport.Ms(hist, 90)), F(RunReport.Ms(hist, 99)), F(RunReport.Ms(hist, 99.9)), F(hist.Max / 1000.0)]);
+                latency.Add([phase.ToString(), hist.Count.ToString(Inv), F(hist.P50Ms), F(hist.P90Ms), F(hist.P99Ms), F(hist.P999Ms), F(hist.MaxMs)]);
             }
         }
 
@@ -454,27 +216,27 @@ public static class ResultsWriter
             Note = $"Connect counts from when the attempt was due (planned arrival or end of backoff), so generator lag shows instead of hiding. Values are within {LatencyHistogram.RelativeError.ToString("P1", Inv)} (HdrHistogram, 2 significant digits).",
         });
 
-        var failures = r.Metrics.Failures.Keys.Union(r.Metrics.Drops.Keys).Order(StringComparer.Ordinal)
-            .Select(k => new[] { k, r.Metrics.Failures.GetValueOrDefault(k).ToString(Inv), r.Metrics.Drops.GetValueOrDefault(k).ToString(Inv) }).ToList();
+        var failures = s.Failures.Keys.Union(s.Drops.Keys).Order(StringComparer.Ordinal)
+            .Select(k => new[] { k, s.Failures.GetValueOrDefault(k).ToString(Inv), s.Drops.GetValueOrDefault(k).ToString(Inv) }).ToList();
         if (failures.Count == 0)
         {
             failures.Add(["none", "0", "0"]);
         }
 
         sections.Add(new("Failures", ["class", "failed attempts", "dropped sessions"], failures));
-        if (r.Metrics.DropsByLastAction.Count > 0)
+        if (s.DropsByLastAction.Count > 0)
         {
-            sections.Add(new("Dropped sessions by what the client last sent", ["drop", "count"], [.. r.Metrics.DropsByLastAction.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.ToString(Inv) })]));
+            sections.Add(new("Dropped sessions by what the client last sent", ["drop", "count"], [.. s.DropsByLastAction.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.ToString(Inv) })]));
         }
 
-        if (r.Metrics.FirstMessages.Count > 0)
+        if (s.Unexpected.Count > 0)
         {
-            sections.Add(new("Unexpected exceptions (first message of each)", ["class", "message"], [.. r.Metrics.FirstMessages.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Replace("|", "\\|", StringComparison.Ordinal) })]));
+            sections.Add(new("Unexpected exceptions (first message of each)", ["class", "message"], [.. s.Unexpected.OrderBy(k => k.Key, StringComparer.Ordinal).Select(kv => new[] { kv.Key, kv.Value.Replace("|", "\\|", StringComparison.Ordinal) })]));
         }
 
-        if (r.Thresholds.Count > 0)
+        if (s.Thresholds.Count > 0)
         {
-            sections.Add(new(r.ThresholdsDefaulted ? "Thresholds (the defaults: the profile sets none)" : "Thresholds", ["threshold", "limit", "actual", "result"], [.. r.Thresholds.Select(t => new[] { t.Name, t.Limit.ToString(Inv), t.Actual.ToString("F3", Inv), t.Passed ? "pass" : "FAIL" })]));
+            sections.Add(new(s.ThresholdsDefaulted ? "Thresholds (the defaults: the profile sets none)" : "Thresholds", ["threshold", "limit", "actual", "result"], [.. s.Thresholds.Select(t => new[] { t.Name, t.Limit.ToString(Inv), t.Actual.ToString("F3", Inv), t.Passed ? "pass" : "FAIL" })]));
         }
 
         return sections;
@@ -485,25 +247,45 @@ public static class ResultsWriter
     private static string Name<T>(T value)
         where T : struct, Enum => ProfileEnumConverter<T>.ToName(value);
 
-    public static string Html(RunReport r)
+    public static string Html(RunReport r, RunSummary s)
     {
         var chartJs = ChartLibrary();
         var rows = r.Outcome.Rows;
-        string Series(Func<SecondRow, double> f) => "[" + string.Join(',', rows.Select(x => double.IsNaN(f(x)) ? "null" : f(x).ToString("0.###", Inv))) + "]";
-        var data = new StringBuilder("{");
-        data.Append(Inv, $"\"t\":{Series(x => x.Second)},");
-        data.Append(Inv, $"\"target\":{Series(x => x.Target)},\"devices\":{Series(x => x.Devices)},\"connected\":{Series(x => x.Connected)},\"connecting\":{Series(x => x.Connecting)},\"backingOff\":{Series(x => x.BackingOff)},\"givenUp\":{Series(x => x.GivenUp)},");
-        data.Append(Inv, $"\"p50\":{Series(x => x.ConnectP50Ms)},\"p99\":{Series(x => x.ConnectP99Ms)},");
-        data.Append(Inv, $"\"connects\":{Series(x => x.ConnectsOk)},\"publishes\":{Series(x => x.Publishes)},\"pubAcks\":{Series(x => x.PubAcks)},\"received\":{Series(x => x.Received)},");
-        data.Append(Inv, $"\"failed\":{Series(x => x.ConnectsFailed)},\"drops\":{Series(x => x.Drops)},");
-        data.Append(Inv, $"\"cpu\":{Series(x => x.Health.CpuPercent)},\"machine\":{Series(x => x.Health.MachineCpuPercent ?? double.NaN)},\"lag\":{Series(x => x.Health.SchedulerLagP99Ms)},\"queue\":{Series(x => x.Health.ThreadPoolQueue)},\"gc\":{Series(x => x.Health.GcPauseMs)},");
-        data.Append(Inv, $"\"authConnects\":{Series(x => x.Authorizer is { } a ? a.Invocations - a.Refreshes : double.NaN)},\"authRefreshes\":{Series(x => x.Authorizer?.Refreshes ?? double.NaN)},\"authThrottles\":{Series(x => x.Authorizer?.Throttles ?? double.NaN)},\"authCold\":{Series(x => x.Authorizer?.ColdStarts ?? double.NaN)},\"authInFlight\":{Series(x => x.Authorizer?.InFlight ?? double.NaN)}}}");
+        double?[] Series(Func<SecondRow, double> f) => [.. rows.Select(x => f(x) is var v && double.IsNaN(v) ? (double?)null : Math.Round(v, 3))];
+        var data = Summary.SummaryJson.WriteChartSeries(new Dictionary<string, double?[]>
+        {
+            ["t"] = Series(x => x.Second),
+            ["target"] = Series(x => x.Target),
+            ["devices"] = Series(x => x.Devices),
+            ["connected"] = Series(x => x.Connected),
+            ["connecting"] = Series(x => x.Connecting),
+            ["backingOff"] = Series(x => x.BackingOff),
+            ["givenUp"] = Series(x => x.GivenUp),
+            ["p50"] = Series(x => x.ConnectP50Ms),
+            ["p99"] = Series(x => x.ConnectP99Ms),
+            ["connects"] = Series(x => x.ConnectsOk),
+            ["publishes"] = Series(x => x.Publishes),
+            ["pubAcks"] = Series(x => x.PubAcks),
+            ["received"] = Series(x => x.Received),
+            ["failed"] = Series(x => x.ConnectsFailed),
+            ["drops"] = Series(x => x.Drops),
+            ["cpu"] = Series(x => x.Health.CpuPercent),
+            ["machine"] = Series(x => x.Health.MachineCpuPercent ?? double.NaN),
+            ["lag"] = Series(x => x.Health.SchedulerLagP99Ms),
+            ["queue"] = Series(x => x.Health.ThreadPoolQueue),
+            ["gc"] = Series(x => x.Health.GcPauseMs),
+            ["authConnects"] = Series(x => x.Authorizer is { } a ? a.Invocations - a.Refreshes : double.NaN),
+            ["authRefreshes"] = Series(x => x.Authorizer?.Refreshes ?? double.NaN),
+            ["authThrottles"] = Series(x => x.Authorizer?.Throttles ?? double.NaN),
+            ["authCold"] = Series(x => x.Authorizer?.ColdStarts ?? double.NaN),
+            ["authInFlight"] = Series(x => x.Authorizer?.InFlight ?? double.NaN),
+        });
         var authorizerChart = rows.Any(x => x.Authorizer is not null)
             ? "<div><h2>Target authorizer (embedded gateway, per second)</h2><canvas id=\"authorizer\"></canvas></div>"
             : string.Empty;
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
         var tables = new StringBuilder();
-        foreach (var section in Sections(r))
+        foreach (var section in Sections(r, s))
         {
             tables.Append(Inv, $"<h2>{E(section.Title)}</h2>");
             if (section.Note is { } note)
@@ -606,19 +388,6 @@ public static class ResultsWriter
         // "</script" inside the library would end the inline script element early.
         return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static void WriteCounts(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> counts)
-    {
-        w.WriteStartObject(name);
-        foreach (var (k, v) in counts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            w.WriteNumber(k, v);
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);
 
     internal static string Sanitize(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Simulator.Core.Errors;
-using static Simulator.Core.Results.SummaryFields;
+using Simulator.Core.Results.Summary;
 
 namespace Simulator.Core.Results;
 
@@ -16,8 +15,6 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class RunComparison
 {
-    private static readonly string[] Percentiles = ["p50Ms", "p99Ms"];
-
     public static (string Text, bool Regressed) Compare(string baselinePath, string candidatePath, double latencyTolerance, double errorRateTolerance)
     {
         var missing = new[] { baselinePath, candidatePath }.Where(p => !File.Exists(SummaryFile(p))).ToList();
@@ -26,57 +23,52 @@ public static class RunComparison
             throw new InputException($"summary.json not found in {string.Join(" nor in ", missing.Select(m => $"'{m}'"))}");
         }
 
-        using var a = Load(baselinePath);
-        using var b = Load(candidatePath);
         var fa = SummaryFile(baselinePath);
         var fb = SummaryFile(candidatePath);
-        if (Bool(a.RootElement, "cancelled", fa, optional: true))
+        var a = SummaryJson.ReadForComparison(fa);
+        var b = SummaryJson.ReadForComparison(fb);
+        if (a.Cancelled)
         {
             throw new InputException("the baseline run was cancelled before its plan ended; it cannot serve as a baseline", fa, field: "cancelled");
         }
 
         var sb = new StringBuilder();
         var regressed = false;
-        sb.AppendLine(CultureInfo.InvariantCulture, $"baseline  {Describe(a.RootElement, fa)}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"candidate {Describe(b.RootElement, fb)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"baseline  {Describe(a)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"candidate {Describe(b)}");
         sb.AppendLine();
         sb.AppendLine("| metric | baseline | candidate | change | verdict |");
         sb.AppendLine("|---|---:|---:|---:|---|");
-        var ha = Obj(a.RootElement, "histograms", fa);
-        var hb = Obj(b.RootElement, "histograms", fb);
-        foreach (var phase in ha.EnumerateObject())
+        foreach (var (name, phase) in a.Histograms)
         {
-            var countA = Number(phase.Value, "count", fa, $"histograms.{phase.Name}");
-            if (countA == 0)
+            if (phase.Count == 0)
             {
                 continue;
             }
 
-            if (!hb.TryGetProperty(phase.Name, out var other) || other.ValueKind != JsonValueKind.Object || Number(other, "count", fb, $"histograms.{phase.Name}") == 0)
+            if (!b.Histograms.TryGetValue(name, out var other) || other.Count == 0)
             {
                 regressed = true;
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {phase.Name} | {countA:0} samples | none | - | MISSING: the candidate did not measure it |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {phase.Count} samples | none | - | MISSING: the candidate did not measure it |");
                 continue;
             }
 
-            foreach (var p in Percentiles)
+            foreach (var (label, x, y) in new[] { ("p50", phase.P50Ms, other.P50Ms), ("p99", phase.P99Ms, other.P99Ms) })
             {
-                var x = Number(phase.Value, p, fa, $"histograms.{phase.Name}");
-                var y = Number(other, p, fb, $"histograms.{phase.Name}");
                 var change = x == 0 ? (y == 0 ? 0 : double.PositiveInfinity) : (y - x) / x;
                 var bad = change > latencyTolerance && y - x >= 1.0;
                 regressed |= bad;
                 var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {phase.Name} {p[..^2]} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} {label} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
             }
         }
 
-        var ea = Number(a.RootElement, "errorRate", fa);
-        var eb = Number(b.RootElement, "errorRate", fb);
+        var ea = a.ErrorRate;
+        var eb = b.ErrorRate;
         var errorBad = eb - ea > errorRateTolerance;
         regressed |= errorBad;
         sb.AppendLine(CultureInfo.InvariantCulture, $"| error rate | {ea:P3} | {eb:P3} | {(eb - ea) * 100:+0.000;-0.000;0.000} pt | {(errorBad ? "REGRESSION" : "ok")} |");
-        if (Bool(b.RootElement, "cancelled", fb, optional: true))
+        if (b.Cancelled)
         {
             regressed = true;
             sb.AppendLine("| candidate | | cancelled | - | INCOMPLETE: stopped before its plan ended |");
@@ -89,33 +81,6 @@ public static class RunComparison
 
     private static string SummaryFile(string path) => Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
 
-    private static string Describe(JsonElement s, string file) =>
-        $"{Text(s, "profileName", file)} at {Text(s, "startedAt", file)} (commit {Text(s, "gitCommit", file)}, {Number(Obj(s, "machine", file), "cores", file, "machine"):0} cores)";
-
-    private static JsonDocument Load(string path)
-    {
-        var file = SummaryFile(path);
-        try
-        {
-            var doc = JsonDocument.Parse(File.ReadAllText(file));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("schemaVersion", out var v)
-                || v.ValueKind != JsonValueKind.Number
-                || v.GetInt32() is < 1 or > ResultsWriter.SchemaVersion)
-            {
-                doc.Dispose();
-                throw new InputException($"not a run summary (schema version 1 to {ResultsWriter.SchemaVersion})", file, field: "schemaVersion");
-            }
-
-            return doc;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"summary.json cannot be read: {e.Message}", file);
-        }
-        catch (JsonException e)
-        {
-            throw new InputException("invalid summary.json: " + JsonErrors.Plain(e), file, e.LineNumber + 1);
-        }
-    }
+    private static string Describe(ComparedRun s) =>
+        $"{s.ProfileName} at {s.StartedAt.ToString("O", CultureInfo.InvariantCulture)} (commit {s.GitCommit}, {s.Machine.Cores} cores)";
 }

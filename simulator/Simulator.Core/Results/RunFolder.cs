@@ -79,33 +79,20 @@ public sealed class RunFolder : IAsyncDisposable
     }
 
     /// <summary>run.json: the profile without secrets and what the engine planned, written before the first arrival.</summary>
-    internal static string StartJson(RunProfile profile, DateTimeOffset startedAt, RunStart start)
+    internal static string StartJson(RunProfile profile, DateTimeOffset startedAt, RunStart start) => Summary.SummaryJson.Write(new Summary.RunStartRecord
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("schemaVersion", ResultsWriter.SchemaVersion);
-            w.WriteString("tool", "nrf-fleet-simulator");
-            w.WriteString("profileName", profile.Name);
-            w.WriteString("startedAt", startedAt.ToString("O", Inv));
-            w.WriteString("tls", Load.DeviceTransport.TlsName(profile.Transport));
-            w.WriteNumber("fleetDevices", start.FleetDevices);
-            w.WriteNumber("plannedDevices", start.PlannedDevices);
-            w.WriteNumber("planSeconds", Math.Round(start.PlanSeconds, 3));
-            w.WriteBoolean("embeddedGatewayInProcess", start.EmbeddedGateway);
-            if (start.StartSkewMs is { } skew)
-            {
-                w.WriteNumber("startSkewMs", Math.Round(skew, 1));
-            }
-
-            w.WritePropertyName("profile");
-            ResultsWriter.ProfileWithoutSecrets(profile).WriteTo(w);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        SchemaVersion = Summary.RunSummary.CurrentSchema,
+        Tool = Summary.RunSummary.ToolName,
+        ProfileName = profile.Name,
+        StartedAt = startedAt,
+        Tls = Load.DeviceTransport.TlsName(profile.Transport),
+        FleetDevices = start.FleetDevices,
+        PlannedDevices = start.PlannedDevices,
+        PlanSeconds = Math.Round(start.PlanSeconds, 3),
+        EmbeddedGatewayInProcess = start.EmbeddedGateway,
+        StartSkewMs = start.StartSkewMs is { } skew ? Math.Round(skew, 1) : null,
+        Profile = ResultsWriter.ProfileWithoutSecrets(profile).AsObject(),
+    });
 
     private async Task WriteRowsAsync()
     {

@@ -3,6 +3,7 @@ using Simulator.Core.Histograms;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
+using Simulator.Core.Results.Summary;
 
 namespace Simulator.Core.Results;
 
@@ -34,10 +35,10 @@ public sealed class RunReport
     /// <summary>Set by the host: the embedded gateway shares this process, so the generator's CPU includes it.</summary>
     public bool EmbeddedGateway { get; init; }
 
-    public IReadOnlyList<ThresholdResult> Thresholds { get; }
+    public IReadOnlyList<ThresholdSummary> Thresholds { get; }
 
     /// <summary>Set on a merged report: the shards it was merged from, each with its own health.</summary>
-    public IReadOnlyList<ShardInfo>? Shards { get; init; }
+    public IReadOnlyList<ShardSummary>? Shards { get; init; }
 
     /// <summary>Set on a merged report: the profile as the shards wrote it (already without secrets).</summary>
     public System.Text.Json.Nodes.JsonNode? ProfileNode { get; init; }
@@ -119,10 +120,10 @@ public sealed class RunReport
     /// <summary>At least one attempt connected; a run where none did is FAILED whatever the thresholds say.</summary>
     public bool AnyConnected => Metrics.Successes > 0;
 
-    private List<ThresholdResult> Judge()
+    private List<ThresholdSummary> Judge()
     {
         var t = ThresholdsInForce;
-        var results = new List<ThresholdResult>();
+        var results = new List<ThresholdSummary>();
         var connect = Metrics[Phase.Connect];
         if (t.ConnectP99Ms is { } p99)
         {

@@ -4,6 +4,7 @@ using Simulator.Core.Histograms;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
+using Simulator.Core.Results.Summary;
 
 namespace Simulator.Core.Results;
 
@@ -29,9 +30,9 @@ public static class ShardMerge
         foreach (var s in shards)
         {
             var file = s.SummaryFile;
-            if (s.ProfileName != first.ProfileName)
+            if (s.Summary.ProfileName != first.Summary.ProfileName)
             {
-                throw new InputException($"profile \"{s.ProfileName}\", but {first.Directory} ran \"{first.ProfileName}\": only shards of one run merge", file, field: "profileName");
+                throw new InputException($"profile \"{s.Summary.ProfileName}\", but {first.Directory} ran \"{first.Summary.ProfileName}\": only shards of one run merge", file, field: "profileName");
             }
 
             if (s.SeedFingerprint != first.SeedFingerprint)
@@ -66,13 +67,13 @@ public static class ShardMerge
 
         var rows = MergeRows(shards);
         var outcome = Outcome(shards, rows, missing);
-        var profileNode = first.ProfileNode.DeepClone();
+        var profileNode = first.Summary.Profile.DeepClone();
         profileNode["fleet"]!["shard"] = $"merged {parsed.Count} of {total}";
-        var profile = WrittenProfile.Parse(first.ProfileNode, first.SummaryFile, "profile");
-        var incomplete = shards.Where(s => s.Incomplete is not null).Select(s => $"shard {s.Shard}: {s.Incomplete}").ToList();
-        return new RunReport(profile, outcome, into, (int)shards.Sum(s => s.Devices.Fleet))
+        var profile = WrittenProfile.Parse(first.Summary.Profile, first.SummaryFile, "profile");
+        var incomplete = shards.Where(s => s.Summary.Incomplete is not null).Select(s => $"shard {s.Shard}: {s.Summary.Incomplete}").ToList();
+        return new RunReport(profile, outcome, into, (int)shards.Sum(s => s.Summary.Devices.Fleet))
         {
-            EmbeddedGateway = shards.Any(s => s.EmbeddedGateway),
+            EmbeddedGateway = shards.Any(s => s.Summary.Generator.EmbeddedGatewayInProcess),
             ProfileNode = profileNode,
             Incomplete = incomplete.Count == 0 ? null : string.Join("; ", incomplete),
             Shards = [.. parsed.OrderBy(p => p.Index).Select(p => Info(p.Run))],
@@ -81,16 +82,16 @@ public static class ShardMerge
 
     private static RunOutcome Outcome(IReadOnlyList<ShardRun> shards, List<SecondRow> rows, List<string> missing)
     {
-        var start = shards.Min(s => s.StartedAt);
-        var end = shards.Max(s => s.StartedAt.AddSeconds(s.DurationSeconds));
+        var start = shards.Min(s => s.Summary.StartedAt);
+        var end = shards.Max(s => s.Summary.StartedAt.AddSeconds(s.Summary.DurationSeconds));
         long Sum(Func<ShardRun, long> f) => shards.Sum(f);
-        var shardProblems = shards.Where(s => !s.AccountingHolds).Select(s => $"shard {s.Shard}: {s.AccountingProblem ?? "its accounting broke"}").ToList();
+        var shardProblems = shards.Where(s => !s.Summary.Accounting.Holds).Select(s => $"shard {s.Shard}: {s.Summary.Accounting.Problem ?? "its accounting broke"}").ToList();
         if (missing.Count > 0)
         {
             shardProblems.Insert(0, $"shard(s) {string.Join(", ", missing)} missing: their devices are not in these figures");
         }
 
-        var attemptsStarted = Sum(s => s.AttemptsStarted);
+        var attemptsStarted = Sum(s => s.Summary.AttemptsStarted);
         var census = new FleetCensus(
             Live: 0,
             Connecting: 0,
@@ -99,21 +100,21 @@ public static class ShardMerge
             GivenUp: 0,
             StatesMatchDevices: shardProblems.Count == 0,
             AttemptsStarted: attemptsStarted,
-            AttemptsEnded: attemptsStarted - Sum(s => s.AttemptsInFlightAtEnd),
-            DevicesStarted: Sum(s => s.Devices.Started),
-            DevicesEnded: Sum(s => s.Devices.Ended),
-            DevicesCrashed: Sum(s => s.Devices.Crashed));
-        return new RunOutcome(start, (end - start).TotalSeconds, rows, shards.Any(s => s.Cancelled), (int)Sum(s => s.Devices.Planned), Math.Max(rows.Count == 0 ? 0 : rows.Max(r => r.Connected), shards.Max(s => s.Devices.PeakConnected)))
+            AttemptsEnded: attemptsStarted - Sum(s => s.Summary.Accounting.AttemptsInFlightAtEnd),
+            DevicesStarted: Sum(s => s.Summary.Devices.Started),
+            DevicesEnded: Sum(s => s.Summary.Devices.Ended),
+            DevicesCrashed: Sum(s => s.Summary.Devices.Crashed));
+        return new RunOutcome(start, (end - start).TotalSeconds, rows, shards.Any(s => s.Summary.Cancelled), (int)Sum(s => s.Summary.Devices.Planned), Math.Max(rows.Count == 0 ? 0 : rows.Max(r => r.Connected), shards.Max(s => s.Summary.Devices.PeakConnected)))
         {
-            ConnectedAtLastHold = Sum(s => s.Devices.ConnectedAtLastHold),
+            ConnectedAtLastHold = Sum(s => s.Summary.Devices.ConnectedAtLastHold),
             FinalCensus = census,
-            DevicesNotStopped = (int)Sum(s => s.Devices.NotStopped),
-            AccountingBrokenSeconds = (int)Sum(s => s.AccountingBrokenSeconds),
+            DevicesNotStopped = (int)Sum(s => s.Summary.Devices.NotStopped),
+            AccountingBrokenSeconds = (int)Sum(s => s.Summary.Accounting.BrokenSeconds),
             AccountingProblem = shardProblems.Count == 0 ? null : string.Join("; ", shardProblems),
-            ArrivalsPlanned = Sum(s => s.ArrivalsPlanned),
-            ArrivalsStarted = Sum(s => s.ArrivalsStarted),
+            ArrivalsPlanned = Sum(s => s.Summary.Accounting.ArrivalsPlanned),
+            ArrivalsStarted = Sum(s => s.Summary.Accounting.ArrivalsStarted),
             Health = [.. rows.Select(r => r.Health)],
-            GeneratorSaturatedSeconds = (int)shards.Max(s => s.GeneratorSaturatedSeconds),
+            GeneratorSaturatedSeconds = (int)shards.Max(s => s.Summary.Generator.SaturatedSeconds),
         };
     }
 
@@ -191,9 +192,20 @@ public static class ShardMerge
         };
     }
 
-    private static ShardInfo Info(ShardRun s) =>
-        new(s.Directory, s.Shard, s.Verdict, s.StartedAt, s.Devices.Fleet, s.Totals.Successes, s.Totals.Failed, s.AccountingHolds, s.GeneratorSaturated, s.GeneratorSaturatedSeconds, s.GeneratorCpuPercentMax, s.GeneratorWarning)
-        {
-            StartSkewMs = s.StartSkewMs,
-        };
+    private static ShardSummary Info(ShardRun s) => new()
+    {
+        Shard = s.Shard,
+        Directory = s.Directory,
+        Verdict = s.Summary.Verdict,
+        StartedAt = s.Summary.StartedAt,
+        StartSkewMs = s.Summary.StartSkewMs,
+        Devices = s.Summary.Devices.Fleet,
+        Successes = s.Totals.Successes,
+        Failed = s.Totals.Failed,
+        AccountingHolds = s.Summary.Accounting.Holds,
+        GeneratorSaturated = s.Summary.Generator.Saturated,
+        GeneratorSaturatedSeconds = s.Summary.Generator.SaturatedSeconds,
+        CpuPercentMax = s.Summary.Generator.CpuPercentMax,
+        GeneratorWarning = s.Summary.Generator.Warning,
+    };
 }

@@ -28,6 +28,7 @@ public sealed class ArchitectureTests
         ["Simulator.Core.Load.Profiles"],
         ["Simulator.Core.Load"],
         ["Simulator.Core.Capacity"],
+        ["Simulator.Core.Results.Summary"],
         ["Simulator.Core.Results"],
         ["Simulator.Hosting"],
         ["Simulator.Cli"],

@@ -50,6 +50,7 @@ public sealed class CrashSurvivalTests
         Assert.DoesNotContain("PASSED", stdout, StringComparison.Ordinal);
 
         var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))).RootElement;
+        SummarySchema.AssertValid(Path.Combine(dir, "summary.json"));
         Assert.Equal("incomplete", summary.GetProperty("verdict").GetString());
         Assert.False(summary.GetProperty("passed").GetBoolean());
         Assert.Contains("killed or crashed", summary.GetProperty("incomplete").GetString(), StringComparison.Ordinal);
@@ -66,6 +67,7 @@ public sealed class CrashSurvivalTests
         var (mergeCode, mergeOut, mergeErr) = await CliRunner.RunAsync("merge", dir, "--out", tmp["merged"]);
         Assert.True(mergeCode == 1, $"exit {mergeCode}\n{mergeOut}\n{mergeErr}");
         var merged = JsonDocument.Parse(File.ReadAllText(tmp["merged/summary.json"])).RootElement;
+        SummarySchema.AssertValid(tmp["merged/summary.json"]);
         Assert.Equal("incomplete", merged.GetProperty("verdict").GetString());
         Assert.StartsWith("shard 0/1: the run stopped writing after second", merged.GetProperty("incomplete").GetString(), StringComparison.Ordinal);
 

@@ -39,6 +39,7 @@ public sealed class WorkersAndMergeTests
         var shardDirs = Enumerable.Range(0, 2).Select(i => Directory.GetDirectories(Path.Combine(root, $"shard-{i}")).Single()).ToList();
         var shards = shardDirs.Select(Summary).ToList();
         var merged = Summary(Path.Combine(root, "merged"));
+        SummarySchema.AssertValid(Path.Combine(root, "merged", "summary.json"));
 
         // Each worker found its shard in the environment, and they split the fleet: 21 + 20 devices.
         Assert.Equal(["0/2", "1/2"], shards.Select(s => s.GetProperty("profile").GetProperty("fleet").GetProperty("shard").GetString()));
@@ -152,7 +153,7 @@ public sealed class WorkersAndMergeTests
         File.WriteAllText(Path.Combine(tmp["broken"], "summary.json"), broken.ToJsonString());
         var malformed = await CliRunner.RunAsync("merge", shardDirs[0], tmp["broken"], "--out", tmp["y"]);
         Assert.Equal(2, malformed.Code);
-        Assert.Contains("summary.json (accounting.holds): missing or not true or false", malformed.Err, StringComparison.Ordinal);
+        Assert.Contains("summary.json:1 (accounting.holds): missing", malformed.Err, StringComparison.Ordinal);
         // A histogram that is not HdrHistogram's encoding is bad input naming its field.
         broken = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(shardDirs[1], "summary.json")))!;
         broken["histograms"]!["connect"]!["histogram"] = "SElTVEZBQUFB";

@@ -26,6 +26,7 @@ public static class SimulatorCli
         root.Subcommands.Add(MergeCommand.Create(stdout));
         root.Subcommands.Add(ReportCommand.Create(stdout));
         root.Subcommands.Add(ProbeCommand.Create(stdout));
+        root.Subcommands.Add(SchemaCommand.Create(stdout));
 
         // mosquitto's -h is the host; help keeps --help and -?.
         foreach (var option in root.Options)

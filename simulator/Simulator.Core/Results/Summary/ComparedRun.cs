@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Simulator.Core.Results.Summary;
+
+/// <summary>
+/// The part of a run's summary that <c>compare</c> reads. Every schema from 1 on has these
+/// members, so a baseline kept from an older simulator still compares.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+public sealed record ComparedRun
+{
+    public required int SchemaVersion { get; init; }
+
+    public required string ProfileName { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required string GitCommit { get; init; }
+
+    public required ComparedMachine Machine { get; init; }
+
+    /// <summary>Absent in schema 1's earliest files: false.</summary>
+    public bool Cancelled { get; init; }
+
+    public required double ErrorRate { get; init; }
+
+    /// <summary>By the phase's name as the file writes it.</summary>
+    public required IReadOnlyDictionary<string, ComparedPhase> Histograms { get; init; }
+}

@@ -1,0 +1,125 @@
+using Simulator.Core.Metrics;
+using Simulator.Core.Results.Summary;
+
+namespace Simulator.Core.Results;
+
+/// <summary>A judged run as its summary: every figure summary.json, report.md and report.html show, taken once.</summary>
+internal static class SummaryBuilder
+{
+    public static RunSummary From(RunReport r)
+    {
+        var o = r.Outcome;
+        var census = o.FinalCensus;
+        var m = r.Metrics;
+        return new RunSummary
+        {
+            SchemaVersion = RunSummary.CurrentSchema,
+            Tool = RunSummary.ToolName,
+            ProfileName = r.Profile.Name,
+            StartedAt = o.StartedAt,
+            DurationSeconds = Math.Round(o.DurationSeconds, 3),
+            Verdict = r.Verdict.ToString().ToLowerInvariant(),
+            Passed = r.Passed,
+            Cancelled = o.Cancelled,
+            ThresholdsDefaulted = r.ThresholdsDefaulted,
+            Incomplete = r.Incomplete,
+            GitCommit = ResultsWriter.GitCommit(),
+            Machine = new MachineSummary
+            {
+                Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                Cores = Environment.ProcessorCount,
+                MemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+                Dotnet = Environment.Version.ToString(),
+            },
+            Tls = Load.DeviceTransport.TlsName(r.Profile.Transport),
+            StartSkewMs = r.StartSkewMs is { } skew ? Math.Round(skew, 1) : null,
+            Profile = (r.ProfileNode ?? ResultsWriter.ProfileWithoutSecrets(r.Profile)).DeepClone().AsObject(),
+            Devices = new DeviceCounts
+            {
+                Fleet = r.FleetDevices,
+                Planned = o.PlannedDevices,
+                PeakConnected = o.PeakConnected,
+                ConnectedAtLastHold = o.ConnectedAtLastHold,
+                Started = census?.DevicesStarted ?? 0,
+                Ended = census?.DevicesEnded ?? 0,
+                Crashed = census?.DevicesCrashed ?? 0,
+                NotStopped = o.DevicesNotStopped,
+            },
+            AttemptsStarted = census?.AttemptsStarted ?? 0,
+            Attempts = m.Attempts,
+            Successes = m.Successes,
+            Failed = m.Failed,
+            Interrupted = m.Interrupted,
+            ErrorRate = Math.Round(r.ErrorRate, 6),
+            Failures = Sorted(m.Failures),
+            Drops = Sorted(m.Drops),
+            DropsByLastAction = Sorted(m.DropsByLastAction),
+            Crashes = Sorted(m.Crashes),
+            Unexpected = Sorted(m.FirstMessages),
+            Publishes = m.Publishes,
+            PubAcks = m.PubAcks,
+            Received = m.Received,
+            Accounting = new AccountingSummary
+            {
+                Holds = r.AccountingHolds,
+                BrokenSeconds = o.AccountingBrokenSeconds,
+                Problem = o.AccountingProblem,
+                ArrivalsPlanned = o.ArrivalsPlanned,
+                ArrivalsStarted = o.ArrivalsStarted,
+                AttemptsInFlightAtEnd = census?.AttemptsInFlight ?? 0,
+            },
+            Generator = Generator(r),
+            TargetAuthorizer = TargetAuthorizer(o.Rows),
+            Histograms = PhaseHistograms.From(p => HistogramSummary.Of(m[p])),
+            Thresholds = [.. r.Thresholds.Select(t => t with { Actual = Math.Round(t.Actual, 6) })],
+            Shards = r.Shards,
+        };
+    }
+
+    private static GeneratorSummary Generator(RunReport r)
+    {
+        var h = r.Outcome.Health;
+        return new GeneratorSummary
+        {
+            Saturated = r.GeneratorSaturated,
+            SaturatedSeconds = r.Outcome.GeneratorSaturatedSeconds,
+            Warning = r.GeneratorWarning,
+            EmbeddedGatewayInProcess = r.EmbeddedGateway,
+            CpuPercentP50 = Median(h.Select(s => s.CpuPercent)),
+            CpuPercentMax = h.Count == 0 ? 0 : h.Max(s => s.CpuPercent),
+            MachineCpuPercentP50 = Median(h.Select(s => s.MachineCpuPercent ?? 0)),
+            MachineCpuPercentMax = h.Count == 0 ? 0 : h.Max(s => s.MachineCpuPercent ?? 0),
+            SchedulerLagP99MsMax = h.Count == 0 ? 0 : h.Max(s => s.SchedulerLagP99Ms),
+            ThreadPoolQueueMax = h.Count == 0 ? 0 : h.Max(s => s.ThreadPoolQueue),
+            GcPauseMsTotal = Math.Round(h.Sum(s => s.GcPauseMs), 2),
+            OpenFilesMax = h.Count == 0 ? 0 : h.Max(s => s.OpenFiles ?? 0),
+            OpenFileLimit = h.Count > 0 ? h[0].OpenFileLimit : null,
+            WorkingSetMaxBytes = h.Count == 0 ? 0 : h.Max(s => s.WorkingSetBytes),
+            ScheduleLagP99Ms = RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99),
+        };
+    }
+
+    /// <summary>The embedded target's authorizer over the run: connect and refresh invocations, throttles, cold starts; null when no second measured it.</summary>
+    private static AuthorizerSummary? TargetAuthorizer(IReadOnlyList<SecondRow> rows)
+    {
+        var a = rows.Where(x => x.Authorizer is not null).Select(x => x.Authorizer!.Value).ToList();
+        return a.Count == 0 ? null : new AuthorizerSummary
+        {
+            ConnectInvocations = a.Sum(x => x.Invocations - x.Refreshes),
+            RefreshInvocations = a.Sum(x => x.Refreshes),
+            Throttles = a.Sum(x => x.Throttles),
+            ColdStarts = a.Sum(x => x.ColdStarts),
+            Timeouts = a.Sum(x => x.Timeouts),
+            InFlightMax = a.Max(x => x.InFlight),
+        };
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+
+    private static SortedDictionary<string, TValue> Sorted<TValue>(IReadOnlyDictionary<string, TValue> counts) =>
+        new(counts.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+}
