@@ -71,6 +71,10 @@ public sealed class LocalGateway : IAsyncDisposable
     public static async Task<LocalGateway> StartAsync(GatewayOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
+
+        // Query strings carry device credentials; no log line of the gateway or its host keeps them.
+        loggerFactory = loggerFactory is null ? null : new Logging.RedactingLoggerFactory(loggerFactory);
+        Config.DataDirectory.Prepare(options.DataDirectory);
         var certificates = GatewayCertificates.LoadOrCreate(options.DataDirectory, options.EndpointName);
         var gatewayKeys = GatewayKeys.LoadOrCreate(options.DataDirectory);
         var counters = new GatewayCounters();

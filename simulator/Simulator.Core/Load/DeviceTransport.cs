@@ -10,7 +10,7 @@ namespace Simulator.Core.Load;
 public static class DeviceTransport
 {
     /// <summary>"OpenSSL 3.0.19", "SslStream", "SslStream (HTTPS)" or "none": the TLS a profile's devices connect with.</summary>
-    public static string TlsName(TransportSettings transport) => transport.Kind switch
+    public static string TlsName(DeviceTransportOptions transport) => transport.Kind switch
     {
         DeviceTransportKind.MqttTcp => "none",
         DeviceTransportKind.HttpsPublish => "SslStream (HTTPS)",

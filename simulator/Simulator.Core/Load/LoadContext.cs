@@ -8,7 +8,7 @@ namespace Simulator.Core.Load;
 /// <summary>What every device of a run shares: the profile, the endpoints, the token source, the scheduler and the metrics.</summary>
 public sealed class LoadContext
 {
-    public required RunProfile Profile { get; init; }
+    public required RunOptions Profile { get; init; }
 
     public required RunMetrics Metrics { get; init; }
 

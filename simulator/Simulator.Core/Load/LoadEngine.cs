@@ -21,11 +21,12 @@ public sealed class LoadEngine
     private readonly LoadPlan _plan;
     private readonly Func<DeviceIdentity, ISupervisedDevice> _factory;
 
-    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice>? factory = null)
+    /// <param name="phases">The plan, when it is not the profile's own (a capacity step's).</param>
+    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice>? factory = null, IReadOnlyList<Profiles.PhaseSettings>? phases = null)
     {
         _ctx = ctx;
         _devices = devices;
-        _plan = new LoadPlan(ctx.Profile.Phases, devices.Count);
+        _plan = new LoadPlan(phases ?? ctx.Profile.Phases, devices.Count);
         _factory = factory ?? (identity => new VirtualDevice(ctx, identity));
     }
 
@@ -43,7 +44,7 @@ public sealed class LoadEngine
     {
         var pool = new IdentityPool(_devices);
         var supervisor = new DeviceSupervisor(_ctx.Metrics, pool, _factory);
-        var seed = (int)(FleetSpec.ParseSeed(_ctx.Profile.Fleet.Seed) & int.MaxValue);
+        var seed = (int)(_ctx.Profile.Fleet.RequiredSeed & int.MaxValue);
         long atHoldEnd = -1;
         var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed)
         {

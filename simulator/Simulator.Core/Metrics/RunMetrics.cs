@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Text.RegularExpressions;
+using Simulator.Core.Errors;
 using Simulator.Core.Health;
 using Simulator.Core.Histograms;
 
@@ -178,7 +178,7 @@ public sealed partial class RunMetrics : IDisposable
     public string Unexpected(Exception e)
     {
         var failureClass = "Unexpected:" + e.GetType().Name;
-        var message = Scrub(e.Message);
+        var message = Secrets.Scrub(e.Message);
         if (_firstMessages.TryAdd(failureClass, message))
         {
             _firstStacks.TryAdd(failureClass, Stack(e));
@@ -310,22 +310,11 @@ public sealed partial class RunMetrics : IDisposable
         var sb = new System.Text.StringBuilder();
         for (Exception? x = e; x is not null; x = x.InnerException)
         {
-            sb.Append(x == e ? string.Empty : "--- inner: ").Append(x.GetType().FullName).Append(": ").AppendLine(Scrub(x.Message));
+            sb.Append(x == e ? string.Empty : "--- inner: ").Append(x.GetType().FullName).Append(": ").AppendLine(Secrets.Scrub(x.Message));
             sb.AppendLine(x.StackTrace ?? "   (no stack)");
         }
 
         return sb.ToString();
     }
 
-    /// <summary>Exception messages can quote what they failed on: cut them short and blank anything token-like.</summary>
-    public static string Scrub(string message)
-    {
-        var cleaned = TokenLike().Replace(message, "<redacted>");
-        cleaned = cleaned.ReplaceLineEndings(" ");
-        return cleaned.Length > 200 ? cleaned[..200] + "…" : cleaned;
-    }
-
-    // JWTs (three base64url segments) and long base64 runs (signatures, keys).
-    [GeneratedRegex("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}|[A-Za-z0-9+/=_-]{40,}")]
-    private static partial Regex TokenLike();
 }

@@ -18,7 +18,7 @@ public static class CapacityReportWriter
     public const int SchemaVersion = 1;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Write(CapacityResult result, RunProfile profile, DateTimeOffset started, string resultsRoot)
+    public static string Write(CapacityResult result, RunOptions profile, DateTimeOffset started, string resultsRoot)
     {
         var name = $"{started:yyyyMMdd-HHmmss}-{ResultsWriter.Sanitize(profile.Name)}-capacity";
         Directory.CreateDirectory(resultsRoot);
@@ -35,7 +35,7 @@ public static class CapacityReportWriter
         return dir;
     }
 
-    public static string SummaryJson(CapacityResult r, RunProfile profile, DateTimeOffset started)
+    public static string SummaryJson(CapacityResult r, RunOptions profile, DateTimeOffset started)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -183,7 +183,7 @@ public static class CapacityReportWriter
 
     private static readonly string[] Header = ["step", "stage", "offered /s", "achieved /s", "errors", "p50 ms", "p99 ms", "failures", "at the target", "generator CPU peak (machine)", "verdict"];
 
-    public static string Markdown(CapacityResult r, RunProfile profile)
+    public static string Markdown(CapacityResult r, RunOptions profile)
     {
         var sb = new StringBuilder();
         sb.Append(Inv, $"# Capacity: {profile.Name}\n\n");
@@ -198,7 +198,7 @@ public static class CapacityReportWriter
         return sb.ToString();
     }
 
-    public static string Html(CapacityResult r, RunProfile profile)
+    public static string Html(CapacityResult r, RunOptions profile)
     {
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
         var ordered = r.Steps.OrderBy(s => s.OfferedPerSecond).ToList();

@@ -14,7 +14,7 @@ namespace Simulator.Core.Results;
 /// Writes results/&lt;timestamp&gt;-&lt;profile&gt;/: summary.json (<see cref="RunSummary"/>), timeseries.csv (a row per
 /// second), report.md and report.html (self-contained, the pinned chart library inlined).
 /// </summary>
-public static class ResultsWriter
+public static partial class ResultsWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -73,25 +73,98 @@ public static class ResultsWriter
         RunVerdict.Cancelled => "CANCELLED",
         RunVerdict.Incomplete => "INCOMPLETE",
         RunVerdict.Unjudged => "NO THRESHOLDS",
+        RunVerdict.Aborted => "ABORTED",
         _ => "FAILED",
     };
 
     /// <summary>
-    /// The profile as run, minus what derives keys: the fleet seed becomes a fingerprint (enough
-    /// to tell two runs' fleets apart, useless to rebuild their keys).
+    /// The profile's own text as run, minus what derives keys: the fleet seed becomes a fingerprint
+    /// (enough to tell two runs' fleets apart, useless to rebuild their keys). What the run settled
+    /// beyond the text is written in: the shard, this shard's source addresses, the start instant.
     /// </summary>
-    public static System.Text.Json.Nodes.JsonNode ProfileWithoutSecrets(RunProfile profile)
+    public static System.Text.Json.Nodes.JsonObject ProfileWithoutSecrets(RunOptions profile)
     {
-        var node = JsonSerializer.SerializeToNode(profile, ProfileJsonContext.Default.RunProfile)!;
-        if (node["fleet"] is System.Text.Json.Nodes.JsonObject fleet && fleet["seed"] is { } seed)
+        var node = profile.Document.DeepClone().AsObject();
+        if (node["fleet"] is not System.Text.Json.Nodes.JsonObject fleet)
         {
-            var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("nrf-fleet-seed:" + seed.GetValue<string>()));
-            fleet.Remove("seed");
-            fleet["seedFingerprint"] = "sha256:" + Convert.ToHexStringLower(hash)[..16];
+            node["fleet"] = fleet = [];
+        }
+
+        fleet.Remove("seed");
+        fleet["seedFingerprint"] = profile.Fleet.Seed is { } seed
+            ? "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("nrf-fleet-seed:" + seed.ToString(Inv))))[..16]
+            : profile.Fleet.SeedFingerprint;
+        if (profile.Fleet.Shard is { } shard)
+        {
+            fleet["shard"] = shard.ToString();
+        }
+
+        if (profile.Transport.SourceAddresses.Count > 0 && node["transport"] is System.Text.Json.Nodes.JsonObject transport)
+        {
+            transport["sourceAddresses"] = new System.Text.Json.Nodes.JsonArray([.. profile.Transport.SourceAddresses.Select(a => (System.Text.Json.Nodes.JsonNode?)a.ToString())]);
+        }
+
+        if (profile.StartAt is { } at)
+        {
+            node["startAt"] = at.ToString("O", Inv);
+        }
+
+        // The embedded gateway's settings carry keys (nrfCloudApiKey) and URLs that may carry credentials (an authorizer's calloutUrl).
+        if (node["gateway"] is { } gateway)
+        {
+            RedactSettings(gateway);
         }
 
         return node;
     }
+
+    /// <summary>Blanks every key-, secret-, password- or token-named value, and cuts userinfo, query and fragment off every URL.</summary>
+    private static void RedactSettings(System.Text.Json.Nodes.JsonNode node)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject o)
+        {
+            foreach (var (name, value) in o.ToList())
+            {
+                if (value is System.Text.Json.Nodes.JsonValue v)
+                {
+                    if (SecretName().IsMatch(name))
+                    {
+                        o[name] = Errors.Secrets.Mark;
+                    }
+                    else if (RedactedUrl(v) is { } url)
+                    {
+                        o[name] = url;
+                    }
+                }
+                else if (value is not null)
+                {
+                    RedactSettings(value);
+                }
+            }
+        }
+        else if (node is System.Text.Json.Nodes.JsonArray a)
+        {
+            for (var i = 0; i < a.Count; i++)
+            {
+                if (a[i] is System.Text.Json.Nodes.JsonValue v && RedactedUrl(v) is { } url)
+                {
+                    a[i] = url;
+                }
+                else if (a[i] is { } child)
+                {
+                    RedactSettings(child);
+                }
+            }
+        }
+    }
+
+    private static string? RedactedUrl(System.Text.Json.Nodes.JsonValue v) =>
+        v.TryGetValue<string>(out var text) && Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}{(uri.UserInfo.Length > 0 || uri.Query.Length > 0 ? " (credentials " + Errors.Secrets.Mark + ")" : string.Empty)}"
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("(key|secret|password|token|credential)s?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SecretName();
 
     public static string TimeseriesCsv(RunReport r) => Results.TimeseriesCsv.Write(r.Outcome.Rows);
 
@@ -101,7 +174,7 @@ public static class ResultsWriter
         var sb = new StringBuilder();
         sb.Append(Inv, $"# Run report: {r.Profile.Name}\n\n");
         sb.Append(Inv, $"{r.Profile.Description}\n\n");
-        sb.Append(Inv, $"**{VerdictWord(r)}**{(r.Incomplete is { } why ? $" ({why}: no verdict on the target)" : o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : !r.AnyConnected ? " (no attempt connected: the target was not reached)" : r.Verdict == RunVerdict.Unjudged ? " (the profile's thresholds section is empty: nothing was judged)" : string.Empty)}\n\n");
+        sb.Append(Inv, $"**{VerdictWord(r)}**{(r.Incomplete is { } why ? $" ({why}: no verdict on the target)" : r.Aborted is { } aborted ? $" (the plan was not run: {aborted})" : o.Cancelled ? " (stopped before the plan ended: no verdict on the target)" : !r.AnyConnected ? " (no attempt connected: the target was not reached)" : r.Verdict == RunVerdict.Unjudged ? " (the profile's thresholds section is empty: nothing was judged)" : string.Empty)}\n\n");
         if (r.GeneratorWarning is { } warning)
         {
             sb.Append(Inv, $"> **Warning:** {warning}\n\n");
@@ -323,6 +396,11 @@ public static class ResultsWriter
             banner.Append(Inv, $"<p class=\"warn\" id=\"incomplete\"><strong>Incomplete:</strong> {E(incomplete)}. These figures cover the seconds it recorded; there is no verdict on the target.</p>");
         }
 
+        if (r.Aborted is { } aborted)
+        {
+            banner.Append(Inv, $"<p class=\"warn\" id=\"aborted\"><strong>Aborted:</strong> the plan was not run: {E(aborted)}.</p>");
+        }
+
         if (r.GeneratorWarning is { } warning)
         {
             banner.Append(Inv, $"<p class=\"warn\" id=\"generator-warning\"><strong>Warning:</strong> {E(warning)}</p>");
@@ -338,7 +416,7 @@ public static class ResultsWriter
             <html lang="en"><head><meta charset="utf-8"><title>Run report: {{E(r.Profile.Name)}}</title>
             <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}canvas{max-height:300px}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem}
             table{border-collapse:collapse;margin-bottom:1rem}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}th{background:#f3f3f3}td.bad{color:#b00020;font-weight:bold}
-            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED,.verdict-INCOMPLETE{color:#b00020}.verdict-NO{color:#8a6d00}</style>
+            .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.note{color:#555}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED,.verdict-INCOMPLETE,.verdict-ABORTED{color:#b00020}.verdict-NO{color:#8a6d00}</style>
             </head><body>
             <h1>Run report: {{E(r.Profile.Name)}} — <span class="verdict-{{verdict}}" id="verdict">{{verdict}}</span></h1>
             {{banner}}

@@ -37,7 +37,7 @@ public sealed class RunFolder : IAsyncDisposable
     public string? WriteError { get; private set; }
 
     /// <summary>Creates results/&lt;time&gt;-&lt;profile&gt;[-shardIofN][-n]/ and writes run.json and the CSV header.</summary>
-    public static RunFolder Create(string resultsRoot, RunProfile profile, DateTimeOffset startedAt, RunStart start)
+    public static RunFolder Create(string resultsRoot, RunOptions profile, DateTimeOffset startedAt, RunStart start)
     {
         var dir = NewDirectory(resultsRoot, profile, startedAt);
         File.WriteAllText(System.IO.Path.Combine(dir, StartFile), StartJson(profile, startedAt, start));
@@ -63,10 +63,10 @@ public sealed class RunFolder : IAsyncDisposable
     public async ValueTask DisposeAsync() => await CompleteAsync().ConfigureAwait(false);
 
     /// <summary>The folder's name; two runs started in the same second get distinct folders.</summary>
-    public static string NewDirectory(string resultsRoot, RunProfile profile, DateTimeOffset startedAt)
+    public static string NewDirectory(string resultsRoot, RunOptions profile, DateTimeOffset startedAt)
     {
         // Shards started together write side by side (one results volume in a cluster): the shard in the name keeps them apart.
-        var shard = ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shardIndex, out var shardCount) && shardCount > 1 ? $"-shard{shardIndex}of{shardCount}" : string.Empty;
+        var shard = profile.Fleet.Assigned is { IsWhole: false } s ? $"-shard{s.Index}of{s.Count}" : string.Empty;
         var name = $"{startedAt:yyyyMMdd-HHmmss}-{ResultsWriter.Sanitize(profile.Name)}{shard}";
         Directory.CreateDirectory(resultsRoot);
         var dir = System.IO.Path.Combine(resultsRoot, name);
@@ -79,7 +79,7 @@ public sealed class RunFolder : IAsyncDisposable
     }
 
     /// <summary>run.json: the profile without secrets and what the engine planned, written before the first arrival.</summary>
-    internal static string StartJson(RunProfile profile, DateTimeOffset startedAt, RunStart start) => Summary.SummaryJson.Write(new Summary.RunStartRecord
+    internal static string StartJson(RunOptions profile, DateTimeOffset startedAt, RunStart start) => Summary.SummaryJson.Write(new Summary.RunStartRecord
     {
         SchemaVersion = Summary.RunSummary.CurrentSchema,
         Tool = Summary.RunSummary.ToolName,

@@ -15,7 +15,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 public sealed class RunReport
 {
-    public RunReport(RunProfile profile, RunOutcome outcome, RunMetrics metrics, int fleetDevices)
+    public RunReport(RunOptions profile, RunOutcome outcome, RunMetrics metrics, int fleetDevices)
     {
         Profile = profile;
         Outcome = outcome;
@@ -24,7 +24,7 @@ public sealed class RunReport
         Thresholds = Judge();
     }
 
-    public RunProfile Profile { get; }
+    public RunOptions Profile { get; }
 
     public RunOutcome Outcome { get; }
 
@@ -45,6 +45,9 @@ public sealed class RunReport
 
     /// <summary>Why the figures are partial: the run died before its end and was rebuilt from its rows (<see cref="IncompleteRun"/>); null for a run that ended.</summary>
     public string? Incomplete { get; init; }
+
+    /// <summary>Why the plan never ran: the target refused every warm-up device; null for a run whose plan ran.</summary>
+    public string? Aborted { get; init; }
 
     /// <summary>How late this run's plan started after the agreed instant (--start-at); null when none was set.</summary>
     public double? StartSkewMs { get; init; }
@@ -68,15 +71,16 @@ public sealed class RunReport
 
     public RunVerdict Verdict =>
         Incomplete is not null ? RunVerdict.Incomplete
+        : Aborted is not null ? RunVerdict.Aborted
         : Outcome.Cancelled ? RunVerdict.Cancelled
         : !AccountingHolds || !AnyConnected || !Thresholds.All(t => t.Passed) ? RunVerdict.Failed
         : ThresholdsInForce.IsEmpty ? RunVerdict.Unjudged
         : RunVerdict.Passed;
 
     /// <summary>The thresholds in force in words, for the run's first lines: which, and whether they are the defaults.</summary>
-    public static string DescribeThresholds(RunProfile profile)
+    public static string DescribeThresholds(RunOptions profile)
     {
-        var t = profile.Thresholds ?? ThresholdSettings.DefaultsFor(profile);
+        var t = profile.Thresholds ?? ThresholdSettings.DefaultsFor(profile.Phases);
         if (t.IsEmpty)
         {
             return "thresholds: none (the profile's thresholds section is empty): nothing is judged, and the verdict is NO THRESHOLDS";
@@ -112,7 +116,7 @@ public sealed class RunReport
     public static double Ms(LatencyHistogram h, double percentile) => h.Percentile(percentile) / 1000.0;
 
     /// <summary>The thresholds judged: the profile's, or the defaults when it has no thresholds section.</summary>
-    public ThresholdSettings ThresholdsInForce => Profile.Thresholds ?? ThresholdSettings.DefaultsFor(Profile);
+    public ThresholdSettings ThresholdsInForce => Profile.Thresholds ?? ThresholdSettings.DefaultsFor(Profile.Phases);
 
     /// <summary>The profile set no thresholds, so the defaults judged it.</summary>
     public bool ThresholdsDefaulted => Profile.Thresholds is null;

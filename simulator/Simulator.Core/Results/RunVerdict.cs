@@ -10,4 +10,7 @@ public enum RunVerdict
 
     /// <summary>Every device accounted for and some connected, but the profile set no thresholds to judge by (an explicit empty section).</summary>
     Unjudged,
+
+    /// <summary>Stopped before its plan: the target refused every warm-up device (warmUp.required).</summary>
+    Aborted,
 }

@@ -40,10 +40,12 @@ public static class ShardMerge
                 throw new InputException($"a different fleet (seed fingerprint) from {first.Directory}: only shards of one fleet merge", file, field: "profile.fleet.seedFingerprint");
             }
 
-            if (!ProfileLoader.TryParseShard(s.Shard, out var index, out var count))
+            if (!FleetShard.TryParse(s.Shard, out var parsedShard))
             {
                 throw new InputException($"\"{s.Shard}\" is not \"i/N\"", file, field: "profile.fleet.shard");
             }
+
+            var (index, count) = parsedShard;
 
             if (parsed.Count > 0 && count != parsed[0].Count)
             {

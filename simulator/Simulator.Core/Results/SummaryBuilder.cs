@@ -23,6 +23,7 @@ internal static class SummaryBuilder
             Cancelled = o.Cancelled,
             ThresholdsDefaulted = r.ThresholdsDefaulted,
             Incomplete = r.Incomplete,
+            Aborted = r.Aborted,
             GitCommit = ResultsWriter.GitCommit(),
             Machine = new MachineSummary
             {

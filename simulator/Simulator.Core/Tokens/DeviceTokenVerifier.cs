@@ -10,22 +10,37 @@ namespace Simulator.Core.Tokens;
 /// the alg must be ES256 (RFC 8725 §3.1: never trust the header's choice of algorithm), the
 /// signature must verify with the key registered for the device named by sub, or by iss as
 /// "&lt;chip&gt;.&lt;id&gt;", and exp/nbf/iat must hold at <c>now</c> within the allowed skew.
+/// Each segment must be strict base64url (RFC 7515 §2: no padding, no whitespace, nothing outside
+/// the alphabet). With <see cref="RequireExpiry"/> a token must carry exp, and with
+/// <see cref="MaxLifetimeSeconds"/> it may not outlive that from its iat (or from now).
 /// Thread-safe if the resolver's keys are used under its own locking.
 /// </summary>
 public sealed class DeviceTokenVerifier
 {
     public const int MaxTokenLength = 6144;
 
+    private static readonly System.Buffers.SearchValues<byte> Base64UrlAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"u8);
+
     private readonly Func<string, ECDsa?> _resolveKey;
 
     /// <param name="resolveKey">Returns the device's public key, or null when none is registered. Must be safe to call concurrently.</param>
-    public DeviceTokenVerifier(Func<string, ECDsa?> resolveKey, int clockSkewSeconds = 0)
+    /// <param name="clockSkewSeconds">How far a device's clock may run ahead or behind.</param>
+    /// <param name="requireExpiry">Refuse a token without exp: it would never expire.</param>
+    /// <param name="maxLifetimeSeconds">Refuse a token whose exp lies further than this past its iat (or now); 0 for no limit.</param>
+    public DeviceTokenVerifier(Func<string, ECDsa?> resolveKey, int clockSkewSeconds = 0, bool requireExpiry = false, long maxLifetimeSeconds = 0)
     {
         _resolveKey = resolveKey;
         ClockSkewSeconds = clockSkewSeconds;
+        RequireExpiry = requireExpiry;
+        MaxLifetimeSeconds = maxLifetimeSeconds;
     }
 
     public int ClockSkewSeconds { get; }
+
+    public bool RequireExpiry { get; }
+
+    public long MaxLifetimeSeconds { get; }
 
     public JwtRejectReason Verify(ReadOnlySpan<byte> token, long nowUnixSeconds, out VerifiedDeviceToken? verified)
     {
@@ -54,6 +69,12 @@ public sealed class DeviceTokenVerifier
         if (claimsB64.IndexOf((byte)'.') >= 0 || signatureB64.IndexOf((byte)'.') >= 0 || claimsB64.IsEmpty)
         {
             return JwtRejectReason.Malformed;
+        }
+
+        // The decoder skips whitespace; the JWS compact form has none, so a token with any is not one.
+        if (headerB64.IndexOfAnyExcept(Base64UrlAlphabet) >= 0 || claimsB64.IndexOfAnyExcept(Base64UrlAlphabet) >= 0 || signatureB64.IndexOfAnyExcept(Base64UrlAlphabet) >= 0)
+        {
+            return JwtRejectReason.BadBase64;
         }
 
         Span<byte> header = stackalloc byte[256];
@@ -115,9 +136,19 @@ public sealed class DeviceTokenVerifier
             return JwtRejectReason.BadSignature;
         }
 
+        if (c.ExpiresAt is null && RequireExpiry)
+        {
+            return JwtRejectReason.MissingExpiry;
+        }
+
         if (c.ExpiresAt is { } exp && nowUnixSeconds >= exp + ClockSkewSeconds)
         {
             return JwtRejectReason.Expired;
+        }
+
+        if (c.ExpiresAt is { } end && MaxLifetimeSeconds > 0 && end - Math.Min(c.IssuedAt ?? nowUnixSeconds, nowUnixSeconds) > MaxLifetimeSeconds + ClockSkewSeconds)
+        {
+            return JwtRejectReason.LifetimeTooLong;
         }
 
         if ((c.NotBefore is { } nbf && nowUnixSeconds + ClockSkewSeconds < nbf)

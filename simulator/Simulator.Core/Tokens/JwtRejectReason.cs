@@ -38,4 +38,10 @@ public enum JwtRejectReason
     Expired,
 
     NotYetValid,
+
+    /// <summary>No exp claim where the verifier requires one: the token would never expire.</summary>
+    MissingExpiry,
+
+    /// <summary>exp lies further past iat (or now) than the verifier allows.</summary>
+    LifetimeTooLong,
 }

@@ -8,16 +8,18 @@ namespace Simulator.Gateway.Auth;
 
 /// <summary>
 /// Accepts ES256 device tokens (AT%JWT style) signed by keys registered through the nRF Cloud
-/// endpoints, and grants a policy template in which {deviceId} is the token's device and AWS
-/// policy variables such as ${iot:ClientId} are left for the policy engine.
+/// endpoints, and grants a policy template in which {deviceId} is the token's device, written
+/// literally (JSON-escaped, and IAM's $(*), $(?), $($) for its wildcard characters). The default
+/// names the device's topics by its id, not by ${iot:ClientId}, so it holds over HTTPS publish too,
+/// which has no client id; AWS policy variables in a custom template are left for the policy engine.
 /// </summary>
 public sealed class DeviceJwtAuthorizer : IAuthorizer
 {
     public const string DefaultTemplate = """
         {"Version":"2012-10-17","Statement":[
          {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:{region}:{account}:client/{deviceId}"},
-         {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:{region}:{account}:topic/${iot:ClientId}/*"},
-         {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:{region}:{account}:topicfilter/${iot:ClientId}/*"}]}
+         {"Effect":"Allow","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:{region}:{account}:topic/{deviceId}/*"},
+         {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:{region}:{account}:topicfilter/{deviceId}/*"}]}
         """;
 
     private readonly PublicKeyRegistry _keys;
@@ -52,7 +54,7 @@ public sealed class DeviceJwtAuthorizer : IAuthorizer
                 }
 
                 return key;
-            });
+            }, _options.ClockSkewSeconds, _options.RequireExpiry, _options.MaxTokenLifetimeSeconds);
             if (verifier.Verify(Encoding.ASCII.GetBytes(token), _time.GetUtcNow().ToUnixTimeSeconds(), out var verified) != JwtRejectReason.None)
             {
                 return Task.FromResult(new AuthorizerResponse { IsAuthenticated = false });
@@ -61,7 +63,7 @@ public sealed class DeviceJwtAuthorizer : IAuthorizer
             var policy = (_options.PolicyTemplate ?? DefaultTemplate)
                 .Replace("{region}", _arn.Region, StringComparison.Ordinal)
                 .Replace("{account}", _arn.Account, StringComparison.Ordinal)
-                .Replace("{deviceId}", verified!.DeviceId, StringComparison.Ordinal);
+                .Replace("{deviceId}", PolicyText(verified!.DeviceId), StringComparison.Ordinal);
             using var doc = JsonDocument.Parse(policy);
             return Task.FromResult(new AuthorizerResponse
             {
@@ -79,5 +81,12 @@ public sealed class DeviceJwtAuthorizer : IAuthorizer
                 key.Dispose();
             }
         }
+    }
+
+    /// <summary>A device id as literal policy text inside a JSON string: IAM's escapes for its wildcard characters, then JSON's.</summary>
+    internal static string PolicyText(string deviceId)
+    {
+        var literal = deviceId.Replace("$", "$($)", StringComparison.Ordinal).Replace("*", "$(*)", StringComparison.Ordinal).Replace("?", "$(?)", StringComparison.Ordinal);
+        return System.Text.Json.JsonEncodedText.Encode(literal).ToString();
     }
 }

@@ -25,6 +25,15 @@ public sealed record AuthorizerOptions
     /// <summary>For device-jwt: the policy template; {deviceId} is filled in by the authorizer, ${iot:…} by the policy engine.</summary>
     public string? PolicyTemplate { get; set; }
 
+    /// <summary>For device-jwt: refuse a token without exp, which would never expire.</summary>
+    public bool RequireExpiry { get; set; } = true;
+
+    /// <summary>For device-jwt: the longest a token may live from its iat; AT%JWT's own limit is a week.</summary>
+    public long MaxTokenLifetimeSeconds { get; set; } = Core.Tokens.DeviceTokenOptions.MaxLifetimeSeconds;
+
+    /// <summary>For device-jwt: how far a device's clock may be off. A modem's clock comes from the network and can lag or lead by seconds.</summary>
+    public int ClockSkewSeconds { get; set; } = 60;
+
     public int DisconnectAfterInSeconds { get; set; } = 86_400;
 
     public int RefreshAfterInSeconds { get; set; } = 300;

@@ -12,8 +12,8 @@ public sealed record GatewayOptions
     /// <summary>The data endpoint name: TLS SNI must equal it, as on AWS. "localhost" lets the seeds' commands work unchanged.</summary>
     public string EndpointName { get; set; } = "localhost";
 
-    /// <summary>Where the CA and server certificate persist between starts.</summary>
-    public string DataDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "nrf-fleet-gateway");
+    /// <summary>Where the CA, server certificate and signing keys persist between starts: this user's alone (<see cref="Config.DataDirectory"/>).</summary>
+    public string DataDirectory { get; set; } = Config.DataDirectory.Default;
 
     public string Region { get; set; } = "eu-central-1";
 

@@ -90,8 +90,8 @@ public static class IotDataEndpoints
             }
 
             var decoded = Uri.UnescapeDataString(topic);
-            var clientId = context.Request.Headers["clientId"].FirstOrDefault() ?? outcome.PrincipalId ?? string.Empty;
-            if (!outcome.Policy!.IsAllowed(IotAction.Publish, arn.Topic(decoded), new PolicyContext(clientId)))
+            // No client id over HTTP: a header saying one is the caller's word, never the policy's (${iot:ClientId} matches nothing here).
+            if (!outcome.Policy!.IsAllowed(IotAction.Publish, arn.Topic(decoded), PolicyContext.Http))
             {
                 pipeline.CountDenied(DenyReason.PolicyDenied);
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Forbidden", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 403);

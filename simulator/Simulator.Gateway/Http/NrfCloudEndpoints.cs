@@ -268,8 +268,11 @@ public static class NrfCloudEndpoints
         return null;
     }
 
+    // In fixed time: how long a wrong key takes to refuse says nothing of how much of it was right.
     private static bool ApiKeyOk(HttpContext c, GatewayOptions options) =>
-        c.Request.Headers.Authorization.ToString() == "Bearer " + options.NrfCloudApiKey;
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(c.Request.Headers.Authorization.ToString()),
+            System.Text.Encoding.UTF8.GetBytes("Bearer " + options.NrfCloudApiKey));
 
     private static bool DeviceJwtOk(HttpContext c, PublicKeyRegistry registry, TimeProvider time)
     {
@@ -291,7 +294,7 @@ public static class NrfCloudEndpoints
                 }
 
                 return k;
-            });
+            }, clockSkewSeconds: 60, requireExpiry: true, maxLifetimeSeconds: Core.Tokens.DeviceTokenOptions.MaxLifetimeSeconds);
             return verifier.Verify(auth[7..].Trim(), time.GetUtcNow().ToUnixTimeSeconds(), out _) == JwtRejectReason.None;
         }
         finally

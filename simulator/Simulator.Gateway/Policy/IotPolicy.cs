@@ -54,7 +54,7 @@ public sealed class IotPolicy
                 continue;
             }
 
-            if (!s.Resources.Any(r => Glob.IsMatch(context.Substitute(r), resourceArn)))
+            if (!s.Resources.Any(r => context.Substitute(r) is { } pattern && Glob.IsMatch(pattern, resourceArn)))
             {
                 continue;
             }

@@ -1,18 +1,35 @@
 namespace Simulator.Gateway.Policy;
 
-/// <summary>What policy variables resolve to for one connection.</summary>
-public sealed record PolicyContext(string ClientId, string? ThingName = null)
+/// <summary>What policy variables resolve to for one request: the MQTT connection's client id, or none (an HTTPS publish has no client id).</summary>
+public sealed record PolicyContext(string? ClientId, string? ThingName = null)
 {
-    /// <summary>Substitutes ${iot:ClientId} and ${iot:Connection.Thing.ThingName}.</summary>
-    public string Substitute(string pattern)
+    /// <summary>An HTTPS publish: nothing connected with a client id, so ${iot:ClientId} resolves to nothing.</summary>
+    public static PolicyContext Http { get; } = new(ClientId: null);
+
+    /// <summary>
+    /// Substitutes ${iot:ClientId} and ${iot:Connection.Thing.ThingName}, each value literal (a client
+    /// id of "*" matches only "*"), and IAM's $(*), $(?) and $($) as the literal characters.
+    /// Null when the pattern names a variable this request has no value for: it then matches nothing.
+    /// </summary>
+    public string? Substitute(string pattern)
     {
-        if (!pattern.Contains("${", StringComparison.Ordinal))
+        if (!pattern.Contains('$', StringComparison.Ordinal))
         {
             return pattern;
         }
 
+        var thing = ThingName ?? ClientId;
+        if ((ClientId is null && pattern.Contains("${iot:ClientId}", StringComparison.Ordinal))
+            || (thing is null && pattern.Contains("${iot:Connection.Thing.ThingName}", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
         return pattern
-            .Replace("${iot:ClientId}", ClientId, StringComparison.Ordinal)
-            .Replace("${iot:Connection.Thing.ThingName}", ThingName ?? ClientId, StringComparison.Ordinal);
+            .Replace("$(*)", Glob.Literal("*"), StringComparison.Ordinal)
+            .Replace("$(?)", Glob.Literal("?"), StringComparison.Ordinal)
+            .Replace("$($)", "$", StringComparison.Ordinal)
+            .Replace("${iot:ClientId}", Glob.Literal(ClientId ?? string.Empty), StringComparison.Ordinal)
+            .Replace("${iot:Connection.Thing.ThingName}", Glob.Literal(thing ?? string.Empty), StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,7 @@ public sealed class ArchitectureTests
 
     internal static readonly string[][] GatewayLayers =
     [
-        ["Simulator.Gateway.Config"],
+        ["Simulator.Gateway.Config", "Simulator.Gateway.Logging"],
         ["Simulator.Gateway.Policy", "Simulator.Gateway.Tls"],
         ["Simulator.Gateway.Auth"],
         ["Simulator.Gateway.Broker"],

@@ -43,18 +43,30 @@ public sealed class CapacityRunTests
     public async Task ItFindsTheAuthorizersCapacityAndNamesTheTarget()
     {
         // 5 concurrent executions of 100 ms: about 50 invocations a second at most.
-        using var tmp = new TempDir();
-        var (code, output, summary) = await RunAsync(tmp, Profile(
+        var profile = Profile(
             """, "lambda": { "concurrency": 5, "durationP50Ms": 100, "durationP99Ms": 100 }""",
-            """{ "startRate": 20, "maxRate": 200, "growth": 1.5, "stepSeconds": 5, "sessionSeconds": 0.5, "cooldownSeconds": 1, "refineSteps": 3, "limits": { "errorRate": 0.05 } }"""));
+            """{ "startRate": 20, "maxRate": 200, "growth": 1.5, "stepSeconds": 5, "sessionSeconds": 0.5, "cooldownSeconds": 1, "refineSteps": 3, "limits": { "errorRate": 0.05 } }""");
+        using var tmp = new TempDir();
+        var (code, output, summary) = await RunAsync(tmp, profile);
+
+        // A search that saw its own machine stall at the breaking rate says INCONCLUSIVE and asks to
+        // be run again; a user would, and so does this test, once.
+        if (summary.GetProperty("capacity").GetProperty("limitedBy").GetString() == "generator")
+        {
+            using var again = new TempDir();
+            (code, output, summary) = await RunAsync(again, profile);
+        }
+
         var capacity = summary.GetProperty("capacity");
         Assert.True(code == 0, output);
         Assert.True(capacity.GetProperty("limitedBy").GetString() == "target", output);
 
         // A loss system throttles some connects before it is fully busy, more so the burstier the
-        // arrivals (a loaded test machine): the 5 % error limit keeps the answer about the function.
+        // arrivals. Even arrivals lose nothing below 50/s; Poisson arrivals into 5 servers lose 5 %
+        // at 22/s (Erlang B). A loaded test machine's arrivals lie between the two, so the answer
+        // does too, and never above the function's 50/s (+15 % for the duration's timer slack).
         var found = capacity.GetProperty("sustainableConnectsPerSecond").GetDouble();
-        Assert.True(found is >= 42.5 and <= 57.5, $"found {found}/s, expected 50 ± 15 %\n{output}");
+        Assert.True(found is >= 22.2 and <= 57.5, $"found {found}/s, expected between 22.2 (Poisson) and 57.5 (50 + 15 %)\n{output}");
 
         // The bad steps name the throttles where they happened: at the target's authorizer.
         var bad = capacity.GetProperty("steps").EnumerateArray().Where(s => !s.GetProperty("good").GetBoolean()).ToList();

@@ -14,13 +14,24 @@ public sealed class SecretsTests
         Assert.Equal(0, r.Code);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tmp["fleet/fleet.json"]));
 
-        var (_, _, summary, dir) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 2).Replace("\"seed\": \"7\"", "\"seed\": \"424242\"", StringComparison.Ordinal), tmp);
+        // The embedded gateway's settings carry an API key and, in an authorizer's callout URL, credentials: none reach the results.
+        var gateway = """
+            , "gateway": { "nrfCloudApiKey": "api-key-5150-not-for-results",
+              "authorizers": [ { "name": "1nce-authorizer", "type": "1nce", "signingDisabled": true },
+                               { "name": "lambda", "type": "http", "calloutUrl": "https://callout-user:callout-pass-9931@127.0.0.1:9/auth?code=query-secret-7788" } ] }
+            """;
+        var (_, _, summary, dir) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 2, extra: gateway).Replace("\"seed\": \"7\"", "\"seed\": \"424242\"", StringComparison.Ordinal), tmp);
         var fleet = summary.GetProperty("profile").GetProperty("fleet");
         Assert.False(fleet.TryGetProperty("seed", out _));
         Assert.StartsWith("sha256:", fleet.GetProperty("seedFingerprint").GetString(), StringComparison.Ordinal);
+        Assert.Equal("https://127.0.0.1:9/auth (credentials <redacted>)", summary.GetProperty("profile").GetProperty("gateway").GetProperty("authorizers")[1].GetProperty("calloutUrl").GetString());
         foreach (var file in Directory.GetFiles(dir))
         {
-            Assert.DoesNotContain("424242", File.ReadAllText(file), StringComparison.Ordinal);
+            var text = File.ReadAllText(file);
+            foreach (var secret in new[] { "424242", "api-key-5150", "callout-pass-9931", "callout-user", "query-secret-7788" })
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{Path.GetFileName(file)} holds {secret}");
+            }
         }
     }
 }

@@ -73,7 +73,7 @@ public sealed class DeployManifestTests
         var map = One<V1ConfigMap>(m => m.Metadata.Name == volume.ConfigMap.Name);
         var text = map.Data[Path.GetFileName(profileArg)];
         var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(text), "profile-configmap.yaml");
-        Assert.Equal("auto", profile.Fleet.Shard);
+        Assert.Null(profile.Fleet.Shard); // "auto": each pod's index settles it
 
         // Each pod's share of the fleet fits one process's 20,000 files.
         Assert.True(profile.Fleet.Count / job.Spec.Completions!.Value < 19_000);

@@ -11,7 +11,10 @@ namespace Simulator.Tests.Sharding;
 /// <summary>Which shard a process is, from the environment an Indexed Job gives its pods; and that shards never share source addresses.</summary>
 public sealed class ShardAssignmentTests
 {
-    private static RunProfile Auto(params string[] sources) => new() { Fleet = new FleetSettings { Shard = "auto", Count = 100 }, Transport = new TransportSettings { SourceAddresses = [.. sources] } };
+    private static RunOptions Profile(string shard, params string[] sources) => ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(
+        $$"""{ "name": "x", "fleet": { "shard": "{{shard}}", "count": 100 }, "transport": { "sourceAddresses": [{{string.Join(", ", sources.Select(s => $"\"{s}\""))}}] }, "phases": [ { "kind": "hold", "seconds": 1 } ] }"""), "p.json");
+
+    private static RunOptions Auto(params string[] sources) => Profile("auto", sources);
 
     private static Func<string, string?> Env(string? index, string? count = null) => name => name switch
     {
@@ -23,12 +26,13 @@ public sealed class ShardAssignmentTests
     [Fact]
     public void TheIndexComesFromTheJobAndTheCountFromTheOptionOrTheEnvironment()
     {
-        var p = Auto();
-        ShardAssignment.Resolve(p, 5, Env("3"), "p.json");
-        Assert.Equal("3/5", p.Fleet.Shard);
-        var q = Auto();
-        ShardAssignment.Resolve(q, null, Env("0", "20"), "p.json");
-        Assert.Equal("0/20", q.Fleet.Shard);
+        var auto = Auto();
+        Assert.Null(auto.Fleet.Shard);
+        var p = ShardAssignment.Resolve(auto, 5, Env("3"), "p.json");
+        Assert.Equal(new FleetShard(3, 5), p.Fleet.Shard);
+        Assert.Null(auto.Fleet.Shard); // the loaded options are never edited: resolving makes new ones
+        var q = ShardAssignment.Resolve(Auto(), null, Env("0", "20"), "p.json");
+        Assert.Equal("0/20", q.Fleet.Assigned.ToString());
     }
 
     [Theory]
@@ -47,7 +51,7 @@ public sealed class ShardAssignmentTests
     [Fact]
     public void ShardsCountsThatDisagreeAreRefused()
     {
-        var p = new RunProfile { Fleet = new FleetSettings { Shard = "1/4" } };
+        var p = Profile("1/4");
         var e = Assert.Throws<InputException>(() => ShardAssignment.Resolve(p, 5, Env(null), "p.json"));
         Assert.Contains("--shards 5 needs fleet.shard \"auto\"", e.Message, StringComparison.Ordinal);
     }
@@ -58,10 +62,9 @@ public sealed class ShardAssignmentTests
         var used = new List<HashSet<IPAddress>>();
         for (var shard = 0; shard < 3; shard++)
         {
-            var p = Auto("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7");
-            ShardAssignment.Resolve(p, 3, Env(shard.ToString(System.Globalization.CultureInfo.InvariantCulture)), "p.json");
+            var p = ShardAssignment.Resolve(Auto("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7"), 3, Env(shard.ToString(System.Globalization.CultureInfo.InvariantCulture)), "p.json");
             Assert.Equal(2, p.Transport.SourceAddresses.Count);
-            var ctx = new LoadContext { Profile = p, Metrics = new RunMetrics(), Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9, SourceAddresses = [.. p.Transport.SourceAddresses.Select(IPAddress.Parse)], Shards = 3 };
+            var ctx = new LoadContext { Profile = p, Metrics = new RunMetrics(), Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9, SourceAddresses = p.Transport.SourceAddresses, Shards = 3 };
             used.Add([.. Enumerable.Range(0, 100).Where(i => i % 3 == shard).Select(i => ctx.SourceFor(i)!)]);
             ctx.Metrics.Dispose();
         }
@@ -82,7 +85,8 @@ public sealed class ShardAssignmentTests
         var json = $$"""{ "name": "x", "startAt": "{{text}}", "phases": [ { "kind": "hold", "seconds": 1 } ] }""";
         if (valid)
         {
-            Assert.Equal(text, ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "p.json").StartAt);
+            ProfileLoader.TryParseInstant(text, out var instant);
+            Assert.Equal(instant, ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), "p.json").StartAt);
         }
         else
         {

@@ -24,6 +24,42 @@ public sealed class VerifierTests
     private static string Id(int i) => TokenFixture.Fleet[i].DeviceId;
 
     [Fact]
+    public void WhitespaceOrAnythingOutsideTheAlphabetInASegmentIsRefused()
+    {
+        var good = Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"exp\":{TokenFixture.Now + 600}}}");
+        Assert.Equal(JwtRejectReason.None, Check(good));
+        var parts = good.Split('.');
+        foreach (var bad in new[] { $"{parts[0]}.{parts[1]}.{parts[2][..10]} {parts[2][10..]}", $"{parts[0]}.{parts[1]}.{parts[2][..10]}\n{parts[2][10..]}", $"{parts[0]}.{parts[1][..4]}\t{parts[1][4..]}.{parts[2]}", $"{parts[0]}.{parts[1]}.{parts[2][..10]}+{parts[2][11..]}" })
+        {
+            Assert.Equal(JwtRejectReason.BadBase64, Check(bad));
+        }
+    }
+
+    [Fact]
+    public void ExpiryLifetimeAndSkewAreTheVerifiersToSet()
+    {
+        var keys = Enumerable.Range(0, TokenFixture.Fleet.Count).ToDictionary(i => TokenFixture.Fleet[i].DeviceId, TokenFixture.PublicKey);
+        var strict = new DeviceTokenVerifier(id => keys.GetValueOrDefault(id), clockSkewSeconds: 60, requireExpiry: true, maxLifetimeSeconds: 3600);
+        var now = TokenFixture.Now;
+        JwtRejectReason Strict(string claims) => strict.Verify(Sign(0, "{\"alg\":\"ES256\"}", claims), now, out _);
+
+        // No exp: never expires. Accepted only where the verifier does not require one.
+        var forever = $"{{\"sub\":\"{Id(0)}\",\"iat\":{now}}}";
+        Assert.Equal(JwtRejectReason.None, Check(Sign(0, "{\"alg\":\"ES256\"}", forever)));
+        Assert.Equal(JwtRejectReason.MissingExpiry, Strict(forever));
+
+        // Longer-lived than allowed, from iat or, without one, from now.
+        Assert.Equal(JwtRejectReason.LifetimeTooLong, Strict($"{{\"sub\":\"{Id(0)}\",\"iat\":{now},\"exp\":{now + 7200}}}"));
+        Assert.Equal(JwtRejectReason.LifetimeTooLong, Strict($"{{\"sub\":\"{Id(0)}\",\"exp\":{now + 7200}}}"));
+        Assert.Equal(JwtRejectReason.None, Strict($"{{\"sub\":\"{Id(0)}\",\"iat\":{now},\"exp\":{now + 3600}}}"));
+
+        // A device clock 30 s ahead: refused with no skew, accepted within 60 s.
+        var ahead = $"{{\"sub\":\"{Id(0)}\",\"iat\":{now + 30},\"exp\":{now + 630}}}";
+        Assert.Equal(JwtRejectReason.NotYetValid, Check(Sign(0, "{\"alg\":\"ES256\"}", ahead)));
+        Assert.Equal(JwtRejectReason.None, Strict(ahead));
+    }
+
+    [Fact]
     public void OurOwnTokensPass()
     {
         using var minter = TokenFixture.Minter(1, new DeviceTokenOptions { ClaimMode = DeviceClaimMode.Issuer });

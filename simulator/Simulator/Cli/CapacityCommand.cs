@@ -18,7 +18,7 @@ public static class CapacityCommand
         {
             var path = parse.GetValue(profile)!;
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
-            ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
+            loaded = ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
             var setup = new RunSetup
             {
                 Profile = loaded,

@@ -58,6 +58,16 @@ public static class GatewayCommand
                 await stdout.WriteLineAsync($"WARNING: listening on {options.ListenAddress}, not loopback: other machines can reach this test gateway, its onboarding tokens and its nRF Cloud endpoints").ConfigureAwait(false);
             }
 
+            // The CA and signing keys go there: a directory another user could have made first is refused before anything starts.
+            try
+            {
+                DataDirectory.Prepare(options.DataDirectory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException(e.Message, field: "--data");
+            }
+
             using var loggerFactory = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o =>
                 {
@@ -81,7 +91,7 @@ public static class GatewayCommand
             {
                 var why = e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
                     ? "the address is already in use"
-                    : Core.Metrics.RunMetrics.Scrub(e.Message);
+                    : Core.Errors.Secrets.Scrub(e.Message);
                 await stdout.WriteLineAsync($"error: the gateway cannot listen on {options.ListenAddress}:{options.Port}: {why}").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }

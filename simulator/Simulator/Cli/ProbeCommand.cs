@@ -17,7 +17,7 @@ public static class ProbeCommand
         {
             var path = parse.GetValue(profile)!;
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
-            ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
+            loaded = ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
             return await Probe.ExecuteAsync(loaded, path, parse.GetValue(device), stdout, ct).ConfigureAwait(false);
         });
         return command;

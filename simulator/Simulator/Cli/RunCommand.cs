@@ -30,7 +30,7 @@ public static class RunCommand
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
             if (parse.GetValue(startAt) is { } at)
             {
-                loaded.StartAt = ProfileLoader.TryParseInstant(at, out _) ? at : throw new Core.Errors.InputException($"must be an RFC 3339 instant with its offset, e.g. 2026-11-24T10:00:00Z, got \"{at}\"", field: "--start-at");
+                loaded = loaded with { StartAt = ProfileLoader.TryParseInstant(at, out var instant) ? instant : throw new Core.Errors.InputException($"must be an RFC 3339 instant with its offset, e.g. 2026-11-24T10:00:00Z, got \"{at}\"", field: "--start-at") };
             }
 
             if (parse.GetValue(workers) is { } n)
@@ -43,7 +43,7 @@ public static class RunCommand
                 return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(otlp), loaded, stdout, ct).ConfigureAwait(false);
             }
 
-            ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);
+            loaded = ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);
             var setup = new RunSetup
             {
                 Profile = loaded,

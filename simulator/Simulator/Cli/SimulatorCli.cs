@@ -101,7 +101,7 @@ public static class SimulatorCli
 
     private static string Plain(Exception e)
     {
-        var message = Core.Metrics.RunMetrics.Scrub(e.Message);
-        return e is IOException && e.InnerException is { } inner ? $"{message} ({Core.Metrics.RunMetrics.Scrub(inner.Message)})" : message;
+        var message = Core.Errors.Secrets.Scrub(e.Message);
+        return e is IOException && e.InnerException is { } inner ? $"{message} ({Core.Errors.Secrets.Scrub(inner.Message)})" : message;
     }
 }

@@ -20,18 +20,18 @@ public static class CapacityRun
 
     public static async Task<int> ExecuteAsync(RunSetup setup, CancellationToken stop)
     {
-        var profile = setup.Profile;
-        var cap = profile.Capacity;
+        var cap = setup.Profile.Capacity;
 
         // A generated fleet is sized so that, even at the maximum rate, a returned identity has rested
         // (AWS allows one connect per second per client id) and a slow target does not run it dry.
-        if (profile.Fleet.Directory is null)
+        var fleet = setup.Profile.Fleet;
+        if (fleet.Directory is null)
         {
-            profile.Fleet.Count = Math.Max(profile.Fleet.Count, (int)Math.Ceiling(cap.MaxRate * (cap.SessionSeconds + IdentityPool.DefaultRest.TotalSeconds + (cap.Limits.ConnectP99Ms / 1000) + 1)));
+            fleet = fleet with { Count = Math.Max(fleet.Count, (int)Math.Ceiling(cap.MaxRate * (cap.SessionSeconds + IdentityPool.DefaultRest.TotalSeconds + (cap.Limits.ConnectP99Ms / 1000) + 1))) };
         }
 
-        profile.Device.SessionSeconds = cap.SessionSeconds;
-        SetStep(profile, cap.MaxRate);
+        // The search's options: its fleet and sessions, and the largest step's plan for preflight; each step then is its own options.
+        var profile = Step(setup.Profile with { Fleet = fleet, Device = setup.Profile.Device with { SessionSeconds = cap.SessionSeconds } }, cap.MaxRate);
         if (!setup.SkipPreflight)
         {
             foreach (var warning in Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot).Warnings)
@@ -43,7 +43,14 @@ public static class CapacityRun
         using var metrics = new RunMetrics();
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
-        await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);
+        var warm = await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);
+        if (warm.RefusedAll && profile.WarmUp.Required)
+        {
+            // Every step would measure the same refusal: there is no capacity to search for.
+            await setup.Out.WriteLineAsync($"ABORTED before the search: the target refused every warm-up device ({warm.Tried} of {warm.Tried}): {warm.Describe()}. Check the target, its CA and the credentials (simulator probe); warmUp.required: false searches anyway.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+
         var started = DateTimeOffset.UtcNow;
         if (TlsLine.Fallback(profile) is { } fallback)
         {
@@ -76,32 +83,35 @@ public static class CapacityRun
     }
 
     /// <summary>One step's plan: arrivals at the rate, then a pause in which their sessions end and slow connects finish.</summary>
-    private static void SetStep(RunProfile profile, double rate)
+    private static RunOptions Step(RunOptions profile, double rate)
     {
         var cap = profile.Capacity;
-        profile.Phases =
-        [
-            new PhaseSettings { Kind = PhaseKind.Arrivals, Rate = rate, Seconds = cap.StepSeconds },
-            new PhaseSettings { Kind = PhaseKind.Pause, Seconds = cap.SessionSeconds + (cap.Limits.ConnectP99Ms / 1000) + 0.5 },
-        ];
+        return profile with
+        {
+            Phases =
+            [
+                new PhaseSettings { Kind = PhaseKind.Arrivals, Rate = rate, Seconds = cap.StepSeconds },
+                new PhaseSettings { Kind = PhaseKind.Pause, Seconds = cap.SessionSeconds + (cap.Limits.ConnectP99Ms / 1000) + 0.5 },
+            ],
+        };
     }
 
-    private static async Task<CapacityStep> RunStepAsync(TargetEnvironment env, RunMetrics metrics, RunProfile profile, double rate, string stage, int index, TextWriter output, CancellationToken ct)
+    private static async Task<CapacityStep> RunStepAsync(TargetEnvironment env, RunMetrics metrics, RunOptions profile, double rate, string stage, int index, TextWriter output, CancellationToken ct)
     {
-        SetStep(profile, rate);
+        var step = Step(profile, rate);
         metrics.Reset();
         var before = TargetCounters(env.Gateway);
-        var engine = new LoadEngine(env.Context, env.Devices);
+        var engine = new LoadEngine(env.Context, env.Devices, phases: step.Phases);
         var outcome = await engine.RunAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
-        var step = Judge(profile.Capacity, outcome, metrics, rate, stage, index, Delta(before, TargetCounters(env.Gateway)));
-        await output.WriteLineAsync(Line(step)).ConfigureAwait(false);
+        var judged = Judge(profile.Capacity, outcome, metrics, rate, stage, index, Delta(before, TargetCounters(env.Gateway)));
+        await output.WriteLineAsync(Line(judged)).ConfigureAwait(false);
         if (profile.Capacity.CooldownSeconds > 0)
         {
             await Task.Delay(TimeSpan.FromSeconds(profile.Capacity.CooldownSeconds), ct).ConfigureAwait(false);
         }
 
-        return step;
+        return judged;
     }
 
     /// <summary>Judges a step from figures kept apart from one another: visits started by the arrival thread, outcomes by the devices.</summary>

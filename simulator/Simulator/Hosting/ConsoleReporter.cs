@@ -109,7 +109,7 @@ public static class ConsoleReporter
             await w.WriteLineAsync("  cancelled: the run was stopped before its plan ended; results are written but judge nothing").ConfigureAwait(false);
         }
 
-        if (!report.AnyConnected && !report.Outcome.Cancelled)
+        if (!report.AnyConnected && !report.Outcome.Cancelled && report.Aborted is null)
         {
             await w.WriteLineAsync("  FAILED: no attempt connected; whatever the thresholds say, the target was not reached").ConfigureAwait(false);
         }

@@ -19,6 +19,7 @@ public static class ExitCodes
     {
         Simulator.Core.Results.RunVerdict.Passed or Simulator.Core.Results.RunVerdict.Unjudged => Ok,
         Simulator.Core.Results.RunVerdict.Cancelled => Cancelled,
+        Simulator.Core.Results.RunVerdict.Aborted => Failed,
         _ => Failed,
     };
 }

@@ -30,9 +30,10 @@ public static class FleetRun
         }
 
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
-        if (setup.DeviceFactory is null)
+        var warm = setup.DeviceFactory is null ? await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false) : WarmUpResult.None;
+        if (warm.RefusedAll && profile.WarmUp.Required)
         {
-            await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);
+            return await AbortAsync(setup, env, metrics, warm).ConfigureAwait(false);
         }
 
         var skew = await StartAtAsync(profile, setup.Out, stop).ConfigureAwait(false);
@@ -85,13 +86,55 @@ public static class FleetRun
         return ExitCodes.For(report.Verdict);
     }
 
+    /// <summary>
+    /// The target refused every warm-up device: the plan is not run (it would only measure the same
+    /// refusal thousands of times), and the results say so, verdict ABORTED, exit 1, the warm-up's
+    /// attempts counted as the failures they were.
+    /// </summary>
+    private static async Task<int> AbortAsync(RunSetup setup, TargetEnvironment env, RunMetrics metrics, WarmUpResult warm)
+    {
+        var profile = setup.Profile;
+        var why = $"the target refused every warm-up device ({warm.Tried} of {warm.Tried}): {warm.Describe()}";
+        foreach (var (failureClass, n) in warm.Failures)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                metrics.AttemptFailed(failureClass);
+            }
+        }
+
+        var plan = new LoadPlan(profile.Phases, env.Devices.Count);
+        var now = DateTimeOffset.UtcNow;
+        var census = new FleetCensus(0, 0, 0, 0, 0, StatesMatchDevices: true, AttemptsStarted: warm.Tried, AttemptsEnded: warm.Tried, DevicesStarted: 0, DevicesEnded: 0, DevicesCrashed: 0);
+        var outcome = new RunOutcome(now, 0, [], Cancelled: false, plan.PeakDevices, 0) { FinalCensus = census };
+        var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, Aborted = why };
+        await setup.Out.WriteLineAsync($"ABORTED before the plan: {why}. Check the target, its CA and the credentials (simulator probe takes one device through, verbosely); warmUp.required: false runs the plan anyway.").ConfigureAwait(false);
+        try
+        {
+            var folder = RunFolder.Create(setup.ResultsRoot, profile, now, new RunStart(env.Devices.Count, plan.PeakDevices, plan.TotalSeconds, env.Gateway is not null, null));
+            await using (folder.ConfigureAwait(false))
+            {
+                setup.ResultsDirectory = folder.Path;
+                await folder.CompleteAsync().ConfigureAwait(false);
+                ResultsWriter.WriteInto(report, folder.Path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await setup.Out.WriteLineAsync($"error: the results could not be written under {setup.ResultsRoot}: {e.Message}").ConfigureAwait(false);
+        }
+
+        await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
+        return ExitCodes.For(report.Verdict);
+    }
+
     /// <summary>A shard late by more than this is warned about: its phases no longer line up with the others'.</summary>
     public static readonly TimeSpan SkewWarning = TimeSpan.FromSeconds(1);
 
     /// <summary>Waits for the profile's agreed start (after set-up and warm-up) and returns how late the plan starts after it, in ms; null when none was set.</summary>
-    private static async Task<double?> StartAtAsync(Core.Load.Profiles.RunProfile profile, TextWriter output, CancellationToken stop)
+    private static async Task<double?> StartAtAsync(Core.Load.Profiles.RunOptions profile, TextWriter output, CancellationToken stop)
     {
-        if (profile.StartAt is not { } text || !Core.Load.Profiles.ProfileLoader.TryParseInstant(text, out var at))
+        if (profile.StartAt is not { } at)
         {
             return null;
         }

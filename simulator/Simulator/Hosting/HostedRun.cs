@@ -15,7 +15,7 @@ public static class HostedRun
         builder.Services.AddSingleton(setup);
         builder.Services.AddHostedService<RunHostedService>();
         using var host = builder.Build();
-        using (var live = LiveMetrics.Start(setup.MetricsPort, setup.OtlpEndpoint, setup.Profile.Fleet.Shard, setup.MetricsInterval, setup.Out, setup.MetricsHost))
+        using (var live = LiveMetrics.Start(setup.MetricsPort, setup.OtlpEndpoint, setup.Profile.Fleet.Assigned.ToString(), setup.MetricsInterval, setup.Out, setup.MetricsHost))
         {
             setup.FlushMetrics = live is null ? null : live.Flush;
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -20,7 +20,7 @@ public static class Preflight
     /// <summary>Descriptors the runtime, the thread pool, logs and HTTP pools may hold besides the devices.</summary>
     public const int Reserve = 128;
 
-    public static PreflightResult Check(RunProfile profile, string profilePath, string resultsRoot)
+    public static PreflightResult Check(RunOptions profile, string profilePath, string resultsRoot)
     {
         var warnings = new List<string>();
         var embedded = profile.Target.Kind == TargetKind.Embedded;
@@ -37,7 +37,7 @@ public static class Preflight
         CheckSources(profile, profilePath);
 
         // Devices this process runs at most: the plan's peak over this shard's devices.
-        ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shard, out var shards);
+        var (shard, shards) = profile.Fleet.Assigned;
         var fleet = profile.Fleet.Directory is null ? profile.Fleet.Count : int.MaxValue;
         var mine = fleet == int.MaxValue ? int.MaxValue : (fleet / shards) + (shard < fleet % shards ? 1 : 0);
         var peak = new LoadPlan(profile.Phases, mine).PeakDevices;
@@ -86,11 +86,11 @@ public static class Preflight
         }
     }
 
-    private static void CheckSources(RunProfile profile, string profilePath)
+    private static void CheckSources(RunOptions profile, string profilePath)
     {
         for (var i = 0; i < profile.Transport.SourceAddresses.Count; i++)
         {
-            var address = IPAddress.Parse(profile.Transport.SourceAddresses[i]);
+            var address = profile.Transport.SourceAddresses[i];
             if (Core.Transport.TransportConnector.TryBind(address) is { } error)
             {
                 throw new InputException($"source address {address} cannot be bound here ({error}); on Linux every 127.x.y.z is loopback, other addresses must belong to this machine", profilePath, field: $"$.transport.sourceAddresses[{i}]");

@@ -20,7 +20,7 @@ namespace Simulator.Hosting;
 /// </summary>
 public static class Probe
 {
-    public static async Task<int> ExecuteAsync(RunProfile profile, string profilePath, int deviceIndex, TextWriter w, CancellationToken stop)
+    public static async Task<int> ExecuteAsync(RunOptions profile, string profilePath, int deviceIndex, TextWriter w, CancellationToken stop)
     {
         using var metrics = new RunMetrics();
         await using var env = await TargetEnvironment.CreateAsync(profile, profilePath, metrics, w, stop).ConfigureAwait(false);

@@ -35,7 +35,7 @@ public sealed class RunHostedService : BackgroundService
         catch (Exception e)
         {
             // A run-time failure outside the devices (the embedded gateway could not start, say): one line, no stack trace.
-            await _setup.Out.WriteLineAsync($"error: the run failed: {Core.Metrics.RunMetrics.Scrub(e.Message)}").ConfigureAwait(false);
+            await _setup.Out.WriteLineAsync($"error: the run failed: {Core.Errors.Secrets.Scrub(e.Message)}").ConfigureAwait(false);
             _setup.ExitCode = ExitCodes.Failed;
         }
         finally

@@ -5,7 +5,7 @@ namespace Simulator.Hosting;
 /// <summary>What `simulator run` was asked to do, and the exit code it ends with.</summary>
 public sealed class RunSetup
 {
-    public required RunProfile Profile { get; init; }
+    public required RunOptions Profile { get; init; }
 
     public required string ProfilePath { get; init; }
 

@@ -37,23 +37,23 @@ public sealed class TargetEnvironment : IAsyncDisposable
     public LoadContext Context { get; private set; } = null!;
 
     /// <summary>The embedded gateway's options as the profile sets them; parsed before anything starts, so a bad gateway section is refused up front.</summary>
-    public static GatewayOptions EmbeddedGatewayOptions(RunProfile profile, string profilePath) =>
+    public static GatewayOptions EmbeddedGatewayOptions(RunOptions profile, string profilePath) =>
         profile.Gateway is { } g ? GatewayConfig.FromJson(g, profilePath) : new GatewayOptions();
 
     /// <summary>The authorizer a profile's devices reach on the embedded gateway, for its session lifetime.</summary>
-    public static TimeSpan? EmbeddedSessionLifetime(RunProfile profile, GatewayOptions options)
+    public static TimeSpan? EmbeddedSessionLifetime(RunOptions profile, GatewayOptions options)
     {
         var name = profile.Token.Authorizer ?? (profile.Token.Source == TokenSourceKind.DeviceJwt ? "device-jwt" : options.DefaultAuthorizer);
         var authorizer = options.Authorizers.FirstOrDefault(a => a.Name == name);
         return authorizer is null || authorizer.Type == "http" ? null : TimeSpan.FromSeconds(authorizer.DisconnectAfterInSeconds);
     }
 
-    public static async Task<TargetEnvironment> CreateAsync(RunProfile profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
+    public static async Task<TargetEnvironment> CreateAsync(RunOptions profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
     {
         var fleet = profile.Fleet.Directory is { } dir
             ? FleetStore.Load(dir)
-            : Fleet.Generate(new FleetSpec { Seed = FleetSpec.ParseSeed(profile.Fleet.Seed), Count = profile.Fleet.Count });
-        ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shard, out var shards);
+            : Fleet.Generate(new FleetSpec { Seed = profile.Fleet.RequiredSeed, Count = profile.Fleet.Count });
+        var (shard, shards) = profile.Fleet.Assigned;
         var env = new TargetEnvironment(fleet, [.. Enumerable.Range(0, fleet.Count).Where(i => i % shards == shard).Select(i => fleet[i])]);
         try
         {
@@ -67,7 +67,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(RunProfile profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
+    private async Task StartAsync(RunOptions profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
     {
         string host, caFile;
         string? address;
@@ -113,7 +113,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
             }
 
             host = profile.Target.Host!;
-            address = profile.Target.Address;
+            address = profile.Target.Address?.ToString();
             port = profile.Target.Port;
             caFile = profile.Target.CaFile!;
             onboardingUrl = profile.Target.OnboardingUrl is { } o ? new Uri(o) : null;
@@ -162,8 +162,8 @@ public sealed class TargetEnvironment : IAsyncDisposable
             Insecure = profile.Target.Insecure,
             NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
             NrfCloudHttp = nrfHttp,
-            SourceAddresses = [.. profile.Transport.SourceAddresses.Select(IPAddress.Parse)],
-            Shards = ProfileLoader.TryParseShard(profile.Fleet.Shard, out _, out var shardCount) ? shardCount : 1,
+            SourceAddresses = profile.Transport.SourceAddresses,
+            Shards = profile.Fleet.Assigned.Count,
             SessionLifetime = sessionLifetime,
             Fds = fds,
             SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,

@@ -7,7 +7,7 @@ namespace Simulator.Hosting;
 /// <summary>How a profile's devices do TLS, as the run's first line says it, and the one line that says why OpenSSL is not used when it falls back.</summary>
 internal static class TlsLine
 {
-    public static string Describe(RunProfile profile)
+    public static string Describe(RunOptions profile)
     {
         var transport = profile.Transport;
         if (transport.Kind == DeviceTransportKind.MqttTcp)
@@ -23,7 +23,7 @@ internal static class TlsLine
     }
 
     /// <summary>The fallback notice, or null when the profile got what it asked for.</summary>
-    public static string? Fallback(RunProfile profile) =>
+    public static string? Fallback(RunOptions profile) =>
         profile.Transport.Kind is DeviceTransportKind.WssCustomAuth or DeviceTransportKind.MqttAlpn && profile.Transport.Tls == TlsProvider.Auto && TlsProviders.OpenSslUnavailableReason is { } why
             ? $"TLS: OpenSSL is not used ({why}); SslStream instead"
             : null;

@@ -11,25 +11,36 @@ namespace Simulator.Hosting;
 /// <summary>
 /// Before the plan: a few devices from the end of the fleet (the last a ramp reaches, so the
 /// target's one-connect-per-second-per-client-id quota is long past when they connect for real)
-/// fetch a token, connect and disconnect, one after another. Their figures are then forgotten.
+/// fetch a token, connect and disconnect, one after another. Their figures are then forgotten;
+/// what refused them is returned, so a target that refuses everything stops the run early.
 /// </summary>
 public static class WarmUp
 {
-    public static async Task RunAsync(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, TextWriter output, CancellationToken stop)
+    public static async Task<WarmUpResult> RunAsync(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, TextWriter output, CancellationToken stop)
     {
         var count = Math.Min(ctx.Profile.WarmUp.Devices, devices.Count / 4);
         if (count == 0 || ctx.Profile.Device.Scenario != ScenarioKind.Telemetry || ctx.Profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
-            return;
+            return WarmUpResult.None;
         }
 
         var started = Stopwatch.GetTimestamp();
         var ok = 0;
+        var tried = 0;
+        var failures = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? example = null;
+        void Refused(string failureClass, string message)
+        {
+            failures[failureClass] = failures.GetValueOrDefault(failureClass) + 1;
+            example ??= Core.Errors.Secrets.Scrub(message);
+        }
+
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop);
         limit.CancelAfter(TimeSpan.FromSeconds(10)); // a target in trouble is the run's to measure, not the warm-up's
         for (var i = devices.Count - count; i < devices.Count && !limit.IsCancellationRequested; i++)
         {
             var device = devices[i];
+            tried++;
             try
             {
                 var clientId = ctx.Tokens.ClientIdOf(device);
@@ -39,9 +50,17 @@ public static class WarmUp
                 await connection.DisconnectAsync().ConfigureAwait(false);
                 ok++;
             }
-            catch (Exception e) when (e is AttemptFailedException or ConnectionFailedException or OperationCanceledException && !stop.IsCancellationRequested)
+            catch (AttemptFailedException e)
             {
-                // A warm-up failure is no verdict: the run itself will meet and count it.
+                Refused(e.FailureClass, e.Message);
+            }
+            catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
+            {
+                Refused(e.Kind.ToString(), e.Message);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                // Out of the warm-up's time: a slow target is the run's to measure, not a refusal.
             }
             finally
             {
@@ -52,6 +71,8 @@ public static class WarmUp
         // AWS allows one connect per second per client id: a small fleet's ramp may reach these devices at once.
         await Task.Delay(TimeSpan.FromSeconds(1.1), stop).ConfigureAwait(false);
         ctx.Metrics.Reset();
-        await output.WriteLineAsync($"warm-up: {ok} of {count} devices connected in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (left out of the results)").ConfigureAwait(false);
+        var result = new WarmUpResult(count, tried, ok, failures, example);
+        await output.WriteLineAsync($"warm-up: {ok} of {count} devices connected in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (left out of the results){(failures.Count > 0 ? "; refused: " + result.Describe() : string.Empty)}").ConfigureAwait(false);
+        return result;
     }
 }

@@ -22,16 +22,16 @@ public static class WorkerRun
     /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
     public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);
 
-    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string? otlpEndpoint, RunProfile profile, TextWriter output, CancellationToken stop)
+    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop)
     {
         if (workers is < 1 or > 256)
         {
             throw new InputException($"must be 1 to 256, got {workers}", field: "--workers");
         }
 
-        if (profile.Fleet.Shard != ShardAssignment.Auto && profile.Fleet.Shard != "0/1")
+        if (profile.Fleet.Shard is { IsWhole: false } named)
         {
-            throw new InputException($"--workers splits the fleet itself; the profile already names shard \"{profile.Fleet.Shard}\" (leave fleet.shard out, or \"auto\")", profilePath, field: "$.fleet.shard");
+            throw new InputException($"--workers splits the fleet itself; the profile already names shard \"{named}\" (leave fleet.shard out, or \"auto\")", profilePath, field: "$.fleet.shard");
         }
 
         var at = startAt ?? DateTimeOffset.UtcNow.Add(SetUpAllowance).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);

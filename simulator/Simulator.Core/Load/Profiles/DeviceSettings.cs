@@ -1,38 +1,33 @@
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>What each device does once connected.</summary>
-public sealed class DeviceSettings
+/// <param name="Scenario">"telemetry" (MQTT connect, subscribe, publish loop), "https-publish", or "nrfcloud-location" (A-GNSS in ranges and a ground fix over REST).</param>
+/// <param name="Subscribe">Subscribe to the device's own command topic and measure end-to-end latency on it.</param>
+/// <param name="PublishIntervalSeconds">Seconds between publishes.</param>
+/// <param name="Jitter">0..1: each interval is drawn from interval × (1 ± jitter).</param>
+/// <param name="Qos">0 or 1.</param>
+/// <param name="KeepAliveSeconds">MQTT keep-alive.</param>
+/// <param name="SessionSeconds">0: stay connected; else disconnect and reconnect after this long.</param>
+/// <param name="Topic">Topic under the ICCID (or device id), e.g. "{id}/telemetry".</param>
+/// <param name="SessionLifetimeSeconds">
+/// How long the target keeps a session before it cuts it (the authorizer's disconnectAfterInSeconds).
+/// A server close at that age is a SessionExpired drop, not a failure. Null: taken from the
+/// embedded gateway's authorizer, else unknown.
+/// </param>
+/// <param name="AckTimeoutSeconds">A PUBACK or SUBACK later than this ends the session (AckTimeout).</param>
+/// <param name="Reconnect">Backoff between attempts; null reads as the defaults.</param>
+public sealed record DeviceSettings(
+    ScenarioKind Scenario = ScenarioKind.Telemetry,
+    bool Subscribe = true,
+    double PublishIntervalSeconds = 10,
+    double Jitter = 0.2,
+    int Qos = 1,
+    int KeepAliveSeconds = 60,
+    double SessionSeconds = 0,
+    string Topic = "{id}/telemetry",
+    double? SessionLifetimeSeconds = null,
+    double AckTimeoutSeconds = 30,
+    ReconnectSettings? Reconnect = null)
 {
-    /// <summary>"telemetry" (MQTT connect, subscribe, publish loop) or "nrfcloud-location" (A-GNSS in ranges and a ground fix over REST).</summary>
-    public ScenarioKind Scenario { get; set; } = ScenarioKind.Telemetry;
-
-    /// <summary>Subscribe to the device's own command topic and measure end-to-end latency on it.</summary>
-    public bool Subscribe { get; set; } = true;
-
-    public double PublishIntervalSeconds { get; set; } = 10;
-
-    /// <summary>0..1: each interval is drawn from interval × (1 ± jitter).</summary>
-    public double Jitter { get; set; } = 0.2;
-
-    public int Qos { get; set; } = 1;
-
-    public int KeepAliveSeconds { get; set; } = 60;
-
-    /// <summary>0: stay connected; else disconnect and reconnect after this long.</summary>
-    public double SessionSeconds { get; set; }
-
-    /// <summary>Topic under the ICCID (or device id), e.g. "{id}/telemetry".</summary>
-    public string Topic { get; set; } = "{id}/telemetry";
-
-    /// <summary>
-    /// How long the target keeps a session before it cuts it (the authorizer's disconnectAfterInSeconds).
-    /// A server close at that age is a SessionExpired drop, not a failure. Null: taken from the
-    /// embedded gateway's authorizer, else unknown.
-    /// </summary>
-    public double? SessionLifetimeSeconds { get; set; }
-
-    /// <summary>A PUBACK or SUBACK later than this ends the session (AckTimeout).</summary>
-    public double AckTimeoutSeconds { get; set; } = 30;
-
-    public ReconnectSettings Reconnect { get; set; } = new();
+    public ReconnectSettings Reconnect { get; init; } = Reconnect ?? new();
 }

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Which devices run: a generated fleet (count, seed) or a fleet directory, optionally one shard of it.</summary>
-public sealed class FleetSettings
+internal sealed class FleetSettings
 {
     public int Count { get; set; } = 100;
 
@@ -11,4 +11,7 @@ public sealed class FleetSettings
     public string Shard { get; set; } = "0/1";
 
     public string? Directory { get; set; }
+
+    /// <summary>What results write in place of <see cref="Seed"/>; accepted only when a written profile is read back.</summary>
+    public string? SeedFingerprint { get; set; }
 }

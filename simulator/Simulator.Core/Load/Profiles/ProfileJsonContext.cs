@@ -10,5 +10,5 @@ namespace Simulator.Core.Load.Profiles;
     AllowTrailingCommas = true,
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(RunProfile))]
-public sealed partial class ProfileJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(ProfileDocument))]
+internal sealed partial class ProfileJsonContext : JsonSerializerContext;

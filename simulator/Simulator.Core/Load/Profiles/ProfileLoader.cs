@@ -6,13 +6,14 @@ using Simulator.Core.Errors;
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>
-/// Loads and validates a profile. An unknown key, a wrong type or an impossible value is an
-/// <see cref="InputException"/> naming the file, the JSON path and the line.
+/// Loads and validates a profile, once, into <see cref="RunOptions"/>. An unknown key, a wrong
+/// type or an impossible value is an <see cref="InputException"/> naming the file, the JSON path
+/// and the line.
 /// </summary>
 public static class ProfileLoader
 {
     /// <param name="overrides">"path=value" pairs applied before validation, e.g. "fleet.count=500".</param>
-    public static RunProfile Load(string path, IEnumerable<string>? overrides = null)
+    public static RunOptions Load(string path, IEnumerable<string>? overrides = null)
     {
         byte[] bytes;
         try
@@ -39,7 +40,25 @@ public static class ProfileLoader
         return Parse(bytes, path, overrides);
     }
 
-    public static RunProfile Parse(byte[] bytes, string source, IEnumerable<string>? overrides = null)
+    public static RunOptions Parse(byte[] bytes, string source, IEnumerable<string>? overrides = null) => Parse(bytes, source, overrides, written: false);
+
+    /// <summary>
+    /// A profile as results wrote it (summary.json, run.json): its seed is only a fingerprint, so
+    /// the options say so (<see cref="FleetOptions.Seed"/> null), and no fleet can be built from them.
+    /// </summary>
+    public static RunOptions ParseWritten(JsonObject written, string file, string field)
+    {
+        try
+        {
+            return Parse(Encoding.UTF8.GetBytes(written.ToJsonString()), file, overrides: null, written: true);
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"its profile cannot be read back: {e.Problem}", file, field: field + (e.Field is { } f ? "." + f.TrimStart('$', '.') : string.Empty));
+        }
+    }
+
+    private static RunOptions Parse(byte[] bytes, string source, IEnumerable<string>? overrides, bool written)
     {
         var overrideList = overrides?.ToList() ?? [];
         var original = bytes;
@@ -79,10 +98,10 @@ public static class ProfileLoader
             return new InputException(problem, source, line, jsonPath);
         }
 
-        RunProfile profile;
+        ProfileDocument profile;
         try
         {
-            profile = JsonSerializer.Deserialize(bytes, ProfileJsonContext.Default.RunProfile) ?? throw new InputException("the profile is null", source);
+            profile = JsonSerializer.Deserialize(bytes, ProfileJsonContext.Default.ProfileDocument) ?? throw new InputException("the profile is null", source);
         }
         catch (JsonException e)
         {
@@ -95,11 +114,59 @@ public static class ProfileLoader
             throw new InputException(message, source, e.LineNumber + 1, e.Path);
         }
 
-        Validate(profile, (path, problem) => throw Problem(path, problem));
-        return profile;
+        var phases = Validate(profile, written, (path, problem) => throw Problem(path, problem));
+        var document = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        return Options(profile, phases, document);
     }
 
-    private static void Validate(RunProfile p, Action<string, string> fail)
+    /// <summary>The validated document as options: every text parsed once.</summary>
+    private static RunOptions Options(ProfileDocument p, IReadOnlyList<PhaseSettings> phases, JsonObject document) => new()
+    {
+        Name = p.Name,
+        Description = p.Description,
+        Target = new TargetOptions
+        {
+            Kind = p.Target.Kind,
+            Host = p.Target.Host,
+            Port = p.Target.Port,
+            Address = p.Target.Address is { } address ? System.Net.IPAddress.Parse(address) : null,
+            CaFile = p.Target.CaFile,
+            Insecure = p.Target.Insecure,
+            OnboardingUrl = p.Target.OnboardingUrl,
+            NrfCloudUrl = p.Target.NrfCloudUrl,
+        },
+        Fleet = new FleetOptions
+        {
+            Count = p.Fleet.Count,
+            Seed = p.Fleet.SeedFingerprint is null ? ulong.Parse(p.Fleet.Seed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture) : null,
+            SeedFingerprint = p.Fleet.SeedFingerprint,
+            Shard = p.Fleet.Shard == ShardAssignment.Auto ? null : FleetShard.TryParse(p.Fleet.Shard, out var shard) ? shard : throw new InvalidOperationException("validated above"),
+            Directory = p.Fleet.Directory,
+        },
+        Token = p.Token,
+        Transport = new DeviceTransportOptions
+        {
+            Kind = p.Transport.Kind,
+            Subprotocol = p.Transport.Subprotocol,
+            Credentials = p.Transport.Credentials,
+            SourceAddresses = [.. p.Transport.SourceAddresses.Select(System.Net.IPAddress.Parse)],
+            ConnectTimeoutSeconds = p.Transport.ConnectTimeoutSeconds,
+            TlsResume = p.Transport.TlsResume,
+            Tls = p.Transport.Tls,
+        },
+        Device = p.Device,
+        Phases = phases,
+        Arrivals = p.Arrivals,
+        WarmUp = p.WarmUp,
+        StartAt = p.StartAt is { } startAt && TryParseInstant(startAt, out var at) ? at : null,
+        Thresholds = p.Thresholds,
+        Capacity = p.Capacity,
+        Gateway = p.Gateway,
+        Document = document,
+    };
+
+    /// <summary>Checks every value, and returns the plan with each ramp's and spike's "to" filled in.</summary>
+    private static List<PhaseSettings> Validate(ProfileDocument p, bool written, Action<string, string> fail)
     {
         if (p.Target.Kind == TargetKind.Endpoint)
         {
@@ -134,7 +201,12 @@ public static class ProfileLoader
             fail("$.fleet.count", $"must be 1 to {Identity.FleetSpec.MaxCount}, got {p.Fleet.Count}");
         }
 
-        if (!ulong.TryParse(p.Fleet.Seed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (p.Fleet.SeedFingerprint is not null && !written)
+        {
+            fail("$.fleet.seedFingerprint", "is what results write in place of the seed; a profile gives fleet.seed");
+        }
+
+        if (p.Fleet.SeedFingerprint is null && !ulong.TryParse(p.Fleet.Seed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             fail("$.fleet.seed", $"must be a decimal unsigned integer, got \"{p.Fleet.Seed}\"");
         }
@@ -144,7 +216,7 @@ public static class ProfileLoader
             fail("$.startAt", $"must be an RFC 3339 instant with its offset, e.g. \"2026-11-24T10:00:00Z\", got \"{startAt}\"");
         }
 
-        if (p.Fleet.Shard != ShardAssignment.Auto && !TryParseShard(p.Fleet.Shard, out _, out _))
+        if (p.Fleet.Shard != ShardAssignment.Auto && !FleetShard.TryParse(p.Fleet.Shard, out _))
         {
             fail("$.fleet.shard", $"must be \"i/N\" with 0 <= i < N, or \"auto\" ({ShardAssignment.IndexVariable} and --shards), got \"{p.Fleet.Shard}\"");
         }
@@ -243,6 +315,7 @@ public static class ProfileLoader
         }
 
         var count = p.Fleet.Directory is null ? p.Fleet.Count : int.MaxValue;
+        var phases = new List<PhaseSettings>(p.Phases.Count);
         for (var i = 0; i < p.Phases.Count; i++)
         {
             var ph = p.Phases[i];
@@ -269,7 +342,7 @@ public static class ProfileLoader
 
             if (ph.Kind is PhaseKind.Ramp or PhaseKind.Spike && ph.To is null)
             {
-                ph.To = count == int.MaxValue ? null : count; // "to" left out: the whole fleet
+                ph = ph with { To = count == int.MaxValue ? null : count }; // "to" left out: the whole fleet
                 if (ph.To is null)
                 {
                     fail($"{at}.to", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} over a fleet directory needs a target device count");
@@ -285,6 +358,8 @@ public static class ProfileLoader
             {
                 fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} needs a duration above 0 seconds");
             }
+
+            phases.Add(ph);
         }
 
         var c = p.Capacity;
@@ -348,7 +423,7 @@ public static class ProfileLoader
             fail("$.warmUp.devices", $"must be 0 (off) to 1000, got {p.WarmUp.Devices}");
         }
 
-        var t = p.Thresholds ?? ThresholdSettings.DefaultsFor(p);
+        var t = p.Thresholds ?? ThresholdSettings.DefaultsFor(p.Phases);
         if (t.ErrorRate is < 0 or > 1)
         {
             fail("$.thresholds.errorRate", $"must be 0 to 1, got {t.ErrorRate}");
@@ -371,6 +446,8 @@ public static class ProfileLoader
                 fail($"$.thresholds.{name}", $"must be above 0 ms, got {value}");
             }
         }
+
+        return phases;
     }
 
     private static bool IsHttpsUrl(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
@@ -383,16 +460,6 @@ public static class ProfileLoader
         var hasOffset = t.EndsWith('Z') || t.EndsWith('z') || (t.Length > 6 && (t[^6] == '+' || t[^6] == '-') && t[^3] == ':');
         return hasOffset && t.Contains('T', StringComparison.OrdinalIgnoreCase)
             && DateTimeOffset.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant);
-    }
-
-    public static bool TryParseShard(string text, out int index, out int count)
-    {
-        index = count = 0;
-        var parts = text.Split('/');
-        return parts.Length == 2
-            && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out index)
-            && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out count)
-            && count >= 1 && index >= 0 && index < count;
     }
 
     private static byte[] ApplyOverrides(byte[] bytes, string source, List<string> overrides, Dictionary<string, string> overridden)

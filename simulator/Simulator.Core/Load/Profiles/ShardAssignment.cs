@@ -16,9 +16,11 @@ public static class ShardAssignment
     public const string IndexVariable = "JOB_COMPLETION_INDEX";
     public const string CountVariable = "SIMULATOR_SHARDS";
 
-    public static void Resolve(RunProfile profile, int? shardsOption, Func<string, string?> environment, string profilePath)
+    /// <summary>The options with their shard settled, and this shard's source addresses taken.</summary>
+    public static RunOptions Resolve(RunOptions profile, int? shardsOption, Func<string, string?> environment, string profilePath)
     {
-        if (profile.Fleet.Shard == Auto)
+        FleetShard resolved;
+        if (profile.Fleet.Shard is not { } given)
         {
             var indexText = environment(IndexVariable);
             if (string.IsNullOrEmpty(indexText))
@@ -59,18 +61,27 @@ public static class ShardAssignment
                 throw new InputException($"{IndexVariable} is {index}, but there are only {count} shards (0 to {count - 1})", field: IndexVariable);
             }
 
-            profile.Fleet.Shard = string.Create(CultureInfo.InvariantCulture, $"{index}/{count}");
+            resolved = new FleetShard(index, count);
         }
-        else if (shardsOption is { } n && (!ProfileLoader.TryParseShard(profile.Fleet.Shard, out _, out var count) || count != n))
+        else if (shardsOption is { } n && given.Count != n)
         {
-            throw new InputException($"--shards {n} needs fleet.shard \"auto\" (or \"i/{n}\"), but the profile says \"{profile.Fleet.Shard}\"", profilePath, field: "$.fleet.shard");
+            throw new InputException($"--shards {n} needs fleet.shard \"auto\" (or \"i/{n}\"), but the profile says \"{given}\"", profilePath, field: "$.fleet.shard");
+        }
+        else
+        {
+            resolved = given;
         }
 
-        ProfileLoader.TryParseShard(profile.Fleet.Shard, out var shard, out var shards);
         var sources = profile.Transport.SourceAddresses;
-        if (shards > 1 && sources.Count >= shards)
+        if (resolved.Count > 1 && sources.Count >= resolved.Count)
         {
-            profile.Transport.SourceAddresses = [.. sources.Where((_, j) => j % shards == shard)];
+            sources = [.. sources.Where((_, j) => j % resolved.Count == resolved.Index)];
         }
+
+        return profile with
+        {
+            Fleet = profile.Fleet with { Shard = resolved },
+            Transport = profile.Transport with { SourceAddresses = sources },
+        };
     }
 }

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Where the devices go: the embedded gateway, or real endpoints.</summary>
-public sealed class TargetSettings
+internal sealed class TargetSettings
 {
     /// <summary>"embedded" (the in-process local gateway) or "endpoint".</summary>
     public TargetKind Kind { get; set; } = TargetKind.Embedded;

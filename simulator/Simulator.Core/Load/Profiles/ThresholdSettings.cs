@@ -1,35 +1,31 @@
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Pass/fail gates; a breach makes the exit code 1.</summary>
-public sealed class ThresholdSettings
+/// <param name="ConnectP99Ms">Connect latency p99 (from the planned arrival), at most.</param>
+/// <param name="ConnectP50Ms">Connect latency p50, at most.</param>
+/// <param name="ErrorRate">Failed attempts / all attempts, 0..1, at most.</param>
+/// <param name="MinConnectedShare">Share of devices that must be connected at the end of the last hold, 0..1.</param>
+/// <param name="PubAckP99Ms">PUBLISH to PUBACK p99, at most.</param>
+/// <param name="MaxGeneratorCpu">Fail the run if the generator's process CPU (percent of all cores) stays above this for more than 5 s.</param>
+/// <param name="MaxSchedulerLagMs">Fail the run if the generator's scheduler lag p99 stays above this for more than 5 s.</param>
+public sealed record ThresholdSettings(
+    double? ConnectP99Ms = null,
+    double? ConnectP50Ms = null,
+    double? ErrorRate = null,
+    double? MinConnectedShare = null,
+    double? PubAckP99Ms = null,
+    double? MaxGeneratorCpu = null,
+    double? MaxSchedulerLagMs = null)
 {
     /// <summary>
     /// What a profile without a thresholds section is judged by: at most 1 % of attempts failed,
     /// and, when its plan holds, at least 99 % of the planned devices connected at the end of the
     /// last hold (a plan of visits alone ends with its devices gone, as planned).
     /// </summary>
-    public static ThresholdSettings DefaultsFor(RunProfile profile) =>
-        new() { ErrorRate = 0.01, MinConnectedShare = profile.Phases.Any(p => p.Kind == PhaseKind.Hold) ? 0.99 : null };
+    public static ThresholdSettings DefaultsFor(IReadOnlyList<PhaseSettings> phases) =>
+        new() { ErrorRate = 0.01, MinConnectedShare = phases.Any(p => p.Kind == PhaseKind.Hold) ? 0.99 : null };
 
     /// <summary>No threshold set: an explicit empty thresholds section.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => ConnectP99Ms is null && ConnectP50Ms is null && ErrorRate is null && MinConnectedShare is null && PubAckP99Ms is null && MaxGeneratorCpu is null && MaxSchedulerLagMs is null;
-
-    public double? ConnectP99Ms { get; set; }
-
-    public double? ConnectP50Ms { get; set; }
-
-    /// <summary>Failed attempts / all attempts, 0..1.</summary>
-    public double? ErrorRate { get; set; }
-
-    /// <summary>Share of devices that must be connected at the end of the last hold, 0..1.</summary>
-    public double? MinConnectedShare { get; set; }
-
-    public double? PubAckP99Ms { get; set; }
-
-    /// <summary>Fail the run if the generator's process CPU (percent of all cores) stays above this for more than 5 s.</summary>
-    public double? MaxGeneratorCpu { get; set; }
-
-    /// <summary>Fail the run if the generator's scheduler lag p99 stays above this for more than 5 s.</summary>
-    public double? MaxSchedulerLagMs { get; set; }
 }

@@ -4,7 +4,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How devices reach the broker.</summary>
-public sealed class TransportSettings
+internal sealed class TransportSettings
 {
     /// <summary>"wss-custom-auth", "mqtt-alpn", "https-publish" or "mqtt-tcp".</summary>
     public DeviceTransportKind Kind { get; set; } = DeviceTransportKind.WssCustomAuth;
@@ -15,7 +15,7 @@ public sealed class TransportSettings
     public CredentialsMode Credentials { get; set; } = CredentialsMode.Headers;
 
     /// <summary>Source addresses to spread connections over (past 28k ports each).</summary>
-    public List<string> SourceAddresses { get; set; } = [];
+    public IReadOnlyList<string> SourceAddresses { get; set; } = [];
 
     public double ConnectTimeoutSeconds { get; set; } = 15;
 

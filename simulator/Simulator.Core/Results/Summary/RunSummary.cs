@@ -13,12 +13,12 @@ namespace Simulator.Core.Results.Summary;
 public sealed record RunSummary
 {
     /// <summary>The version this simulator writes.</summary>
-    public const int CurrentSchema = 5;
+    public const int CurrentSchema = 6;
 
     /// <summary>The tool field's one value.</summary>
     public const string ToolName = "nrf-fleet-simulator";
 
-    [Description("The layout of this file; 5 added \"incomplete\".")]
+    [Description("The layout of this file; 5 added \"incomplete\", 6 \"aborted\".")]
     public required int SchemaVersion { get; init; }
 
     [Description("Always \"nrf-fleet-simulator\".")]
@@ -31,7 +31,7 @@ public sealed record RunSummary
 
     public required double DurationSeconds { get; init; }
 
-    [Description("passed, failed, cancelled, incomplete or unjudged (the thresholds section is empty).")]
+    [Description("passed, failed, cancelled, incomplete, aborted (the target refused every warm-up device) or unjudged (the thresholds section is empty).")]
     public required string Verdict { get; init; }
 
     public required bool Passed { get; init; }
@@ -44,6 +44,9 @@ public sealed record RunSummary
 
     [Description("Why these figures are partial: the run died and `simulator report` rebuilt it from its rows. Null for a run that ended.")]
     public string? Incomplete { get; init; }
+
+    [Description("Why the plan never ran: the target refused every warm-up device, named by class with one scrubbed example. Null for a run whose plan ran.")]
+    public string? Aborted { get; init; }
 
     [Description("The simulator's commit, or \"unknown\".")]
     public required string GitCommit { get; init; }

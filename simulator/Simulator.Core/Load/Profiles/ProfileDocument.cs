@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace Simulator.Core.Load.Profiles;
 
-/// <summary>A load profile (profiles/*.json): what to target, which fleet, how devices behave, the load phases and the pass/fail thresholds.</summary>
-public sealed class RunProfile
+/// <summary>
+/// A load profile file's JSON shape (profiles/*.json), read by <see cref="ProfileLoader"/> alone,
+/// which validates it and returns <see cref="RunOptions"/>.
+/// </summary>
+internal sealed class ProfileDocument
 {
     public string Name { get; set; } = "unnamed";
 
@@ -19,7 +22,7 @@ public sealed class RunProfile
 
     public DeviceSettings Device { get; set; } = new();
 
-    public List<PhaseSettings> Phases { get; set; } = [];
+    public IReadOnlyList<PhaseSettings> Phases { get; set; } = [];
 
     /// <summary>How ramp arrivals are spaced: "even" (default) or "poisson".</summary>
     public ArrivalMode Arrivals { get; set; } = ArrivalMode.Even;
