@@ -178,7 +178,12 @@ public sealed class LocalGateway : IAsyncDisposable
         OnboardingEndpoints.Map(app, options, faults, issuer, fleet, () => (gatewayHolder.Gateway!.EndpointName, gatewayHolder.Gateway!.AmazonRootCaUrl), time);
         NrfCloudEndpoints.Map(app, options, registry, time);
         app.MapGet("/AmazonRootCA1.pem", () => Microsoft.AspNetCore.Http.Results.Text(File.ReadAllText(certificates.CaFile), "application/x-pem-file"));
-        app.MapGet("/gateway/counters", () => Microsoft.AspNetCore.Http.Results.Json(counters.Snapshot(), GatewayJson.Context.Options));
+        // The counters name authorizers, failure classes and client behaviour: open to this host,
+        // and from anywhere else only with the gateway's API key (a gateway in a shared cluster).
+        app.MapGet("/gateway/counters", (Microsoft.AspNetCore.Http.HttpContext c) =>
+            c.Connection.RemoteIpAddress is { } from && System.Net.IPAddress.IsLoopback(from) || NrfCloudEndpoints.ApiKeyOk(c, options)
+                ? Microsoft.AspNetCore.Http.Results.Json(counters.Snapshot(), GatewayJson.Context.Options)
+                : Microsoft.AspNetCore.Http.Results.StatusCode(401));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var gateway = new LocalGateway(app, options, certificates, broker, counters, registry, issuer, gatewayKeys);

@@ -76,6 +76,7 @@ public sealed class LoadEngine
                 var row = Sample(second, supervisor, health);
                 rows.Add(row);
                 _ctx.Metrics.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds);
+                _ctx.Metrics.SettleDrops();
                 peak = Math.Max(peak, row.Connected);
                 if (_plan.LastHoldEndSecond is { } end && second <= end + 0.5)
                 {
@@ -101,6 +102,7 @@ public sealed class LoadEngine
         await stopArrivals.CancelAsync().ConfigureAwait(false);
         arrivals.Join();
         var notStopped = await supervisor.StopAllAsync(StopGrace).ConfigureAwait(false);
+        _ctx.Metrics.SettleDrops(all: true); // every device has stopped: no close is still to come
         var final = Sample(second + 1, supervisor, health, judged: false);
         rows.Add(final);
         RowClosed?.Invoke(final);

@@ -53,7 +53,10 @@ public sealed partial class VirtualDevice
                 }
                 catch (HttpRequestException e)
                 {
-                    return Fail(e.InnerException is System.Security.Authentication.AuthenticationException ? "TlsHandshake" : "HttpConnect", connected, connectedAt);
+                    return Fail(
+                        e.InnerException is System.Security.Authentication.AuthenticationException ? "TlsHandshake" : e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded ? "HttpTooLarge" : "HttpConnect",
+                        connected,
+                        connectedAt);
                 }
                 catch (TaskCanceledException) when (!stop.IsCancellationRequested)
                 {
@@ -70,6 +73,12 @@ public sealed partial class VirtualDevice
                     var bytes = await response.Content.ReadAsByteArrayAsync(stop).ConfigureAwait(false);
                     var range = response.Content.Headers.ContentRange;
                     if (range?.Length is not { } length || range.From != received)
+                    {
+                        return Fail("BadContentRange", connected, connectedAt);
+                    }
+
+                    // A 206 that brings nothing, or more than was asked for, would loop forever or overrun.
+                    if (bytes.Length == 0 || bytes.Length > AgnssFragmentSize)
                     {
                         return Fail("BadContentRange", connected, connectedAt);
                     }

@@ -246,17 +246,26 @@ public sealed partial class VirtualDevice : ISupervisedDevice
 
     /// <summary>
     /// Names a lost session by what happened: a server close when the session reached the target's
-    /// known lifetime (disconnectAfterInSeconds) is SessionExpired, whatever the client last sent.
+    /// known lifetime (disconnectAfterInSeconds) is SessionExpired, whatever the client last sent;
+    /// any other server close is named once the fleet's view is in (TargetClosedAll in an outage).
     /// </summary>
     private void Dropped(ConnectionFailedException? reason, MqttClientConnection connection, long connectedAt)
     {
         var age = DeviceLifecycle.MillisecondsSince(connectedAt);
         var kind = reason?.Kind;
         var serverClose = kind is FailureKind.ClosedByServer or FailureKind.ClosedAfterPublish or FailureKind.ClosedAfterSubscribe;
-        var name = serverClose && _ctx.SessionLifetime is { } lifetime && age >= (lifetime.TotalMilliseconds - 1500)
-            ? "SessionExpired"
-            : kind?.ToString() ?? "Closed";
-        _ctx.Metrics.SessionDropped(name, connection.LastSent.ToString(), age);
+        if (serverClose && _ctx.SessionLifetime is { } lifetime && age >= (lifetime.TotalMilliseconds - 1500))
+        {
+            _ctx.Metrics.SessionDropped("SessionExpired", connection.LastSent.ToString(), age);
+        }
+        else if (serverClose)
+        {
+            _ctx.Metrics.ServerClosed(kind!.Value.ToString(), connection.LastSent.ToString(), age); // named with the fleet's view: one of an outage, or its own
+        }
+        else
+        {
+            _ctx.Metrics.SessionDropped(kind?.ToString() ?? "Closed", connection.LastSent.ToString(), age);
+        }
     }
 
     private static async Task AbortLaterAsync(MqttClientConnection connection)

@@ -31,6 +31,7 @@ public sealed partial class RunMetrics : IDisposable
     private readonly Counter<long> _received;
     private readonly Counter<long> _dropCounter;
     private readonly Counter<long> _crashCounter;
+    private readonly OutageDetector _outages = new(TimeSpan.FromSeconds(1));
     private LiveState? _live;
     private LatencyHistogram _secondConnect = new();
     private ConcurrentDictionary<string, long> _secondErrors = new(StringComparer.Ordinal);
@@ -198,10 +199,31 @@ public sealed partial class RunMetrics : IDisposable
     public void SessionDropped(string reason, string lastAction = "None", double ageMs = double.NaN)
     {
         Interlocked.Increment(ref _secDrops);
+        Record(Phase.SessionAgeAtDrop, ageMs);
+        CommitDrop(reason, lastAction);
+    }
+
+    /// <summary>
+    /// A session the server closed (ClosedByServer, ClosedAfterPublish, ClosedAfterSubscribe): it
+    /// counts in this second's drops now, and gets its name once the fleet's view of that moment is
+    /// in (<see cref="OutageDetector"/>): TargetClosedAll when it was one of a fleet-wide burst.
+    /// </summary>
+    public void ServerClosed(string reason, string lastAction, double ageMs, long at = 0)
+    {
+        Interlocked.Increment(ref _secDrops);
+        Record(Phase.SessionAgeAtDrop, ageMs);
+        _outages.Hold(new HeldClose(at == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : at, reason, lastAction, Volatile.Read(ref _live)?.Connected ?? 0));
+    }
+
+    /// <summary>Names the held server closes whose window has passed, or all of them (at the run's end, before its totals are read).</summary>
+    public void SettleDrops(bool all = false, long now = 0) =>
+        _outages.Settle(now == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : now, all, (close, name) => CommitDrop(name, close.LastAction));
+
+    private void CommitDrop(string reason, string lastAction)
+    {
         _drops.AddOrUpdate(reason, 1, static (_, n) => n + 1);
         _dropsByLastAction.AddOrUpdate($"{reason} after {lastAction}", 1, static (_, n) => n + 1);
         _dropCounter.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        Record(Phase.SessionAgeAtDrop, ageMs);
     }
 
     public void Published()
@@ -287,6 +309,7 @@ public sealed partial class RunMetrics : IDisposable
         }
 
         _failures.Clear();
+        _outages.Clear();
         _drops.Clear();
         _dropsByLastAction.Clear();
         _crashes.Clear();

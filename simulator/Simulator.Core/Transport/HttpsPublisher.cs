@@ -22,6 +22,9 @@ public sealed class HttpsPublisher : IDisposable
     private readonly string _authorityHost;
     private readonly Func<string?> _tlsRefusal;
 
+    /// <summary>The most of an answer read: AWS answers a publish with a short JSON message; more is refused, not buffered.</summary>
+    public const int MaxAnswerBytes = 16 * 1024;
+
     public HttpsPublisher(TransportOptions options)
     {
         _options = options;
@@ -38,6 +41,7 @@ public sealed class HttpsPublisher : IDisposable
             RequestTimeout = options.ConnectTimeout,
             MaxConnectionsPerServer = 1,
             TlsResume = options.TlsResume,
+            MaxResponseContentBytes = MaxAnswerBytes,
         }, out _tlsRefusal);
     }
 
@@ -87,6 +91,11 @@ public sealed class HttpsPublisher : IDisposable
                 SocketException => FailureKind.TcpError,
                 _ => FailureKind.HttpError,
             };
+            if (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                throw new ConnectionFailedException(FailureKind.HttpError, $"the answer is longer than {MaxAnswerBytes / 1024} KB", inner: e);
+            }
+
             throw new ConnectionFailedException(kind, (e.InnerException is AuthenticationException ? _tlsRefusal() : null) ?? (e.InnerException as ConnectionFailedException)?.Detail ?? e.Message, inner: e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)

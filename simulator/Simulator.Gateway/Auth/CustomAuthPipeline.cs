@@ -142,20 +142,34 @@ public sealed partial class CustomAuthPipeline
         var t0 = Stopwatch.GetTimestamp();
         try
         {
+            // Injected latency is the function running slower: inside the Lambda model it holds a
+            // unit of concurrency and runs into the function's timeout; without one, into AWS's 5 s.
             var faults = _faults.Current;
-            if (faults.AuthorizerLatencyMs > 0)
+            if (entry.Authorizer is LambdaFunction function)
             {
-                await Task.Delay(faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
+                response = await function.InvokeAsync(authEvent, request.IsRefresh, faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (faults.AuthorizerLatencyMs >= LambdaOptions.AwsAuthorizerTimeoutMs)
+                {
+                    await Task.Delay(LambdaOptions.AwsAuthorizerTimeoutMs, cancellationToken).ConfigureAwait(false);
+                    throw new LambdaTimeoutException(name, LambdaOptions.AwsAuthorizerTimeoutMs);
+                }
+
+                if (faults.AuthorizerLatencyMs > 0)
+                {
+                    await Task.Delay(faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
+                }
+
+                response = await entry.Authorizer.InvokeAsync(authEvent, cancellationToken).ConfigureAwait(false);
             }
 
+            // An injected failure is a function that ran (and took its time) and then failed.
             if (faults.AuthorizerFailureRate > 0 && Random.Shared.NextDouble() < faults.AuthorizerFailureRate)
             {
                 throw new InvalidOperationException("injected authorizer failure");
             }
-
-            response = entry.Authorizer is LambdaFunction function
-                ? await function.InvokeAsync(authEvent, request.IsRefresh, cancellationToken).ConfigureAwait(false)
-                : await entry.Authorizer.InvokeAsync(authEvent, cancellationToken).ConfigureAwait(false);
         }
         catch (LambdaThrottledException e)
         {

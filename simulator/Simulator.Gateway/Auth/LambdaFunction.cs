@@ -71,12 +71,16 @@ public sealed class LambdaFunction : IAuthorizer
 
     public double DurationPercentileMs(double p) => _durations.Count == 0 ? 0 : _durations.Percentile(p) / 1000.0;
 
-    public Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, CancellationToken cancellationToken) => InvokeAsync(authEvent, refresh: false, cancellationToken);
+    public Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, CancellationToken cancellationToken) => InvokeAsync(authEvent, refresh: false, 0, cancellationToken);
 
-    /// <summary>One invocation; <paramref name="refresh"/> counts it as a policy refresh rather than a connect.</summary>
+    /// <summary>
+    /// One invocation; <paramref name="refresh"/> counts it as a policy refresh rather than a connect.
+    /// <paramref name="extraMs"/> (an injected slowdown) is added to the drawn duration: it holds the
+    /// instance, and past the timeout the invocation times out, as a slow function does.
+    /// </summary>
     /// <exception cref="LambdaThrottledException">All of the function's concurrency is in use.</exception>
     /// <exception cref="LambdaTimeoutException">The invocation ran past the timeout.</exception>
-    public async Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, bool refresh, CancellationToken cancellationToken)
+    public async Task<AuthorizerResponse> InvokeAsync(AuthorizerEvent authEvent, bool refresh, int extraMs, CancellationToken cancellationToken)
     {
         bool cold;
         lock (_gate)
@@ -112,7 +116,7 @@ public sealed class LambdaFunction : IAuthorizer
         timeout.CancelAfter(_options.TimeoutMs);
         try
         {
-            var added = Draw() + (cold ? _options.ColdStartMs : 0);
+            var added = Draw() + (cold ? _options.ColdStartMs : 0) + extraMs;
             if (added > 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(added), _time, timeout.Token).ConfigureAwait(false);

@@ -63,14 +63,18 @@ public sealed partial class MqttBroker : IAsyncDisposable
     public int SessionCount => _sessions.Count;
 
     /// <summary>Runs one MQTT connection to its end. <paramref name="preAuth"/> is set when a WebSocket upgrade already authenticated.</summary>
-    public Task RunSessionAsync(IDuplexPipe transport, AuthRequest baseRequest, AuthOutcome? preAuth, CancellationToken stopping)
+    public Task RunSessionAsync(IDuplexPipe transport, AuthRequest baseRequest, AuthOutcome? preAuth, CancellationToken stopping) =>
+        RunSessionAsync(transport, baseRequest, preAuth, UpgradeConnectQuota.NotChecked, stopping);
+
+    /// <summary>Runs one MQTT connection over a WebSocket whose upgrade checked the account's connect rate (<paramref name="upgradeQuota"/>).</summary>
+    internal Task RunSessionAsync(IDuplexPipe transport, AuthRequest baseRequest, AuthOutcome? preAuth, UpgradeConnectQuota upgradeQuota, CancellationToken stopping)
     {
-        var session = new MqttServerSession(this, transport.Input, transport.Output, baseRequest, preAuth);
+        var session = new MqttServerSession(this, transport.Input, transport.Output, baseRequest, preAuth, upgradeQuota);
         return session.RunAsync(stopping);
     }
 
-    /// <summary>The connect rates (A.5); a throttled connect is counted under CloudWatch's name for it.</summary>
-    internal bool TryConnectQuota(string clientId)
+    /// <summary>The connect rates (A.5); a throttled connect is counted under CloudWatch's name for it. <paramref name="accountTaken"/>: a WebSocket upgrade already took the account's.</summary>
+    internal bool TryConnectQuota(string clientId, bool accountTaken = false)
     {
         if (!_clientIdConnects.GetOrAdd(clientId, _ => new TokenBucket(Quotas.ConnectsPerSecondPerClientId)).TryTake())
         {
@@ -78,6 +82,12 @@ public sealed partial class MqttBroker : IAsyncDisposable
             return false;
         }
 
+        return accountTaken || TryAccountConnectQuota();
+    }
+
+    /// <summary>The account's connect rate alone, which needs no client id: a WebSocket upgrade takes it before its authorizer runs.</summary>
+    internal bool TryAccountConnectQuota()
+    {
         if (!_accountConnects.TryTake())
         {
             Counters.Throttled("Connect.Throttle");
@@ -86,6 +96,12 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
         return true;
     }
+
+    /// <summary>One line per throttled connect, as for every other denied connect.</summary>
+    internal void LogThrottledConnect(string protocol, string clientId, string which) => LogThrottled(_logger, protocol, clientId, which);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "connect throttled ({Protocol}, client {ClientId}): {Which}")]
+    private static partial void LogThrottled(ILogger logger, string protocol, string clientId, string which);
 
     internal bool TrySubscribeQuota() => _accountSubscribes.TryTake() || Throttled("Subscribe.Throttle");
 

@@ -28,6 +28,7 @@ public sealed class MqttServerSession
     private readonly HashSet<string> _filters = new(StringComparer.Ordinal);
     private readonly TokenBucket _publishRate;
     private AuthOutcome? _auth;
+    private readonly UpgradeConnectQuota _upgradeQuota;
     private AuthRequest? _connectRequest;
     private PolicyContext _context = new(string.Empty);
     private DateTimeOffset _disconnectAt = DateTimeOffset.MaxValue;
@@ -39,7 +40,7 @@ public sealed class MqttServerSession
     private ushort _nextId;
     private string? _closeReason;
 
-    internal MqttServerSession(MqttBroker broker, PipeReader reader, PipeWriter writer, AuthRequest baseRequest, AuthOutcome? preAuth)
+    internal MqttServerSession(MqttBroker broker, PipeReader reader, PipeWriter writer, AuthRequest baseRequest, AuthOutcome? preAuth, UpgradeConnectQuota upgradeQuota = UpgradeConnectQuota.NotChecked)
     {
         _broker = broker;
         _reader = reader;
@@ -47,6 +48,7 @@ public sealed class MqttServerSession
         _writer = writer;
         _baseRequest = baseRequest;
         _auth = preAuth;
+        _upgradeQuota = upgradeQuota;
         _publishRate = new TokenBucket(broker.Quotas.PublishesPerSecondPerConnection);
     }
 
@@ -273,12 +275,19 @@ public sealed class MqttServerSession
         ClientId = connect.ClientId;
         _context = new PolicyContext(connect.ClientId);
         _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId, ConnectionId = _connectionId };
-        // The connect rates: before the authorizer by default (QuotaOptions.ThrottledConnectsInvokeAuthorizer).
+        // The connect rates: before the authorizer by default (QuotaOptions.ThrottledConnectsInvokeAuthorizer),
+        // on every transport. A WebSocket upgrade with custom-auth values checked the account's rate
+        // before its authorizer ran; the client id's rate needs the CONNECT, so it is checked here.
         var invokeWhenThrottled = _broker.Quotas.ThrottledConnectsInvokeAuthorizer;
-        if (!invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId))
+        var accountTaken = _upgradeQuota == UpgradeConnectQuota.Taken;
+        if (_upgradeQuota == UpgradeConnectQuota.Throttled)
         {
-            _broker.Counters.Denied(DenyReason.Throttled);
-            return false;
+            return Throttled("Connect.Throttle");
+        }
+
+        if (!invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId, accountTaken))
+        {
+            return Throttled("connect rate");
         }
 
         if (_auth is null)
@@ -290,10 +299,9 @@ public sealed class MqttServerSession
             }
         }
 
-        if (invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId))
+        if (invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId, accountTaken))
         {
-            _broker.Counters.Denied(DenyReason.Throttled);
-            return false;
+            return Throttled("connect rate");
         }
 
         if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context))
@@ -322,6 +330,14 @@ public sealed class MqttServerSession
 
         await _broker.PublishLifecycleAsync(this, connected: true, null).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A throttled connect: counted as denied, one line in the log, closed without a CONNACK.</summary>
+    private bool Throttled(string which)
+    {
+        _broker.Counters.Denied(DenyReason.Throttled);
+        _broker.LogThrottledConnect(_baseRequest.Protocol, ClientId ?? "-", which);
+        return false;
     }
 
     private int EffectiveKeepAlive(int requested)

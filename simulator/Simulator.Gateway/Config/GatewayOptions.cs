@@ -35,6 +35,9 @@ public sealed record GatewayOptions
 
     public int OnboardingTokenLifetimeSeconds { get; set; } = 86_400;
 
+    /// <summary>New onboarding tokens minted per second at most (each is an RSA-2048 signature, about 1 ms of a core); a SIM's cached token is not counted. 0 = unlimited.</summary>
+    public int OnboardingTokensPerSecond { get; set; } = 1000;
+
     /// <summary>Bearer key for nRF Cloud provisioning endpoints.</summary>
     public string NrfCloudApiKey { get; set; } = "local-api-key";
 

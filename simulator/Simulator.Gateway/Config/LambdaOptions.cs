@@ -8,6 +8,9 @@ namespace Simulator.Gateway.Config;
 /// </summary>
 public sealed record LambdaOptions
 {
+    /// <summary>How long IoT Core waits for a custom authorizer before it denies the connect.</summary>
+    public const int AwsAuthorizerTimeoutMs = 5000;
+
     /// <summary>In-flight invocations allowed (the function's reserved concurrency); 0 = unlimited.</summary>
     public int Concurrency { get; set; }
 
@@ -24,5 +27,5 @@ public sealed record LambdaOptions
     public double IdleExpirySeconds { get; set; } = 600;
 
     /// <summary>The invocation gives up after this long and the connect is denied (AWS's custom-auth limit: 5 s).</summary>
-    public int TimeoutMs { get; set; } = 5000;
+    public int TimeoutMs { get; set; } = AwsAuthorizerTimeoutMs;
 }

@@ -12,6 +12,16 @@ public static class AgnssData
 {
     public static readonly int[] DefaultTypes = [1, 2, 3, 4, 6, 7, 9];
 
+    /// <summary>The assistance types nRF Cloud defines (C.3), 1 to 9.</summary>
+    public const int MinType = 1;
+
+    public const int MaxType = 9;
+
+    /// <summary>The most of a request body read: a cell and a list of types.</summary>
+    public const int MaxRequestBytes = 4096;
+
+    public static bool IsType(int type) => type is >= MinType and <= MaxType;
+
     private static (int Count, int Size) Layout(int type) => type switch
     {
         1 => (1, 14),   // UTC parameters
@@ -28,6 +38,7 @@ public static class AgnssData
 
     public static byte[] Build(IReadOnlyList<int> types, long cellSeed, long hour)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(types.Count, MaxType);
         var length = 1 + types.Sum(t => 3 + (Layout(t).Count * Layout(t).Size));
         var data = new byte[length];
         data[0] = 1;

@@ -43,8 +43,17 @@ public static class IotDataEndpoints
             // Custom-auth values on the upgrade (headers or query): authenticate now, as AWS does for
             // the v1 SDK's wss-custom-auth. None (the v2 SDK's bare upgrade): accept the WebSocket and
             // run custom auth at CONNECT from the MQTT username and password, as over ALPN "mqtt".
+            // The account's connect rate comes first, as at CONNECT over MQTT (QuotaOptions.
+            // ThrottledConnectsInvokeAuthorizer): a throttled upgrade costs the authorizer nothing,
+            // and is answered as a throttled MQTT connect is, by a close after CONNECT.
             AuthOutcome? outcome = null;
-            if (HasCredentials(request, pipeline.TokenKeyNames))
+            var quota = UpgradeConnectQuota.NotChecked;
+            if (HasCredentials(request, pipeline.TokenKeyNames) && !broker.Quotas.ThrottledConnectsInvokeAuthorizer)
+            {
+                quota = broker.TryAccountConnectQuota() ? UpgradeConnectQuota.Taken : UpgradeConnectQuota.Throttled;
+            }
+
+            if (quota != UpgradeConnectQuota.Throttled && HasCredentials(request, pipeline.TokenKeyNames))
             {
                 outcome = await pipeline.AuthenticateAsync(request, context.RequestAborted).ConfigureAwait(false);
                 if (!outcome.Allowed)
@@ -59,7 +68,7 @@ public static class IotDataEndpoints
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = subprotocol, KeepAliveInterval = TimeSpan.Zero }).ConfigureAwait(false);
             await using var stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false);
             var pipe = new StreamDuplexPipe(stream);
-            await broker.RunSessionAsync(pipe, request with { Protocol = "mqtt" }, outcome, context.RequestAborted).ConfigureAwait(false);
+            await broker.RunSessionAsync(pipe, request with { Protocol = "mqtt" }, outcome, quota, context.RequestAborted).ConfigureAwait(false);
             if (socket.State == WebSocketState.Open)
             {
                 try
@@ -89,7 +98,13 @@ public static class IotDataEndpoints
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Invalid qos", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 400);
             }
 
-            var decoded = Uri.UnescapeDataString(topic);
+            // The topic is the path after /topics/, percent-decoded once: the server already decoded
+            // all but %2F in the route value, and decoding that again made %2523 a '#'.
+            if (TopicOf(context) is not { } decoded || !ValidTopic(decoded, options.Quotas))
+            {
+                return Results.Json(new Dictionary<string, string> { ["message"] = "Invalid topic", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 400);
+            }
+
             // No client id over HTTP: a header saying one is the caller's word, never the policy's (${iot:ClientId} matches nothing here).
             if (!outcome.Policy!.IsAllowed(IotAction.Publish, arn.Topic(decoded), PolicyContext.Http))
             {
@@ -97,17 +112,45 @@ public static class IotDataEndpoints
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Forbidden", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 403);
             }
 
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-            if (body.Length > options.Quotas.MaxPayloadBytes)
+            // At most the payload quota is read: a longer body is refused by its length, or as soon as it passes the quota.
+            var body = await RequestBody.ReadAsync(context.Request, options.Quotas.MaxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
+            if (body is null)
             {
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Payload Too Large", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 413);
             }
 
-            await broker.RouteAsync(decoded, new ReadOnlySequence<byte>(body.GetBuffer(), 0, (int)body.Length), qosText == "1" ? MqttQos.AtLeastOnce : MqttQos.AtMostOnce).ConfigureAwait(false);
+            await broker.RouteAsync(decoded, new ReadOnlySequence<byte>(body), qosText == "1" ? MqttQos.AtLeastOnce : MqttQos.AtMostOnce).ConfigureAwait(false);
             return Results.Json(new Dictionary<string, string> { ["message"] = "OK", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString);
         });
     }
+
+    /// <summary>The topic as the client wrote it in the request line, percent-decoded once; null when it is not valid UTF-8 text.</summary>
+    private static string? TopicOf(HttpContext context)
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        var path = raw.Split('?', 2)[0];
+        const string Prefix = "/topics/";
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Uri.UnescapeDataString(path[Prefix.Length..]);
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A PUBLISH topic by MQTT's rules [MQTT-4.7.3-1, 4.7.1-1, 1.5.3-2] and AWS's limits (A.5): no wildcard, no U+0000, 256 bytes and 7 slashes at most.</summary>
+    private static bool ValidTopic(string topic, QuotaOptions quotas) =>
+        topic.Length > 0
+        && topic.AsSpan().IndexOfAny('#', '+', '\0') < 0
+        && System.Text.Encoding.UTF8.GetByteCount(topic) <= quotas.MaxTopicBytes
+        && topic.AsSpan().Count('/') <= quotas.MaxTopicSlashes;
 
     private static AuthRequest HttpAuthRequest(HttpContext context) => new()
     {

@@ -77,17 +77,31 @@ public static class NrfCloudEndpoints
                 return Error(401, 40100, "Unauthorized: the device JWT is not valid");
             }
 
-            var types = AgnssData.DefaultTypes;
+            IReadOnlyList<int> types = AgnssData.DefaultTypes;
             long cell = 0;
             if (c.Request.ContentLength is > 0 || c.Request.Headers.ContentType.Count > 0)
             {
+                // A request names a cell and a few types: read at most 4 KB of it, and each type
+                // once, from the ones that exist (a 2 MB list of types once built a 2 GB answer).
+                var body = await RequestBody.ReadAsync(c.Request, AgnssData.MaxRequestBytes, c.RequestAborted).ConfigureAwait(false);
+                if (body is null)
+                {
+                    return Error(413, 41300, $"Request body larger than {AgnssData.MaxRequestBytes} bytes");
+                }
+
                 try
                 {
-                    using var json = await JsonDocument.ParseAsync(c.Request.Body, cancellationToken: c.RequestAborted).ConfigureAwait(false);
+                    using var json = JsonDocument.Parse(body);
                     var root = json.RootElement;
                     if (root.TryGetProperty("types", out var t))
                     {
-                        types = [.. t.EnumerateArray().Select(x => x.GetInt32())];
+                        var asked = t.EnumerateArray().Select(x => x.GetInt32()).Distinct().ToList();
+                        if (asked.Count == 0 || asked.Any(x => !AgnssData.IsType(x)))
+                        {
+                            return Error(400, 40000, $"Bad request body: types must be a non-empty list of {AgnssData.MinType} to {AgnssData.MaxType}");
+                        }
+
+                        types = asked;
                     }
 
                     cell = root.TryGetProperty("eci", out var eci) ? eci.GetInt64() : 0;
@@ -269,7 +283,7 @@ public static class NrfCloudEndpoints
     }
 
     // In fixed time: how long a wrong key takes to refuse says nothing of how much of it was right.
-    private static bool ApiKeyOk(HttpContext c, GatewayOptions options) =>
+    internal static bool ApiKeyOk(HttpContext c, GatewayOptions options) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.UTF8.GetBytes(c.Request.Headers.Authorization.ToString()),
             System.Text.Encoding.UTF8.GetBytes("Bearer " + options.NrfCloudApiKey));

@@ -21,13 +21,20 @@ public static class OnboardingEndpoints
 {
     public const string Path = "/device-api/onboarding/mqtt/tokens";
 
-    /// <summary>Tokens kept at most (a fleet of this many SIMs reuses them all; more churn starts the cache over).</summary>
-    public const int MaxCachedTokens = 1_000_000;
+    /// <summary>
+    /// Tokens kept at most, about 2 KB each: twice the largest fleet one machine runs reuses them
+    /// all; SIMs beyond it start the cache over instead of growing it (a million took 2 GB).
+    /// </summary>
+    public const int MaxCachedTokens = 100_000;
 
     public static void Map(IEndpointRouteBuilder app, GatewayOptions options, FaultState faults, OnceIssuerTokens issuer, Fleet? fleet, Func<(string EndpointName, string AmazonRootCaUrl)> gateway, TimeProvider time)
     {
         var known = fleet?.Devices.Select(d => d.Iccid).ToHashSet(StringComparer.Ordinal);
         var cache = new System.Collections.Concurrent.ConcurrentDictionary<string, (string Token, string Signature, long ExpiresAt)>(StringComparer.Ordinal);
+
+        // Minting is an RSA-2048 signature: new tokens are rate-limited so that a caller naming
+        // ever new ICCIDs cannot take the gateway's cores (a cached SIM's token costs nothing).
+        var minting = new Broker.TokenBucket(options.OnboardingTokensPerSecond);
         app.MapGet(Path, (HttpContext context) =>
         {
             var rate = faults.Current.OnboardingErrorRate;
@@ -56,6 +63,11 @@ public static class OnboardingEndpoints
             var now = time.GetUtcNow().ToUnixTimeSeconds();
             if (!cache.TryGetValue(iccid, out var cached) || cached.ExpiresAt - now < issuer.LifetimeSeconds / 10)
             {
+                if (!minting.TryTake())
+                {
+                    return Error(503, "Service Unavailable", $"more than {options.OnboardingTokensPerSecond} new tokens a second");
+                }
+
                 var issued = issuer.Issue(iccid, now);
                 cached = (issued.Token, issued.Signature, now + issuer.LifetimeSeconds);
                 if (cache.Count >= MaxCachedTokens)

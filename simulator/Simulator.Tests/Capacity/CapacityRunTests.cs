@@ -59,6 +59,7 @@ public sealed class CapacityRunTests
 
         var capacity = summary.GetProperty("capacity");
         Assert.True(code == 0, output);
+        Assert.DoesNotContain("no capacity model", output, StringComparison.Ordinal);
         Assert.True(capacity.GetProperty("limitedBy").GetString() == "target", output);
 
         // A loss system throttles some connects before it is fully busy, more so the burstier the
@@ -84,6 +85,7 @@ public sealed class CapacityRunTests
             """{ "startRate": 20, "maxRate": 45, "growth": 1.5, "stepSeconds": 4, "sessionSeconds": 0.5, "cooldownSeconds": 1 }"""));
         var capacity = summary.GetProperty("capacity");
         Assert.True(code == 0, output);
+        Assert.Contains("warning: authorizer 'device-jwt' has no capacity model", output, StringComparison.Ordinal);
         Assert.Equal("maxRate", capacity.GetProperty("limitedBy").GetString());
         Assert.Equal(45, capacity.GetProperty("sustainableConnectsPerSecond").GetDouble());
         Assert.Contains("at least", capacity.GetProperty("conclusion").GetString(), StringComparison.Ordinal);

@@ -61,6 +61,64 @@ public sealed class GatewayFaultAndQuotaTests
         }
     }
 
+    private static async Task<(LocalGateway Gateway, Fleet Fleet, TempDir Dir)> StartWithAuthorizerAsync(FaultOptions faults, LambdaOptions? lambda)
+    {
+        var dir = new TempDir();
+        var fleet = FleetStore.Create(new FleetSpec { Seed = 8, Count = 2 }, dir["fleet"]);
+        var gateway = await LocalGateway.StartAsync(new GatewayOptions
+        {
+            DataDirectory = dir["data"],
+            FleetDirectory = dir["fleet"],
+            Faults = faults,
+            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 },
+            Authorizers = [new() { Name = "1nce-authorizer", Type = "1nce", SigningDisabled = true, Lambda = lambda }],
+        });
+        return (gateway, fleet, dir);
+    }
+
+    [Fact]
+    public async Task InjectedLatencyHoldsTheFunctionsConcurrencyAndRunsIntoItsTimeout()
+    {
+        // One instance, a 400 ms timeout, a 250 ms slowdown: a second connect while the first is
+        // in the function is throttled, and past the timeout the connect is denied, not slow.
+        var (g, fleet, dir) = await StartWithAuthorizerAsync(new FaultOptions { AuthorizerLatencyMs = 250 }, new LambdaOptions { Concurrency = 1, TimeoutMs = 400 });
+        await using (g)
+        using (dir)
+        {
+            var (t0, o0) = await DeviceAsync(g, fleet, 0);
+            var (t1, o1) = await DeviceAsync(g, fleet, 1);
+            var first = MqttClientConnection.ConnectAsync(t0, o0);
+            await Task.Delay(100);
+            var second = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(t1, o1));
+            Assert.Equal(FailureKind.ClosedAfterConnect, second.Kind);
+            await using (await first)
+            {
+                Assert.Equal(1, g.Counters.Denies[DenyReason.AuthorizerThrottled]);
+            }
+
+            g.Faults.Current = new FaultOptions { AuthorizerLatencyMs = 800 };
+            var timedOut = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(t1, o1));
+            Assert.Equal(FailureKind.ClosedAfterConnect, timedOut.Kind);
+            Assert.Equal(1, g.Counters.Denies[DenyReason.AuthorizerTimeout]);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutALambdaModelInjectedLatencyStillRunsIntoAwsFiveSeconds()
+    {
+        var (g, fleet, dir) = await StartWithAuthorizerAsync(new FaultOptions { AuthorizerLatencyMs = 8000 }, lambda: null);
+        await using (g)
+        using (dir)
+        {
+            var (t, o) = await DeviceAsync(g, fleet, 0);
+            var took = System.Diagnostics.Stopwatch.StartNew();
+            var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(t, o with { ConnectTimeout = TimeSpan.FromSeconds(20) }));
+            Assert.Equal(FailureKind.ClosedAfterConnect, e.Kind);
+            Assert.Equal(1, g.Counters.Denies[DenyReason.AuthorizerTimeout]);
+            Assert.InRange(took.Elapsed.TotalSeconds, 4.5, 7.5);
+        }
+    }
+
     [Fact]
     public async Task TheDefaultQuotaAllowsOneConnectPerSecondPerClientId()
     {

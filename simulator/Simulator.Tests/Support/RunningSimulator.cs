@@ -31,9 +31,9 @@ public sealed class RunningSimulator : IDisposable
     public Task<string> Stderr => _stderr;
 
     /// <summary>Starts `simulator ARGS` and returns once a stdout line contains <paramref name="readyMarker"/>.</summary>
-    public static async Task<RunningSimulator> StartAsync(IEnumerable<string> args, string workingDirectory, string readyMarker)
+    public static async Task<RunningSimulator> StartAsync(IEnumerable<string> args, string workingDirectory, string readyMarker, string? networkNamespace = null)
     {
-        var running = new RunningSimulator(SimulatorProcess.Start(args, workingDirectory));
+        var running = new RunningSimulator(SimulatorProcess.Start(args, workingDirectory, networkNamespace: networkNamespace));
         var ready = new TaskCompletionSource();
         running._process.OutputDataReceived += (_, e) =>
         {
@@ -66,11 +66,29 @@ public sealed class RunningSimulator : IDisposable
         return (_process.ExitCode, sent.Elapsed);
     }
 
-    public void Dispose()
+    /// <summary>SIGKILL, as an OOM kill or an evicted pod ends a process, and waits for it to be gone.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed already.
         }
 
         _process.Dispose();

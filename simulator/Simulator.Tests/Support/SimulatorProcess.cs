@@ -17,11 +17,12 @@ public static class SimulatorProcess
         }
     }
 
-    /// <summary>Starts `dotnet simulator.dll ARGS` under bash, with an optional open-files limit, in <paramref name="workingDirectory"/>.</summary>
-    public static Process Start(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null)
+    /// <summary>Starts `dotnet simulator.dll ARGS` under bash, with an optional open-files limit, in <paramref name="workingDirectory"/>; in a network namespace the test made, if named.</summary>
+    public static Process Start(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null, string? networkNamespace = null)
     {
         var quoted = string.Join(' ', args.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        var script = (openFilesLimit is { } n ? $"ulimit -n {n} || exit 99; " : string.Empty) + $"exec dotnet '{Dll}' {quoted}";
+        var inNamespace = networkNamespace is null ? string.Empty : $"ip netns exec '{networkNamespace}' ";
+        var script = (openFilesLimit is { } n ? $"ulimit -n {n} || exit 99; " : string.Empty) + $"exec {inNamespace}dotnet '{Dll}' {quoted}";
         var psi = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,

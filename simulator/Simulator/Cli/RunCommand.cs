@@ -20,7 +20,7 @@ public static class RunCommand
         var workers = new Option<int?>("--workers") { Description = "Run the fleet as N worker processes on this machine (shards 0..N-1, as an Indexed Job's pods would), then merge their results." };
         var samples = new Option<bool>("--connect-samples") { Description = "Also write every successful connect's latency (µs, one per line) to connect-samples.txt, for audits." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve every instrument as a Prometheus scrape endpoint on this port (path /metrics); with --workers, worker i uses port + i." };
-        var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default every address (+), as a pod needs.", DefaultValueFactory = _ => "+" };
+        var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default loopback (127.0.0.1), or every address (+) in a Kubernetes pod, where the scraper is another pod.", DefaultValueFactory = _ => MetricsHostDefault.For(Environment.GetEnvironmentVariable) };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export every instrument over OTLP/HTTP to this collector, e.g. http://otel-collector:4318." };
         var workerRows = new Option<bool>("--worker-rows") { Description = "Set by run --workers on its workers: stream each second's row to the combined console.", Hidden = true };
         var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows };
@@ -40,7 +40,7 @@ public static class RunCommand
                     throw new Core.Errors.InputException("--workers sets the number of shards itself; leave --shards out", field: "--shards");
                 }
 
-                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(otlp), loaded, stdout, ct).ConfigureAwait(false);
+                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlp), loaded, stdout, ct).ConfigureAwait(false);
             }
 
             loaded = ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);

@@ -39,7 +39,7 @@ public sealed class RunSetup
     public Action? FlushMetrics { get; set; }
 
     /// <summary>Where the Prometheus endpoint listens: "+" is every address.</summary>
-    public string MetricsHost { get; init; } = "+";
+    public string MetricsHost { get; init; } = "127.0.0.1";
 
     /// <summary>Write every successful connect's latency (µs, one per line) to connect-samples.txt beside the results.</summary>
     public bool ConnectSamples { get; init; }

@@ -104,6 +104,12 @@ public sealed class TargetEnvironment : IAsyncDisposable
             caFile = Gateway.CaFile;
             onboardingUrl = nrfCloudUrl = new Uri($"https://{host}:{port}");
             await output.WriteLineAsync($"embedded gateway on 127.0.0.1:{port} ({host}); CA {caFile}").ConfigureAwait(false);
+            if (options.Authorizers.Where(a => a.Lambda is null).Select(a => a.Name).ToList() is { Count: > 0 } unmodelled)
+            {
+                // Without a Lambda model the authorizer never throttles, queues or times out: the run
+                // measures this machine and the gateway, never an authorizer's limits. Say so first.
+                await output.WriteLineAsync($"warning: authorizer {string.Join(", ", unmodelled.Select(n => $"'{n}'"))} has no capacity model (gateway.authorizers[].lambda): unlimited concurrency, no cold starts, so no authorizer limit can show in this run").ConfigureAwait(false);
+            }
         }
         else
         {
@@ -146,7 +152,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
         HttpClient? nrfHttp = null;
         if (profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
-            nrfHttp = TransportConnector.CreateHttpClient(new HttpConnectOptions { CaFile = caFile, InsecureSkipVerify = profile.Target.Insecure, ConnectTo = nrfCloudUrl is null ? null : ConnectTo(nrfCloudUrl), FdBudget = fds, MaxConnectionsPerServer = 256, RequestTimeout = TimeSpan.FromSeconds(30) });
+            nrfHttp = TransportConnector.CreateHttpClient(new HttpConnectOptions { CaFile = caFile, InsecureSkipVerify = profile.Target.Insecure, ConnectTo = nrfCloudUrl is null ? null : ConnectTo(nrfCloudUrl), FdBudget = fds, MaxConnectionsPerServer = 256, RequestTimeout = TimeSpan.FromSeconds(30), MaxResponseContentBytes = 64 * 1024 });
             _owned.Add(nrfHttp);
         }
 

@@ -22,7 +22,7 @@ public static class WorkerRun
     /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
     public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);
 
-    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop)
+    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string metricsHost, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop)
     {
         if (workers is < 1 or > 256)
         {
@@ -92,6 +92,8 @@ public static class WorkerRun
                 {
                     args.Add("--metrics-port");
                     args.Add((port + i).ToString(CultureInfo.InvariantCulture));
+                    args.Add("--metrics-host");
+                    args.Add(metricsHost);
                 }
 
                 if (otlpEndpoint is not null)

@@ -13,6 +13,8 @@ public sealed partial class MqttClientConnection
     private ushort[] _acksToSend = new ushort[16];
     private ushort[] _queuedPubAcks = new ushort[16];
     private int _queuedPubAckCount;
+    private (PendingAck Ack, int Result)[] _acked = new (PendingAck, int)[16]; // the receive loop's alone
+    private int _ackedCount;
 
     private async Task ReceiveLoopAsync()
     {
@@ -31,23 +33,33 @@ public sealed partial class MqttClientConnection
 
                 var acks = 0;
                 var packet = read.Packet;
-                do
+                try
                 {
-                    try
+                    do
                     {
-                        acks = Handle(packet, acks);
+                        try
+                        {
+                            acks = Handle(packet, acks);
+                        }
+                        finally
+                        {
+                            _packets.Advance();
+                        }
                     }
-                    finally
+                    while (_packets.TryRead(out packet));
+
+                    // Acks for everything that arrived together go out in one write.
+                    if (acks > 0)
                     {
-                        _packets.Advance();
+                        await SendPubAcksAsync(acks).ConfigureAwait(false);
                     }
                 }
-                while (_packets.TryRead(out packet));
-
-                // Acks for everything that arrived together go out in one write.
-                if (acks > 0)
+                finally
                 {
-                    await SendPubAcksAsync(acks).ConfigureAwait(false);
+                    // The safe point: nothing of this batch is still in use, so an awaiter that
+                    // resumes here and ends the connection leaves the loop only a closed transport
+                    // to find at its next read.
+                    ResumeAckAwaiters();
                 }
             }
         }
@@ -136,7 +148,25 @@ public sealed partial class MqttClientConnection
         }
 
         ack.SubAckCodes = codes;
-        ack.Complete(result);
+        if (_acked.Length == _ackedCount)
+        {
+            Array.Resize(ref _acked, _ackedCount * 2);
+        }
+
+        _acked[_ackedCount++] = (ack, result);
+    }
+
+    /// <summary>Resumes, inline, the awaiters whose acks this batch brought (see <see cref="PendingAck"/>).</summary>
+    private void ResumeAckAwaiters()
+    {
+        for (var i = 0; i < _ackedCount; i++)
+        {
+            var (ack, result) = _acked[i];
+            _acked[i] = default;
+            ack.Complete(result);
+        }
+
+        _ackedCount = 0;
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ namespace Simulator.Core.Mqtt.Client;
 /// serialized by one lock. Inbound messages are delivered on the receive loop, one at a time.
 /// Memory: the receive side uses zero-byte reads, so an idle connection holds no rented buffer;
 /// PUBLISH in and out allocates nothing in steady state (pooled acks, pooled async builders).
-/// The connection ends exactly once; <see cref="Completion"/> tells why (null for our own DISCONNECT).
+/// The connection ends exactly once; <see cref="Completion"/> tells why (null for our own DISCONNECT),
+/// and its transport is closed exactly once. An ack's awaiter resumes on the receive loop at a safe
+/// point, or on the thread pool when the connection ends under it (see <see cref="PendingAck"/>).
 /// </summary>
 public sealed partial class MqttClientConnection : IAsyncDisposable
 {
@@ -38,6 +40,8 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     private volatile LastAction _lastSent;
     private volatile bool _closing;
     private int _ended;
+    private int _closeStarted;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private MqttClientConnection(Stream stream, MqttClientOptions options, ConnectTimings timings)
     {
@@ -99,14 +103,20 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
             timings.TotalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
+        return await ConnectOverAsync(stream, options, timings, start, timeout.Token, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>CONNECT and CONNACK over a transport that is already open; the connection owns the stream from here, and closes it once.</summary>
+    internal static async Task<MqttClientConnection> ConnectOverAsync(Stream stream, MqttClientOptions options, ConnectTimings timings, long start, CancellationToken timeout, CancellationToken caller)
+    {
         var connection = new MqttClientConnection(stream, options, timings);
         try
         {
-            await connection.HandshakeAsync(timeout.Token, cancellationToken).ConfigureAwait(false);
+            await connection.HandshakeAsync(timeout, caller).ConfigureAwait(false);
         }
         catch
         {
-            await connection.AbortAsync().ConfigureAwait(false);
+            await connection.CloseTransportAsync().ConfigureAwait(false);
             throw;
         }
         finally
@@ -139,14 +149,15 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
                 _sendLock.Release();
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (IsTransportError(e))
         {
-            // The server is gone already; the end is recorded below either way.
+            // The server is gone already, or the transport was closed under us; the end is recorded below either way.
         }
 
         End(null);
     }
 
+    /// <summary>Disconnects if still connected, then waits until the transport is closed (by whoever closed it first).</summary>
     public async ValueTask DisposeAsync()
     {
         if (IsConnected)
@@ -154,7 +165,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
             await DisconnectAsync().ConfigureAwait(false);
         }
 
-        await AbortAsync().ConfigureAwait(false);
+        await CloseTransportAsync().ConfigureAwait(false);
     }
 
     private async Task HandshakeAsync(CancellationToken timeout, CancellationToken caller)
@@ -255,10 +266,25 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         }
 
         _completion.TrySetResult(reason);
-        _ = AbortAsync();
+        _ = CloseTransportAsync();
     }
 
-    private async Task AbortAsync()
+    /// <summary>
+    /// Closes the transport exactly once, whichever thread gets here first (the receive loop at the
+    /// server's close, the device at its stop, the keep-alive scan, a failed handshake); every
+    /// caller gets the same task. Two disposals at once of an SslStream or a WebSocket are not safe.
+    /// </summary>
+    private Task CloseTransportAsync()
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
+        {
+            _ = DisposeTransportOnceAsync();
+        }
+
+        return _closed.Task;
+    }
+
+    private async Task DisposeTransportOnceAsync()
     {
         try
         {
@@ -267,6 +293,10 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         catch (Exception e) when (IsTransportError(e) || e is System.Security.Authentication.AuthenticationException)
         {
             // Closing a broken transport may throw; there is nothing left to tell anyone.
+        }
+        finally
+        {
+            _closed.TrySetResult();
         }
     }
 

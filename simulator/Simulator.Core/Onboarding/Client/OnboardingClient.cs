@@ -27,12 +27,15 @@ public sealed class OnboardingClient : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
     /// <param name="connect">How its connections are opened (trust, source address, timeouts): by the one connector.</param>
+    /// <summary>The most of an answer read: a token, or certificates and a key, take a few KB; a service that sends more is refused, not buffered.</summary>
+    public const int MaxAnswerBytes = 64 * 1024;
+
     public OnboardingClient(Uri baseUrl, HttpConnectOptions connect, string simHeader = "X-Sim-Iccid", bool csv = false, int retries = 3)
     {
         _base = baseUrl;
         _simHeader = simHeader;
         _csv = csv;
-        _http = TransportConnector.CreateHttpClient(connect);
+        _http = TransportConnector.CreateHttpClient(connect with { MaxResponseContentBytes = connect.MaxResponseContentBytes ?? MaxAnswerBytes });
         _retry = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -63,6 +66,10 @@ public sealed class OnboardingClient : IDisposable
         catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
         {
             throw new OnboardingException("OnboardingTls", e.InnerException.Message, inner: e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new OnboardingException("OnboardingTooLarge", $"the answer is longer than {MaxAnswerBytes / 1024} KB", inner: e);
         }
         catch (HttpRequestException e)
         {
