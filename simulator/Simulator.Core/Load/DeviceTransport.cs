@@ -18,28 +18,32 @@ public static class DeviceTransport
     };
 
     /// <summary>An HTTPS-publish device's connection: the same resolved address, server name, trust, source address, timeout and budget as an MQTT device's.</summary>
-    public static TransportOptions Https(LoadContext ctx, int deviceIndex) => new()
+    public static TransportOptions Https(LoadContext ctx, int deviceIndex) => Https(ctx.Endpoint, ctx.Profile.Transport, deviceIndex);
+
+    public static TransportOptions Https(DeviceEndpoint endpoint, DeviceTransportOptions transport, int deviceIndex) => new()
     {
         Kind = TransportKind.Tls,
-        Host = ctx.Address ?? ctx.Host,
-        ServerName = ctx.Host,
-        Port = ctx.Port,
-        CaFile = ctx.CaFile,
-        InsecureSkipVerify = ctx.Insecure,
-        TlsResume = ctx.Profile.Transport.TlsResume,
-        LocalAddress = ctx.SourceFor(deviceIndex),
-        ConnectTimeout = TimeSpan.FromSeconds(ctx.Profile.Transport.ConnectTimeoutSeconds),
-        FdBudget = ctx.Fds,
+        Host = endpoint.Address ?? endpoint.Host,
+        ServerName = endpoint.Host,
+        Port = endpoint.Port,
+        CaFile = endpoint.CaFile,
+        InsecureSkipVerify = endpoint.Insecure,
+        TlsResume = transport.TlsResume,
+        LocalAddress = endpoint.SourceFor(deviceIndex),
+        ConnectTimeout = TimeSpan.FromSeconds(transport.ConnectTimeoutSeconds),
+        FdBudget = endpoint.Fds,
     };
 
     /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
-    public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
+    public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null) =>
+        Build(ctx.Endpoint, ctx.Profile.Transport, ctx.Profile.Device, deviceIndex, clientId, creds, session);
+
+    public static (TransportOptions Transport, MqttClientOptions Options) Build(DeviceEndpoint endpoint, DeviceTransportOptions profileTransport, DeviceSettings device, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
     {
-        var profile = ctx.Profile;
-        var kind = profile.Transport.Kind;
-        var inQuery = profile.Transport.Credentials == CredentialsMode.Query;
-        var inUsername = kind == DeviceTransportKind.MqttAlpn || profile.Transport.Credentials == CredentialsMode.Username;
-        var wss = kind == DeviceTransportKind.WssCustomAuth && creds is not null && profile.Transport.Credentials != CredentialsMode.Username;
+        var kind = profileTransport.Kind;
+        var inQuery = profileTransport.Credentials == CredentialsMode.Query;
+        var inUsername = kind == DeviceTransportKind.MqttAlpn || profileTransport.Credentials == CredentialsMode.Username;
+        var wss = kind == DeviceTransportKind.WssCustomAuth && creds is not null && profileTransport.Credentials != CredentialsMode.Username;
         var transport = new TransportOptions
         {
             Kind = kind switch
@@ -48,29 +52,29 @@ public static class DeviceTransport
                 DeviceTransportKind.MqttAlpn => TransportKind.Tls,
                 _ => TransportKind.Tcp,
             },
-            Host = ctx.Address ?? ctx.Host,
-            ServerName = ctx.Host,
-            Port = ctx.Port,
-            CaFile = ctx.CaFile,
-            InsecureSkipVerify = ctx.Insecure,
-            TlsResume = profile.Transport.TlsResume,
-            Tls = profile.Transport.Tls,
+            Host = endpoint.Address ?? endpoint.Host,
+            ServerName = endpoint.Host,
+            Port = endpoint.Port,
+            CaFile = endpoint.CaFile,
+            InsecureSkipVerify = endpoint.Insecure,
+            TlsResume = profileTransport.TlsResume,
+            Tls = profileTransport.Tls,
             TlsSession = session,
             Alpn = kind == DeviceTransportKind.MqttAlpn ? ["mqtt"] : null,
-            LocalAddress = ctx.SourceFor(deviceIndex),
-            WebSocketSubprotocol = profile.Transport.Subprotocol,
+            LocalAddress = endpoint.SourceFor(deviceIndex),
+            WebSocketSubprotocol = profileTransport.Subprotocol,
             Headers = wss && !inQuery ? [.. creds!.ToHeaders()] : [],
             Query = wss && inQuery ? creds!.ToQuery() : null,
-            ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
-            FdBudget = ctx.Fds,
+            ConnectTimeout = TimeSpan.FromSeconds(profileTransport.ConnectTimeoutSeconds),
+            FdBudget = endpoint.Fds,
         };
         var options = new MqttClientOptions
         {
             ClientId = clientId,
             Username = inUsername && kind is DeviceTransportKind.MqttAlpn or DeviceTransportKind.WssCustomAuth && creds is not null ? creds!.ToUsername(clientId) : null,
-            KeepAliveSeconds = (ushort)profile.Device.KeepAliveSeconds,
-            ConnectTimeout = TimeSpan.FromSeconds(profile.Transport.ConnectTimeoutSeconds),
-            AckTimeout = TimeSpan.FromSeconds(profile.Device.AckTimeoutSeconds),
+            KeepAliveSeconds = (ushort)device.KeepAliveSeconds,
+            ConnectTimeout = TimeSpan.FromSeconds(profileTransport.ConnectTimeoutSeconds),
+            AckTimeout = TimeSpan.FromSeconds(device.AckTimeoutSeconds),
         };
         return (transport, options);
     }

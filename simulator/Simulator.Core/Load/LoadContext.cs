@@ -48,5 +48,20 @@ public sealed class LoadContext
     /// <summary>Shards the fleet is split into: a shard's devices are every Nth index, so they rotate over its addresses by index / N.</summary>
     public int Shards { get; init; } = 1;
 
-    public IPAddress? SourceFor(int deviceIndex) => SourceAddresses.Count == 0 ? null : SourceAddresses[(deviceIndex / Shards) % SourceAddresses.Count];
+    /// <summary>The target as the devices reach it, resolved from the members above (once; they are init-only).</summary>
+    public DeviceEndpoint Endpoint => _endpoint ??= new DeviceEndpoint
+    {
+        Host = Host,
+        Address = Address,
+        Port = Port,
+        CaFile = CaFile,
+        Insecure = Insecure,
+        Fds = Fds,
+        SourceAddresses = SourceAddresses,
+        Shards = Shards,
+    };
+
+    public IPAddress? SourceFor(int deviceIndex) => Endpoint.SourceFor(deviceIndex);
+
+    private DeviceEndpoint? _endpoint;
 }

@@ -21,13 +21,14 @@ public sealed class LoadEngine
     private readonly LoadPlan _plan;
     private readonly Func<DeviceIdentity, ISupervisedDevice> _factory;
 
+    /// <param name="factory">Makes each arriving device (the run's scenario: <c>ScenarioFactory.Devices</c>).</param>
     /// <param name="phases">The plan, when it is not the profile's own (a capacity step's).</param>
-    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice>? factory = null, IReadOnlyList<Profiles.PhaseSettings>? phases = null)
+    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice> factory, IReadOnlyList<Profiles.PhaseSettings>? phases = null)
     {
         _ctx = ctx;
         _devices = devices;
         _plan = new LoadPlan(phases ?? ctx.Profile.Phases, devices.Count);
-        _factory = factory ?? (identity => new VirtualDevice(ctx, identity));
+        _factory = factory;
     }
 
     public LoadPlan Plan => _plan;

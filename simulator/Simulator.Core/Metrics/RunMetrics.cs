@@ -13,7 +13,7 @@ namespace Simulator.Core.Metrics;
 /// other. Thread-safe; the same figures are published as System.Diagnostics.Metrics instruments
 /// (meter "Simulator.Run") for dotnet-counters.
 /// </summary>
-public sealed partial class RunMetrics : IDisposable
+public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
 {
     private readonly LatencyHistogram[] _phases = [.. Enumerable.Range(0, Enum.GetValues<Phase>().Length).Select(_ => new LatencyHistogram())];
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);

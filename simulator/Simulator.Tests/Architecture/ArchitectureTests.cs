@@ -27,6 +27,7 @@ public sealed class ArchitectureTests
         ["Simulator.Core.Health", "Simulator.Core.Metrics"],
         ["Simulator.Core.Load.Profiles"],
         ["Simulator.Core.Load"],
+        ["Simulator.Core.Load.Scenarios"],
         ["Simulator.Core.Capacity"],
         ["Simulator.Core.Results.Summary"],
         ["Simulator.Core.Results"],
@@ -71,7 +72,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void TheGatewayNeverUsesTheLoadEngine()
     {
-        string[] forbidden = ["Simulator.Core.Load", "Simulator.Core.Load.Profiles", "Simulator.Core.Capacity", "Simulator.Core.Results", "Simulator.Core.Health", "Simulator.Core.Mqtt.Client"];
+        string[] forbidden = ["Simulator.Core.Load", "Simulator.Core.Load.Profiles", "Simulator.Core.Load.Scenarios", "Simulator.Core.Capacity", "Simulator.Core.Results", "Simulator.Core.Health", "Simulator.Core.Mqtt.Client"];
         var problems = LayerRules.Namespaces([Gateway], "Simulator.Gateway")
             .SelectMany(ns => forbidden.SelectMany(f => LayerRules.DependentTypes([Gateway, Core], ns, f).Select(t => $"{t} uses {f}"))).ToList();
         Assert.True(problems.Count == 0, string.Join('\n', problems));

@@ -95,6 +95,25 @@ public sealed class FleetTests
     }
 
     [Fact]
+    public async Task WithoutASeedAFleetGetsARandomOneAndAShortSeedIsWarnedOf()
+    {
+        // The seed derives the private keys: the old default ("1") gave everyone the same keys.
+        using var tmp = new TempDir();
+        var a = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--out", tmp["a"]);
+        var b = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--out", tmp["b"]);
+        Assert.True(a.Code == 0 && b.Code == 0, a.Err + b.Err);
+        Assert.Contains(", random)", a.Out, StringComparison.Ordinal);
+        Assert.NotEqual(FleetStore.Load(tmp["a"])[0].PublicKeyPem, FleetStore.Load(tmp["b"])[0].PublicKeyPem);
+        Assert.DoesNotContain("warning", a.Out, StringComparison.Ordinal);
+
+        var shortSeed = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--seed", "7", "--out", tmp["c"]);
+        Assert.Equal(0, shortSeed.Code);
+        Assert.Contains("warning: seed 7 is short", shortSeed.Out, StringComparison.Ordinal);
+        var longSeed = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--seed", "16045690984503098046", "--out", tmp["d"]);
+        Assert.DoesNotContain("warning", longSeed.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadInputsExit2AndNameTheProblem()
     {
         using var tmp = new TempDir();

@@ -71,14 +71,14 @@ public sealed class SupervisorTests
         var (code, _, summary, _) = await RunHarness.RunAsync(
             RunHarness.DeviceOnlyProfile(RampHold, 5, extra: """, "device": { "reconnect": { "baseMilliseconds": 50, "maxMilliseconds": 100, "maxAttempts": 3 } }, "thresholds": { "errorRate": 0 }"""),
             tmp,
-            devices: ctx => identity => new Simulator.Core.Load.VirtualDevice(new Simulator.Core.Load.LoadContext
+            devices: ctx => Simulator.Core.Load.Scenarios.ScenarioFactory.Devices(new Simulator.Core.Load.LoadContext
             {
                 Profile = ctx.Profile,
                 Metrics = ctx.Metrics,
                 Tokens = new ThrowingTokenSource(),
                 Host = ctx.Host,
                 Port = ctx.Port,
-            }, identity));
+            }));
         Assert.Equal(1, code);
         var failures = summary.GetProperty("failures").GetProperty("Unexpected:FormatException").GetInt64();
         Assert.Equal(15, failures); // 5 devices × 3 attempts, then each gives up

@@ -21,7 +21,7 @@ public static class FleetCommands
     private static Command CreateCommand(TextWriter stdout)
     {
         var count = new Option<int>("--count", "-n") { Description = "Number of devices.", Required = true };
-        var seed = new Option<string>("--seed", "-s") { Description = "Decimal seed; the same seed always gives the same fleet.", DefaultValueFactory = _ => "1" };
+        var seed = new Option<string?>("--seed", "-s") { Description = "Decimal seed; the same seed always gives the same fleet, private keys included. Default: a random one, printed." };
         var output = new Option<string>("--out", "-o") { Description = "Directory to write (must not exist or be empty).", Required = true };
         var ca = new Option<bool>("--ca") { Description = "Also make a fleet CA and an X.509 certificate per device (CN = device id)." };
         var tac = new Option<string>("--tac") { Description = "8-digit type allocation code of the IMEIs.", DefaultValueFactory = _ => FleetSpec.DefaultTac };
@@ -29,9 +29,11 @@ public static class FleetCommands
         var command = new Command("create", "Write fleet.json, private keys (mode 0600) and, with --ca, certificates.") { count, seed, output, ca, tac, idFormat };
         command.SetAction(parse =>
         {
+            // The seed derives every private key: a default anyone knows would make the keys public.
+            var given = parse.GetValue(seed);
             var spec = new FleetSpec
             {
-                Seed = FleetSpec.ParseSeed(parse.GetValue(seed)!),
+                Seed = given is null ? FleetSpec.RandomSeed() : FleetSpec.ParseSeed(given),
                 Count = parse.GetValue(count),
                 Tac = parse.GetValue(tac)!,
                 IdFormat = FleetStore.ParseIdFormat(parse.GetValue(idFormat), null),
@@ -40,7 +42,12 @@ public static class FleetCommands
             spec.Validate();
             var dir = parse.GetValue(output)!;
             var created = Writing(dir, () => FleetStore.Create(spec, dir));
-            stdout.WriteLine($"created {created.Count} devices in {dir} (seed {spec.Seed}{(spec.WithCertificates ? ", with CA" : string.Empty)})");
+            stdout.WriteLine($"created {created.Count} devices in {dir} (seed {spec.Seed}{(given is null ? ", random" : string.Empty)}{(spec.WithCertificates ? ", with CA" : string.Empty)})");
+            if (given is not null && spec.Seed < FleetSpec.ShortSeedBelow)
+            {
+                stdout.WriteLine($"warning: seed {spec.Seed} is short: anyone who guesses it can derive this fleet's private keys. Use them with the local gateway only, or leave --seed out for a random 64-bit seed before registering the keys anywhere real.");
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -101,7 +101,7 @@ public static class CapacityRun
         var step = Step(profile, rate);
         metrics.Reset();
         var before = TargetCounters(env.Gateway);
-        var engine = new LoadEngine(env.Context, env.Devices, phases: step.Phases);
+        var engine = new LoadEngine(env.Context, env.Devices, Core.Load.Scenarios.ScenarioFactory.Devices(env.Context), phases: step.Phases);
         var outcome = await engine.RunAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         var judged = Judge(profile.Capacity, outcome, metrics, rate, stage, index, Delta(before, TargetCounters(env.Gateway)));

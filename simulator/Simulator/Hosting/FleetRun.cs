@@ -37,7 +37,7 @@ public static class FleetRun
         }
 
         var skew = await StartAtAsync(profile, setup.Out, stop).ConfigureAwait(false);
-        var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context));
+        var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context) ?? Core.Load.Scenarios.ScenarioFactory.Devices(env.Context));
         if (TlsLine.Fallback(profile) is { } fallback)
         {
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);

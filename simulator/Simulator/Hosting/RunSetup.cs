@@ -47,6 +47,6 @@ public sealed class RunSetup
     /// <summary>Search for the highest sustainable connect rate (<c>simulator capacity</c>) instead of running the phases.</summary>
     public bool Capacity { get; init; }
 
-    /// <summary>Tests: devices other than <see cref="Core.Load.VirtualDevice"/>.</summary>
+    /// <summary>Tests: devices other than <see cref="Core.Load.Scenarios.VirtualDevice"/>.</summary>
     public Func<Core.Load.LoadContext, Func<Core.Identity.DeviceIdentity, Core.Load.ISupervisedDevice>>? DeviceFactory { get; init; }
 }

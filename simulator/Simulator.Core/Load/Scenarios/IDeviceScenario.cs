@@ -1,0 +1,13 @@
+namespace Simulator.Core.Load.Scenarios;
+
+/// <summary>
+/// What a device does with one attempt: connect (or make its first request), run the session,
+/// and say how it ended. One instance serves a whole run; all a device's own state is in the
+/// <see cref="ScenarioDevice"/> it passes. The device's loop (backoff, giving up, the run's stop)
+/// is <see cref="VirtualDevice"/>'s, the same for every scenario.
+/// </summary>
+public interface IDeviceScenario
+{
+    /// <summary>One attempt and its session. The attempt is open on <see cref="ScenarioDevice.Life"/>; close it (succeeded or failed) before returning.</summary>
+    Task<SessionEnd> RunAsync(ScenarioDevice device, CancellationToken stop);
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Simulator.Core.Identity;
+using Simulator.Core.Metrics;
+using Simulator.Core.Transport.OpenSsl;
+
+namespace Simulator.Core.Load.Scenarios;
+
+/// <summary>
+/// One device as its scenario sees it: its identity, its lifecycle, and what it keeps across its
+/// sessions (the publish sequence and send times, its wait, its own TLS session). Used by the
+/// device's own loop only, one attempt at a time.
+/// </summary>
+public sealed class ScenarioDevice
+{
+    private readonly long[] _sentAt = new long[64];
+    private long _attemptDue;
+    private TlsSessionSlot? _tlsSession;
+
+    public ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life)
+    {
+        Identity = identity;
+        Life = life;
+        Payload = new TelemetryPayload(identity.Imei, identity.Index);
+        _attemptDue = life.IntendedStart;
+    }
+
+    public DeviceIdentity Identity { get; }
+
+    public DeviceLifecycle Life { get; }
+
+    public TelemetryPayload Payload { get; }
+
+    /// <summary>The device's one reusable wait between publishes.</summary>
+    public DeviceWait Wait { get; } = new();
+
+    /// <summary>The last publish's sequence number.</summary>
+    public long Sequence { get; private set; }
+
+    /// <summary>A modem caches its own TLS session across reconnects, and only its own.</summary>
+    public TlsSessionSlot TlsSession => _tlsSession ??= new TlsSessionSlot();
+
+    /// <summary>When the open attempt was due (Stopwatch timestamp): its connect latency counts from here.</summary>
+    public long AttemptDue
+    {
+        get => _attemptDue;
+        set => _attemptDue = value;
+    }
+
+    /// <summary>The next publish: its sequence number, with its send time kept for the end-to-end latency.</summary>
+    public long NextPublish(long sentAt)
+    {
+        var seq = ++Sequence;
+        _sentAt[seq % _sentAt.Length] = sentAt;
+        return seq;
+    }
+
+    /// <summary>When publish <paramref name="seq"/> was sent, if it is recent enough to be kept.</summary>
+    public bool TrySentAt(long seq, out long sentAt)
+    {
+        var kept = seq > 0 && seq <= Sequence && seq > Sequence - _sentAt.Length;
+        sentAt = kept ? _sentAt[seq % _sentAt.Length] : 0;
+        return kept;
+    }
+
+    /// <summary>The open attempt connected; latency counts from when it was due.</summary>
+    public void Succeeded() => Life.Succeeded(DeviceLifecycle.MillisecondsSince(_attemptDue));
+
+    /// <summary>
+    /// A failed request of a sessionless scenario (HTTPS, REST): a drop when the device had
+    /// connected, since there is no session to lose otherwise, else the attempt's failure.
+    /// </summary>
+    public SessionEnd FailOrDrop(IDeviceRecorder recorder, string failureClass, bool wasConnected, long connectedAt)
+    {
+        if (wasConnected)
+        {
+            recorder.SessionDropped(failureClass, "Publish", DeviceLifecycle.MillisecondsSince(connectedAt));
+            return SessionEnd.Lost;
+        }
+
+        Life.Failed(failureClass);
+        return SessionEnd.Failed(failureClass);
+    }
+
+    /// <summary>The first successful request of a sessionless scenario: the attempt connected.</summary>
+    public long Connected()
+    {
+        Succeeded();
+        Life.Move(DeviceState.Connected);
+        return Stopwatch.GetTimestamp();
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Simulator.Core.Errors;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Core.Mqtt;
+using Simulator.Core.Mqtt.Client;
+
+namespace Simulator.Core.Load.Scenarios;
+
+/// <summary>
+/// The nRF9160's MQTT session: a token (cached, refreshed before expiry), connect over TLS with
+/// ALPN mqtt, WSS or TCP, subscribe to its own topic, publish telemetry on its schedule until the
+/// session's length, the run's stop, or a loss.
+/// </summary>
+public sealed class TelemetryScenario : IDeviceScenario
+{
+    private readonly DeviceSettings _device;
+    private readonly DeviceTransportOptions _transport;
+    private readonly DeviceEndpoint _endpoint;
+    private readonly ITokenSource _tokens;
+    private readonly DelayScheduler _scheduler;
+    private readonly IDeviceRecorder _recorder;
+    private readonly TimeSpan? _sessionLifetime;
+
+    /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known: such a cut is SessionExpired.</param>
+    public TelemetryScenario(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime)
+    {
+        _device = device;
+        _transport = transport;
+        _endpoint = endpoint;
+        _tokens = tokens;
+        _scheduler = scheduler;
+        _recorder = recorder;
+        _sessionLifetime = sessionLifetime;
+    }
+
+    public async Task<SessionEnd> RunAsync(ScenarioDevice d, CancellationToken stop)
+    {
+        var life = d.Life;
+        var clientId = _tokens.ClientIdOf(d.Identity);
+        MqttClientConnection connection;
+        try
+        {
+            var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, stop).ConfigureAwait(false);
+            var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null);
+            connection = await MqttClientConnection.ConnectAsync(transport, options, stop).ConfigureAwait(false);
+        }
+        catch (AttemptFailedException e)
+        {
+            life.Failed(e.FailureClass);
+            return SessionEnd.Failed(e.FailureClass);
+        }
+        catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
+        {
+            life.Failed(e.Kind.ToString());
+            return SessionEnd.Failed(e.Kind.ToString());
+        }
+
+        await using (connection)
+        {
+            // A stop normally ends the wait below and disconnects; if the device is blocked on an
+            // ack or a send instead, the connection is aborted after a grace period.
+            using var onStop = stop.UnsafeRegister(static s => _ = AbortLaterAsync((MqttClientConnection)s!), connection);
+
+            // The wait between publishes is woken early by the stop and by the connection ending (once per session, not per publish).
+            using var wakeOnStop = stop.UnsafeRegister(static w => ((DeviceWait)w!).Wake(), d.Wait);
+            _ = connection.Completion.ContinueWith(static (_, w) => ((DeviceWait)w!).Wake(), d.Wait, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var t = connection.Timings;
+            _recorder.Record(Phase.Dns, t.DnsMs);
+            _recorder.Record(Phase.Tcp, t.TcpMs);
+            _recorder.Record(Phase.Tls, t.TlsMs);
+            _recorder.Record(Phase.WebSocket, t.WebSocketMs);
+            _recorder.Record(Phase.ConnAck, t.ConnAckMs);
+            d.Succeeded();
+            life.Move(DeviceState.Connected);
+            var connectedAt = Stopwatch.GetTimestamp();
+
+            var topic = Encoding.UTF8.GetBytes(_device.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
+            var qos = (MqttQos)_device.Qos;
+            connection.MessageReceived = (in PublishPacket message) => OnMessage(d, message);
+            try
+            {
+                if (_device.Subscribe)
+                {
+                    var codes = await connection.SubscribeAsync([(Encoding.UTF8.GetString(topic), qos)]).ConfigureAwait(false);
+                    if (codes.Contains(SubAckPacket.Failure))
+                    {
+                        _recorder.SessionDropped("SubscribeRefused", "Subscribe", DeviceLifecycle.MillisecondsSince(connectedAt));
+                        return SessionEnd.Lost;
+                    }
+                }
+
+                // A visit with no session length leaves right after CONNACK.
+                var sessionEnd = _device.SessionSeconds > 0 ? connectedAt + (long)(_device.SessionSeconds * Stopwatch.Frequency) : life.IsVisit ? connectedAt : long.MaxValue;
+                var first = true;
+                while (true)
+                {
+                    var interval = PublishSchedule.NextSeconds(_device, first);
+                    first = false;
+
+                    // Wake at the session's end when it comes before the next publish.
+                    if (sessionEnd != long.MaxValue)
+                    {
+                        interval = Math.Max(0, Math.Min(interval, (sessionEnd - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+                    }
+
+                    var due = Stopwatch.GetTimestamp() + (long)(interval * Stopwatch.Frequency);
+                    do
+                    {
+                        await d.Wait.WaitAsync(_scheduler, due, stop, connection.Completion).ConfigureAwait(false);
+                    }
+                    while (!stop.IsCancellationRequested && !connection.Completion.IsCompleted && Stopwatch.GetTimestamp() < due);
+
+                    if (stop.IsCancellationRequested)
+                    {
+                        await connection.DisconnectAsync().ConfigureAwait(false);
+                        return SessionEnd.Planned;
+                    }
+
+                    if (connection.Completion.IsCompleted)
+                    {
+                        var reason = await connection.Completion.ConfigureAwait(false);
+                        Dropped(reason, connection, connectedAt);
+                        return SessionEnd.Lost;
+                    }
+
+                    if (Stopwatch.GetTimestamp() >= sessionEnd)
+                    {
+                        await connection.DisconnectAsync().ConfigureAwait(false);
+                        return SessionEnd.Planned;
+                    }
+
+                    var t0 = Stopwatch.GetTimestamp();
+                    var payload = d.Payload.Write(d.NextPublish(t0), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    await connection.PublishAsync(topic, payload, qos).ConfigureAwait(false);
+                    _recorder.Published();
+                    if (qos == MqttQos.AtLeastOnce)
+                    {
+                        _recorder.PubAcked(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    }
+                }
+            }
+            catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
+            {
+                Dropped(e, connection, connectedAt);
+                return SessionEnd.Lost;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Names a lost session by what happened: a server close when the session reached the target's
+    /// known lifetime (disconnectAfterInSeconds) is SessionExpired, whatever the client last sent;
+    /// any other server close is named once the fleet's view is in (TargetClosedAll in an outage).
+    /// </summary>
+    private void Dropped(ConnectionFailedException? reason, MqttClientConnection connection, long connectedAt)
+    {
+        var age = DeviceLifecycle.MillisecondsSince(connectedAt);
+        var kind = reason?.Kind;
+        var serverClose = kind is FailureKind.ClosedByServer or FailureKind.ClosedAfterPublish or FailureKind.ClosedAfterSubscribe;
+        if (serverClose && _sessionLifetime is { } lifetime && age >= (lifetime.TotalMilliseconds - 1500))
+        {
+            _recorder.SessionDropped("SessionExpired", connection.LastSent.ToString(), age);
+        }
+        else if (serverClose)
+        {
+            _recorder.ServerClosed(kind!.Value.ToString(), connection.LastSent.ToString(), age);
+        }
+        else
+        {
+            _recorder.SessionDropped(kind?.ToString() ?? "Closed", connection.LastSent.ToString(), age);
+        }
+    }
+
+    private static async Task AbortLaterAsync(MqttClientConnection connection)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        connection.Abort();
+    }
+
+    /// <summary>The device's own message back: its end-to-end latency, from the sequence number at the payload's head.</summary>
+    private void OnMessage(ScenarioDevice d, in PublishPacket message)
+    {
+        var payload = message.Payload;
+        Span<byte> head = stackalloc byte[32];
+        var n = (int)Math.Min(head.Length, payload.Length);
+        payload.Slice(0, n).CopyTo(head);
+        if (d.TrySentAt(TelemetryPayload.ReadSequence(head[..n]), out var sentAt))
+        {
+            _recorder.ReceivedOwn(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Simulator.Core.Errors;
+using Simulator.Core.Identity;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+
+namespace Simulator.Core.Load.Scenarios;
+
+/// <summary>
+/// One virtual nRF9160's life as a state machine: each attempt runs the run's scenario
+/// (<see cref="IDeviceScenario"/>: MQTT telemetry, HTTPS publish, nRF Cloud location), and on a
+/// loss or a failure the device reconnects with exponential backoff and full jitter, giving up
+/// after the configured attempts; the moves are the ones <see cref="DeviceTransitions"/> allows.
+/// Every attempt is opened on the device's <see cref="DeviceLifecycle"/> and ends as a success, a
+/// named failure (<c>Unexpected:&lt;Type&gt;</c> for an exception nobody named), or an
+/// interruption by the run's stop. Latency counts from when the attempt was due.
+/// </summary>
+public sealed class VirtualDevice : ISupervisedDevice
+{
+    private readonly DeviceIdentity _identity;
+    private readonly IDeviceScenario _scenario;
+    private readonly ReconnectSettings _reconnect;
+    private readonly DelayScheduler _scheduler;
+    private readonly IDeviceRecorder _recorder;
+
+    /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
+    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectSettings reconnect, DelayScheduler scheduler, IDeviceRecorder recorder)
+    {
+        _identity = identity;
+        _scenario = scenario;
+        _reconnect = reconnect;
+        _scheduler = scheduler;
+        _recorder = recorder;
+    }
+
+    public DeviceIdentity Identity => _identity;
+
+    public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
+    {
+        var device = new ScenarioDevice(_identity, life);
+        var failures = 0;
+        var reconnect = _reconnect;
+        while (!stop.IsCancellationRequested)
+        {
+            life.Move(DeviceState.Connecting);
+            life.AttemptStarted();
+            SessionEnd end;
+            try
+            {
+                end = await _scenario.RunAsync(device, stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or ConnectionFailedException or ObjectDisposedException)
+            {
+                life.Interrupted();
+                break;
+            }
+            catch (Exception e)
+            {
+                // Nobody named this one: count it where it happened, keep the device alive.
+                var failureClass = _recorder.Unexpected(e);
+                if (life.AttemptOpen)
+                {
+                    life.Failed(failureClass);
+                    end = SessionEnd.Failed(failureClass);
+                }
+                else
+                {
+                    _recorder.SessionDropped(failureClass);
+                    end = SessionEnd.Lost;
+                }
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                life.Interrupted();
+                break;
+            }
+
+            if (life.IsVisit)
+            {
+                return; // one attempt and its session, whatever the outcome: the offered rate stays the plan's
+            }
+
+            if (end.Kind == SessionEndKind.Planned)
+            {
+                failures = 0; // a session ended as planned (session length): reconnect at once
+                device.AttemptDue = Stopwatch.GetTimestamp();
+                continue;
+            }
+
+            if (end.Kind == SessionEndKind.Lost)
+            {
+                failures = 0;
+            }
+            else if (++failures >= reconnect.MaxAttempts)
+            {
+                life.Move(DeviceState.GivenUp);
+                await WaitForStopAsync(stop).ConfigureAwait(false);
+                return;
+            }
+
+            life.Move(DeviceState.BackingOff);
+            var delay = Backoff.FullJitter(Math.Max(failures, 1), reconnect.BaseMilliseconds, reconnect.MaxMilliseconds, Random.Shared);
+            device.AttemptDue = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+            try
+            {
+                await _scheduler.Delay(delay, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

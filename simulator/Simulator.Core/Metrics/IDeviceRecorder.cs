@@ -1,0 +1,22 @@
+namespace Simulator.Core.Metrics;
+
+/// <summary>What a device records about its sessions: all a scenario may write, and nothing it may read.</summary>
+public interface IDeviceRecorder
+{
+    void Record(Phase phase, double milliseconds);
+
+    void Published();
+
+    void PubAcked(double ms);
+
+    void ReceivedOwn(double ms);
+
+    /// <summary>An established session that ended without being asked to: its class, what the client last did, and its age.</summary>
+    void SessionDropped(string reason, string lastAction = "None", double ageMs = double.NaN);
+
+    /// <summary>A session the server closed, named once the fleet's view of that moment is in.</summary>
+    void ServerClosed(string reason, string lastAction, double ageMs, long at = 0);
+
+    /// <summary>Names an exception nobody named (<c>Unexpected:&lt;Type&gt;</c>), keeping its first message and stack.</summary>
+    string Unexpected(Exception e);
+}
