@@ -22,7 +22,6 @@ public sealed class CapacityRunTests
           "device": { "publishIntervalSeconds": 60, "qos": 1 },
           "warmUp": { "devices": 5 },
           "capacity": {{capacity}},
-          "phases": [ { "kind": "arrivals", "rate": 1, "seconds": 1 } ],
           "gateway": {
             "authorizers": [ { "name": "device-jwt", "type": "device-jwt", "signingDisabled": true{{lambda}} } ],
             "defaultAuthorizer": "device-jwt"
@@ -74,6 +73,18 @@ public sealed class CapacityRunTests
         Assert.NotEmpty(bad);
         Assert.All(bad, s => Assert.True(s.GetProperty("target").GetProperty("denied:AuthorizerThrottled").GetInt64() > 0, s.ToString()));
         Assert.All(capacity.GetProperty("steps").EnumerateArray(), s => Assert.Equal(s.GetProperty("attempts").GetInt64(), (long)Math.Round(s.GetProperty("offeredPerSecond").GetDouble() * 5)));
+    }
+
+    [Fact]
+    public async Task ACapacityProfileNeedsNoPhasesAndRunRefusesItByName()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["p.json"], Profile(string.Empty, """{ "startRate": 20, "maxRate": 45 }"""));
+        var r = await CliRunner.RunAsync("run", "--profile", tmp["p.json"], "--results", tmp["results"]);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("$.phases", r.Err, StringComparison.Ordinal);
+        Assert.Contains("simulator capacity", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,10 @@ public static class RunCommand
         {
             var path = parse.GetValue(profile)!;
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
+            if (loaded.Phases.Count == 0)
+            {
+                throw new Core.Errors.InputException("the profile has no phases, only a capacity section: run it with simulator capacity, or add phases", path, field: "$.phases");
+            }
             if (parse.GetValue(startAt) is { } at)
             {
                 loaded = loaded with { StartAt = ProfileLoader.TryParseInstant(at, out var instant) ? instant : throw new Core.Errors.InputException($"must be an RFC 3339 instant with its offset, e.g. 2026-11-24T10:00:00Z, got \"{at}\"", field: "--start-at") };

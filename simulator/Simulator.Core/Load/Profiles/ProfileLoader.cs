@@ -114,8 +114,8 @@ public static class ProfileLoader
             throw new InputException(message, source, e.LineNumber + 1, e.Path);
         }
 
-        var phases = Validate(profile, written, (path, problem) => throw Problem(path, problem));
         var document = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        var phases = Validate(profile, written, document.ContainsKey("capacity"), (path, problem) => throw Problem(path, problem));
         return Options(profile, phases, document);
     }
 
@@ -166,7 +166,7 @@ public static class ProfileLoader
     };
 
     /// <summary>Checks every value, and returns the plan with each ramp's and spike's "to" filled in.</summary>
-    private static List<PhaseSettings> Validate(ProfileDocument p, bool written, Action<string, string> fail)
+    private static List<PhaseSettings> Validate(ProfileDocument p, bool written, bool hasCapacity, Action<string, string> fail)
     {
         if (p.Target.Kind == TargetKind.Endpoint)
         {
@@ -309,9 +309,10 @@ public static class ProfileLoader
             fail("$.device.reconnect.maxAttempts", $"must be at least 1, got {p.Device.Reconnect.MaxAttempts}");
         }
 
-        if (p.Phases.Count == 0)
+        // A capacity search makes each step's plan itself: its profile needs no phases.
+        if (p.Phases.Count == 0 && !hasCapacity)
         {
-            fail("$.phases", "at least one phase is needed");
+            fail("$.phases", "at least one phase is needed (or a capacity section, for simulator capacity)");
         }
 
         var count = p.Fleet.Directory is null ? p.Fleet.Count : int.MaxValue;
