@@ -108,7 +108,7 @@ public sealed class TargetEnvironment : IAsyncDisposable
             {
                 // Without a Lambda model the authorizer never throttles, queues or times out: the run
                 // measures this machine and the gateway, never an authorizer's limits. Say so first.
-                await output.WriteLineAsync($"warning: authorizer {string.Join(", ", unmodelled.Select(n => $"'{n}'"))} has no capacity model (gateway.authorizers[].lambda): unlimited concurrency, no cold starts, so no authorizer limit can show in this run").ConfigureAwait(false);
+                await output.WriteLineAsync($"warning: {(unmodelled.Count == 1 ? "authorizer" : "authorizers")} {string.Join(", ", unmodelled.Select(n => $"'{n}'"))} {(unmodelled.Count == 1 ? "has" : "have")} no capacity model (gateway.authorizers[].lambda): unlimited concurrency, no cold starts, so no authorizer limit can show in this run").ConfigureAwait(false);
             }
         }
         else
