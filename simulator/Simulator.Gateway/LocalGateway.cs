@@ -113,9 +113,9 @@ public sealed class LocalGateway : IAsyncDisposable
                 }).ToArray();
             // Every authorizer runs as a function with a capacity; without one configured: unlimited, AWS's 5 s timeout.
             var function = new LambdaFunction(a.Name, authorizer, a.Lambda ?? new LambdaOptions(), time);
-            return (a, (IAuthorizer)function, signingKeys);
+            return (a, function, signingKeys);
         }).ToList();
-        counters.Functions = [.. authorizers.Select(a => (LambdaFunction)a.Item2)];
+        counters.Functions = [.. authorizers.Select(a => a.Item2)];
         var faults = new FaultState(options.Faults);
         var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
         var broker = new MqttBroker(pipeline, arn, options.Quotas, faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"));

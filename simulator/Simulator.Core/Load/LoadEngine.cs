@@ -54,7 +54,7 @@ public sealed class LoadEngine
             Snapshot = () => Interlocked.Exchange(ref atHoldEnd, supervisor.Census().Connected),
         };
         var planned = _plan.Events(_ctx.Profile.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
-        var health = new GeneratorHealth(_ctx.Scheduler.TakeLag, _ctx.Fds);
+        var health = new GeneratorHealth(_ctx.Scheduler.TakeLag, _ctx.Endpoint.Fds);
         var started = DateTimeOffset.UtcNow;
         _lastAuthorizer = _ctx.SampleAuthorizer?.Invoke();
         var origin = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20); // the first arrival is due 50 ms from now

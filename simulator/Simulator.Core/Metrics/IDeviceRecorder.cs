@@ -15,7 +15,7 @@ public interface IDeviceRecorder
     void SessionDropped(string reason, string lastAction = "None", double ageMs = double.NaN);
 
     /// <summary>A session the server closed, named once the fleet's view of that moment is in.</summary>
-    void ServerClosed(string reason, string lastAction, double ageMs, long at = 0);
+    void ServerClosed(string reason, string lastAction, double ageMs);
 
     /// <summary>Names an exception nobody named (<c>Unexpected:&lt;Type&gt;</c>), keeping its first message and stack.</summary>
     string Unexpected(Exception e);

@@ -208,16 +208,16 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
     /// counts in this second's drops now, and gets its name once the fleet's view of that moment is
     /// in (<see cref="OutageDetector"/>): TargetClosedAll when it was one of a fleet-wide burst.
     /// </summary>
-    public void ServerClosed(string reason, string lastAction, double ageMs, long at = 0)
+    public void ServerClosed(string reason, string lastAction, double ageMs)
     {
         Interlocked.Increment(ref _secDrops);
         Record(Phase.SessionAgeAtDrop, ageMs);
-        _outages.Hold(new HeldClose(at == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : at, reason, lastAction, Volatile.Read(ref _live)?.Connected ?? 0));
+        _outages.Hold(new HeldClose(System.Diagnostics.Stopwatch.GetTimestamp(), reason, lastAction, Volatile.Read(ref _live)?.Connected ?? 0));
     }
 
     /// <summary>Names the held server closes whose window has passed, or all of them (at the run's end, before its totals are read).</summary>
-    public void SettleDrops(bool all = false, long now = 0) =>
-        _outages.Settle(now == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : now, all, (close, name) => CommitDrop(name, close.LastAction));
+    public void SettleDrops(bool all = false) =>
+        _outages.Settle(System.Diagnostics.Stopwatch.GetTimestamp(), all, (close, name) => CommitDrop(name, close.LastAction));
 
     private void CommitDrop(string reason, string lastAction)
     {

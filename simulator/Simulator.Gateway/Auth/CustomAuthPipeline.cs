@@ -17,14 +17,14 @@ namespace Simulator.Gateway.Auth;
 /// </summary>
 public sealed partial class CustomAuthPipeline
 {
-    private readonly Dictionary<string, (AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> _authorizers;
+    private readonly Dictionary<string, (AuthorizerOptions Options, LambdaFunction Authorizer, RSA[] SigningKeys)> _authorizers;
     private readonly string? _defaultAuthorizer;
     private readonly GatewayCounters _counters;
     private readonly FaultState _faults;
     private readonly int _minTtl;
     private readonly ILogger _logger;
 
-    public CustomAuthPipeline(IEnumerable<(AuthorizerOptions Options, IAuthorizer Authorizer, RSA[] SigningKeys)> authorizers, string? defaultAuthorizer, GatewayCounters counters, FaultState faults, int minimumTtlSeconds, ILogger? logger = null)
+    public CustomAuthPipeline(IEnumerable<(AuthorizerOptions Options, LambdaFunction Authorizer, RSA[] SigningKeys)> authorizers, string? defaultAuthorizer, GatewayCounters counters, FaultState faults, int minimumTtlSeconds, ILogger? logger = null)
     {
         _logger = logger ?? NullLogger.Instance;
         _authorizers = authorizers.ToDictionary(a => a.Options.Name, StringComparer.Ordinal);
@@ -142,28 +142,10 @@ public sealed partial class CustomAuthPipeline
         var t0 = Stopwatch.GetTimestamp();
         try
         {
-            // Injected latency is the function running slower: inside the Lambda model it holds a
-            // unit of concurrency and runs into the function's timeout; without one, into AWS's 5 s.
+            // Injected latency is the function running slower: it holds a unit of the function's
+            // concurrency and runs into its timeout (AWS's 5 s unless a lambda section says otherwise).
             var faults = _faults.Current;
-            if (entry.Authorizer is LambdaFunction function)
-            {
-                response = await function.InvokeAsync(authEvent, request.IsRefresh, faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                if (faults.AuthorizerLatencyMs >= LambdaOptions.AwsAuthorizerTimeoutMs)
-                {
-                    await Task.Delay(LambdaOptions.AwsAuthorizerTimeoutMs, cancellationToken).ConfigureAwait(false);
-                    throw new LambdaTimeoutException(name, LambdaOptions.AwsAuthorizerTimeoutMs);
-                }
-
-                if (faults.AuthorizerLatencyMs > 0)
-                {
-                    await Task.Delay(faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
-                }
-
-                response = await entry.Authorizer.InvokeAsync(authEvent, cancellationToken).ConfigureAwait(false);
-            }
+            response = await entry.Authorizer.InvokeAsync(authEvent, request.IsRefresh, faults.AuthorizerLatencyMs, cancellationToken).ConfigureAwait(false);
 
             // An injected failure is a function that ran (and took its time) and then failed.
             if (faults.AuthorizerFailureRate > 0 && Random.Shared.NextDouble() < faults.AuthorizerFailureRate)

@@ -47,13 +47,11 @@ public static class IotDataEndpoints
             // ThrottledConnectsInvokeAuthorizer): a throttled upgrade costs the authorizer nothing,
             // and is answered as a throttled MQTT connect is, by a close after CONNECT.
             AuthOutcome? outcome = null;
-            var quota = UpgradeConnectQuota.NotChecked;
-            if (HasCredentials(request, pipeline.TokenKeyNames) && !broker.Quotas.ThrottledConnectsInvokeAuthorizer)
-            {
-                quota = broker.TryAccountConnectQuota() ? UpgradeConnectQuota.Taken : UpgradeConnectQuota.Throttled;
-            }
-
-            if (quota != UpgradeConnectQuota.Throttled && HasCredentials(request, pipeline.TokenKeyNames))
+            var credentials = HasCredentials(request, pipeline.TokenKeyNames);
+            var quota = !credentials || broker.Quotas.ThrottledConnectsInvokeAuthorizer ? UpgradeConnectQuota.NotChecked
+                : broker.TryAccountConnectQuota() ? UpgradeConnectQuota.Taken
+                : UpgradeConnectQuota.Throttled;
+            if (credentials && quota != UpgradeConnectQuota.Throttled)
             {
                 outcome = await pipeline.AuthenticateAsync(request, context.RequestAborted).ConfigureAwait(false);
                 if (!outcome.Allowed)

@@ -17,7 +17,7 @@ public sealed class ArrivalAndHealthTests
     {
         var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile(phases, devices, extra: $", \"arrivals\": \"{arrivals}\"")), "test.json");
         var metrics = new RunMetrics();
-        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9 };
+        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9 } };
         var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = devices });
         var trace = new List<(long Due, long Started)>();
         var engine = new LoadEngine(ctx, [.. Enumerable.Range(0, devices).Select(i => fleet[i])], _ => new IdleDevice()) { ArrivalTrace = trace };
@@ -91,7 +91,7 @@ public sealed class ArrivalAndHealthTests
         // (a capacity step judged on such a burst is offered again, never blamed on the target).
         var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile("""[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 0.3 } ]""", 100)), "test.json");
         using var metrics = new RunMetrics();
-        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Host = "localhost", Port = 9 };
+        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9 } };
         var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = 100 });
         var built = 0;
         var engine = new LoadEngine(ctx, [.. Enumerable.Range(0, 100).Select(i => fleet[i])], _ =>

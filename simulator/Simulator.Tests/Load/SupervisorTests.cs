@@ -76,8 +76,7 @@ public sealed class SupervisorTests
                 Profile = ctx.Profile,
                 Metrics = ctx.Metrics,
                 Tokens = new ThrowingTokenSource(),
-                Host = ctx.Host,
-                Port = ctx.Port,
+                Endpoint = ctx.Endpoint,
             }));
         Assert.Equal(1, code);
         var failures = summary.GetProperty("failures").GetProperty("Unexpected:FormatException").GetInt64();

@@ -27,7 +27,7 @@ public static class Probe
         var device = env.Fleet[deviceIndex];
         var ctx = env.Context;
         await w.WriteLineAsync($"device {deviceIndex}: id {device.DeviceId}, IMEI {device.Imei}, ICCID {device.Iccid}").ConfigureAwait(false);
-        await w.WriteLineAsync($"target {ctx.Host}:{ctx.Port}{(ctx.Address is { } a ? $" (at {a})" : string.Empty)}, transport {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)} ({TlsLine.Describe(profile)}), tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}").ConfigureAwait(false);
+        await w.WriteLineAsync($"target {ctx.Endpoint.Host}:{ctx.Endpoint.Port}{(ctx.Endpoint.Address is { } a ? $" (at {a})" : string.Empty)}, transport {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)} ({TlsLine.Describe(profile)}), tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}").ConfigureAwait(false);
 
         CustomAuthCredentials creds;
         var t0 = Stopwatch.GetTimestamp();

@@ -161,17 +161,20 @@ public sealed class TargetEnvironment : IAsyncDisposable
             Profile = profile,
             Metrics = metrics,
             Tokens = tokens,
-            Host = host,
-            Address = address,
-            Port = port,
-            CaFile = caFile,
-            Insecure = profile.Target.Insecure,
+            Endpoint = new DeviceEndpoint
+            {
+                Host = host,
+                Address = address,
+                Port = port,
+                CaFile = caFile,
+                Insecure = profile.Target.Insecure,
+                SourceAddresses = profile.Transport.SourceAddresses,
+                Shards = profile.Fleet.Assigned.Count,
+                Fds = fds,
+            },
             NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
             NrfCloudHttp = nrfHttp,
-            SourceAddresses = profile.Transport.SourceAddresses,
-            Shards = profile.Fleet.Assigned.Count,
             SessionLifetime = sessionLifetime,
-            Fds = fds,
             SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,
         };
         _owned.Add(Context.Scheduler);

@@ -13,7 +13,6 @@ namespace Simulator.Core.Load.Scenarios;
 public sealed class ScenarioDevice
 {
     private readonly long[] _sentAt = new long[64];
-    private long _attemptDue;
     private TlsSessionSlot? _tlsSession;
 
     public ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life)
@@ -21,7 +20,7 @@ public sealed class ScenarioDevice
         Identity = identity;
         Life = life;
         Payload = new TelemetryPayload(identity.Imei, identity.Index);
-        _attemptDue = life.IntendedStart;
+        AttemptDue = life.IntendedStart;
     }
 
     public DeviceIdentity Identity { get; }
@@ -40,11 +39,7 @@ public sealed class ScenarioDevice
     public TlsSessionSlot TlsSession => _tlsSession ??= new TlsSessionSlot();
 
     /// <summary>When the open attempt was due (Stopwatch timestamp): its connect latency counts from here.</summary>
-    public long AttemptDue
-    {
-        get => _attemptDue;
-        set => _attemptDue = value;
-    }
+    public long AttemptDue { get; set; }
 
     /// <summary>The next publish: its sequence number, with its send time kept for the end-to-end latency.</summary>
     public long NextPublish(long sentAt)
@@ -62,9 +57,6 @@ public sealed class ScenarioDevice
         return kept;
     }
 
-    /// <summary>The open attempt connected; latency counts from when it was due.</summary>
-    public void Succeeded() => Life.Succeeded(DeviceLifecycle.MillisecondsSince(_attemptDue));
-
     /// <summary>
     /// A failed request of a sessionless scenario (HTTPS, REST): a drop when the device had
     /// connected, since there is no session to lose otherwise, else the attempt's failure.
@@ -81,10 +73,10 @@ public sealed class ScenarioDevice
         return SessionEnd.Failed(failureClass);
     }
 
-    /// <summary>The first successful request of a sessionless scenario: the attempt connected.</summary>
+    /// <summary>The attempt connected (CONNACK, or a sessionless scenario's first successful request): when, as a Stopwatch timestamp.</summary>
     public long Connected()
     {
-        Succeeded();
+        Life.Succeeded(DeviceLifecycle.MillisecondsSince(AttemptDue)); // latency from when the attempt was due
         Life.Move(DeviceState.Connected);
         return Stopwatch.GetTimestamp();
     }

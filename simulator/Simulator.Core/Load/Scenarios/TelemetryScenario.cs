@@ -73,9 +73,7 @@ public sealed class TelemetryScenario : IDeviceScenario
             _recorder.Record(Phase.Tls, t.TlsMs);
             _recorder.Record(Phase.WebSocket, t.WebSocketMs);
             _recorder.Record(Phase.ConnAck, t.ConnAckMs);
-            d.Succeeded();
-            life.Move(DeviceState.Connected);
-            var connectedAt = Stopwatch.GetTimestamp();
+            var connectedAt = d.Connected();
 
             var topic = Encoding.UTF8.GetBytes(_device.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
             var qos = (MqttQos)_device.Qos;
