@@ -4,13 +4,25 @@
 # disconnectAfterInSeconds), so devices reconnect all along. RSS of both is sampled with the
 # gateway's count of accepted connects, and after a warm-up the slope of RSS against connects
 # (KB per reconnect) is fitted by least squares. A leak shows as a steady positive slope.
-# Usage: bench/run-soak-bench.sh [--devices 300] [--seconds 240] [--max-kb 2] [--bin DIR] [--client-bin DIR] [--port 18443]
+# --shape one-process runs client and embedded gateway in one process instead (the authorizer cuts
+# the sessions); RSS and connects then come from the run's own per-second rows.
+# Besides the slope over the whole hold, the last --window seconds are fitted alone (RSS growth over
+# that window, in % of its start) and the live heap is read with dotnet-gcdump at the window's start
+# and end, when the tool is installed.
+# Usage: bench/run-soak-bench.sh [--shape separate|one-process] [--devices 300] [--seconds 240]
+#          [--session 6] [--publish 5] [--window SECONDS] [--max-kb 2] [--max-growth 5]
+#          [--bin DIR] [--client-bin DIR] [--port 18443]
 #   --client-bin runs another build's client (say, an older commit) against this build's gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-devices=300 seconds=240 maxkb=2 bin="" clientbin="" port=18443 warm=60
+shape=separate devices=300 seconds=240 session=6 publish=5 window="" maxkb=2 maxgrowth=5 bin="" clientbin="" port=18443 warm=60
 while [ $# -gt 0 ]; do
   case "$1" in
+    --shape) shape=$2; shift 2 ;;
+    --session) session=$2; shift 2 ;;
+    --publish) publish=$2; shift 2 ;;
+    --window) window=$2; shift 2 ;;
+    --max-growth) maxgrowth=$2; shift 2 ;;
     --devices) devices=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --max-kb) maxkb=$2; shift 2 ;;
@@ -21,6 +33,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+case "$shape" in separate|one-process) ;; *) echo "--shape is separate or one-process" >&2; exit 2 ;; esac
+[ -n "$window" ] || window=$(( seconds / 2 ))
 if [ -z "$bin" ]; then
   dotnet build simulator/Simulator -c Release --nologo -v q >/dev/null
   bin=simulator/Simulator/bin/Release/net10.0
@@ -34,30 +48,74 @@ warmflag=(--set warmUp.devices=0)
 grep -q "warmUp" "${clientbin:-$bin}/Simulator.Core.dll" || warmflag=()
 
 ts=$(date -u +%Y%m%dT%H%M%SZ)
-out="results/bench-soak-$ts"
+out="results/bench-soak-$shape-$ts"
 work=$(mktemp -d)
 mkdir -p "$out"
+gpid="" rpid=""
 trap 'kill $gpid $rpid 2>/dev/null || true; rm -rf "$work"' EXIT
+gcdump=$(command -v dotnet-gcdump || echo "$HOME/.dotnet/tools/dotnet-gcdump")
+[ -x "$gcdump" ] || gcdump=""
 
-"$sim" fleet create --count "$devices" --seed 2 --out "$work/fleet" >/dev/null
-sed "s/@PORT@/$port/; s|@WORK@|$work|g; s/@DEVICES@/$devices/g; s/@SECONDS@/$seconds/" bench/soak/soak-reconnect.json > "$work/profile.json"
-"$sim" gateway --listen "127.0.0.1:$port" --data "$work/gw" --config bench/soak/gateway.json --fleet "$work/fleet" --log-level warning > "$out/gateway.log" 2>&1 &
-gpid=$!
-for _ in $(seq 100); do grep -q "gateway listening" "$out/gateway.log" && break; sleep 0.2; done
+# The live heap of each process (after the full collection dotnet-gcdump induces), into gcdump.csv.
+live_heap() {
+  local t=$1 name=$2 pid=$3 bytes
+  [ -n "$gcdump" ] || return 0
+  bytes=$(timeout 120 "$gcdump" report -p "$pid" 2>/dev/null | awk '/GC Heap bytes/{gsub(",","",$1); print $1}')
+  [ -n "$bytes" ] && echo "$t,$name,$bytes" >> "$out/gcdump.csv"
+}
+echo "t_s,process,live_heap_bytes" > "$out/gcdump.csv"
+heap_at=( $(( seconds - window + 5 )) $(( seconds - 25 )) )
+
+if [ "$shape" = separate ]; then
+  "$sim" fleet create --count "$devices" --seed 2 --out "$work/fleet" >/dev/null
+  sed "s/@PORT@/$port/; s|@WORK@|$work|g; s/@DEVICES@/$devices/g; s/@SECONDS@/$seconds/" bench/soak/soak-reconnect.json > "$work/profile.json"
+  sed "s/\"disconnectAfterInSeconds\": 6/\"disconnectAfterInSeconds\": $session/" bench/soak/gateway.json > "$work/gateway.json"
+  sed -i "s/\"publishIntervalSeconds\": 5/\"publishIntervalSeconds\": $publish/" "$work/profile.json"
+  "$sim" gateway --listen "127.0.0.1:$port" --data "$work/gw" --config "$work/gateway.json" --fleet "$work/fleet" --log-level warning > "$out/gateway.log" 2>&1 &
+  gpid=$!
+  for _ in $(seq 100); do grep -q "gateway listening" "$out/gateway.log" && break; sleep 0.2; done
+else
+  sed "s/@DEVICES@/$devices/g; s/@SECONDS@/$seconds/; s/@SESSION@/$session/; s/@PUBLISH@/$publish/" bench/soak/soak-one-process.json > "$work/profile.json"
+fi
 "$client" run --profile "$work/profile.json" "${warmflag[@]}" --results "$work/results" > "$out/run.log" 2>&1 &
 rpid=$!
+cp "$work/profile.json" "$out/profile.json"
 
 echo "t_s,connects,client_rss_kb,gateway_rss_kb" > "$out/samples.csv"
 t0=$(date +%s)
+next=0
 while kill -0 $rpid 2>/dev/null; do
-  c=$(curl -s --cacert "$work/gw/tls/localhost/AmazonRootCA1.pem" "https://localhost:$port/gateway/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connectsAccepted"])' 2>/dev/null || echo "")
-  r=$(awk '/VmRSS/{print $2}' /proc/$rpid/status 2>/dev/null || echo "")
-  g=$(awk '/VmRSS/{print $2}' /proc/$gpid/status 2>/dev/null || echo "")
-  [ -n "$c" ] && [ -n "$r" ] && [ -n "$g" ] && echo "$(( $(date +%s) - t0 )),$c,$r,$g" >> "$out/samples.csv"
+  t=$(( $(date +%s) - t0 ))
+  if [ "$shape" = separate ]; then
+    c=$(curl -s --cacert "$work/gw/tls/localhost/AmazonRootCA1.pem" "https://localhost:$port/gateway/counters" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connectsAccepted"])' 2>/dev/null || echo "")
+    r=$(awk '/VmRSS/{print $2}' /proc/$rpid/status 2>/dev/null || echo "")
+    g=$(awk '/VmRSS/{print $2}' /proc/$gpid/status 2>/dev/null || echo "")
+    [ -n "$c" ] && [ -n "$r" ] && [ -n "$g" ] && echo "$t,$c,$r,$g" >> "$out/samples.csv"
+  fi
+  if [ $next -lt ${#heap_at[@]} ] && [ "$t" -ge "${heap_at[$next]}" ]; then
+    live_heap "$t" client "$rpid"
+    [ -n "$gpid" ] && live_heap "$t" gateway "$gpid"
+    next=$(( next + 1 ))
+  fi
   sleep 5
 done
 wait $rpid && rc=0 || rc=$?
-kill -TERM $gpid; wait $gpid || true
+[ -n "$gpid" ] && { kill -TERM $gpid; wait $gpid || true; }
 cp -r "$work/results"/* "$out/" 2>/dev/null || true
 
-python3 bench/soak/fit.py "$out" "$warm" "$seconds" "$maxkb" "$rc" "$devices"
+if [ "$shape" = one-process ]; then
+  # One process: its per-second rows hold both the cumulative connects and the working set (RSS).
+  python3 - "$out" <<'PY'
+import csv, glob, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(glob.glob(f"{out}/*/timeseries.csv")[0])))
+with open(f"{out}/samples.csv", "w") as f:
+    f.write("t_s,connects,client_rss_kb\n")
+    total = 0
+    for r in rows:
+        total += int(r["connectsOk"])
+        f.write(f"{r['second']},{total},{int(float(r['workingSetMB']) * 1024)}\n")
+PY
+fi
+
+python3 bench/soak/fit.py "$out" "$warm" "$seconds" "$maxkb" "$rc" "$devices" "$window" "$maxgrowth" "$shape" "$session"

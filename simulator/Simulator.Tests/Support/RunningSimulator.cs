@@ -30,10 +30,13 @@ public sealed class RunningSimulator : IDisposable
 
     public Task<string> Stderr => _stderr;
 
+    /// <summary>The simulator's process id (bash execs it, so the shell's pid is the simulator's).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Starts `simulator ARGS` and returns once a stdout line contains <paramref name="readyMarker"/>.</summary>
-    public static async Task<RunningSimulator> StartAsync(IEnumerable<string> args, string workingDirectory, string readyMarker, string? networkNamespace = null)
+    public static async Task<RunningSimulator> StartAsync(IEnumerable<string> args, string workingDirectory, string readyMarker, string? networkNamespace = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var running = new RunningSimulator(SimulatorProcess.Start(args, workingDirectory, networkNamespace: networkNamespace));
+        var running = new RunningSimulator(SimulatorProcess.Start(args, workingDirectory, networkNamespace: networkNamespace, environment: environment));
         var ready = new TaskCompletionSource();
         running._process.OutputDataReceived += (_, e) =>
         {

@@ -18,7 +18,8 @@ public static class SimulatorProcess
     }
 
     /// <summary>Starts `dotnet simulator.dll ARGS` under bash, with an optional open-files limit, in <paramref name="workingDirectory"/>; in a network namespace the test made, if named.</summary>
-    public static Process Start(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null, string? networkNamespace = null)
+    /// <param name="environment">Variables to set, or with a null value to remove, in the child's environment.</param>
+    public static Process Start(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null, string? networkNamespace = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var quoted = string.Join(' ', args.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         var inNamespace = networkNamespace is null ? string.Empty : $"ip netns exec '{networkNamespace}' ";
@@ -30,6 +31,18 @@ public static class SimulatorProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                psi.Environment.Remove(name);
+            }
+            else
+            {
+                psi.Environment[name] = value;
+            }
+        }
+
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
         return Process.Start(psi) ?? throw new InvalidOperationException("cannot start the simulator");
