@@ -25,10 +25,10 @@ public sealed class FleetCa : IDisposable
 
     public string PrivateKeyPem => _key.ExportPkcs8PrivateKeyPem() + "\n";
 
-    public static FleetCa Create(ulong seed)
+    public static FleetCa Create(FleetSeed seed)
     {
         var key = ECDsa.Create(KeyPem.FromScalar(FleetDerivation.PrivateScalar(seed, FleetDerivation.CaIndex)));
-        var req = new CertificateRequest($"CN=Simulator Fleet CA {seed}, OU=Test Devices, O=nrf-fleet-simulator", key, HashAlgorithmName.SHA256);
+        var req = new CertificateRequest($"CN=Simulator Fleet CA {seed.Fingerprint[7..]}, OU=Test Devices, O=nrf-fleet-simulator", key, HashAlgorithmName.SHA256);
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));

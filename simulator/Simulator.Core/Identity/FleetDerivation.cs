@@ -20,10 +20,9 @@ internal static class FleetDerivation
     /// <summary>The index used for the fleet CA's key, outside any device index.</summary>
     public const int CaIndex = -1;
 
-    public static byte[] PrivateScalar(ulong seed, int index)
+    public static byte[] PrivateScalar(FleetSeed seed, int index)
     {
-        Span<byte> key = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(key, seed);
+        var key = seed.Key;
         Span<byte> msg = stackalloc byte[12];
         "p256"u8.CopyTo(msg);
         BinaryPrimitives.WriteInt32BigEndian(msg[4..], index);
@@ -39,10 +38,9 @@ internal static class FleetDerivation
         }
     }
 
-    public static ulong Number(ulong seed, string domain, int index)
+    public static ulong Number(FleetSeed seed, string domain, int index)
     {
-        Span<byte> key = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(key, seed);
+        var key = seed.Key;
         Span<byte> msg = stackalloc byte[64];
         var n = System.Text.Encoding.ASCII.GetBytes(domain, msg);
         BinaryPrimitives.WriteInt32BigEndian(msg[n..], index);
@@ -51,10 +49,9 @@ internal static class FleetDerivation
         return BinaryPrimitives.ReadUInt64BigEndian(mac);
     }
 
-    public static string Uuid(ulong seed, int index)
+    public static string Uuid(FleetSeed seed, int index)
     {
-        Span<byte> key = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(key, seed);
+        var key = seed.Key;
         Span<byte> msg = stackalloc byte[8];
         "uuid"u8.CopyTo(msg);
         BinaryPrimitives.WriteInt32BigEndian(msg[4..], index);
@@ -67,7 +64,7 @@ internal static class FleetDerivation
     }
 
     /// <summary>IMEI = TAC (8) + serial (6) + Luhn (3GPP TS 23.003 §6.2.1). Unique per index below 10^6.</summary>
-    public static string Imei(ulong seed, string tac, int index)
+    public static string Imei(FleetSeed seed, string tac, int index)
     {
         var serial = (Number(seed, "imei", 0) + (ulong)index) % 1_000_000UL;
         var body = tac + serial.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
@@ -75,7 +72,7 @@ internal static class FleetDerivation
     }
 
     /// <summary>ICCID = prefix + serial to 18 digits + Luhn (ITU-T E.118): 19 digits, as 1NCE's.</summary>
-    public static string Iccid(ulong seed, string prefix, int index)
+    public static string Iccid(FleetSeed seed, string prefix, int index)
     {
         var serialDigits = 18 - prefix.Length;
         ulong modulus = 1;

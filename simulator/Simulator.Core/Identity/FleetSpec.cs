@@ -11,7 +11,7 @@ public sealed record FleetSpec
 
     public const int MaxCount = 1_000_000;
 
-    public required ulong Seed { get; init; }
+    public required FleetSeed Seed { get; init; }
 
     public required int Count { get; init; }
 
@@ -42,20 +42,6 @@ public sealed record FleetSpec
         }
     }
 
-    /// <summary>Parses a seed as a user types it: a decimal unsigned 64-bit integer.</summary>
-    /// <summary>Seeds below this are short enough to guess (2^32): the CLI warns when one derives keys.</summary>
-    public const ulong ShortSeedBelow = 1UL << 32;
-
-    /// <summary>A seed from the operating system's random source, for fleets whose keys must not be guessable.</summary>
-    public static ulong RandomSeed() => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-
-    public static ulong ParseSeed(string text, string? source = null)
-    {
-        if (ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seed))
-        {
-            return seed;
-        }
-
-        throw new Errors.InputException($"seed must be a decimal integer between 0 and {ulong.MaxValue}, got '{text}'", source, field: "seed");
-    }
+    /// <summary>Parses a seed as a user types it: decimal (64 bits) or 64 hex digits (256 bits).</summary>
+    public static FleetSeed ParseSeed(string text, string? source = null) => FleetSeed.Parse(text, source);
 }

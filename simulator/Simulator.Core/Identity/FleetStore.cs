@@ -284,7 +284,7 @@ public static class FleetStore
         {
             SchemaVersion = FleetManifest.CurrentSchemaVersion,
             Source = source,
-            Seed = source == "generated" ? spec.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            Seed = source == "generated" ? spec.Seed.ToString() : null,
             Count = fleet.Count,
             Tac = spec.Tac,
             IccidPrefix = spec.IccidPrefix,

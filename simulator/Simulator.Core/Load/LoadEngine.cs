@@ -45,7 +45,7 @@ public sealed class LoadEngine
     {
         var pool = new IdentityPool(_devices);
         var supervisor = new DeviceSupervisor(_ctx.Metrics, pool, _factory);
-        var seed = (int)(_ctx.Profile.Fleet.RequiredSeed & int.MaxValue);
+        var seed = _ctx.Profile.Fleet.RequiredSeed.StreamSeed("arrivals");
         long atHoldEnd = -1;
         var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed)
         {

@@ -91,9 +91,7 @@ public static partial class ResultsWriter
         }
 
         fleet.Remove("seed");
-        fleet["seedFingerprint"] = profile.Fleet.Seed is { } seed
-            ? "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("nrf-fleet-seed:" + seed.ToString(Inv))))[..16]
-            : profile.Fleet.SeedFingerprint;
+        fleet["seedFingerprint"] = profile.Fleet.Seed is { } seed ? seed.Fingerprint : profile.Fleet.SeedFingerprint;
         if (profile.Fleet.Shard is { } shard)
         {
             fleet["shard"] = shard.ToString();

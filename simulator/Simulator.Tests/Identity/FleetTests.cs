@@ -106,11 +106,41 @@ public sealed class FleetTests
         Assert.NotEqual(FleetStore.Load(tmp["a"])[0].PublicKeyPem, FleetStore.Load(tmp["b"])[0].PublicKeyPem);
         Assert.DoesNotContain("warning", a.Out, StringComparison.Ordinal);
 
+        // The default is 256 bits, printed as 64 hex digits, and the printed seed gives the same fleet back.
+        var printed = System.Text.RegularExpressions.Regex.Match(a.Out, "seed ([0-9a-f]{64}), random").Groups[1].Value;
+        Assert.Equal(64, printed.Length);
+        var again = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--seed", printed, "--out", tmp["e"]);
+        Assert.Equal(0, again.Code);
+        Assert.DoesNotContain("warning", again.Out, StringComparison.Ordinal);
+        Assert.Equal(FleetStore.Load(tmp["a"])[0].PublicKeyPem, FleetStore.Load(tmp["e"])[0].PublicKeyPem);
+        Assert.Equal(FleetStore.Load(tmp["a"])[0].Iccid, FleetStore.Load(tmp["e"])[0].Iccid);
+
+        // Any decimal seed holds at most 64 bits: warned of, whether it is 7 or near 2^64.
         var shortSeed = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--seed", "7", "--out", tmp["c"]);
         Assert.Equal(0, shortSeed.Code);
-        Assert.Contains("warning: seed 7 is short", shortSeed.Out, StringComparison.Ordinal);
+        Assert.Contains("warning: seed 7 is short (64 bits)", shortSeed.Out, StringComparison.Ordinal);
         var longSeed = await CliRunner.RunAsync("fleet", "create", "--count", "1", "--seed", "16045690984503098046", "--out", tmp["d"]);
-        Assert.DoesNotContain("warning", longSeed.Out, StringComparison.Ordinal);
+        Assert.Contains("warning: seed 16045690984503098046 is short", longSeed.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decimal_seed_keeps_its_fleet_and_the_CA_names_no_seed()
+    {
+        // Decimal seeds are the HMAC key as 8 big-endian bytes, as they always were: seed 42's first key is fixed.
+        var fleet = Fleet.Generate(new FleetSpec { Seed = 42, Count = 1, WithCertificates = true });
+        Assert.Equal(FleetSpec.ParseSeed("42"), (FleetSeed)42UL);
+        Assert.Equal(fleet.Devices.First().PublicKeyPem, Fleet.Generate(new FleetSpec { Seed = FleetSeed.Parse("42"), Count = 1 }).Devices.First().PublicKeyPem);
+
+        using var ca = fleet.CreateCa()!;
+        Assert.DoesNotContain("42", ca.Certificate.Subject.Replace(((FleetSeed)42UL).Fingerprint[7..], string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        var strong = FleetSeed.Random();
+        using var strongCa = Fleet.Generate(new FleetSpec { Seed = strong, Count = 1, WithCertificates = true }).CreateCa()!;
+        Assert.DoesNotContain(strong.ToString(), strongCa.Certificate.Subject, StringComparison.Ordinal);
+        Assert.Equal(256, strong.Bits);
+        Assert.Equal(strong, FleetSeed.Parse(strong.ToString()));
+        Assert.NotEqual(strong.Fingerprint, FleetSeed.Random().Fingerprint);
+        Assert.False(FleetSeed.TryParse(new string('g', 64), out _));
+        Assert.False(FleetSeed.TryParse(new string('a', 63), out _));
     }
 
     [Fact]

@@ -34,4 +34,19 @@ public sealed class SecretsTests
             }
         }
     }
+
+    [Fact]
+    public async Task A_256_bit_seed_in_a_profile_runs_and_results_hold_none_of_it()
+    {
+        using var tmp = new TempDir();
+        var seed = Simulator.Core.Identity.FleetSeed.Random().ToString();
+        var (code, _, summary, dir) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 2).Replace("\"seed\": \"7\"", $"\"seed\": \"{seed}\"", StringComparison.Ordinal), tmp);
+        Assert.Equal(0, code);
+        Assert.Equal(Simulator.Core.Identity.FleetSeed.Parse(seed).Fingerprint, summary.GetProperty("profile").GetProperty("fleet").GetProperty("seedFingerprint").GetString());
+        foreach (var file in Directory.GetFiles(dir))
+        {
+            var text = File.ReadAllText(file);
+            Assert.False(text.Contains(seed[..16], StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(file)} holds the seed");
+        }
+    }
 }

@@ -21,7 +21,7 @@ public static class FleetCommands
     private static Command CreateCommand(TextWriter stdout)
     {
         var count = new Option<int>("--count", "-n") { Description = "Number of devices.", Required = true };
-        var seed = new Option<string?>("--seed", "-s") { Description = "Decimal seed; the same seed always gives the same fleet, private keys included. Default: a random one, printed." };
+        var seed = new Option<string?>("--seed", "-s") { Description = "Decimal (64-bit) or 64-hex-digit (256-bit) seed; the same seed always gives the same fleet, private keys included. Default: a random 256-bit one, printed." };
         var output = new Option<string>("--out", "-o") { Description = "Directory to write (must not exist or be empty).", Required = true };
         var ca = new Option<bool>("--ca") { Description = "Also make a fleet CA and an X.509 certificate per device (CN = device id)." };
         var tac = new Option<string>("--tac") { Description = "8-digit type allocation code of the IMEIs.", DefaultValueFactory = _ => FleetSpec.DefaultTac };
@@ -33,7 +33,7 @@ public static class FleetCommands
             var given = parse.GetValue(seed);
             var spec = new FleetSpec
             {
-                Seed = given is null ? FleetSpec.RandomSeed() : FleetSpec.ParseSeed(given),
+                Seed = given is null ? FleetSeed.Random() : FleetSpec.ParseSeed(given),
                 Count = parse.GetValue(count),
                 Tac = parse.GetValue(tac)!,
                 IdFormat = FleetStore.ParseIdFormat(parse.GetValue(idFormat), null),
@@ -43,9 +43,9 @@ public static class FleetCommands
             var dir = parse.GetValue(output)!;
             var created = Writing(dir, () => FleetStore.Create(spec, dir));
             stdout.WriteLine($"created {created.Count} devices in {dir} (seed {spec.Seed}{(given is null ? ", random" : string.Empty)}{(spec.WithCertificates ? ", with CA" : string.Empty)})");
-            if (given is not null && spec.Seed < FleetSpec.ShortSeedBelow)
+            if (!spec.Seed.IsStrong)
             {
-                stdout.WriteLine($"warning: seed {spec.Seed} is short: anyone who guesses it can derive this fleet's private keys. Use them with the local gateway only, or leave --seed out for a random 64-bit seed before registering the keys anywhere real.");
+                stdout.WriteLine($"warning: seed {spec.Seed} is short ({spec.Seed.Bits} bits): device ids are public, so anyone who searches for it can derive this fleet's private keys. Use them with the local gateway only, or leave --seed out for a random 256-bit seed before registering the keys anywhere real.");
             }
 
             return ExitCodes.Ok;

@@ -6,7 +6,7 @@ public sealed record FleetOptions
     public required int Count { get; init; }
 
     /// <summary>The seed the fleet's keys derive from; null on a profile read back from results, which keep only <see cref="SeedFingerprint"/>.</summary>
-    public required ulong? Seed { get; init; }
+    public required Identity.FleetSeed? Seed { get; init; }
 
     /// <summary>Set on a profile read back from results, in place of the seed.</summary>
     public string? SeedFingerprint { get; init; }
@@ -20,5 +20,5 @@ public sealed record FleetOptions
     public FleetShard Assigned => Shard ?? throw new InvalidOperationException("fleet.shard \"auto\" was not resolved: ShardAssignment.Resolve runs before the fleet is built");
 
     /// <summary>The seed, for building the fleet; a profile read back from results has none.</summary>
-    public ulong RequiredSeed => Seed ?? throw new InvalidOperationException("a profile read back from results keeps only its seed's fingerprint: no fleet can be built from it");
+    public Identity.FleetSeed RequiredSeed => Seed ?? throw new InvalidOperationException("a profile read back from results keeps only its seed's fingerprint: no fleet can be built from it");
 }

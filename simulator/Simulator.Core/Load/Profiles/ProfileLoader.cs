@@ -138,7 +138,7 @@ public static class ProfileLoader
         Fleet = new FleetOptions
         {
             Count = p.Fleet.Count,
-            Seed = p.Fleet.SeedFingerprint is null ? ulong.Parse(p.Fleet.Seed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Seed = p.Fleet.SeedFingerprint is null ? Identity.FleetSeed.Parse(p.Fleet.Seed) : null,
             SeedFingerprint = p.Fleet.SeedFingerprint,
             Shard = p.Fleet.Shard == ShardAssignment.Auto ? null : FleetShard.TryParse(p.Fleet.Shard, out var shard) ? shard : throw new InvalidOperationException("validated above"),
             Directory = p.Fleet.Directory,
@@ -206,9 +206,9 @@ public static class ProfileLoader
             fail("$.fleet.seedFingerprint", "is what results write in place of the seed; a profile gives fleet.seed");
         }
 
-        if (p.Fleet.SeedFingerprint is null && !ulong.TryParse(p.Fleet.Seed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (p.Fleet.SeedFingerprint is null && !Identity.FleetSeed.TryParse(p.Fleet.Seed, out _))
         {
-            fail("$.fleet.seed", $"must be a decimal unsigned integer, got \"{p.Fleet.Seed}\"");
+            fail("$.fleet.seed", $"must be a decimal unsigned integer or 64 hex digits, got \"{p.Fleet.Seed}\"");
         }
 
         if (p.StartAt is { } startAt && !TryParseInstant(startAt, out _))
