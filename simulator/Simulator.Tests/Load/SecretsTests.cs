@@ -1,5 +1,6 @@
 using Simulator.Tests.Cli;
 using Simulator.Tests.Support;
+using Simulator.Tests.Support.Devices;
 
 namespace Simulator.Tests.Load;
 
@@ -48,5 +49,19 @@ public sealed class SecretsTests
             var text = File.ReadAllText(file);
             Assert.False(text.Contains(seed[..16], StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(file)} holds the seed");
         }
+    }
+
+    [Fact]
+    public async Task A_generated_fleet_with_a_short_seed_signing_for_a_real_target_is_warned_of()
+    {
+        const string Hold = """[ { "kind": "ramp", "to": 2, "rate": 50 }, { "kind": "hold", "seconds": 0.5 } ]""";
+        using var tmp = new TempDir();
+        var (_, output, _, _) = await RunHarness.RunAsync(RunHarness.DeviceOnlyProfile(Hold, 2, """, "thresholds": {}"""), tmp, devices: _ => _ => new IdleDevice());
+        Assert.Contains("warning: the fleet is generated from a 64-bit seed", output, StringComparison.Ordinal);
+
+        using var strong = new TempDir();
+        var profile = RunHarness.DeviceOnlyProfile(Hold, 2, """, "thresholds": {}""").Replace("\"seed\": \"11\"", $"\"seed\": \"{Simulator.Core.Identity.FleetSeed.Random()}\"", StringComparison.Ordinal);
+        (_, output, _, _) = await RunHarness.RunAsync(profile, strong, devices: _ => _ => new IdleDevice());
+        Assert.DoesNotContain("generated from a", output, StringComparison.Ordinal);
     }
 }

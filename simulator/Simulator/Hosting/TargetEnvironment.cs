@@ -113,6 +113,13 @@ public sealed class TargetEnvironment : IAsyncDisposable
         }
         else
         {
+            if (profile.Fleet.Directory is null && profile.Fleet.Seed is { IsStrong: false } weak && profile.Token.Source == TokenSourceKind.DeviceJwt)
+            {
+                // A generated fleet keeps the profile's seed (shards on other machines must build the same
+                // fleet from the profile alone), and a real authorizer that trusts its keys trusts anyone who finds it.
+                await output.WriteLineAsync($"warning: the fleet is generated from a {weak.Bits}-bit seed and its devices sign their own tokens for a real target: anyone who searches for the seed can sign as them. Use a 256-bit seed (fleet.seed, 64 hex digits) for keys registered anywhere real").ConfigureAwait(false);
+            }
+
             if (profile.Target.CaFile is { } ca && !File.Exists(ca))
             {
                 throw new Core.Errors.InputException($"CA file not found: {ca}", profilePath, field: "$.target.caFile");
