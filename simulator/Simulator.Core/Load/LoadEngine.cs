@@ -15,7 +15,7 @@ namespace Simulator.Core.Load;
 /// </summary>
 public sealed class LoadEngine
 {
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
     private readonly LoadContext _ctx;
     private readonly IReadOnlyList<DeviceIdentity> _devices;
     private readonly LoadPlan _plan;
@@ -110,34 +110,14 @@ public sealed class LoadEngine
         Rows.Writer.TryWrite(final);
         Rows.Writer.TryComplete();
         var census = supervisor.Census();
-        if (!census.Holds)
-        {
-            problem ??= "at the end: " + census.Problem;
-        }
-        else if (notStopped > 0)
-        {
-            problem ??= $"{notStopped} device(s) did not stop within {StopGrace.TotalSeconds:0} s";
-        }
-        else if (census.DevicesCrashed > 0)
-        {
-            problem ??= $"{census.DevicesCrashed} device task(s) crashed: {string.Join(", ", _ctx.Metrics.Crashes.Select(c => $"{c.Key} {c.Value}"))}";
-        }
-        else if (census.AttemptsInFlight != 0)
-        {
-            problem ??= $"{census.AttemptsInFlight} attempt(s) opened but never ended with an outcome";
-        }
-        else if (!cancelled && arrivals.ArrivalsStarted != planned)
-        {
-            problem ??= $"{planned - arrivals.ArrivalsStarted} of {planned} planned arrivals never started (the generator fell behind the plan)";
-        }
-
         return new RunOutcome(started, Seconds(origin), rows, cancelled, _plan.PeakDevices, peak)
         {
             ConnectedAtLastHold = Interlocked.Read(ref atHoldEnd) is >= 0 and var exact ? exact : atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? rows[^2].Connected : 0),
             FinalCensus = census,
             DevicesNotStopped = notStopped,
             AccountingBrokenSeconds = broken,
-            AccountingProblem = problem,
+            ReportedProblem = problem,
+            CrashClasses = census.DevicesCrashed > 0 ? string.Join(", ", _ctx.Metrics.Crashes.Select(c => $"{c.Key} {c.Value}")) : null,
             ArrivalsPlanned = planned,
             ArrivalsStarted = arrivals.ArrivalsStarted,
             Health = [.. health.Samples.SkipLast(1)], // the final stop sample is outside the plan

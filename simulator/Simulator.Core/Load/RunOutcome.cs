@@ -15,10 +15,17 @@ public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds
     /// <summary>Devices still running 15 s after they were asked to stop.</summary>
     public int DevicesNotStopped { get; init; }
 
-    /// <summary>Seconds in which a census check failed, and the first problem seen.</summary>
+    /// <summary>Seconds in which a census check failed.</summary>
     public int AccountingBrokenSeconds { get; init; }
 
-    public string? AccountingProblem { get; init; }
+    /// <summary>A problem known beside the final census: the first broken second's, a missing or broken shard's, a run that died.</summary>
+    public string? ReportedProblem { get; init; }
+
+    /// <summary>The crashed devices' classes, in words, for the problem sentence.</summary>
+    public string? CrashClasses { get; init; }
+
+    /// <summary>The first thing that broke the accounting, or null (<see cref="AccountingVerdict"/>).</summary>
+    public string? AccountingProblem => AccountingVerdict.Problem(this);
 
     public long ArrivalsPlanned { get; init; }
 
@@ -37,11 +44,5 @@ public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds
     public double ArrivalLatenessMaxMs { get; init; }
 
     /// <summary>Holds when every check passed in every second and at the end.</summary>
-    public bool AccountingHolds =>
-        AccountingBrokenSeconds == 0
-        && FinalCensus is { Holds: true, Live: 0 } final
-        && final.AttemptsInFlight == 0
-        && final.DevicesCrashed == 0
-        && DevicesNotStopped == 0
-        && (Cancelled || ArrivalsStarted == ArrivalsPlanned);
+    public bool AccountingHolds => AccountingProblem is null;
 }

@@ -51,7 +51,7 @@ public static class IncompleteRun
             ConnectedAtLastHold = rows.Count == 0 ? 0 : rows[^1].Connected,
             FinalCensus = null,
             AccountingBrokenSeconds = rows.Count(r => !r.AccountingHolds),
-            AccountingProblem = $"{why}: the devices live then were never counted to an end",
+            ReportedProblem = $"{why}: the devices live then were never counted to an end",
             Health = [.. rows.Select(r => r.Health)],
             GeneratorSaturatedSeconds = SaturatedSeconds(rows),
         };
