@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Simulator.Core.Errors;
 using Simulator.Core.Health;
 using Simulator.Core.Histograms;
@@ -10,10 +9,10 @@ namespace Simulator.Core.Metrics;
 /// Everything a run measures: a histogram per phase (whole run), per-second counters and a
 /// per-second connect histogram, and failures by name. Attempt outcomes are counted here, apart
 /// from the attempts opened (counted by the supervisor), so the two can be checked against each
-/// other. Thread-safe; the same figures are published as System.Diagnostics.Metrics instruments
-/// (meter "Simulator.Run") for dotnet-counters.
+/// other. Thread-safe. It records and nothing else: the exported instruments (<see cref="RunInstruments"/>)
+/// observe it, and the console and results read its totals and per-second counters.
 /// </summary>
-public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
+public sealed partial class RunMetrics : IDeviceRecorder
 {
     private readonly LatencyHistogram[] _phases = [.. Enumerable.Range(0, Enum.GetValues<Phase>().Length).Select(_ => new LatencyHistogram())];
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
@@ -22,17 +21,9 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
     private readonly ConcurrentDictionary<string, long> _crashes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _firstMessages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _firstStacks = new(StringComparer.Ordinal);
-    private readonly Meter _meter = new("Simulator.Run");
-    private readonly Counter<long> _connects;
-    private readonly Counter<long> _publishes;
-    private readonly Counter<long> _errors;
-    private readonly Histogram<double> _phaseMs;
-    private readonly Counter<long> _pubAcks;
-    private readonly Counter<long> _received;
-    private readonly Counter<long> _dropCounter;
-    private readonly Counter<long> _crashCounter;
     private readonly OutageDetector _outages = new(TimeSpan.FromSeconds(1));
     private LiveState? _live;
+    private IRecordObserver? _observer;
     private LatencyHistogram _secondConnect = new();
     private ConcurrentDictionary<string, long> _secondErrors = new(StringComparer.Ordinal);
     private ConcurrentQueue<long>? _connectSamples;
@@ -49,51 +40,19 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
     private long _secReceived;
     private long _secDrops;
 
-    public RunMetrics()
-    {
-        // Every figure the run computes, as instruments an exporter (OTLP, Prometheus) can read while it runs.
-        _connects = _meter.CreateCounter<long>("simulator.connects", description: "successful connects");
-        _publishes = _meter.CreateCounter<long>("simulator.publishes", description: "PUBLISH packets sent");
-        _pubAcks = _meter.CreateCounter<long>("simulator.pubacks", description: "PUBACKs received");
-        _received = _meter.CreateCounter<long>("simulator.received", description: "devices' own messages received back");
-        _errors = _meter.CreateCounter<long>("simulator.errors", description: "failed attempts by class");
-        _dropCounter = _meter.CreateCounter<long>("simulator.drops", description: "established sessions that ended unasked, by reason");
-        _crashCounter = _meter.CreateCounter<long>("simulator.crashes", description: "device tasks that crashed, by class");
-        _phaseMs = _meter.CreateHistogram<double>("simulator.phase.duration", "ms", "latency of each phase (token, dns, tcp, tls, websocket, connack, connect from the planned instant, puback, end-to-end, …)");
-        _meter.CreateObservableGauge("simulator.devices", ObserveDevices, description: "devices by state");
-        _meter.CreateObservableGauge("simulator.generator.cpu", () => Health(h => h.CpuPercent), "%", "this process's CPU, as a share of all cores");
-        _meter.CreateObservableGauge("simulator.generator.machine_cpu", () => Health(h => h.MachineCpuPercent ?? double.NaN), "%", "the whole machine's CPU");
-        _meter.CreateObservableGauge("simulator.generator.scheduler_lag", () => Health(h => h.SchedulerLagP99Ms), "ms", "scheduler lag p99 in the last second");
-        _meter.CreateObservableGauge("simulator.generator.gc_pause", () => Health(h => h.GcPauseMs), "ms", "GC pause time in the last second");
-        _meter.CreateObservableGauge("simulator.generator.thread_pool_queue", () => Health(h => h.ThreadPoolQueue), description: "thread-pool work items waiting");
-        _meter.CreateObservableGauge("simulator.generator.open_files", () => Health(h => h.OpenFiles ?? double.NaN), description: "open file descriptors");
-        _meter.CreateObservableGauge("simulator.generator.working_set", () => Health(h => h.WorkingSetBytes), "By", "working set");
-        _meter.CreateObservableGauge("simulator.generator.hot", () => Health(h => h.Hot ? 1 : 0), description: "1 while the generator is over a health limit in the last second");
-        _meter.CreateObservableGauge("simulator.generator.saturated_seconds", () => Volatile.Read(ref _live)?.SaturatedSeconds ?? 0, "s", "seconds the generator has been saturated: its latencies then describe this machine");
-    }
-
     /// <summary>The latest per-second state, for the observable instruments (set by the engine each second).</summary>
     public void PublishState(long connecting, long connected, long backingOff, long givenUp, HealthSample health, int saturatedSeconds) =>
         Volatile.Write(ref _live, new LiveState(connecting, connected, backingOff, givenUp, health, saturatedSeconds));
 
-    private IEnumerable<Measurement<long>> ObserveDevices()
+    /// <summary>The latest per-second state (devices by state, the generator's health), or null before the first second.</summary>
+    internal LiveState? Live => Volatile.Read(ref _live);
+
+    /// <summary>Told of each record as it happens (the run's exported instruments); null when nothing exports.</summary>
+    public IRecordObserver? Observer
     {
-        if (Volatile.Read(ref _live) is not { } s)
-        {
-            return [];
-        }
-
-        return
-        [
-            new(s.Connecting, new KeyValuePair<string, object?>("state", "connecting")),
-            new(s.Connected, new KeyValuePair<string, object?>("state", "connected")),
-            new(s.BackingOff, new KeyValuePair<string, object?>("state", "backing_off")),
-            new(s.GivenUp, new KeyValuePair<string, object?>("state", "given_up")),
-        ];
+        get => Volatile.Read(ref _observer);
+        set => Volatile.Write(ref _observer, value);
     }
-
-    private IEnumerable<Measurement<double>> Health(Func<HealthSample, double> value) =>
-        Volatile.Read(ref _live) is { } s && value(s.Health) is var v && !double.IsNaN(v) ? [new Measurement<double>(v)] : [];
 
     /// <summary>Attempts that ended with an outcome: connected or failed (stops during an attempt are counted apart).</summary>
     public long Attempts => Successes + Failed;
@@ -148,10 +107,8 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
         }
 
         _phases[(int)phase].Record((long)(milliseconds * 1000));
-        _phaseMs.Record(milliseconds, new KeyValuePair<string, object?>("phase", PhaseNames[(int)phase]));
+        _observer?.Phase(phase, milliseconds);
     }
-
-    private static readonly string[] PhaseNames = [.. Enum.GetNames<Phase>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])];
 
     public void ConnectSucceeded(double totalMs)
     {
@@ -160,7 +117,7 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
         Record(Phase.Connect, totalMs);
         Volatile.Read(ref _secondConnect).Record((long)(totalMs * 1000));
         _connectSamples?.Enqueue((long)(totalMs * 1000));
-        _connects.Add(1);
+        _observer?.Connected();
     }
 
     /// <summary>A failed attempt (token or connect), by its class name.</summary>
@@ -170,7 +127,7 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
         Interlocked.Increment(ref _secConnectsFailed);
         _failures.AddOrUpdate(failure, 1, static (_, n) => n + 1);
         Volatile.Read(ref _secondErrors).AddOrUpdate(failure, 1, static (_, n) => n + 1);
-        _errors.Add(1, new KeyValuePair<string, object?>("class", failure));
+        _observer?.AttemptFailed(failure);
     }
 
     public void AttemptInterrupted() => Interlocked.Increment(ref _interrupted);
@@ -192,7 +149,7 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
     public void DeviceCrashed(string failureClass)
     {
         _crashes.AddOrUpdate(failureClass, 1, static (_, n) => n + 1);
-        _crashCounter.Add(1, new KeyValuePair<string, object?>("class", failureClass));
+        _observer?.Crashed(failureClass);
     }
 
     /// <summary>An established session that ended without being asked to: its class, what the client last did, and its age.</summary>
@@ -223,21 +180,21 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
     {
         _drops.AddOrUpdate(reason, 1, static (_, n) => n + 1);
         _dropsByLastAction.AddOrUpdate($"{reason} after {lastAction}", 1, static (_, n) => n + 1);
-        _dropCounter.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        _observer?.Dropped(reason);
     }
 
     public void Published()
     {
         Interlocked.Increment(ref _publishCount);
         Interlocked.Increment(ref _secPublishes);
-        _publishes.Add(1);
+        _observer?.Published();
     }
 
     public void PubAcked(double ms)
     {
         Interlocked.Increment(ref _pubAckCount);
         Interlocked.Increment(ref _secPubAcks);
-        _pubAcks.Add(1);
+        _observer?.PubAcked();
         Record(Phase.PubAck, ms);
     }
 
@@ -245,7 +202,7 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
     {
         Interlocked.Increment(ref _receivedCount);
         Interlocked.Increment(ref _secReceived);
-        _received.Add(1);
+        _observer?.Received();
         Record(Phase.EndToEnd, ms);
     }
 
@@ -324,8 +281,6 @@ public sealed partial class RunMetrics : IDeviceRecorder, IDisposable
         Interlocked.Exchange(ref _receivedCount, 0);
         TakeSecond();
     }
-
-    public void Dispose() => _meter.Dispose();
 
     /// <summary>Types, scrubbed messages and stack frames, inner exceptions too: frames name code, never data.</summary>
     private static string Stack(Exception e)

@@ -55,7 +55,6 @@ public sealed class ArrivalAndHealthTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var outcome = await engine.RunAsync(CancellationToken.None);
-        metrics.Dispose();
         ctx.Scheduler.Dispose();
         Assert.Equal(400, trace.Count);
         Assert.True(outcome.AccountingHolds, outcome.AccountingProblem);
@@ -90,7 +89,7 @@ public sealed class ArrivalAndHealthTests
         // or a preempted core. The arrivals due meanwhile start in a burst, and the outcome says so
         // (a capacity step judged on such a burst is offered again, never blamed on the target).
         var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile("""[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 0.3 } ]""", 100)), "test.json");
-        using var metrics = new RunMetrics();
+        var metrics = new RunMetrics();
         var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9 } };
         var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = 100 });
         var built = 0;

@@ -66,7 +66,6 @@ public sealed class ShardAssignmentTests
             Assert.Equal(2, p.Transport.SourceAddresses.Count);
             var ctx = new LoadContext { Profile = p, Metrics = new RunMetrics(), Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9, SourceAddresses = p.Transport.SourceAddresses, Shards = 3 } };
             used.Add([.. Enumerable.Range(0, 100).Where(i => i % 3 == shard).Select(i => ctx.Endpoint.SourceFor(i)!)]);
-            ctx.Metrics.Dispose();
         }
 
         Assert.All(used, u => Assert.Equal(2, u.Count)); // each shard rotates over both of its addresses

@@ -16,7 +16,7 @@ public static class MergeCommand
         command.SetAction(parse =>
         {
             var shards = parse.GetValue(runs)!.Select(ShardRun.Read).ToList();
-            using var metrics = new RunMetrics();
+            var metrics = new RunMetrics();
             var report = ShardMerge.Merge(shards, metrics);
             var dir = parse.GetValue(output)!;
             try

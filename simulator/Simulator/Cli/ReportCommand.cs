@@ -15,7 +15,7 @@ public static class ReportCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(run)!;
-            using var metrics = new RunMetrics();
+            var metrics = new RunMetrics();
             var report = IncompleteRun.Read(dir, metrics);
             try
             {

@@ -40,7 +40,8 @@ public static class CapacityRun
             }
         }
 
-        using var metrics = new RunMetrics();
+        var metrics = new RunMetrics();
+        using var instruments = new RunInstruments(metrics);
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
         var warm = await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);

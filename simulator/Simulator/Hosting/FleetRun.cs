@@ -22,7 +22,8 @@ public static class FleetRun
             }
         }
 
-        using var metrics = new RunMetrics();
+        var metrics = new RunMetrics();
+        using var instruments = new RunInstruments(metrics);
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
         if (setup.ConnectSamples)
         {

@@ -22,7 +22,7 @@ public static class Probe
 {
     public static async Task<int> ExecuteAsync(RunOptions profile, string profilePath, int deviceIndex, TextWriter w, CancellationToken stop)
     {
-        using var metrics = new RunMetrics();
+        var metrics = new RunMetrics();
         await using var env = await TargetEnvironment.CreateAsync(profile, profilePath, metrics, w, stop).ConfigureAwait(false);
         var device = env.Fleet[deviceIndex];
         var ctx = env.Context;

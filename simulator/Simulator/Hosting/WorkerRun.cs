@@ -143,7 +143,7 @@ public static class WorkerRun
                 return ExitCodes.Failed;
             }
 
-            using var metrics = new RunMetrics();
+            var metrics = new RunMetrics();
             var report = ShardMerge.Merge(shards, metrics);
             var merged = Path.Combine(root, "merged");
             ResultsWriter.WriteInto(report, merged);
