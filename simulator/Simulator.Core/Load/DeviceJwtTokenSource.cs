@@ -20,23 +20,21 @@ public sealed class DeviceJwtTokenSource : ITokenSource
     private readonly string _authorizer;
     private readonly string _tokenKeyName;
     private readonly TokenCache _cache;
-    private readonly RunMetrics _metrics;
 
-    public DeviceJwtTokenSource(Fleet fleet, DeviceTokenOptions options, string authorizer, string tokenKeyName, int refreshBeforeSeconds, RunMetrics metrics)
+    public DeviceJwtTokenSource(Fleet fleet, DeviceTokenOptions options, string authorizer, string tokenKeyName, int refreshBeforeSeconds)
     {
         _fleet = fleet;
         _options = options;
         _authorizer = authorizer;
         _tokenKeyName = tokenKeyName;
         _cache = new TokenCache(refreshBeforeSeconds);
-        _metrics = metrics;
     }
 
     public void Forget(DeviceIdentity device) => _cache.Remove(device.Index);
 
     public string ClientIdOf(DeviceIdentity device) => device.DeviceId;
 
-    public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken)
+    public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, IDeviceRecorder recorder, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (_cache.TryGet(device.Index, now, out var cached))
@@ -60,7 +58,7 @@ public sealed class DeviceJwtTokenSource : ITokenSource
         {
             var t0 = Stopwatch.GetTimestamp();
             token = minter.Mint(now);
-            _metrics.Record(Phase.TokenMint, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            recorder.Record(Phase.TokenMint, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         }
 
         var credentials = new CustomAuthCredentials(_authorizer, _tokenKeyName, token, null);

@@ -11,14 +11,12 @@ public sealed class IssuerTokenSource : ITokenSource
 {
     private readonly OnceIssuerTokens _issuer;
     private readonly TokenCache _cache;
-    private readonly RunMetrics _metrics;
     private readonly bool _sendSignature;
 
-    public IssuerTokenSource(OnceIssuerTokens issuer, int refreshBeforeSeconds, RunMetrics metrics, bool sendSignature)
+    public IssuerTokenSource(OnceIssuerTokens issuer, int refreshBeforeSeconds, bool sendSignature)
     {
         _issuer = issuer;
         _cache = new TokenCache(refreshBeforeSeconds);
-        _metrics = metrics;
         _sendSignature = sendSignature;
     }
 
@@ -26,7 +24,7 @@ public sealed class IssuerTokenSource : ITokenSource
 
     public string ClientIdOf(DeviceIdentity device) => device.Iccid;
 
-    public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken)
+    public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, IDeviceRecorder recorder, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (_cache.TryGet(device.Index, now, out var cached))
@@ -36,7 +34,7 @@ public sealed class IssuerTokenSource : ITokenSource
 
         var t0 = Stopwatch.GetTimestamp();
         var (token, signature) = _issuer.Issue(device.Iccid, now);
-        _metrics.Record(Phase.TokenMint, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        recorder.Record(Phase.TokenMint, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         var credentials = new CustomAuthCredentials(OnceIssuerTokens.DefaultAuthorizerName, OnceIssuerTokens.DefaultTokenKeyName, token, _sendSignature ? signature : null);
         _cache.Put(device.Index, credentials, now + _issuer.LifetimeSeconds);
         return ValueTask.FromResult(credentials);

@@ -12,14 +12,12 @@ public sealed class OnboardingTokenSource : ITokenSource
 {
     private readonly OnboardingClient _client;
     private readonly TokenCache _cache;
-    private readonly RunMetrics _metrics;
     private readonly bool _sendSignature;
 
-    public OnboardingTokenSource(OnboardingClient client, int refreshBeforeSeconds, RunMetrics metrics, bool sendSignature)
+    public OnboardingTokenSource(OnboardingClient client, int refreshBeforeSeconds, bool sendSignature)
     {
         _client = client;
         _cache = new TokenCache(refreshBeforeSeconds);
-        _metrics = metrics;
         _sendSignature = sendSignature;
     }
 
@@ -27,7 +25,7 @@ public sealed class OnboardingTokenSource : ITokenSource
 
     public string ClientIdOf(DeviceIdentity device) => device.Iccid;
 
-    public async ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken)
+    public async ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, IDeviceRecorder recorder, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (_cache.TryGet(device.Index, now, out var cached))
@@ -46,7 +44,7 @@ public sealed class OnboardingTokenSource : ITokenSource
             throw new AttemptFailedException(e.FailureClass, e.Message, e);
         }
 
-        _metrics.Record(Phase.TokenFetch, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        recorder.Record(Phase.TokenFetch, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         var credentials = _sendSignature ? result.Credentials : result.Credentials with { Signature = null };
         _cache.Put(device.Index, credentials, result.ExpiresAt ?? now + 3600);
         return credentials;

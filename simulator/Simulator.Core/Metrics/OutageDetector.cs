@@ -79,12 +79,4 @@ internal sealed class OutageDetector
             }
         }
     }
-
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _held.Clear();
-        }
-    }
 }

@@ -15,7 +15,7 @@ public sealed class RunInstruments : IRecordObserver, IDisposable
 
     private static readonly string[] PhaseNames = [.. Enum.GetNames<Phase>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])];
 
-    private readonly RunMetrics _recorder;
+    private RunMetrics _recorder;
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _connects;
     private readonly Counter<long> _publishes;
@@ -52,6 +52,18 @@ public sealed class RunInstruments : IRecordObserver, IDisposable
     }
 
     internal Meter Meter => _meter;
+
+    /// <summary>Observes another recorder from now on (a capacity step's own); counters go on counting from where they were.</summary>
+    public void Follow(RunMetrics recorder)
+    {
+        if (_recorder.Observer == this)
+        {
+            _recorder.Observer = null;
+        }
+
+        _recorder = recorder;
+        recorder.Observer = this;
+    }
 
     public void Phase(Phase phase, double milliseconds) => _phaseMs.Record(milliseconds, new KeyValuePair<string, object?>("phase", PhaseNames[(int)phase]));
 

@@ -257,31 +257,6 @@ public sealed partial class RunMetrics : IDeviceRecorder
         }
     }
 
-    /// <summary>Forgets everything recorded so far (after the warm-up, before the plan starts).</summary>
-    public void Reset()
-    {
-        foreach (var h in _phases)
-        {
-            h.Reset();
-        }
-
-        _failures.Clear();
-        _outages.Clear();
-        _drops.Clear();
-        _dropsByLastAction.Clear();
-        _crashes.Clear();
-        _firstMessages.Clear();
-        _firstStacks.Clear();
-        _connectSamples?.Clear();
-        Interlocked.Exchange(ref _successes, 0);
-        Interlocked.Exchange(ref _failed, 0);
-        Interlocked.Exchange(ref _interrupted, 0);
-        Interlocked.Exchange(ref _publishCount, 0);
-        Interlocked.Exchange(ref _pubAckCount, 0);
-        Interlocked.Exchange(ref _receivedCount, 0);
-        TakeSecond();
-    }
-
     /// <summary>Types, scrubbed messages and stack frames, inner exceptions too: frames name code, never data.</summary>
     private static string Stack(Exception e)
     {

@@ -13,6 +13,6 @@ public sealed class ThrowingTokenSource : ITokenSource
     {
     }
 
-    public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, CancellationToken cancellationToken) =>
+    public ValueTask<CustomAuthCredentials> GetAsync(DeviceIdentity device, Simulator.Core.Metrics.IDeviceRecorder recorder, CancellationToken cancellationToken) =>
         throw new FormatException("the token body could not be read");
 }

@@ -61,7 +61,7 @@ public static class CapacityRun
         await setup.Out.WriteLineAsync(string.Create(Inv, $"capacity '{profile.Name}': {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}; steps of {cap.StepSeconds:0.#} s from {cap.StartRate:0.#} to at most {cap.MaxRate:0.#} connects/s (x{cap.Growth:0.##}), sessions of {cap.SessionSeconds:0.#} s, {env.Devices.Count} identities")).ConfigureAwait(false);
         await setup.Out.WriteLineAsync(string.Create(Inv, $"a step is bad above {cap.Limits.ErrorRate:P2} errors, above p99 {cap.Limits.ConnectP99Ms:0} ms, or below {cap.Limits.MinAchievedShare:P0} of the offered rate achieved")).ConfigureAwait(false);
 
-        var search = new CapacitySearch(cap, (rate, stage, index, ct) => RunStepAsync(env, metrics, profile, rate, stage, index, setup.Out, ct));
+        var search = new CapacitySearch(cap, (rate, stage, index, ct) => RunStepAsync(env, instruments, profile, rate, stage, index, setup.Out, ct));
         var result = await search.RunAsync(stop).ConfigureAwait(false);
         setup.FlushMetrics?.Invoke();
 
@@ -97,12 +97,16 @@ public static class CapacityRun
         };
     }
 
-    private static async Task<CapacityStep> RunStepAsync(TargetEnvironment env, RunMetrics metrics, RunOptions profile, double rate, string stage, int index, TextWriter output, CancellationToken ct)
+    private static async Task<CapacityStep> RunStepAsync(TargetEnvironment env, RunInstruments instruments, RunOptions profile, double rate, string stage, int index, TextWriter output, CancellationToken ct)
     {
         var step = Step(profile, rate);
-        metrics.Reset();
+
+        // Each step records into a recorder of its own; the exported instruments follow it and keep counting.
+        var metrics = new RunMetrics { OnFirstUnexpected = env.Context.Metrics.OnFirstUnexpected };
+        instruments.Follow(metrics);
+        var ctx = env.Context.WithRecorder(metrics);
         var before = TargetCounters(env.Gateway);
-        var engine = new LoadEngine(env.Context, env.Devices, Core.Load.Scenarios.ScenarioFactory.Devices(env.Context), phases: step.Phases);
+        var engine = new LoadEngine(ctx, env.Devices, Core.Load.Scenarios.ScenarioFactory.Devices(ctx), phases: step.Phases);
         var outcome = await engine.RunAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         var judged = Judge(profile.Capacity, outcome, metrics, rate, stage, index, Delta(before, TargetCounters(env.Gateway)));

@@ -33,7 +33,7 @@ public static class Probe
         var t0 = Stopwatch.GetTimestamp();
         try
         {
-            creds = await ctx.Tokens.GetAsync(device, stop).ConfigureAwait(false);
+            creds = await ctx.Tokens.GetAsync(device, metrics, stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)
         {

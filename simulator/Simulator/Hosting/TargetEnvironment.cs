@@ -140,19 +140,19 @@ public sealed class TargetEnvironment : IAsyncDisposable
         switch (profile.Token.Source)
         {
             case TokenSourceKind.DeviceJwt:
-                tokens = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == TokenClaim.Iss ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds, metrics);
+                tokens = new DeviceJwtTokenSource(Fleet, new DeviceTokenOptions { LifetimeSeconds = profile.Token.LifetimeSeconds, ClaimMode = profile.Token.Claim == TokenClaim.Iss ? DeviceClaimMode.Issuer : DeviceClaimMode.Subject }, profile.Token.Authorizer ?? "device-jwt", profile.Token.TokenKeyName, profile.Token.RefreshBeforeSeconds);
                 break;
             case TokenSourceKind.LocalIssuer:
                 var issuer = new OnceIssuerTokens(Gateway!.GatewayKeys.Issuer, Gateway.GatewayKeys.TokenSigning);
                 _owned.Add(issuer);
-                tokens = new IssuerTokenSource(issuer, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
+                tokens = new IssuerTokenSource(issuer, profile.Token.RefreshBeforeSeconds, profile.Token.SendSignature);
                 break;
             default:
                 var client = new OnboardingClient(
                     onboardingUrl ?? throw new Core.Errors.InputException("1nce-onboarding needs target.onboardingUrl", profilePath, field: "$.target.onboardingUrl"),
                     new HttpConnectOptions { CaFile = caFile, InsecureSkipVerify = profile.Target.Insecure, ConnectTo = ConnectTo(onboardingUrl), FdBudget = fds, MaxConnectionsPerServer = 64, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30), RequestTimeout = TimeSpan.FromSeconds(15) });
                 _owned.Add(client);
-                tokens = new OnboardingTokenSource(client, profile.Token.RefreshBeforeSeconds, metrics, profile.Token.SendSignature);
+                tokens = new OnboardingTokenSource(client, profile.Token.RefreshBeforeSeconds, profile.Token.SendSignature);
                 break;
         }
 

@@ -11,7 +11,7 @@ namespace Simulator.Hosting;
 /// <summary>
 /// Before the plan: a few devices from the end of the fleet (the last a ramp reaches, so the
 /// target's one-connect-per-second-per-client-id quota is long past when they connect for real)
-/// fetch a token, connect and disconnect, one after another. Their figures are then forgotten;
+/// fetch a token, connect and disconnect, one after another. Their figures go to a recorder of their own;
 /// what refused them is returned, so a target that refuses everything stops the run early.
 /// </summary>
 public static class WarmUp
@@ -24,6 +24,8 @@ public static class WarmUp
             return WarmUpResult.None;
         }
 
+        // The warm-up's own recorder, dropped with it: nothing it measures reaches the run's.
+        var scratch = new Core.Metrics.RunMetrics();
         var started = Stopwatch.GetTimestamp();
         var ok = 0;
         var tried = 0;
@@ -44,7 +46,7 @@ public static class WarmUp
             try
             {
                 var clientId = ctx.Tokens.ClientIdOf(device);
-                var creds = ctx.Profile.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await ctx.Tokens.GetAsync(device, limit.Token).ConfigureAwait(false);
+                var creds = ctx.Profile.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await ctx.Tokens.GetAsync(device, scratch, limit.Token).ConfigureAwait(false);
                 var (transport, options) = DeviceTransport.Build(ctx, device.Index, clientId, creds);
                 await using var connection = await MqttClientConnection.ConnectAsync(transport, options, limit.Token).ConfigureAwait(false);
                 await connection.DisconnectAsync().ConfigureAwait(false);
@@ -70,7 +72,6 @@ public static class WarmUp
 
         // AWS allows one connect per second per client id: a small fleet's ramp may reach these devices at once.
         await Task.Delay(TimeSpan.FromSeconds(1.1), stop).ConfigureAwait(false);
-        ctx.Metrics.Reset();
         var result = new WarmUpResult(count, tried, ok, failures, example);
         await output.WriteLineAsync($"warm-up: {ok} of {count} devices connected in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (left out of the results){(failures.Count > 0 ? "; refused: " + result.Describe() : string.Empty)}").ConfigureAwait(false);
         return result;

@@ -33,7 +33,7 @@ public sealed class HttpsPublishScenario : IDeviceScenario
         CustomAuthCredentials creds;
         try
         {
-            creds = await _tokens.GetAsync(d.Identity, stop).ConfigureAwait(false);
+            creds = await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)
         {

@@ -45,7 +45,7 @@ public sealed class LocationScenario : IDeviceScenario
             string token;
             try
             {
-                token = (await _tokens.GetAsync(d.Identity, stop).ConfigureAwait(false)).Token;
+                token = (await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false)).Token;
             }
             catch (AttemptFailedException e)
             {

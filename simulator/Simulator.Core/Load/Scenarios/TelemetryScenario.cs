@@ -43,7 +43,7 @@ public sealed class TelemetryScenario : IDeviceScenario
         MqttClientConnection connection;
         try
         {
-            var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, stop).ConfigureAwait(false);
+            var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false);
             var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null);
             connection = await MqttClientConnection.ConnectAsync(transport, options, stop).ConfigureAwait(false);
         }
