@@ -9,7 +9,7 @@ namespace Simulator.Core.Buffers;
 /// and returns it as soon as libssl has consumed it, so what the pool holds is the peak in flight.
 /// Retention is capped; arrays beyond the cap go to the GC. Thread-safe.
 /// </summary>
-public sealed class FixedArrayPool
+internal sealed class FixedArrayPool
 {
     private readonly ConcurrentQueue<byte[]> _free = new();
     private readonly int _maxRetained;

@@ -14,7 +14,7 @@ namespace Simulator.Core.Health;
 /// the generator saturated (Gatling and k6 warn likewise): its latencies then describe this
 /// machine, not the target.
 /// </summary>
-public sealed class GeneratorHealth
+internal sealed class GeneratorHealth
 {
     public const double CpuLimitPercent = 85;
     public const double LagLimitMs = 50;

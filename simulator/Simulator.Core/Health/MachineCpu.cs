@@ -6,7 +6,7 @@ namespace Simulator.Core.Health;
 /// The whole machine's CPU busy share between two reads of /proc/stat's "cpu" line. A busy
 /// machine skews latencies whoever keeps it busy (this process, an embedded gateway, a neighbour).
 /// </summary>
-public sealed class MachineCpu
+internal sealed class MachineCpu
 {
     private (long Busy, long Total)? _last = Read();
 

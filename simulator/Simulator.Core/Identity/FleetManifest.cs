@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Simulator.Core.Identity;
 
 /// <summary>fleet.json: the identities and public keys of a fleet. Private keys are never in it.</summary>
-public sealed class FleetManifest
+internal sealed class FleetManifest
 {
     public const int CurrentSchemaVersion = 1;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Simulator.Core.Identity;
 
 /// <summary>One device's row in fleet.json.</summary>
-public sealed class FleetManifestDevice
+internal sealed class FleetManifestDevice
 {
     [JsonPropertyName("index")]
     public required int Index { get; init; }

@@ -6,7 +6,7 @@ namespace Simulator.Core.Load;
 /// attempt is accounted for. Whether the accounting holds is only ever "no problem": the verdict
 /// and the sentence that explains it cannot disagree.
 /// </summary>
-public static class AccountingVerdict
+internal static class AccountingVerdict
 {
     public static string? Problem(RunOutcome o)
     {

@@ -9,7 +9,7 @@ namespace Simulator.Core.Load;
 /// connect latency counts from there (no coordinated omission). When every identity is still held
 /// by a stopping device, the arrival waits for one; the wait shows as schedule lag.
 /// </summary>
-public sealed class ArrivalScheduler
+internal sealed class ArrivalScheduler
 {
     private readonly LoadPlan _plan;
     private readonly DeviceSupervisor _supervisor;

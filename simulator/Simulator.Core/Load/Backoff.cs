@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load;
 
 /// <summary>Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"): uniform in [0, min(cap, base·2^attempt)].</summary>
-public static class Backoff
+internal static class Backoff
 {
     public static TimeSpan FullJitter(int attempt, int baseMs, int maxMs, Random random)
     {

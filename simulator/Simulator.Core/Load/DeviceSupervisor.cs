@@ -12,7 +12,7 @@ namespace Simulator.Core.Load;
 /// lock, so <see cref="Census"/> sees a consistent fleet, and attempt outcomes are counted apart
 /// (in <see cref="RunMetrics"/>), so the census can catch an attempt that was lost.
 /// </summary>
-public sealed class DeviceSupervisor
+internal sealed class DeviceSupervisor
 {
     private readonly Func<DeviceIdentity, ISupervisedDevice> _factory;
     private readonly IdentityPool _pool;

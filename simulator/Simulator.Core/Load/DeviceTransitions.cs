@@ -15,7 +15,7 @@ namespace Simulator.Core.Load;
 /// GivenUp     (none)      it waits for the run's stop
 /// </code>
 /// </summary>
-public static class DeviceTransitions
+internal static class DeviceTransitions
 {
     private static readonly DeviceState[][] Allowed =
     [

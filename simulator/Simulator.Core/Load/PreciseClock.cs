@@ -8,7 +8,7 @@ namespace Simulator.Core.Load;
 /// the stop handle (so a stop is prompt), the last stretch in one nanosleep (Linux; Thread.Sleep
 /// only knows whole milliseconds and overshoots by up to one), the final ~50 µs spinning.
 /// </summary>
-public static partial class PreciseClock
+internal static partial class PreciseClock
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
     private static bool _nanosleep = OperatingSystem.IsLinux();

@@ -4,7 +4,7 @@ using Simulator.Core.CustomAuth;
 namespace Simulator.Core.Load;
 
 /// <summary>Per-device cached credentials, replaced a margin before they expire.</summary>
-public sealed class TokenCache
+internal sealed class TokenCache
 {
     private readonly ConcurrentDictionary<int, (CustomAuthCredentials Credentials, long ExpiresAt)> _byDevice = new();
     private readonly int _refreshBeforeSeconds;

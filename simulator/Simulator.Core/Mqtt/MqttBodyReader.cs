@@ -5,7 +5,7 @@ using System.Text.Unicode;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>Reads the fields of a packet body (§1.5): two-byte integers and length-prefixed UTF-8 strings.</summary>
-public ref struct MqttBodyReader
+internal ref struct MqttBodyReader
 {
     private SequenceReader<byte> _reader;
     private readonly MqttPacketType _type;

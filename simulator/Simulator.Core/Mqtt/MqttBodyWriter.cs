@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>Writes body fields into a span sized in advance. Callers compute lengths first (§1.5).</summary>
-public ref struct MqttBodyWriter
+internal ref struct MqttBodyWriter
 {
     private readonly Span<byte> _span;
     private int _position;

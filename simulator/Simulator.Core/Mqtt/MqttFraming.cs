@@ -12,7 +12,7 @@ namespace Simulator.Core.Mqtt;
 /// byte 2…| remaining length (1 to 4 bytes, 7 bits each, LSB first)
 /// </code>
 /// </summary>
-public static class MqttFraming
+internal static class MqttFraming
 {
     /// <summary>AWS IoT Core's message size limit (A.5), our default.</summary>
     public const int DefaultMaxPacketSize = 128 * 1024;

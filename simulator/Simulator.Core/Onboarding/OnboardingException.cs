@@ -1,7 +1,7 @@
 namespace Simulator.Core.Onboarding;
 
 /// <summary>A named onboarding failure: Onboarding400, Onboarding404, Onboarding503, OnboardingTimeout, OnboardingTls …</summary>
-public sealed class OnboardingException : Exception
+internal sealed class OnboardingException : Exception
 {
     public OnboardingException(string failureClass, string detail, int? status = null, Exception? inner = null)
         : base($"{failureClass}: {detail}", inner)

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Tokens;
 
 /// <summary>Converts between DER ECDSA-Sig-Value (SEC 1 §C.5) and P1363 r||s (RFC 7518 §3.4) for P-256.</summary>
-public static class EcdsaSignatureFormat
+internal static class EcdsaSignatureFormat
 {
     private const int FieldLength = 32;
 

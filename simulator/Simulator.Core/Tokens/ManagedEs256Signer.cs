@@ -6,7 +6,7 @@ namespace Simulator.Core.Tokens;
 /// Portable signer on <see cref="ECDsa.TrySignData(ReadOnlySpan{byte}, Span{byte}, HashAlgorithmName, out int)"/>:
 /// that overload (no format argument) already writes P1363 and allocates nothing.
 /// </summary>
-public sealed class ManagedEs256Signer : Es256Signer
+internal sealed class ManagedEs256Signer : Es256Signer
 {
     private readonly ECDsa _key;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Simulator.Core.Tokens;
 
 /// <summary>The claims of a simulated 1NCE issuer token.</summary>
-public sealed class OnceTokenClaims
+internal sealed class OnceTokenClaims
 {
     [JsonPropertyName("iss")]
     public required string Iss { get; init; }

@@ -11,7 +11,7 @@ namespace Simulator.Core.Transport;
 /// headers go out exactly as given, the upgrade is timed on its own, and a refusal is reported
 /// with its HTTP status (AWS answers 401/403 instead of 101, A.4).
 /// </summary>
-public static class WebSocketHandshake
+internal static class WebSocketHandshake
 {
     private const int MaxResponseHeaderBytes = 16 * 1024;
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

@@ -13,7 +13,7 @@ namespace Simulator.Gateway.Auth;
 /// names the device's topics by its id, not by ${iot:ClientId}, so it holds over HTTPS publish too,
 /// which has no client id; AWS policy variables in a custom template are left for the policy engine.
 /// </summary>
-public sealed class DeviceJwtAuthorizer : IAuthorizer
+internal sealed class DeviceJwtAuthorizer : IAuthorizer
 {
     public const string DefaultTemplate = """
         {"Version":"2012-10-17","Statement":[

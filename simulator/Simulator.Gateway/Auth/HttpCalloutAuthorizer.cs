@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 namespace Simulator.Gateway.Auth;
 
 /// <summary>POSTs the event JSON to a URL and uses the answer, so a user's real authorizer code can sit behind it. 5 s, as the Lambda timeout.</summary>
-public sealed class HttpCalloutAuthorizer : IAuthorizer
+internal sealed class HttpCalloutAuthorizer : IAuthorizer
 {
     private readonly HttpClient _http;
     private readonly Uri _url;

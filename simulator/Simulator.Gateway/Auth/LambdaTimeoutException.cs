@@ -1,5 +1,5 @@
 namespace Simulator.Gateway.Auth;
 
 /// <summary>The authorizer's invocation ran past its timeout.</summary>
-public sealed class LambdaTimeoutException(string function, int timeoutMs)
+internal sealed class LambdaTimeoutException(string function, int timeoutMs)
     : Exception($"authorizer '{function}' timed out after {timeoutMs} ms");

@@ -10,7 +10,7 @@ namespace Simulator.Gateway.Auth;
 /// ICCID it names to be the MQTT client id when one is sent, and grants the seed's policy:
 /// iot:Connect on client/&lt;iccid&gt;, publish and receive on topic/&lt;iccid&gt;/*, subscribe on topicfilter/&lt;iccid&gt;/*.
 /// </summary>
-public sealed class OnceAuthorizer : IAuthorizer
+internal sealed class OnceAuthorizer : IAuthorizer
 {
     private readonly OnceIssuerTokens _issuer;
     private readonly IotArn _arn;

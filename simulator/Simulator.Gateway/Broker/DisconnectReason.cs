@@ -1,7 +1,7 @@
 namespace Simulator.Gateway.Broker;
 
 /// <summary>Lifecycle disconnectReason values (A.4).</summary>
-public static class DisconnectReason
+internal static class DisconnectReason
 {
     public const string AuthError = "AUTH_ERROR";
     public const string ClientInitiated = "CLIENT_INITIATED_DISCONNECT";

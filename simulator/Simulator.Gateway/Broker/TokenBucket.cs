@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Simulator.Gateway.Broker;
 
 /// <summary>A rate limit of N per second with a burst of N; 0 means unlimited. Thread-safe.</summary>
-public sealed class TokenBucket
+internal sealed class TokenBucket
 {
     private readonly double _rate;
     private readonly Lock _gate = new();

@@ -8,7 +8,7 @@ namespace Simulator.Gateway.Http;
 /// 1, then per type: u8 type, u16 LE count, count fixed-size items. Content is derived from the
 /// cell and the hour, so Range requests over one hour see one consistent body.
 /// </summary>
-public static class AgnssData
+internal static class AgnssData
 {
     public static readonly int[] DefaultTypes = [1, 2, 3, 4, 6, 7, 9];
 

@@ -18,7 +18,7 @@ namespace Simulator.Gateway.Http;
 /// headers or query string, subprotocols mqtt and mqttv3.1) and HTTPS publish at
 /// POST /topics/{topic}?qos= (A.1).
 /// </summary>
-public static class IotDataEndpoints
+internal static class IotDataEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, MqttBroker broker, CustomAuthPipeline pipeline, IotArn arn, GatewayOptions options)
     {

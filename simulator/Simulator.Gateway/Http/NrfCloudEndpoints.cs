@@ -18,7 +18,7 @@ namespace Simulator.Gateway.Http;
 /// bulk-ops polling) and location under device JWT (A-GNSS with Range, ground fix).
 /// Errors are {"code","message"}: 40100 bad token, 41600 bad range, 42200 validation.
 /// </summary>
-public static class NrfCloudEndpoints
+internal static class NrfCloudEndpoints
 {
     private static readonly string[] FwTypes = ["APP", "MODEM", "BOOT", "SOFTDEVICE", "BOOTLOADER", "MDM_FULL"];
 

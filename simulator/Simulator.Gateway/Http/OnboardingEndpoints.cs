@@ -17,7 +17,7 @@ namespace Simulator.Gateway.Http;
 /// RSA-2048 token signature is the costliest step, and signing it on every request made the
 /// endpoint the bottleneck of large local runs.
 /// </summary>
-public static class OnboardingEndpoints
+internal static class OnboardingEndpoints
 {
     public const string Path = "/device-api/onboarding/mqtt/tokens";
 

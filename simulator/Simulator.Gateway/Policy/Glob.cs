@@ -5,7 +5,7 @@ namespace Simulator.Gateway.Policy;
 /// A value substituted into a pattern is literal: <see cref="Literal"/> marks its '*' and '?' so
 /// they match only themselves.
 /// </summary>
-public static class Glob
+internal static class Glob
 {
     // Private-use characters: never in a topic or an ARN an AWS policy could name.
     private const char LiteralStar = '\uE000';

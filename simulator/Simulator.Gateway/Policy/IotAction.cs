@@ -1,7 +1,7 @@
 namespace Simulator.Gateway.Policy;
 
 /// <summary>The IoT policy actions the broker evaluates.</summary>
-public static class IotAction
+internal static class IotAction
 {
     public const string Connect = "iot:Connect";
     public const string Publish = "iot:Publish";

@@ -5,7 +5,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator capacity --profile FILE [--set …] [--results DIR]</c>: the highest sustainable connect rate through the profile's target.</summary>
-public static class CapacityCommand
+internal static class CapacityCommand
 {
     public static Command Create(TextWriter stdout)
     {

@@ -5,7 +5,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator compare A B</c>: differences between two runs; exit 1 on a regression beyond tolerance.</summary>
-public static class CompareCommand
+internal static class CompareCommand
 {
     public static Command Create(TextWriter stdout)
     {

@@ -7,7 +7,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator fleet create|import|export</c>.</summary>
-public static class FleetCommands
+internal static class FleetCommands
 {
     public static Command Create(TextWriter stdout)
     {

@@ -9,7 +9,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator gateway</c>: the local AWS IoT custom-auth / 1NCE / nRF Cloud stand-in, alone in its process.</summary>
-public static class GatewayCommand
+internal static class GatewayCommand
 {
     public static Command Create(TextWriter stdout)
     {

@@ -6,7 +6,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator merge RUN_DIR… --out DIR</c>: shards' runs as one run's results, judged again on the merged figures.</summary>
-public static class MergeCommand
+internal static class MergeCommand
 {
     public static Command Create(TextWriter stdout)
     {

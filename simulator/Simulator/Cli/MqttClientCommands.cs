@@ -14,7 +14,7 @@ namespace Simulator.Cli;
 /// they exist (-h -p -t -m -q -i -u -P -k -A --cafile --tls-alpn --insecure -d), plus --ws,
 /// --header K=V for custom-auth headers and --timings for each connect phase.
 /// </summary>
-public static class MqttClientCommands
+internal static class MqttClientCommands
 {
     private sealed record Common(
         Option<string> Host, Option<int?> Port, Option<string?> ClientId, Option<string?> User, Option<string?> Password,

@@ -5,7 +5,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator probe [--profile FILE] [--device I]</c>: one device through the whole flow, verbosely.</summary>
-public static class ProbeCommand
+internal static class ProbeCommand
 {
     public static Command Create(TextWriter stdout)
     {

@@ -6,7 +6,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator report RUN_DIR</c>: a run that died before its end, judged INCOMPLETE from the rows it left.</summary>
-public static class ReportCommand
+internal static class ReportCommand
 {
     public static Command Create(TextWriter stdout)
     {

@@ -5,7 +5,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator run [--profile FILE] [--set path=value]…</c>: the fleet load run, on the generic host.</summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public const string DefaultProfile = "profiles/smoke.json";
 

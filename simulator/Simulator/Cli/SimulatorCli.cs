@@ -5,7 +5,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary>The verbs of the simulator executable.</summary>
-public static class SimulatorCli
+internal static class SimulatorCli
 {
     /// <summary>How long a cancelled verb may take to stop gracefully before the process exits anyway (beyond the host's 60 s).</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(90);

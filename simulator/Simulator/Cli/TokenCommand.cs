@@ -7,7 +7,7 @@ using Simulator.Hosting;
 namespace Simulator.Cli;
 
 /// <summary><c>simulator token</c>: one device JWT, as AT%JWT would print it.</summary>
-public static class TokenCommand
+internal static class TokenCommand
 {
     public static Command Create(TextWriter stdout)
     {

@@ -14,7 +14,7 @@ namespace Simulator.Hosting;
 /// <see cref="CapacitySearch"/>. Every step is a whole engine run with its own census and the
 /// generator's health, so a step this machine could not offer is never taken for the target's limit.
 /// </summary>
-public static class CapacityRun
+internal static class CapacityRun
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -11,7 +11,7 @@ namespace Simulator.Hosting;
 /// devices by state, connect rate, p50/p99 connect, publishes per second and errors by class:
 /// every second on a terminal, every five seconds (plain log lines) when output is redirected.
 /// </summary>
-public static class ConsoleReporter
+internal static class ConsoleReporter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

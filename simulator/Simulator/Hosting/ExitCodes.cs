@@ -1,7 +1,7 @@
 namespace Simulator.Hosting;
 
 /// <summary>Process exit codes, stable for scripts and CI gates.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
 

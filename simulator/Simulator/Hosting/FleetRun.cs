@@ -9,7 +9,7 @@ namespace Simulator.Hosting;
 /// One run end to end: preflight, the target environment, the engine, the console, and the
 /// results. Results are written even when the run is stopped early, marked cancelled.
 /// </summary>
-public static class FleetRun
+internal static class FleetRun
 {
     public static async Task<int> ExecuteAsync(RunSetup setup, CancellationToken stop)
     {

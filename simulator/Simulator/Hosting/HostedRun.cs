@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Simulator.Hosting;
 
 /// <summary>Runs a <see cref="RunSetup"/> (a fleet run or a capacity search) on the generic host, whose lifetime turns Ctrl+C and SIGTERM into a graceful stop.</summary>
-public static class HostedRun
+internal static class HostedRun
 {
     public static async Task<int> RunAsync(RunSetup setup, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace Simulator.Hosting;
 /// prometheus-net, which publishes System.Diagnostics.Metrics meters). Each shard is its own
 /// <c>service.instance.id</c>.
 /// </summary>
-public sealed class LiveMetrics : IDisposable
+internal sealed class LiveMetrics : IDisposable
 {
     public static readonly string[] Meters = ["Simulator.Run", "Simulator.Gateway"];
 

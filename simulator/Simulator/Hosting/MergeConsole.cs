@@ -5,7 +5,7 @@ using Simulator.Core.Results;
 namespace Simulator.Hosting;
 
 /// <summary>A merged run on the console: the whole, each shard, the accounting, the thresholds and the verdict (merge, and run --workers).</summary>
-public static class MergeConsole
+internal static class MergeConsole
 {
     public static void Write(TextWriter stdout, RunReport report, string dir)
     {

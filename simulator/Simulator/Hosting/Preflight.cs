@@ -15,7 +15,7 @@ namespace Simulator.Hosting;
 /// file descriptors for every device (and the embedded gateway's side of each connection), and
 /// ephemeral ports per source address. A problem is bad input (exit 2) with one clear message.
 /// </summary>
-public static class Preflight
+internal static class Preflight
 {
     /// <summary>Descriptors the runtime, the thread pool, logs and HTTP pools may hold besides the devices.</summary>
     public const int Reserve = 128;

@@ -1,7 +1,7 @@
 namespace Simulator.Hosting;
 
 /// <summary>What preflight found: the peak devices of this process, the resources they need against the limits, and warnings.</summary>
-public sealed record PreflightResult(int PeakDevices, long FilesNeeded, long? FileLimit, int DevicesPerSource, int? PortsPerSource)
+internal sealed record PreflightResult(int PeakDevices, long FilesNeeded, long? FileLimit, int DevicesPerSource, int? PortsPerSource)
 {
     /// <summary>What does not stop the run but will likely fail parts of it (an expired CA certificate), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -18,7 +18,7 @@ namespace Simulator.Hosting;
 /// each connect phase's timing, subscribe, publish, its own message back, and the exact reason
 /// for any failure. The tool a user reaches for when one device will not connect.
 /// </summary>
-public static class Probe
+internal static class Probe
 {
     public static async Task<int> ExecuteAsync(RunOptions profile, string profilePath, int deviceIndex, TextWriter w, CancellationToken stop)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Simulator.Hosting;
 
 /// <summary>A thin adapter: the generic host's lifetime (Ctrl+C, SIGTERM) drives the engine, which knows nothing of hosting.</summary>
-public sealed class RunHostedService : BackgroundService
+internal sealed class RunHostedService : BackgroundService
 {
     private readonly RunSetup _setup;
     private readonly IHostApplicationLifetime _lifetime;

@@ -3,7 +3,7 @@ using Simulator.Core.Load.Profiles;
 namespace Simulator.Hosting;
 
 /// <summary>What `simulator run` was asked to do, and the exit code it ends with.</summary>
-public sealed class RunSetup
+internal sealed class RunSetup
 {
     public required RunOptions Profile { get; init; }
 

@@ -17,7 +17,7 @@ namespace Simulator.Hosting;
 /// What a profile points at, made ready: the fleet (or shard), the embedded gateway when the
 /// target is embedded, the token source, and the shared load context. Shared by run and probe.
 /// </summary>
-public sealed class TargetEnvironment : IAsyncDisposable
+internal sealed class TargetEnvironment : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
     private string? _dataDirectory;

@@ -14,7 +14,7 @@ namespace Simulator.Hosting;
 /// fetch a token, connect and disconnect, one after another. Their figures go to a recorder of their own;
 /// what refused them is returned, so a target that refuses everything stops the run early.
 /// </summary>
-public static class WarmUp
+internal static class WarmUp
 {
     public static async Task<WarmUpResult> RunAsync(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, TextWriter output, CancellationToken stop)
     {

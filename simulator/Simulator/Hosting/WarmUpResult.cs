@@ -1,7 +1,7 @@
 namespace Simulator.Hosting;
 
 /// <summary>What the warm-up met: how many devices tried and connected, and each refusal's class with one scrubbed example.</summary>
-public sealed record WarmUpResult(int Planned, int Tried, int Connected, IReadOnlyDictionary<string, int> Failures, string? Example)
+internal sealed record WarmUpResult(int Planned, int Tried, int Connected, IReadOnlyDictionary<string, int> Failures, string? Example)
 {
     public static WarmUpResult None { get; } = new(0, 0, 0, new Dictionary<string, int>(), null);
 

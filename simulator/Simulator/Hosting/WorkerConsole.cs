@@ -12,7 +12,7 @@ namespace Simulator.Hosting;
 /// late tick can give a worker two rows in one second), or <see cref="GraceSeconds"/> later, so
 /// one stalled worker cannot freeze the console (its devices then count at their last level).
 /// </summary>
-public sealed class WorkerConsole
+internal sealed class WorkerConsole
 {
     /// <summary>What starts a row line on a worker's standard output.</summary>
     public const string Marker = "@row,";

@@ -17,7 +17,7 @@ namespace Simulator.Hosting;
 /// results are merged at the end. Each process has its own file limit, which is how one machine
 /// passes 20,000 connections. Against the embedded target every worker hosts its own gateway.
 /// </summary>
-public static class WorkerRun
+internal static class WorkerRun
 {
     /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
     public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);

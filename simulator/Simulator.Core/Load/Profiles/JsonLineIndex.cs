@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Maps each JSON path ($.phases[1].rate) of a document to its line, so semantic errors can name the line too.</summary>
-public static class JsonLineIndex
+internal static class JsonLineIndex
 {
     public static Dictionary<string, long> Build(ReadOnlySpan<byte> json)
     {

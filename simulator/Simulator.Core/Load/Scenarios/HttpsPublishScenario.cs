@@ -8,7 +8,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Core.Load.Scenarios;
 
 /// <summary>HTTPS publish: no session, each publish a POST with the custom-auth values; "connected" once one succeeded.</summary>
-public sealed class HttpsPublishScenario : IDeviceScenario
+internal sealed class HttpsPublishScenario : IDeviceScenario
 {
     private readonly DeviceSettings _device;
     private readonly DeviceTransportOptions _transport;

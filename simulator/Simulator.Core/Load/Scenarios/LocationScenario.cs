@@ -11,7 +11,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// the device's ES256 JWT in Range requests of 1700 bytes until content-range says the whole
 /// arrived, then a ground fix from the serving and neighbour cells. A 401 is a named failure.
 /// </summary>
-public sealed class LocationScenario : IDeviceScenario
+internal sealed class LocationScenario : IDeviceScenario
 {
     public const int AgnssFragmentSize = 1700;
 

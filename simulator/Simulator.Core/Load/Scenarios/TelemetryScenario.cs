@@ -14,7 +14,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// ALPN mqtt, WSS or TCP, subscribe to its own topic, publish telemetry on its schedule until the
 /// session's length, the run's stop, or a loss.
 /// </summary>
-public sealed class TelemetryScenario : IDeviceScenario
+internal sealed class TelemetryScenario : IDeviceScenario
 {
     private readonly DeviceSettings _device;
     private readonly DeviceTransportOptions _transport;

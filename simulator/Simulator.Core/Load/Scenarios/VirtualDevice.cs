@@ -15,7 +15,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// named failure (<c>Unexpected:&lt;Type&gt;</c> for an exception nobody named), or an
 /// interruption by the run's stop. Latency counts from when the attempt was due.
 /// </summary>
-public sealed class VirtualDevice : ISupervisedDevice
+internal sealed class VirtualDevice : ISupervisedDevice
 {
     private readonly DeviceIdentity _identity;
     private readonly IDeviceScenario _scenario;

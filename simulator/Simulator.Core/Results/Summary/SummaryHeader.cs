@@ -4,7 +4,7 @@ namespace Simulator.Core.Results.Summary;
 
 /// <summary>What any summary.json says of itself, read before its body: which layout, and whether it is a capacity search's.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record SummaryHeader
+internal sealed record SummaryHeader
 {
     public int? SchemaVersion { get; init; }
 
