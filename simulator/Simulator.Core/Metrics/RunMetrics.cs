@@ -222,39 +222,33 @@ public sealed partial class RunMetrics : IDeviceRecorder
             errors);
     }
 
-    /// <summary>
-    /// Adds another run's totals (a shard read back from its summary.json): counters and classes
-    /// summed, histograms merged bucket by bucket. The per-second counters are left alone.
-    /// </summary>
-    public void Absorb(RunTotals totals)
+    /// <summary>Everything recorded so far, copied: the immutable totals reports and summaries are built from.</summary>
+    public RunTotals Snapshot()
     {
-        Interlocked.Add(ref _successes, totals.Successes);
-        Interlocked.Add(ref _failed, totals.Failed);
-        Interlocked.Add(ref _interrupted, totals.Interrupted);
-        Interlocked.Add(ref _publishCount, totals.Publishes);
-        Interlocked.Add(ref _pubAckCount, totals.PubAcks);
-        Interlocked.Add(ref _receivedCount, totals.Received);
-        AddAll(_failures, totals.Failures);
-        AddAll(_drops, totals.Drops);
-        AddAll(_dropsByLastAction, totals.DropsByLastAction);
-        AddAll(_crashes, totals.Crashes);
-        foreach (var (k, v) in totals.FirstMessages)
+        var histograms = new Dictionary<Phase, LatencyHistogram>();
+        foreach (var phase in Enum.GetValues<Phase>())
         {
-            _firstMessages.TryAdd(k, v);
+            var copy = new LatencyHistogram();
+            copy.Merge(_phases[(int)phase]);
+            histograms[phase] = copy;
         }
 
-        foreach (var (phase, h) in totals.Histograms)
+        return new RunTotals
         {
-            _phases[(int)phase].Merge(h);
-        }
-
-        static void AddAll(ConcurrentDictionary<string, long> into, IReadOnlyDictionary<string, long> from)
-        {
-            foreach (var (k, v) in from)
-            {
-                into.AddOrUpdate(k, v, (_, n) => n + v);
-            }
-        }
+            Successes = Successes,
+            Failed = Failed,
+            Interrupted = Interrupted,
+            Publishes = Publishes,
+            PubAcks = PubAcks,
+            Received = Received,
+            Failures = new Dictionary<string, long>(_failures, StringComparer.Ordinal),
+            Drops = new Dictionary<string, long>(_drops, StringComparer.Ordinal),
+            DropsByLastAction = new Dictionary<string, long>(_dropsByLastAction, StringComparer.Ordinal),
+            Crashes = new Dictionary<string, long>(_crashes, StringComparer.Ordinal),
+            FirstMessages = new Dictionary<string, string>(_firstMessages, StringComparer.Ordinal),
+            FirstStacks = new Dictionary<string, string>(_firstStacks, StringComparer.Ordinal),
+            Histograms = histograms,
+        };
     }
 
     /// <summary>Types, scrubbed messages and stack frames, inner exceptions too: frames name code, never data.</summary>

@@ -2,7 +2,10 @@ using Simulator.Core.Histograms;
 
 namespace Simulator.Core.Metrics;
 
-/// <summary>A finished run's totals as its summary.json keeps them, for <see cref="RunMetrics.Absorb"/>.</summary>
+/// <summary>
+/// A run's totals at one instant, immutable: what reports, summaries and the console are built from
+/// (<see cref="RunMetrics.Snapshot"/>), what a summary.json gives back, and what a merge combines.
+/// </summary>
 public sealed record RunTotals
 {
     public long Successes { get; init; }
@@ -28,4 +31,70 @@ public sealed record RunTotals
     public IReadOnlyDictionary<string, string> FirstMessages { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyDictionary<Phase, LatencyHistogram> Histograms { get; init; } = new Dictionary<Phase, LatencyHistogram>();
+
+    /// <summary>Where each unexpected class was first thrown (results' unexpected.txt); empty for totals read back.</summary>
+    public IReadOnlyDictionary<string, string> FirstStacks { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Attempts that ended with an outcome: connected or failed.</summary>
+    public long Attempts => Successes + Failed;
+
+    /// <summary>A phase's histogram; an empty one where nothing was recorded.</summary>
+    public LatencyHistogram this[Phase phase] => Histograms.TryGetValue(phase, out var h) ? h : Empty;
+
+    private static readonly LatencyHistogram Empty = new();
+
+    /// <summary>Several runs' totals as one (shards): counters and classes summed, histograms merged bucket by bucket, first messages the first seen.</summary>
+    public static RunTotals Combine(IEnumerable<RunTotals> parts)
+    {
+        var list = parts.ToList();
+        var histograms = new Dictionary<Phase, LatencyHistogram>();
+        foreach (var (phase, h) in list.SelectMany(t => t.Histograms))
+        {
+            if (!histograms.TryGetValue(phase, out var into))
+            {
+                histograms[phase] = into = new LatencyHistogram();
+            }
+
+            into.Merge(h);
+        }
+
+        return new RunTotals
+        {
+            Successes = list.Sum(t => t.Successes),
+            Failed = list.Sum(t => t.Failed),
+            Interrupted = list.Sum(t => t.Interrupted),
+            Publishes = list.Sum(t => t.Publishes),
+            PubAcks = list.Sum(t => t.PubAcks),
+            Received = list.Sum(t => t.Received),
+            Failures = Sum(list.Select(t => t.Failures)),
+            Drops = Sum(list.Select(t => t.Drops)),
+            DropsByLastAction = Sum(list.Select(t => t.DropsByLastAction)),
+            Crashes = Sum(list.Select(t => t.Crashes)),
+            FirstMessages = First(list.Select(t => t.FirstMessages)),
+            FirstStacks = First(list.Select(t => t.FirstStacks)),
+            Histograms = histograms,
+        };
+
+        static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> all)
+        {
+            var into = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (k, v) in all.SelectMany(d => d))
+            {
+                into[k] = into.GetValueOrDefault(k) + v;
+            }
+
+            return into;
+        }
+
+        static Dictionary<string, string> First(IEnumerable<IReadOnlyDictionary<string, string>> all)
+        {
+            var into = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in all.SelectMany(d => d))
+            {
+                into.TryAdd(k, v);
+            }
+
+            return into;
+        }
+    }
 }

@@ -23,7 +23,7 @@ public static class IncompleteRun
     /// <summary>Drops are kept per second as a count only; their reasons are in the final summary a dead run never wrote.</summary>
     public const string DropsWithoutReason = "reason not kept per second";
 
-    public static RunReport Read(string directory, RunMetrics into)
+    public static RunReport Read(string directory)
     {
         var startFile = Path.Combine(directory, RunFolder.StartFile);
         if (File.Exists(Path.Combine(directory, "summary.json")))
@@ -45,7 +45,6 @@ public static class IncompleteRun
         var why = $"the run stopped writing after second {last} of {start.PlanSeconds:0} planned without its final accounting (killed or crashed)"
             + (torn ? "; a torn last row was left out" : string.Empty);
 
-        into.Absorb(Totals(rows));
         var outcome = new RunOutcome(startedAt, last, rows, Cancelled: false, (int)start.PlannedDevices, rows.Count == 0 ? 0 : rows.Max(r => r.Connected))
         {
             ConnectedAtLastHold = rows.Count == 0 ? 0 : rows[^1].Connected,
@@ -55,7 +54,7 @@ public static class IncompleteRun
             Health = [.. rows.Select(r => r.Health)],
             GeneratorSaturatedSeconds = SaturatedSeconds(rows),
         };
-        return new RunReport(profile, outcome, into, (int)start.FleetDevices)
+        return new RunReport(profile, outcome, Totals(rows), (int)start.FleetDevices)
         {
             EmbeddedGateway = start.EmbeddedGatewayInProcess,
             StartSkewMs = start.StartSkewMs,

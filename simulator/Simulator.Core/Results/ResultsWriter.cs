@@ -39,10 +39,10 @@ public static partial class ResultsWriter
         Replace(Path.Combine(dir, "summary.json"), Summary.SummaryJson.Write(summary));
         Replace(Path.Combine(dir, "report.md"), Markdown(report, summary));
         Replace(Path.Combine(dir, "report.html"), Html(report, summary));
-        if (report.Metrics.FirstStacks.Count > 0)
+        if (report.Totals.FirstStacks.Count > 0)
         {
             // Our own bugs, made reportable: where each unexpected class was first thrown.
-            Replace(Path.Combine(dir, "unexpected.txt"), string.Concat(report.Metrics.FirstStacks.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"== {kv.Key}\n{kv.Value}\n")));
+            Replace(Path.Combine(dir, "unexpected.txt"), string.Concat(report.Totals.FirstStacks.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"== {kv.Key}\n{kv.Value}\n")));
         }
     }
 

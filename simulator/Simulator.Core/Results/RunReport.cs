@@ -15,11 +15,11 @@ namespace Simulator.Core.Results;
 /// </summary>
 public sealed class RunReport
 {
-    public RunReport(RunOptions profile, RunOutcome outcome, RunMetrics metrics, int fleetDevices)
+    public RunReport(RunOptions profile, RunOutcome outcome, RunTotals totals, int fleetDevices)
     {
         Profile = profile;
         Outcome = outcome;
-        Metrics = metrics;
+        Totals = totals;
         FleetDevices = fleetDevices;
         Thresholds = Judge();
     }
@@ -28,7 +28,8 @@ public sealed class RunReport
 
     public RunOutcome Outcome { get; }
 
-    public RunMetrics Metrics { get; }
+    /// <summary>The run's totals, a snapshot: a report never reads a live recorder.</summary>
+    public RunTotals Totals { get; }
 
     public int FleetDevices { get; }
 
@@ -53,7 +54,7 @@ public sealed class RunReport
     public double? StartSkewMs { get; init; }
 
     /// <summary>Failed attempts / attempts that ended (connected or failed).</summary>
-    public double ErrorRate => Metrics.Attempts == 0 ? 0 : (double)Metrics.Failed / Metrics.Attempts;
+    public double ErrorRate => Totals.Attempts == 0 ? 0 : (double)Totals.Failed / Totals.Attempts;
 
     public bool AccountingHolds => Outcome.AccountingHolds;
 
@@ -122,13 +123,13 @@ public sealed class RunReport
     public bool ThresholdsDefaulted => Profile.Thresholds is null;
 
     /// <summary>At least one attempt connected; a run where none did is FAILED whatever the thresholds say.</summary>
-    public bool AnyConnected => Metrics.Successes > 0;
+    public bool AnyConnected => Totals.Successes > 0;
 
     private List<ThresholdSummary> Judge()
     {
         var t = ThresholdsInForce;
         var results = new List<ThresholdSummary>();
-        var connect = Metrics[Phase.Connect];
+        var connect = Totals[Phase.Connect];
         if (t.ConnectP99Ms is { } p99)
         {
             var actual = Ms(connect, 99);
@@ -153,7 +154,7 @@ public sealed class RunReport
 
         if (t.PubAckP99Ms is { } ack)
         {
-            var h = Metrics[Phase.PubAck];
+            var h = Totals[Phase.PubAck];
             var actual = Ms(h, 99);
             results.Add(new("pubAckP99Ms", ack, actual, h.Count > 0 && actual <= ack));
         }

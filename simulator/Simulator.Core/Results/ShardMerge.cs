@@ -18,7 +18,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class ShardMerge
 {
-    public static RunReport Merge(IReadOnlyList<ShardRun> shards, RunMetrics into)
+    public static RunReport Merge(IReadOnlyList<ShardRun> shards)
     {
         if (shards.Count == 0)
         {
@@ -62,18 +62,13 @@ public static class ShardMerge
 
         var total = parsed[0].Count;
         var missing = Enumerable.Range(0, total).Except(parsed.Select(p => p.Index)).Select(i => $"{i}/{total}").ToList();
-        foreach (var s in shards)
-        {
-            into.Absorb(s.Totals);
-        }
-
         var rows = MergeRows(shards);
         var outcome = Outcome(shards, rows, missing);
         var profileNode = first.Summary.Profile.DeepClone();
         profileNode["fleet"]!["shard"] = $"merged {parsed.Count} of {total}";
         var profile = WrittenProfile.Parse(first.Summary.Profile, first.SummaryFile, "profile");
         var incomplete = shards.Where(s => s.Summary.Incomplete is not null).Select(s => $"shard {s.Shard}: {s.Summary.Incomplete}").ToList();
-        return new RunReport(profile, outcome, into, (int)shards.Sum(s => s.Summary.Devices.Fleet))
+        return new RunReport(profile, outcome, RunTotals.Combine(shards.Select(s => s.Totals)), (int)shards.Sum(s => s.Summary.Devices.Fleet))
         {
             EmbeddedGateway = shards.Any(s => s.Summary.Generator.EmbeddedGatewayInProcess),
             ProfileNode = profileNode,

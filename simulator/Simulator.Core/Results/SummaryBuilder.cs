@@ -10,7 +10,7 @@ internal static class SummaryBuilder
     {
         var o = r.Outcome;
         var census = o.FinalCensus;
-        var m = r.Metrics;
+        var m = r.Totals;
         return new RunSummary
         {
             SchemaVersion = RunSummary.CurrentSchema,
@@ -96,7 +96,7 @@ internal static class SummaryBuilder
             OpenFilesMax = h.Count == 0 ? 0 : h.Max(s => s.OpenFiles ?? 0),
             OpenFileLimit = h.Count > 0 ? h[0].OpenFileLimit : null,
             WorkingSetMaxBytes = h.Count == 0 ? 0 : h.Max(s => s.WorkingSetBytes),
-            ScheduleLagP99Ms = RunReport.Ms(r.Metrics[Phase.ScheduleLag], 99),
+            ScheduleLagP99Ms = RunReport.Ms(r.Totals[Phase.ScheduleLag], 99),
         };
     }
 

@@ -16,8 +16,7 @@ internal static class MergeCommand
         command.SetAction(parse =>
         {
             var shards = parse.GetValue(runs)!.Select(ShardRun.Read).ToList();
-            var metrics = new RunMetrics();
-            var report = ShardMerge.Merge(shards, metrics);
+            var report = ShardMerge.Merge(shards);
             var dir = parse.GetValue(output)!;
             try
             {

@@ -15,8 +15,7 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(run)!;
-            var metrics = new RunMetrics();
-            var report = IncompleteRun.Read(dir, metrics);
+            var report = IncompleteRun.Read(dir);
             try
             {
                 ResultsWriter.WriteInto(report, dir);
@@ -26,8 +25,8 @@ internal static class ReportCommand
                 throw new Core.Errors.InputException($"cannot be written: {e.Message}", dir);
             }
 
-            var connect = report.Metrics[Phase.Connect];
-            stdout.WriteLine($"'{report.Profile.Name}': {report.Outcome.Rows.Count} second(s) recorded, {report.Metrics.Successes} connected, {report.Metrics.Failed} failed, connect p50 {RunReport.Ms(connect, 50):F1} ms p99 {RunReport.Ms(connect, 99):F1} ms");
+            var connect = report.Totals[Phase.Connect];
+            stdout.WriteLine($"'{report.Profile.Name}': {report.Outcome.Rows.Count} second(s) recorded, {report.Totals.Successes} connected, {report.Totals.Failed} failed, connect p50 {RunReport.Ms(connect, 50):F1} ms p99 {RunReport.Ms(connect, 99):F1} ms");
             stdout.WriteLine($"{ResultsWriter.VerdictWord(report)}: {report.Incomplete}; report in {dir}");
             return ExitCodes.Failed;
         });

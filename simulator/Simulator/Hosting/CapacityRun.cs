@@ -109,7 +109,7 @@ internal static class CapacityRun
         var engine = new LoadEngine(ctx, env.Devices, Core.Load.Scenarios.ScenarioFactory.Devices(ctx), phases: step.Phases);
         var outcome = await engine.RunAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
-        var judged = Judge(profile.Capacity, outcome, metrics, rate, stage, index, Delta(before, TargetCounters(env.Gateway)));
+        var judged = Judge(profile.Capacity, outcome, metrics.Snapshot(), rate, stage, index, Delta(before, TargetCounters(env.Gateway)));
         await output.WriteLineAsync(Line(judged)).ConfigureAwait(false);
         if (profile.Capacity.CooldownSeconds > 0)
         {
@@ -120,7 +120,7 @@ internal static class CapacityRun
     }
 
     /// <summary>Judges a step from figures kept apart from one another: visits started by the arrival thread, outcomes by the devices.</summary>
-    internal static CapacityStep Judge(CapacitySettings cap, RunOutcome outcome, RunMetrics metrics, double rate, string stage, int index, IReadOnlyDictionary<string, long>? target)
+    internal static CapacityStep Judge(CapacitySettings cap, RunOutcome outcome, RunTotals metrics, double rate, string stage, int index, IReadOnlyDictionary<string, long>? target)
     {
         var failures = metrics.Failures.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var interrupted = metrics.Interrupted;

@@ -100,10 +100,10 @@ internal static class ConsoleReporter
 
     public static async Task PrintSummaryAsync(RunReport report, RunSetup setup)
     {
-        var connect = report.Metrics[Phase.Connect];
+        var connect = report.Totals[Phase.Connect];
         var w = setup.Out;
         await w.WriteLineAsync().ConfigureAwait(false);
-        await w.WriteLineAsync(string.Create(Inv, $"{ResultsWriter.VerdictWord(report)}: {report.Metrics.Successes} of {report.Metrics.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected, {report.Outcome.ConnectedAtLastHold} at the end of the last hold")).ConfigureAwait(false);
+        await w.WriteLineAsync(string.Create(Inv, $"{ResultsWriter.VerdictWord(report)}: {report.Totals.Successes} of {report.Totals.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected, {report.Outcome.ConnectedAtLastHold} at the end of the last hold")).ConfigureAwait(false);
         if (report.Outcome.Cancelled)
         {
             await w.WriteLineAsync("  cancelled: the run was stopped before its plan ended; results are written but judge nothing").ConfigureAwait(false);
@@ -127,13 +127,13 @@ internal static class ConsoleReporter
         await w.WriteLineAsync(report.AccountingHolds
             ? string.Create(Inv, $"  accounting: every device accounted for ({report.Outcome.FinalCensus?.DevicesStarted} started, {report.Outcome.FinalCensus?.AttemptsStarted} attempts, each ended with an outcome)")
             : $"  ACCOUNTING BROKE: {report.Outcome.AccountingProblem}").ConfigureAwait(false);
-        await w.WriteLineAsync(string.Create(Inv, $"connect p50 {RunReport.Ms(connect, 50):F1} ms, p99 {RunReport.Ms(connect, 99):F1} ms; PUBACK p99 {RunReport.Ms(report.Metrics[Phase.PubAck], 99):F1} ms; {report.Metrics.Publishes} publishes, {report.Metrics.Received} own messages back")).ConfigureAwait(false);
-        foreach (var (name, count) in report.Metrics.Failures.OrderByDescending(kv => kv.Value))
+        await w.WriteLineAsync(string.Create(Inv, $"connect p50 {RunReport.Ms(connect, 50):F1} ms, p99 {RunReport.Ms(connect, 99):F1} ms; PUBACK p99 {RunReport.Ms(report.Totals[Phase.PubAck], 99):F1} ms; {report.Totals.Publishes} publishes, {report.Totals.Received} own messages back")).ConfigureAwait(false);
+        foreach (var (name, count) in report.Totals.Failures.OrderByDescending(kv => kv.Value))
         {
             await w.WriteLineAsync($"  failed attempts {name}: {count}").ConfigureAwait(false);
         }
 
-        foreach (var (name, count) in report.Metrics.Drops.OrderByDescending(kv => kv.Value))
+        foreach (var (name, count) in report.Totals.Drops.OrderByDescending(kv => kv.Value))
         {
             await w.WriteLineAsync($"  dropped sessions {name}: {count}").ConfigureAwait(false);
         }

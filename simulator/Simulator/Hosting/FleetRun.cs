@@ -66,7 +66,7 @@ internal static class FleetRun
         await console.ConfigureAwait(false);
         setup.FlushMetrics?.Invoke();
 
-        var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, StartSkewMs = skew };
+        var report = new RunReport(profile, outcome, metrics.Snapshot(), env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, StartSkewMs = skew };
         try
         {
             await folder.CompleteAsync().ConfigureAwait(false);
@@ -108,7 +108,7 @@ internal static class FleetRun
         var now = DateTimeOffset.UtcNow;
         var census = new FleetCensus(0, 0, 0, 0, 0, StatesMatchDevices: true, AttemptsStarted: warm.Tried, AttemptsEnded: warm.Tried, DevicesStarted: 0, DevicesEnded: 0, DevicesCrashed: 0);
         var outcome = new RunOutcome(now, 0, [], Cancelled: false, plan.PeakDevices, 0) { FinalCensus = census };
-        var report = new RunReport(profile, outcome, metrics, env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, Aborted = why };
+        var report = new RunReport(profile, outcome, metrics.Snapshot(), env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, Aborted = why };
         await setup.Out.WriteLineAsync($"ABORTED before the plan: {why}. Check the target, its CA and the credentials (simulator probe takes one device through, verbosely); warmUp.required: false runs the plan anyway.").ConfigureAwait(false);
         try
         {

@@ -9,8 +9,8 @@ internal static class MergeConsole
 {
     public static void Write(TextWriter stdout, RunReport report, string dir)
     {
-        var connect = report.Metrics[Phase.Connect];
-        stdout.WriteLine($"merged {report.Shards!.Count} shard(s) of '{report.Profile.Name}': {report.Metrics.Successes} connected, {report.Metrics.Failed} failed, connect p50 {RunReport.Ms(connect, 50):F1} ms p99 {RunReport.Ms(connect, 99):F1} ms");
+        var connect = report.Totals[Phase.Connect];
+        stdout.WriteLine($"merged {report.Shards!.Count} shard(s) of '{report.Profile.Name}': {report.Totals.Successes} connected, {report.Totals.Failed} failed, connect p50 {RunReport.Ms(connect, 50):F1} ms p99 {RunReport.Ms(connect, 99):F1} ms");
         foreach (var s in report.Shards)
         {
             stdout.WriteLine($"  shard {s.Shard}: {s.Verdict}, {s.Successes} connected, {s.Failed} failed, accounting {(s.AccountingHolds ? "holds" : "BROKE")}, generator {(s.GeneratorSaturated ? $"SATURATED {s.GeneratorSaturatedSeconds} s" : "healthy")}");

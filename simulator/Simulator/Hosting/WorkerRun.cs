@@ -143,8 +143,7 @@ internal static class WorkerRun
                 return ExitCodes.Failed;
             }
 
-            var metrics = new RunMetrics();
-            var report = ShardMerge.Merge(shards, metrics);
+            var report = ShardMerge.Merge(shards);
             var merged = Path.Combine(root, "merged");
             ResultsWriter.WriteInto(report, merged);
             MergeConsole.Write(output, report, merged);
