@@ -54,8 +54,7 @@ public sealed partial class MqttServerSession
             }
             catch (MqttProtocolException e) when (e.Code == MqttErrorCode.UnsupportedProtocolLevel)
             {
-                new ConnAckPacket(false, ConnAckReturnCode.UnacceptableProtocolVersion).Write(_writer);
-                await _writer.FlushAsync(ct).ConfigureAwait(false);
+                await _frames.WriteAsync(0, static (w, _) => new ConnAckPacket(false, ConnAckReturnCode.UnacceptableProtocolVersion).Write(w), ct).ConfigureAwait(false);
                 return false;
             }
         }
@@ -111,16 +110,7 @@ public sealed partial class MqttServerSession
 
         _broker.Register(this)?.Close(DisconnectReason.DuplicateClientId);
         _broker.Counters.Connected();
-        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            new ConnAckPacket(false, ConnAckReturnCode.Accepted).Write(_writer);
-            await _writer.FlushAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        await _frames.WriteAsync(0, static (w, _) => new ConnAckPacket(false, ConnAckReturnCode.Accepted).Write(w), ct).ConfigureAwait(false);
 
         await _broker.PublishLifecycleAsync(this, connected: true, null).ConfigureAwait(false);
         return true;

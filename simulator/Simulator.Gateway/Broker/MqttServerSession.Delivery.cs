@@ -7,7 +7,7 @@ using Simulator.Gateway.Config;
 using Simulator.Gateway.Policy;
 namespace Simulator.Gateway.Broker;
 
-/// <summary>Writing to the device: messages routed from other sessions, acks, and the send lock and flush they share.</summary>
+/// <summary>Writing to the device: messages routed from other sessions and acks, all through the session's frame writer.</summary>
 public sealed partial class MqttServerSession
 {
     internal bool MayReceive(string topicArn) => Volatile.Read(ref _auth)?.Policy?.IsAllowed(IotAction.Receive, topicArn, _context) == true;
@@ -27,7 +27,7 @@ public sealed partial class MqttServerSession
             return false;
         }
 
-        if (Volatile.Read(ref _flushPending))
+        if (_frames.FlushPending)
         {
             _broker.Counters.SlowConsumer();
             Close(DisconnectReason.Throttled);
@@ -46,77 +46,32 @@ public sealed partial class MqttServerSession
             return false;
         }
 
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        var release = true;
         try
         {
-            var topicBytes = Encoding.UTF8.GetBytes(topic);
-            ushort id = 0;
-            if (qos > 0)
+            return await _frames.TryWriteWithoutWaitingAsync((Session: this, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos), static (w, s) =>
             {
-                _nextId = (ushort)(_nextId == ushort.MaxValue ? 1 : _nextId + 1);
-                id = _nextId;
-            }
+                // Under the frame writer's lock: packet ids are taken in the order frames are written.
+                ushort id = 0;
+                if (s.Qos > 0)
+                {
+                    s.Session._nextId = (ushort)(s.Session._nextId == ushort.MaxValue ? 1 : s.Session._nextId + 1);
+                    id = s.Session._nextId;
+                }
 
-            // Header and topic, then the payload segments as they lie in the publisher's buffer.
-            PublishPacket.WriteHeader(_writer, topicBytes, payload.Length, qos, id);
-            foreach (var segment in payload)
-            {
-                _writer.Write(segment.Span);
-            }
-
-            var flush = _writer.FlushAsync();
-            if (!flush.IsCompleted)
-            {
-                release = false;
-                Volatile.Write(ref _flushPending, true);
-                _ = CompleteFlushAsync(flush);
-                return true;
-            }
-
-            return !flush.Result.IsCompleted;
+                // Header and topic, then the payload segments as they lie in the publisher's buffer.
+                PublishPacket.WriteHeader(w, s.Topic, s.Payload.Length, s.Qos, id);
+                foreach (var segment in s.Payload)
+                {
+                    w.Write(segment.Span);
+                }
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
             return false;
         }
-        finally
-        {
-            if (release)
-            {
-                _sendLock.Release();
-            }
-        }
     }
 
-    private async Task CompleteFlushAsync(ValueTask<System.IO.Pipelines.FlushResult> flush)
-    {
-        try
-        {
-            await flush.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The subscriber is gone; its session ends on its own read side.
-        }
-        finally
-        {
-            Volatile.Write(ref _flushPending, false);
-            _sendLock.Release();
-        }
-    }
-
-    private async ValueTask SendAsync(Action<IBufferWriter<byte>> write, CancellationToken ct)
-    {
-        await _sendLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            write(_writer);
-            await _writer.FlushAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    private ValueTask SendAsync(Action<IBufferWriter<byte>> write, CancellationToken ct) =>
+        _frames.WriteAsync(write, static (w, write) => write(w), ct);
 }

@@ -25,8 +25,8 @@ namespace Simulator.Gateway.Broker;
 /// Volatile. <c>_refreshAtTicks</c> is a long for the same reason (the timer reads it).</item>
 /// <item>The broker's timer calls <see cref="OnTick"/>, which only reads and calls <see cref="Close"/>;
 /// <see cref="Close"/> may come from any thread and only cancels.</item>
-/// <item>Every write to the device, from any session's thread, holds <c>_sendLock</c> until its
-/// flush completes (<c>.Delivery</c>); nothing else touches <c>_writer</c> after the CONNACK.</item>
+/// <item>Every write to the device, from any session's thread, goes through <c>_frames</c>, which
+/// holds its lock until the flush completes (<c>.Delivery</c>); <c>_nextId</c> changes only under it.</item>
 /// </list>
 /// </summary>
 public sealed partial class MqttServerSession
@@ -35,10 +35,8 @@ public sealed partial class MqttServerSession
     private readonly MqttBroker _broker;
     private readonly PipeReader _reader;
     private readonly MqttProtocolReader _packets;
-    private readonly PipeWriter _writer;
+    private readonly MqttFrameWriter _frames;
     private readonly AuthRequest _baseRequest;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private bool _flushPending;
     private readonly CancellationTokenSource _closed = new();
     private readonly HashSet<string> _filters = new(StringComparer.Ordinal);
     private readonly TokenBucket _publishRate;
@@ -60,7 +58,7 @@ public sealed partial class MqttServerSession
         _broker = broker;
         _reader = reader;
         _packets = new MqttProtocolReader(reader, broker.Quotas.MaxPayloadBytes + 1024);
-        _writer = writer;
+        _frames = new MqttFrameWriter(writer);
         _baseRequest = baseRequest;
         _auth = preAuth;
         _upgradeQuota = upgradeQuota;
@@ -118,7 +116,7 @@ public sealed partial class MqttServerSession
             }
 
             await _reader.CompleteAsync().ConfigureAwait(false);
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            await _frames.Output.CompleteAsync().ConfigureAwait(false);
         }
     }
 

@@ -79,16 +79,23 @@ public sealed class GatewayFaultAndQuotaTests
     [Fact]
     public async Task InjectedLatencyHoldsTheFunctionsConcurrencyAndRunsIntoItsTimeout()
     {
-        // One instance, a 400 ms timeout, a 250 ms slowdown: a second connect while the first is
-        // in the function is throttled, and past the timeout the connect is denied, not slow.
-        var (g, fleet, dir) = await StartWithAuthorizerAsync(new FaultOptions { AuthorizerLatencyMs = 250 }, new LambdaOptions { Concurrency = 1, TimeoutMs = 400 });
+        // One instance, a 2 s timeout, a 1 s slowdown: a second connect while the first is in the
+        // function is throttled, and past the timeout the connect is denied, not slow. The second
+        // starts once the first is seen in the function, not after a guessed delay (CI is loaded).
+        var (g, fleet, dir) = await StartWithAuthorizerAsync(new FaultOptions { AuthorizerLatencyMs = 1000 }, new LambdaOptions { Concurrency = 1, TimeoutMs = 2000 });
         await using (g)
         using (dir)
         {
             var (t0, o0) = await DeviceAsync(g, fleet, 0);
             var (t1, o1) = await DeviceAsync(g, fleet, 1);
             var first = MqttClientConnection.ConnectAsync(t0, o0);
-            await Task.Delay(100);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (g.Counters.Functions[0].InFlight == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+
+            Assert.Equal(1, g.Counters.Functions[0].InFlight);
             var second = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(t1, o1));
             Assert.Equal(FailureKind.ClosedAfterConnect, second.Kind);
             await using (await first)
@@ -96,7 +103,7 @@ public sealed class GatewayFaultAndQuotaTests
                 Assert.Equal(1, g.Counters.Denies[DenyReason.AuthorizerThrottled]);
             }
 
-            g.Faults.Current = new FaultOptions { AuthorizerLatencyMs = 800 };
+            g.Faults.Current = new FaultOptions { AuthorizerLatencyMs = 3000 };
             var timedOut = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(t1, o1));
             Assert.Equal(FailureKind.ClosedAfterConnect, timedOut.Kind);
             Assert.Equal(1, g.Counters.Denies[DenyReason.AuthorizerTimeout]);

@@ -170,7 +170,7 @@ public sealed partial class MqttClientConnection
     }
 
     /// <summary>
-    /// Queues PUBACKs and writes them if the send lock is free. If a publisher holds it, that
+    /// Queues PUBACKs and writes them if the frame writer is free. If a publisher holds it, that
     /// publisher writes them before it flushes (see <see cref="DrainPubAcks"/>), so the receive
     /// loop never waits on the lock and never allocates a waiter.
     /// </summary>
@@ -188,21 +188,13 @@ public sealed partial class MqttClientConnection
             _queuedPubAckCount += count;
         }
 
-        while (Volatile.Read(ref _queuedPubAckCount) > 0 && _sendLock.Wait(0))
+        // Whoever holds the frame writer drains the queue before its flush; only a free writer is taken here.
+        while (Volatile.Read(ref _queuedPubAckCount) > 0 && await _frames.TryWriteAsync(this, static (_, c) => c.DrainPubAcks()).ConfigureAwait(false))
         {
-            try
-            {
-                DrainPubAcks();
-                await _writer.FlushAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
         }
     }
 
-    /// <summary>Writes queued PUBACKs; called with the send lock held.</summary>
+    /// <summary>Writes queued PUBACKs; called under the frame writer's lock.</summary>
     private void DrainPubAcks()
     {
         lock (_pubAckLock)
@@ -292,18 +284,12 @@ public sealed partial class MqttClientConnection
     {
         try
         {
-            await _sendLock.WaitAsync().ConfigureAwait(false);
-            try
+            await _frames.WriteAsync(this, static (w, c) =>
             {
-                EmptyPacket.Write(_writer, MqttPacketType.PingReq);
-                _lastSent = LastAction.Ping;
-                _lastSend = Stopwatch.GetTimestamp();
-                await _writer.FlushAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+                EmptyPacket.Write(w, MqttPacketType.PingReq);
+                c._lastSent = LastAction.Ping;
+                c._lastSend = Stopwatch.GetTimestamp();
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransportError(e))
         {

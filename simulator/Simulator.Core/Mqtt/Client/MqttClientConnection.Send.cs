@@ -6,7 +6,7 @@ using Simulator.Core.Transport;
 
 namespace Simulator.Core.Mqtt.Client;
 
-/// <summary>Publish, subscribe and unsubscribe: written under the send lock, acks awaited on pooled sources.</summary>
+/// <summary>Publish, subscribe and unsubscribe: written through the frame writer, acks awaited on pooled sources.</summary>
 public sealed partial class MqttClientConnection
 {
     /// <summary>
@@ -85,25 +85,22 @@ public sealed partial class MqttClientConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendPublishAsync(ReadOnlyMemory<byte> topic, ReadOnlyMemory<byte> payload, MqttQos qos, ushort id)
     {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            ThrowIfEnded();
-            PublishPacket.Write(_writer, topic.Span, payload.Span, qos, id);
-            DrainPubAcks();
-            _lastAction = _lastSent = LastAction.Publish;
-            _lastSend = Stopwatch.GetTimestamp();
-            await _writer.FlushAsync().ConfigureAwait(false);
+            await _frames.WriteAsync((Connection: this, Topic: topic, Payload: payload, Qos: qos, Id: id), static (w, s) =>
+            {
+                s.Connection.ThrowIfEnded();
+                PublishPacket.Write(w, s.Topic.Span, s.Payload.Span, s.Qos, s.Id);
+                s.Connection.DrainPubAcks();
+                s.Connection._lastAction = s.Connection._lastSent = LastAction.Publish;
+                s.Connection._lastSend = Stopwatch.GetTimestamp();
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransportError(e))
         {
             var failure = ClassifyClose("closed the connection");
             End(failure);
             throw failure;
-        }
-        finally
-        {
-            _sendLock.Release();
         }
 
         if (Volatile.Read(ref _queuedPubAckCount) > 0)
@@ -114,26 +111,23 @@ public sealed partial class MqttClientConnection
 
     private async Task SendAsync(Action<IBufferWriter<byte>> write, LastAction action)
     {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            ThrowIfEnded();
-            write(_writer);
-            DrainPubAcks();
-            _lastAction = action;
-            _lastSent = action;
-            _lastSend = Stopwatch.GetTimestamp();
-            await _writer.FlushAsync().ConfigureAwait(false);
+            await _frames.WriteAsync((Connection: this, Write: write, Action: action), static (w, s) =>
+            {
+                s.Connection.ThrowIfEnded();
+                s.Write(w);
+                s.Connection.DrainPubAcks();
+                s.Connection._lastAction = s.Action;
+                s.Connection._lastSent = s.Action;
+                s.Connection._lastSend = Stopwatch.GetTimestamp();
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransportError(e))
         {
             var failure = ClassifyClose("closed the connection");
             End(failure);
             throw failure;
-        }
-        finally
-        {
-            _sendLock.Release();
         }
     }
 

@@ -24,7 +24,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     private readonly MqttProtocolReader _packets;
     private readonly PipeWriter _writer;
     private readonly MqttClientOptions _options;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly MqttFrameWriter _frames;
     private readonly SemaphoreSlim _inflight;
     private readonly TaskCompletionSource<ConnectionFailedException?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _ackLock = new();
@@ -51,6 +51,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(pool: BlockMemoryPool.Instance, bufferSize: BlockMemoryPool.BlockSize, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true));
         _packets = new MqttProtocolReader(_reader, options.MaxPacketSize);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool: BlockMemoryPool.Instance, minimumBufferSize: BlockMemoryPool.BlockSize, leaveOpen: true));
+        _frames = new MqttFrameWriter(_writer);
         _inflight = new SemaphoreSlim(options.InflightWindow, options.InflightWindow);
         _keepAliveTicks = options.KeepAliveSeconds * Stopwatch.Frequency;
         _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -138,16 +139,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _closing = true;
         try
         {
-            await _sendLock.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                EmptyPacket.Write(_writer, MqttPacketType.Disconnect);
-                await _writer.FlushAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+            await _frames.WriteAsync(0, static (w, _) => EmptyPacket.Write(w, MqttPacketType.Disconnect)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransportError(e))
         {
