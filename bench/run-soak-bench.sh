@@ -10,16 +10,16 @@
 # that window, in % of its start) and the live heap is read with dotnet-gcdump at the window's start
 # and end, when the tool is installed.
 # Usage: bench/run-soak-bench.sh [--shape separate|one-process] [--devices 300] [--seconds 240]
-#          [--session 6] [--publish 5] [--window SECONDS] [--max-kb 2] [--max-growth 5]
+#          [--cut-after 6] [--publish 5] [--window SECONDS] [--max-kb 2] [--max-growth 5]
 #          [--bin DIR] [--client-bin DIR] [--port 18443]
 #   --client-bin runs another build's client (say, an older commit) against this build's gateway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shape=separate devices=300 seconds=240 session=6 publish=5 window="" maxkb=2 maxgrowth=5 bin="" clientbin="" port=18443 warm=60
+shape=separate devices=300 seconds=240 cutafter=6 publish=5 window="" maxkb=2 maxgrowth=5 bin="" clientbin="" port=18443 warm=60
 while [ $# -gt 0 ]; do
   case "$1" in
     --shape) shape=$2; shift 2 ;;
-    --session) session=$2; shift 2 ;;
+    --cut-after) cutafter=$2; shift 2 ;;
     --publish) publish=$2; shift 2 ;;
     --window) window=$2; shift 2 ;;
     --max-growth) maxgrowth=$2; shift 2 ;;
@@ -69,13 +69,13 @@ heap_at=( $(( seconds - window + 5 )) $(( seconds - 25 )) )
 if [ "$shape" = separate ]; then
   "$sim" fleet create --count "$devices" --seed 2 --out "$work/fleet" >/dev/null
   sed "s/@PORT@/$port/; s|@WORK@|$work|g; s/@DEVICES@/$devices/g; s/@SECONDS@/$seconds/" bench/soak/soak-reconnect.json > "$work/profile.json"
-  sed "s/\"disconnectAfterInSeconds\": 6/\"disconnectAfterInSeconds\": $session/" bench/soak/gateway.json > "$work/gateway.json"
+  sed "s/\"disconnectAfterInSeconds\": 6/\"disconnectAfterInSeconds\": $cutafter/" bench/soak/gateway.json > "$work/gateway.json"
   sed -i "s/\"publishIntervalSeconds\": 5/\"publishIntervalSeconds\": $publish/" "$work/profile.json"
   "$sim" gateway --listen "127.0.0.1:$port" --data "$work/gw" --config "$work/gateway.json" --fleet "$work/fleet" --log-level warning > "$out/gateway.log" 2>&1 &
   gpid=$!
   for _ in $(seq 100); do grep -q "gateway listening" "$out/gateway.log" && break; sleep 0.2; done
 else
-  sed "s/@DEVICES@/$devices/g; s/@SECONDS@/$seconds/; s/@SESSION@/$session/; s/@PUBLISH@/$publish/" bench/soak/soak-one-process.json > "$work/profile.json"
+  sed "s/@DEVICES@/$devices/g; s/@SECONDS@/$seconds/; s/@SESSION@/$cutafter/; s/@PUBLISH@/$publish/" bench/soak/soak-one-process.json > "$work/profile.json"
 fi
 "$client" run --profile "$work/profile.json" "${warmflag[@]}" --results "$work/results" > "$out/run.log" 2>&1 &
 rpid=$!
@@ -118,4 +118,4 @@ with open(f"{out}/samples.csv", "w") as f:
 PY
 fi
 
-python3 bench/soak/fit.py "$out" "$warm" "$seconds" "$maxkb" "$rc" "$devices" "$window" "$maxgrowth" "$shape" "$session"
+python3 bench/soak/fit.py "$out" "$warm" "$seconds" "$maxkb" "$rc" "$devices" "$window" "$maxgrowth" "$shape" "$cutafter"
