@@ -241,7 +241,7 @@ public static class CapacityReportWriter
             <div><h2>Generator CPU peak against rate (%)</h2><canvas id="cpu"></canvas></div>
             </div>
             {{table}}
-            <script>{{(ResultsWriter.ChartLibrary() ?? "/* the chart library was not available when this simulator was built (npm missing) */")}}</script>
+            <script>{{(ChartLibrary.Script() ?? "/* the chart library was not available when this simulator was built (npm missing) */")}}</script>
             <script>
             const d = {{data}};
             window.chartsRendered = 0;

@@ -91,7 +91,7 @@ public sealed class RunFolder : IAsyncDisposable
         PlanSeconds = Math.Round(start.PlanSeconds, 3),
         EmbeddedGatewayInProcess = start.EmbeddedGateway,
         StartSkewMs = start.StartSkewMs is { } skew ? Math.Round(skew, 1) : null,
-        Profile = ResultsWriter.ProfileWithoutSecrets(profile).AsObject(),
+        Profile = ProfileRedaction.WithoutSecrets(profile).AsObject(),
     });
 
     private async Task WriteRowsAsync()

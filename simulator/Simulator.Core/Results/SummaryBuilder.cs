@@ -24,7 +24,7 @@ internal static class SummaryBuilder
             ThresholdsDefaulted = r.ThresholdsDefaulted,
             Incomplete = r.Incomplete,
             Aborted = r.Aborted,
-            GitCommit = ResultsWriter.GitCommit(),
+            GitCommit = SourceRevision.Current(),
             Machine = new MachineSummary
             {
                 Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
@@ -34,7 +34,7 @@ internal static class SummaryBuilder
             },
             Tls = Load.DeviceTransport.TlsName(r.Profile.Transport),
             StartSkewMs = r.StartSkewMs is { } skew ? Math.Round(skew, 1) : null,
-            Profile = (r.ProfileNode ?? ResultsWriter.ProfileWithoutSecrets(r.Profile)).DeepClone().AsObject(),
+            Profile = (r.ProfileNode ?? ProfileRedaction.WithoutSecrets(r.Profile)).DeepClone().AsObject(),
             Devices = new DeviceCounts
             {
                 Fleet = r.FleetDevices,

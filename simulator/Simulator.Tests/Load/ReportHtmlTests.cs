@@ -8,7 +8,7 @@ public sealed class ReportHtmlTests
     [Fact]
     public async Task TheChartsRenderOfflineWithNoConsoleErrors()
     {
-        Assert.True(Simulator.Core.Results.ResultsWriter.ChartLibraryAvailable, "the chart library must be embedded (report-assets/ npm ci)");
+        Assert.True(Simulator.Core.Results.ChartLibrary.Available, "the chart library must be embedded (report-assets/ npm ci)");
         using var tmp = new TempDir();
         var (_, _, _, dir) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6), tmp);
         var html = Path.Combine(dir, "report.html");

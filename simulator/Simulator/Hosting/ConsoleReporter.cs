@@ -143,7 +143,7 @@ internal static class ConsoleReporter
             await w.WriteLineAsync(string.Create(Inv, $"  threshold {t.Name}: {t.Actual:F3} vs {t.Limit} {(t.Passed ? "ok" : "BREACHED")}{(report.ThresholdsDefaulted ? " (default)" : string.Empty)}")).ConfigureAwait(false);
         }
 
-        if (!ResultsWriter.ChartLibraryAvailable)
+        if (!ChartLibrary.Available)
         {
             await w.WriteLineAsync("  note: report.html has no charts: the chart library was not embedded at build time (npm missing)").ConfigureAwait(false);
         }

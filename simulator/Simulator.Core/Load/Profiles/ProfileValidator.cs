@@ -1,0 +1,343 @@
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>
+/// Checks every value of a profile, section by section, in the order the file reads. The first
+/// impossible value is reported through <c>fail</c> with its JSON path and a reason.
+/// </summary>
+internal static class ProfileValidator
+{
+    /// <summary>Checks the document and returns the plan with each ramp's and spike's "to" filled in.</summary>
+    /// <param name="written">A profile as results wrote it: its seed is a fingerprint.</param>
+    /// <param name="hasCapacity">The document has a capacity section, so it may leave out phases.</param>
+    public static List<PhaseSettings> Validate(ProfileDocument p, bool written, bool hasCapacity, Action<string, string> fail)
+    {
+        Target(p, fail);
+        Fleet(p, written, fail);
+        Token(p, fail);
+        Transport(p, fail);
+        Device(p, fail);
+        var phases = Phases(p, hasCapacity, fail);
+        Capacity(p.Capacity, fail);
+        WarmUp(p.WarmUp, fail);
+        Thresholds(p, fail);
+        return phases;
+    }
+
+    /// <summary>Where the devices connect: host, address, port and the URLs the scenario and token source need.</summary>
+    private static void Target(ProfileDocument p, Action<string, string> fail)
+    {
+        if (p.Target.Kind == TargetKind.Endpoint)
+        {
+            if (string.IsNullOrEmpty(p.Target.Host))
+            {
+                fail("$.target.host", "an endpoint target needs a host (the IoT data endpoint)");
+            }
+
+            if (p.Target.Address is { } address && !System.Net.IPAddress.TryParse(address, out _))
+            {
+                fail("$.target.address", $"\"{address}\" is not an IP address");
+            }
+
+            if (p.Token.Source == TokenSourceKind.OnceOnboarding && !IsHttpsUrl(p.Target.OnboardingUrl))
+            {
+                fail("$.target.onboardingUrl", "1nce-onboarding tokens against an endpoint target need an absolute https URL of the onboarding API");
+            }
+
+            if (p.Device.Scenario == ScenarioKind.NrfCloudLocation && !IsHttpsUrl(p.Target.NrfCloudUrl))
+            {
+                fail("$.target.nrfCloudUrl", "the nrfcloud-location scenario against an endpoint target needs an absolute https URL of the nRF Cloud REST API");
+            }
+        }
+
+        if (p.Target.Port is < 1 or > 65535)
+        {
+            fail("$.target.port", $"must be 1 to 65535, got {p.Target.Port}");
+        }
+    }
+
+    /// <summary>The fleet's size, seed and shard, and the run's start instant.</summary>
+    private static void Fleet(ProfileDocument p, bool written, Action<string, string> fail)
+    {
+        if (p.Fleet.Directory is null && p.Fleet.Count is < 1 or > Identity.FleetSpec.MaxCount)
+        {
+            fail("$.fleet.count", $"must be 1 to {Identity.FleetSpec.MaxCount}, got {p.Fleet.Count}");
+        }
+
+        if (p.Fleet.SeedFingerprint is not null && !written)
+        {
+            fail("$.fleet.seedFingerprint", "is what results write in place of the seed; a profile gives fleet.seed");
+        }
+
+        if (p.Fleet.SeedFingerprint is null && !Identity.FleetSeed.TryParse(p.Fleet.Seed, out _))
+        {
+            fail("$.fleet.seed", $"must be a decimal unsigned integer or 64 hex digits, got \"{p.Fleet.Seed}\"");
+        }
+
+        if (p.StartAt is { } startAt && !ProfileLoader.TryParseInstant(startAt, out _))
+        {
+            fail("$.startAt", $"must be an RFC 3339 instant with its offset, e.g. \"2026-11-24T10:00:00Z\", got \"{startAt}\"");
+        }
+
+        if (p.Fleet.Shard != ShardAssignment.Auto && !FleetShard.TryParse(p.Fleet.Shard, out _))
+        {
+            fail("$.fleet.shard", $"must be \"i/N\" with 0 <= i < N, or \"auto\" ({ShardAssignment.IndexVariable} and --shards), got \"{p.Fleet.Shard}\"");
+        }
+    }
+
+    /// <summary>Where tokens come from and how long they live.</summary>
+    private static void Token(ProfileDocument p, Action<string, string> fail)
+    {
+        if (p.Token.Source == TokenSourceKind.LocalIssuer && p.Target.Kind != TargetKind.Embedded)
+        {
+            fail("$.token.source", "local-issuer tokens are signed with the embedded gateway's keys; use it with target.kind = embedded");
+        }
+
+        if (p.Token.LifetimeSeconds is < 1 or > Tokens.DeviceTokenOptions.MaxLifetimeSeconds)
+        {
+            fail("$.token.lifetimeSeconds", $"must be 1 to {Tokens.DeviceTokenOptions.MaxLifetimeSeconds}, got {p.Token.LifetimeSeconds}");
+        }
+
+        if (p.Token.RefreshBeforeSeconds < 0)
+        {
+            fail("$.token.refreshBeforeSeconds", $"must be 0 or more, got {p.Token.RefreshBeforeSeconds}");
+        }
+    }
+
+    /// <summary>Source addresses, credential placement, the TLS provider and the connect timeout.</summary>
+    private static void Transport(ProfileDocument p, Action<string, string> fail)
+    {
+        for (var i = 0; i < p.Transport.SourceAddresses.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(p.Transport.SourceAddresses[i], out _))
+            {
+                fail($"$.transport.sourceAddresses[{i}]", $"\"{p.Transport.SourceAddresses[i]}\" is not an IP address");
+            }
+        }
+
+        if (p.Transport.Credentials == CredentialsMode.Username && p.Transport.Kind != DeviceTransportKind.WssCustomAuth)
+        {
+            fail("$.transport.credentials", "\"username\" is the WebSocket form of custom auth (a bare upgrade, the values in the MQTT username); mqtt-alpn always uses the username, https-publish takes headers or query");
+        }
+
+        if (p.Transport.Tls == Core.Transport.TlsProvider.OpenSsl && Core.Transport.TlsProviders.OpenSslUnavailableReason is { } noOpenSsl)
+        {
+            fail("$.transport.tls", $"\"openssl\" cannot be used here: {noOpenSsl}; use \"sslstream\" or leave it out");
+        }
+
+        if (p.Transport.ConnectTimeoutSeconds is <= 0 or > 300)
+        {
+            fail("$.transport.connectTimeoutSeconds", $"must be above 0 and at most 300, got {p.Transport.ConnectTimeoutSeconds}");
+        }
+    }
+
+    /// <summary>What each device does once connected, and how it reconnects.</summary>
+    private static void Device(ProfileDocument p, Action<string, string> fail)
+    {
+        if (p.Device.Qos is not (0 or 1))
+        {
+            fail("$.device.qos", $"must be 0 or 1 (AWS IoT Core supports QoS 0 and 1), got {p.Device.Qos}");
+        }
+
+        if (p.Device.PublishIntervalSeconds <= 0)
+        {
+            fail("$.device.publishIntervalSeconds", $"must be above 0, got {p.Device.PublishIntervalSeconds}");
+        }
+
+        if (p.Device.Jitter is < 0 or > 1)
+        {
+            fail("$.device.jitter", $"must be 0 to 1, got {p.Device.Jitter}");
+        }
+
+        if (p.Device.KeepAliveSeconds is < 0 or > 65535)
+        {
+            fail("$.device.keepAliveSeconds", $"must be 0 to 65535, got {p.Device.KeepAliveSeconds}");
+        }
+
+        if (p.Device.SessionSeconds < 0)
+        {
+            fail("$.device.sessionSeconds", $"must be 0 (stay connected) or more, got {p.Device.SessionSeconds}");
+        }
+
+        if (p.Device.SessionLifetimeSeconds is <= 0)
+        {
+            fail("$.device.sessionLifetimeSeconds", $"must be above 0, got {p.Device.SessionLifetimeSeconds}");
+        }
+
+        if (p.Device.AckTimeoutSeconds is <= 0 or > 3600)
+        {
+            fail("$.device.ackTimeoutSeconds", $"must be above 0 and at most 3600, got {p.Device.AckTimeoutSeconds}");
+        }
+
+        if (p.Device.Topic.Length == 0 || p.Device.Topic.Contains('#', StringComparison.Ordinal) || p.Device.Topic.Contains('+', StringComparison.Ordinal))
+        {
+            fail("$.device.topic", $"must be a non-empty topic without wildcards, got \"{p.Device.Topic}\"");
+        }
+
+        if (p.Device.Reconnect.BaseMilliseconds <= 0 || p.Device.Reconnect.MaxMilliseconds < p.Device.Reconnect.BaseMilliseconds)
+        {
+            fail("$.device.reconnect", "baseMilliseconds must be above 0 and maxMilliseconds at least baseMilliseconds");
+        }
+
+        if (p.Device.Reconnect.MaxAttempts < 1)
+        {
+            fail("$.device.reconnect.maxAttempts", $"must be at least 1, got {p.Device.Reconnect.MaxAttempts}");
+        }
+    }
+
+    /// <summary>The plan: each phase's rate, target and duration; a ramp or spike without "to" goes to the whole fleet.</summary>
+    private static List<PhaseSettings> Phases(ProfileDocument p, bool hasCapacity, Action<string, string> fail)
+    {
+        // A capacity search makes each step's plan itself: its profile needs no phases.
+        if (p.Phases.Count == 0 && !hasCapacity)
+        {
+            fail("$.phases", "at least one phase is needed (or a capacity section, for simulator capacity)");
+        }
+
+        var count = p.Fleet.Directory is null ? p.Fleet.Count : int.MaxValue;
+        var phases = new List<PhaseSettings>(p.Phases.Count);
+        for (var i = 0; i < p.Phases.Count; i++)
+        {
+            var ph = p.Phases[i];
+            var at = $"$.phases[{i}]";
+            if (ph.Kind is PhaseKind.Ramp or PhaseKind.RampDown && ph.Rate is not > 0)
+            {
+                fail($"{at}.rate", "a ramp needs a rate above 0 devices per second");
+            }
+
+            if (ph.Kind == PhaseKind.Arrivals && ph.Rate is not > 0)
+            {
+                fail($"{at}.rate", "arrivals need a rate above 0 connects per second");
+            }
+
+            if (ph.Kind == PhaseKind.Arrivals && p.Device.Scenario == ScenarioKind.NrfCloudLocation)
+            {
+                fail($"{at}.kind", "arrivals connect devices once; the nrfcloud-location scenario has no single connect to offer");
+            }
+
+            if (ph.Kind == PhaseKind.Arrivals && ph.To is not null)
+            {
+                fail($"{at}.to", "arrivals leave the standing fleet as it is; give rate and seconds, not to");
+            }
+
+            if (ph.Kind is PhaseKind.Ramp or PhaseKind.Spike && ph.To is null)
+            {
+                ph = ph with { To = count == int.MaxValue ? null : count }; // "to" left out: the whole fleet
+                if (ph.To is null)
+                {
+                    fail($"{at}.to", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} over a fleet directory needs a target device count");
+                }
+            }
+
+            if (ph.To is < 0 || ph.To > count)
+            {
+                fail($"{at}.to", $"must be 0 to the fleet size {count}, got {ph.To}");
+            }
+
+            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Arrivals && ph.Seconds is not > 0)
+            {
+                fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} needs a duration above 0 seconds");
+            }
+
+            phases.Add(ph);
+        }
+
+        return phases;
+    }
+
+    /// <summary>The capacity search's steps and limits.</summary>
+    private static void Capacity(CapacitySettings c, Action<string, string> fail)
+    {
+        if (c.StartRate is not > 0)
+        {
+            fail("$.capacity.startRate", $"must be above 0 connects per second, got {c.StartRate}");
+        }
+
+        if (c.MaxRate < c.StartRate)
+        {
+            fail("$.capacity.maxRate", $"must be at least startRate ({c.StartRate}), got {c.MaxRate}");
+        }
+
+        if (c.Growth is not > 1 || c.Growth > 10)
+        {
+            fail("$.capacity.growth", $"must be above 1 and at most 10, got {c.Growth}");
+        }
+
+        if (c.StepSeconds is < 2 or > 3600)
+        {
+            fail("$.capacity.stepSeconds", $"must be 2 to 3600 seconds, got {c.StepSeconds}");
+        }
+
+        if (c.SessionSeconds is < 0 or > 600)
+        {
+            fail("$.capacity.sessionSeconds", $"must be 0 (leave at CONNACK) to 600, got {c.SessionSeconds}");
+        }
+
+        if (c.RefineSteps is < 0 or > 10)
+        {
+            fail("$.capacity.refineSteps", $"must be 0 to 10, got {c.RefineSteps}");
+        }
+
+        if (c.Retries is < 0 or > 10)
+        {
+            fail("$.capacity.retries", $"must be 0 to 10, got {c.Retries}");
+        }
+
+        if (c.CooldownSeconds is < 0 or > 600)
+        {
+            fail("$.capacity.cooldownSeconds", $"must be 0 to 600, got {c.CooldownSeconds}");
+        }
+
+        if (c.Limits.ErrorRate is < 0 or > 1)
+        {
+            fail("$.capacity.limits.errorRate", $"must be 0 to 1, got {c.Limits.ErrorRate}");
+        }
+
+        if (c.Limits.ConnectP99Ms is not > 0)
+        {
+            fail("$.capacity.limits.connectP99Ms", $"must be above 0, got {c.Limits.ConnectP99Ms}");
+        }
+
+        if (c.Limits.MinAchievedShare is < 0 or > 1)
+        {
+            fail("$.capacity.limits.minAchievedShare", $"must be 0 to 1, got {c.Limits.MinAchievedShare}");
+        }
+    }
+
+    private static void WarmUp(WarmUpSettings w, Action<string, string> fail)
+    {
+        if (w.Devices is < 0 or > 1000)
+        {
+            fail("$.warmUp.devices", $"must be 0 (off) to 1000, got {w.Devices}");
+        }
+    }
+
+    /// <summary>The thresholds in force: the profile's, or the documented defaults.</summary>
+    private static void Thresholds(ProfileDocument p, Action<string, string> fail)
+    {
+        var t = p.Thresholds ?? ThresholdSettings.DefaultsFor(p.Phases);
+        if (t.ErrorRate is < 0 or > 1)
+        {
+            fail("$.thresholds.errorRate", $"must be 0 to 1, got {t.ErrorRate}");
+        }
+
+        if (t.MinConnectedShare is < 0 or > 1)
+        {
+            fail("$.thresholds.minConnectedShare", $"must be 0 to 1, got {t.MinConnectedShare}");
+        }
+
+        if (t.MaxGeneratorCpu is <= 0 or > 100)
+        {
+            fail("$.thresholds.maxGeneratorCpu", $"must be above 0 and at most 100 (percent of all cores), got {t.MaxGeneratorCpu}");
+        }
+
+        foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs) })
+        {
+            if (value is <= 0)
+            {
+                fail($"$.thresholds.{name}", $"must be above 0 ms, got {value}");
+            }
+        }
+    }
+
+    private static bool IsHttpsUrl(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+}
