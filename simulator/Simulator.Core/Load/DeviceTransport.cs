@@ -18,8 +18,6 @@ public static class DeviceTransport
     };
 
     /// <summary>An HTTPS-publish device's connection: the same resolved address, server name, trust, source address, timeout and budget as an MQTT device's.</summary>
-    public static TransportOptions Https(LoadContext ctx, int deviceIndex) => Https(ctx.Endpoint, ctx.Profile.Transport, deviceIndex);
-
     public static TransportOptions Https(DeviceEndpoint endpoint, DeviceTransportOptions transport, int deviceIndex) => new()
     {
         Kind = TransportKind.Tls,
@@ -35,9 +33,6 @@ public static class DeviceTransport
     };
 
     /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
-    public static (TransportOptions Transport, MqttClientOptions Options) Build(LoadContext ctx, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null) =>
-        Build(ctx.Endpoint, ctx.Profile.Transport, ctx.Profile.Device, deviceIndex, clientId, creds, session);
-
     public static (TransportOptions Transport, MqttClientOptions Options) Build(DeviceEndpoint endpoint, DeviceTransportOptions profileTransport, DeviceSettings device, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
     {
         var kind = profileTransport.Kind;

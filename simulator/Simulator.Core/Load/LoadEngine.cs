@@ -16,19 +16,25 @@ namespace Simulator.Core.Load;
 public sealed class LoadEngine
 {
     internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
-    private readonly LoadContext _ctx;
+    private readonly Profiles.RunOptions _options;
+    private readonly RunMetrics _recorder;
     private readonly IReadOnlyList<DeviceIdentity> _devices;
     private readonly LoadPlan _plan;
     private readonly Func<DeviceIdentity, ISupervisedDevice> _factory;
+    private readonly EngineGauges _gauges;
 
+    /// <param name="options">The run's options: its plan, arrival mode and fleet seed (the arrival draw).</param>
+    /// <param name="recorder">Where the devices record; the engine takes its seconds.</param>
     /// <param name="factory">Makes each arriving device (the run's scenario: <c>ScenarioFactory.Devices</c>).</param>
     /// <param name="phases">The plan, when it is not the profile's own (a capacity step's).</param>
-    public LoadEngine(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice> factory, IReadOnlyList<Profiles.PhaseSettings>? phases = null)
+    public LoadEngine(Profiles.RunOptions options, RunMetrics recorder, IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice> factory, EngineGauges gauges, IReadOnlyList<Profiles.PhaseSettings>? phases = null)
     {
-        _ctx = ctx;
+        _options = options;
+        _recorder = recorder;
         _devices = devices;
-        _plan = new LoadPlan(phases ?? ctx.Profile.Phases, devices.Count);
+        _plan = new LoadPlan(phases ?? options.Phases, devices.Count);
         _factory = factory;
+        _gauges = gauges;
     }
 
     public LoadPlan Plan => _plan;
@@ -44,19 +50,19 @@ public sealed class LoadEngine
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var pool = new IdentityPool(_devices);
-        var supervisor = new DeviceSupervisor(_ctx.Metrics, pool, _factory);
-        var seed = _ctx.Profile.Fleet.RequiredSeed.StreamSeed("arrivals");
+        var supervisor = new DeviceSupervisor(_recorder, pool, _factory);
+        var seed = _options.Fleet.RequiredSeed.StreamSeed("arrivals");
         long atHoldEnd = -1;
-        var arrivals = new ArrivalScheduler(_plan, supervisor, _ctx.Profile.Arrivals, seed)
+        var arrivals = new ArrivalScheduler(_plan, supervisor, _options.Arrivals, seed)
         {
             Trace = ArrivalTrace,
             SnapshotAt = _plan.LastHoldEndSecond,
             Snapshot = () => Interlocked.Exchange(ref atHoldEnd, supervisor.Census().Connected),
         };
-        var planned = _plan.Events(_ctx.Profile.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
-        var health = new GeneratorHealth(_ctx.Scheduler.TakeLag, _ctx.Endpoint.Fds);
+        var planned = _plan.Events(_options.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
+        var health = new GeneratorHealth(_gauges.SchedulerLag, _gauges.Fds);
         var started = DateTimeOffset.UtcNow;
-        _lastAuthorizer = _ctx.SampleAuthorizer?.Invoke();
+        _lastAuthorizer = _gauges.Authorizer?.Invoke();
         var origin = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20); // the first arrival is due 50 ms from now
         using var stopArrivals = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         arrivals.Start(origin, stopArrivals.Token);
@@ -76,8 +82,8 @@ public sealed class LoadEngine
                 second++;
                 var row = Sample(second, supervisor, health);
                 rows.Add(row);
-                _ctx.Metrics.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds);
-                _ctx.Metrics.SettleDrops();
+                _recorder.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds);
+                _recorder.SettleDrops();
                 peak = Math.Max(peak, row.Connected);
                 if (_plan.LastHoldEndSecond is { } end && second <= end + 0.5)
                 {
@@ -103,7 +109,7 @@ public sealed class LoadEngine
         await stopArrivals.CancelAsync().ConfigureAwait(false);
         arrivals.Join();
         var notStopped = await supervisor.StopAllAsync(StopGrace).ConfigureAwait(false);
-        _ctx.Metrics.SettleDrops(all: true); // every device has stopped: no close is still to come
+        _recorder.SettleDrops(all: true); // every device has stopped: no close is still to come
         var final = Sample(second + 1, supervisor, health, judged: false);
         rows.Add(final);
         RowClosed?.Invoke(final);
@@ -117,7 +123,7 @@ public sealed class LoadEngine
             DevicesNotStopped = notStopped,
             AccountingBrokenSeconds = broken,
             ReportedProblem = problem,
-            CrashClasses = census.DevicesCrashed > 0 ? string.Join(", ", _ctx.Metrics.Crashes.Select(c => $"{c.Key} {c.Value}")) : null,
+            CrashClasses = census.DevicesCrashed > 0 ? string.Join(", ", _recorder.Crashes.Select(c => $"{c.Key} {c.Value}")) : null,
             ArrivalsPlanned = planned,
             ArrivalsStarted = arrivals.ArrivalsStarted,
             Health = [.. health.Samples.SkipLast(1)], // the final stop sample is outside the plan
@@ -135,14 +141,14 @@ public sealed class LoadEngine
     private SecondRow Sample(int second, DeviceSupervisor supervisor, GeneratorHealth health, bool judged = true)
     {
         AuthorizerSample? authorizer = null;
-        if (_ctx.SampleAuthorizer is { } sampleAuthorizer)
+        if (_gauges.Authorizer is { } sampleAuthorizer)
         {
             var now = sampleAuthorizer();
             authorizer = _lastAuthorizer is { } last ? now.Since(last) : null;
             _lastAuthorizer = now;
         }
 
-        var s = _ctx.Metrics.TakeSecond();
+        var s = _recorder.TakeSecond();
         var c = supervisor.Census();
         var h = health.Sample(judged);
         return new SecondRow(

@@ -13,15 +13,15 @@ namespace Simulator.Tests.Load;
 [Collection(SerialCollection.Name)]
 public sealed class ArrivalAndHealthTests
 {
-    private static (LoadEngine Engine, RunMetrics Metrics, List<(long Due, long Started)> Trace, LoadContext Context) Engine(string phases, int devices, string arrivals = "even")
+    private static (LoadEngine Engine, RunMetrics Metrics, List<(long Due, long Started)> Trace, DelayScheduler Scheduler) Engine(string phases, int devices, string arrivals = "even")
     {
         var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile(phases, devices, extra: $", \"arrivals\": \"{arrivals}\"")), "test.json");
         var metrics = new RunMetrics();
-        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9 } };
+        var scheduler = new DelayScheduler();
         var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = devices });
         var trace = new List<(long Due, long Started)>();
-        var engine = new LoadEngine(ctx, [.. Enumerable.Range(0, devices).Select(i => fleet[i])], _ => new IdleDevice()) { ArrivalTrace = trace };
-        return (engine, metrics, trace, ctx);
+        var engine = new LoadEngine(profile, metrics, [.. Enumerable.Range(0, devices).Select(i => fleet[i])], _ => new IdleDevice(), new EngineGauges(scheduler.TakeLag)) { ArrivalTrace = trace };
+        return (engine, metrics, trace, scheduler);
     }
 
     [Fact]
@@ -48,14 +48,14 @@ public sealed class ArrivalAndHealthTests
     /// <summary>One ramp of 400 arrivals at 200/s; null when it landed on plan, else what missed.</summary>
     private static async Task<string?> OneRampAt200Async()
     {
-        var (engine, metrics, trace, ctx) = Engine("""[ { "kind": "ramp", "rate": 200 }, { "kind": "hold", "seconds": 0.5 } ]""", 400);
+        var (engine, metrics, trace, scheduler) = Engine("""[ { "kind": "ramp", "rate": 200 }, { "kind": "hold", "seconds": 0.5 } ]""", 400);
 
         // The garbage earlier tests left would otherwise be collected mid-ramp: a GC pause stops the
         // arrival thread too (it is recorded as schedule lag, never hidden, but this test is about the clock).
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var outcome = await engine.RunAsync(CancellationToken.None);
-        ctx.Scheduler.Dispose();
+        scheduler.Dispose();
         Assert.Equal(400, trace.Count);
         Assert.True(outcome.AccountingHolds, outcome.AccountingProblem);
 
@@ -90,10 +90,10 @@ public sealed class ArrivalAndHealthTests
         // (a capacity step judged on such a burst is offered again, never blamed on the target).
         var profile = ProfileLoader.Parse(System.Text.Encoding.UTF8.GetBytes(RunHarness.DeviceOnlyProfile("""[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 0.3 } ]""", 100)), "test.json");
         var metrics = new RunMetrics();
-        var ctx = new LoadContext { Profile = profile, Metrics = metrics, Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9 } };
+        var scheduler = new DelayScheduler();
         var fleet = Fleet.Generate(new FleetSpec { Seed = 11, Count = 100 });
         var built = 0;
-        var engine = new LoadEngine(ctx, [.. Enumerable.Range(0, 100).Select(i => fleet[i])], _ =>
+        var engine = new LoadEngine(profile, metrics, [.. Enumerable.Range(0, 100).Select(i => fleet[i])], _ =>
         {
             if (Interlocked.Increment(ref built) == 30)
             {
@@ -101,9 +101,9 @@ public sealed class ArrivalAndHealthTests
             }
 
             return new IdleDevice();
-        });
+        }, new EngineGauges(scheduler.TakeLag));
         var outcome = await engine.RunAsync(CancellationToken.None);
-        ctx.Scheduler.Dispose();
+        scheduler.Dispose();
         Assert.True(outcome.AccountingHolds, outcome.AccountingProblem);
         Assert.InRange(outcome.ArrivalsLate, 25, 35); // the ~30 due during the stall (10 ms apart)
         Assert.InRange(outcome.ArrivalLatenessMaxMs, 280, 1000);

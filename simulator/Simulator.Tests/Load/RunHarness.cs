@@ -7,7 +7,7 @@ using Simulator.Tests.Support;
 namespace Simulator.Tests.Load;
 
 /// <summary>Runs a small profile through the same code as `simulator run`, and reads its summary back.</summary>
-public static class RunHarness
+internal static class RunHarness
 {
     public static string Profile(string transport, string tokenSource, int devices = 12, string extra = "", string target = """{ "kind": "embedded" }""", string scenario = "telemetry", double holdSeconds = 3) => $$"""
         {
@@ -35,7 +35,7 @@ public static class RunHarness
         }
         """;
 
-    public static async Task<(int Code, string Output, JsonElement Summary, string Dir)> RunAsync(string profileJson, TempDir tmp, CancellationToken cancel = default, Func<Simulator.Core.Load.LoadContext, Func<Simulator.Core.Identity.DeviceIdentity, Simulator.Core.Load.ISupervisedDevice>>? devices = null)
+    public static async Task<(int Code, string Output, JsonElement Summary, string Dir)> RunAsync(string profileJson, TempDir tmp, CancellationToken cancel = default, Func<Simulator.Hosting.RunServices, Func<Simulator.Core.Identity.DeviceIdentity, Simulator.Core.Load.ISupervisedDevice>>? devices = null)
     {
         var path = tmp["profile.json"];
         await File.WriteAllTextAsync(path, profileJson, CancellationToken.None);

@@ -71,13 +71,7 @@ public sealed class SupervisorTests
         var (code, _, summary, _) = await RunHarness.RunAsync(
             RunHarness.DeviceOnlyProfile(RampHold, 5, extra: """, "device": { "reconnect": { "baseMilliseconds": 50, "maxMilliseconds": 100, "maxAttempts": 3 } }, "thresholds": { "errorRate": 0 }"""),
             tmp,
-            devices: ctx => Simulator.Core.Load.Scenarios.ScenarioFactory.Devices(new Simulator.Core.Load.LoadContext
-            {
-                Profile = ctx.Profile,
-                Metrics = ctx.Metrics,
-                Tokens = new ThrowingTokenSource(),
-                Endpoint = ctx.Endpoint,
-            }));
+            devices: run => run.WithTokens(new ThrowingTokenSource()).Devices());
         Assert.Equal(1, code);
         var failures = summary.GetProperty("failures").GetProperty("Unexpected:FormatException").GetInt64();
         Assert.Equal(15, failures); // 5 devices × 3 attempts, then each gives up

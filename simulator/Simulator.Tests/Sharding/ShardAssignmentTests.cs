@@ -64,8 +64,8 @@ public sealed class ShardAssignmentTests
         {
             var p = ShardAssignment.Resolve(Auto("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7"), 3, Env(shard.ToString(System.Globalization.CultureInfo.InvariantCulture)), "p.json");
             Assert.Equal(2, p.Transport.SourceAddresses.Count);
-            var ctx = new LoadContext { Profile = p, Metrics = new RunMetrics(), Tokens = new ThrowingTokenSource(), Endpoint = new DeviceEndpoint { Host = "localhost", Port = 9, SourceAddresses = p.Transport.SourceAddresses, Shards = 3 } };
-            used.Add([.. Enumerable.Range(0, 100).Where(i => i % 3 == shard).Select(i => ctx.Endpoint.SourceFor(i)!)]);
+            var endpoint = new DeviceEndpoint { Host = "localhost", Port = 9, SourceAddresses = p.Transport.SourceAddresses, Shards = 3 };
+            used.Add([.. Enumerable.Range(0, 100).Where(i => i % 3 == shard).Select(i => endpoint.SourceFor(i)!)]);
         }
 
         Assert.All(used, u => Assert.Equal(2, u.Count)); // each shard rotates over both of its addresses

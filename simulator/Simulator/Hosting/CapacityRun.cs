@@ -44,7 +44,7 @@ internal static class CapacityRun
         using var instruments = new RunInstruments(metrics);
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
-        var warm = await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false);
+        var warm = await WarmUp.RunAsync(env.Services, env.Devices, setup.Out, stop).ConfigureAwait(false);
         if (warm.RefusedAll && profile.WarmUp.Required)
         {
             // Every step would measure the same refusal: there is no capacity to search for.
@@ -102,11 +102,11 @@ internal static class CapacityRun
         var step = Step(profile, rate);
 
         // Each step records into a recorder of its own; the exported instruments follow it and keep counting.
-        var metrics = new RunMetrics { OnFirstUnexpected = env.Context.Metrics.OnFirstUnexpected };
+        var metrics = new RunMetrics { OnFirstUnexpected = env.Services.Recorder.OnFirstUnexpected };
         instruments.Follow(metrics);
-        var ctx = env.Context.WithRecorder(metrics);
+        var run = env.Services.WithRecorder(metrics);
         var before = TargetCounters(env.Gateway);
-        var engine = new LoadEngine(ctx, env.Devices, Core.Load.Scenarios.ScenarioFactory.Devices(ctx), phases: step.Phases);
+        var engine = run.Engine(env.Devices, run.Devices(), step.Phases);
         var outcome = await engine.RunAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         var judged = Judge(profile.Capacity, outcome, metrics.Snapshot(), rate, stage, index, Delta(before, TargetCounters(env.Gateway)));

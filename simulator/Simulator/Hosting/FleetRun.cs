@@ -31,14 +31,14 @@ internal static class FleetRun
         }
 
         await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
-        var warm = setup.DeviceFactory is null ? await WarmUp.RunAsync(env.Context, env.Devices, setup.Out, stop).ConfigureAwait(false) : WarmUpResult.None;
+        var warm = setup.DeviceFactory is null ? await WarmUp.RunAsync(env.Services, env.Devices, setup.Out, stop).ConfigureAwait(false) : WarmUpResult.None;
         if (warm.RefusedAll && profile.WarmUp.Required)
         {
             return await AbortAsync(setup, env, metrics, warm).ConfigureAwait(false);
         }
 
         var skew = await StartAtAsync(profile, setup.Out, stop).ConfigureAwait(false);
-        var engine = new LoadEngine(env.Context, env.Devices, setup.DeviceFactory?.Invoke(env.Context) ?? Core.Load.Scenarios.ScenarioFactory.Devices(env.Context));
+        var engine = env.Services.Engine(env.Devices, setup.DeviceFactory?.Invoke(env.Services) ?? env.Services.Devices());
         if (TlsLine.Fallback(profile) is { } fallback)
         {
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);

@@ -25,15 +25,15 @@ internal static class Probe
         var metrics = new RunMetrics();
         await using var env = await TargetEnvironment.CreateAsync(profile, profilePath, metrics, w, stop).ConfigureAwait(false);
         var device = env.Fleet[deviceIndex];
-        var ctx = env.Context;
+        var run = env.Services;
         await w.WriteLineAsync($"device {deviceIndex}: id {device.DeviceId}, IMEI {device.Imei}, ICCID {device.Iccid}").ConfigureAwait(false);
-        await w.WriteLineAsync($"target {ctx.Endpoint.Host}:{ctx.Endpoint.Port}{(ctx.Endpoint.Address is { } a ? $" (at {a})" : string.Empty)}, transport {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)} ({TlsLine.Describe(profile)}), tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}").ConfigureAwait(false);
+        await w.WriteLineAsync($"target {run.Endpoint.Host}:{run.Endpoint.Port}{(run.Endpoint.Address is { } a ? $" (at {a})" : string.Empty)}, transport {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)} ({TlsLine.Describe(profile)}), tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}").ConfigureAwait(false);
 
         CustomAuthCredentials creds;
         var t0 = Stopwatch.GetTimestamp();
         try
         {
-            creds = await ctx.Tokens.GetAsync(device, metrics, stop).ConfigureAwait(false);
+            creds = await run.Tokens.GetAsync(device, metrics, stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)
         {
@@ -44,11 +44,11 @@ internal static class Probe
         await w.WriteLineAsync($"token: {Stopwatch.GetElapsedTime(t0).TotalMilliseconds:F1} ms, authorizer {creds.AuthorizerName ?? "(default)"}, key '{creds.TokenKeyName}', signature {(creds.Signature is null ? "none" : "present")}").ConfigureAwait(false);
         await w.WriteLineAsync($"  {Describe(creds.Token)}").ConfigureAwait(false);
 
-        var clientId = ctx.Tokens.ClientIdOf(device);
+        var clientId = run.Tokens.ClientIdOf(device);
         var topic = profile.Device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
         if (profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
-            using var publisher = new HttpsPublisher(DeviceTransport.Https(ctx, deviceIndex));
+            using var publisher = new HttpsPublisher(DeviceTransport.Https(run.Endpoint, profile.Transport, deviceIndex));
             try
             {
                 var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal static class Probe
             }
         }
 
-        var (transport, options) = DeviceTransport.Build(ctx, deviceIndex, clientId, creds);
+        var (transport, options) = DeviceTransport.Build(run.Endpoint, profile.Transport, profile.Device, deviceIndex, clientId, creds);
         MqttClientConnection connection;
         try
         {

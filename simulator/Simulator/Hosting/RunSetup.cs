@@ -48,5 +48,5 @@ internal sealed class RunSetup
     public bool Capacity { get; init; }
 
     /// <summary>Tests: devices other than <see cref="Core.Load.Scenarios.VirtualDevice"/>.</summary>
-    public Func<Core.Load.LoadContext, Func<Core.Identity.DeviceIdentity, Core.Load.ISupervisedDevice>>? DeviceFactory { get; init; }
+    public Func<RunServices, Func<Core.Identity.DeviceIdentity, Core.Load.ISupervisedDevice>>? DeviceFactory { get; init; }
 }

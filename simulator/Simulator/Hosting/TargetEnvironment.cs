@@ -15,7 +15,7 @@ namespace Simulator.Hosting;
 
 /// <summary>
 /// What a profile points at, made ready: the fleet (or shard), the embedded gateway when the
-/// target is embedded, the token source, and the shared load context. Shared by run and probe.
+/// target is embedded, the token source, and the run's services (<see cref="RunServices"/>). Shared by run and probe.
 /// </summary>
 internal sealed class TargetEnvironment : IAsyncDisposable
 {
@@ -34,7 +34,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
 
     public LocalGateway? Gateway { get; private set; }
 
-    public LoadContext Context { get; private set; } = null!;
+    public RunServices Services { get; private set; } = null!;
 
     /// <summary>The embedded gateway's options as the profile sets them; parsed before anything starts, so a bad gateway section is refused up front.</summary>
     public static GatewayOptions EmbeddedGatewayOptions(RunOptions profile, string profilePath) =>
@@ -163,10 +163,12 @@ internal sealed class TargetEnvironment : IAsyncDisposable
             _owned.Add(nrfHttp);
         }
 
-        Context = new LoadContext
+        var scheduler = new DelayScheduler();
+        _owned.Add(scheduler);
+        Services = new RunServices
         {
-            Profile = profile,
-            Metrics = metrics,
+            Options = profile,
+            Recorder = metrics,
             Tokens = tokens,
             Endpoint = new DeviceEndpoint
             {
@@ -179,12 +181,12 @@ internal sealed class TargetEnvironment : IAsyncDisposable
                 Shards = profile.Fleet.Assigned.Count,
                 Fds = fds,
             },
-            NrfCloudBase = nrfCloudUrl ?? (profile.Device.Scenario == ScenarioKind.NrfCloudLocation ? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl") : null),
-            NrfCloudHttp = nrfHttp,
+            NrfCloud = profile.Device.Scenario != ScenarioKind.NrfCloudLocation ? null
+                : new Core.Load.Scenarios.NrfCloudAccess(nrfCloudUrl ?? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl"), nrfHttp!),
+            Scheduler = scheduler,
             SessionLifetime = sessionLifetime,
             SampleAuthorizer = Gateway is { } g ? () => AuthorizerTotals(g) : null,
         };
-        _owned.Add(Context.Scheduler);
     }
 
     private static Core.Metrics.AuthorizerSample AuthorizerTotals(LocalGateway gateway)

@@ -16,10 +16,10 @@ namespace Simulator.Hosting;
 /// </summary>
 internal static class WarmUp
 {
-    public static async Task<WarmUpResult> RunAsync(LoadContext ctx, IReadOnlyList<DeviceIdentity> devices, TextWriter output, CancellationToken stop)
+    public static async Task<WarmUpResult> RunAsync(RunServices run, IReadOnlyList<DeviceIdentity> devices, TextWriter output, CancellationToken stop)
     {
-        var count = Math.Min(ctx.Profile.WarmUp.Devices, devices.Count / 4);
-        if (count == 0 || ctx.Profile.Device.Scenario != ScenarioKind.Telemetry || ctx.Profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        var count = Math.Min(run.Options.WarmUp.Devices, devices.Count / 4);
+        if (count == 0 || run.Options.Device.Scenario != ScenarioKind.Telemetry || run.Options.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
             return WarmUpResult.None;
         }
@@ -45,9 +45,9 @@ internal static class WarmUp
             tried++;
             try
             {
-                var clientId = ctx.Tokens.ClientIdOf(device);
-                var creds = ctx.Profile.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await ctx.Tokens.GetAsync(device, scratch, limit.Token).ConfigureAwait(false);
-                var (transport, options) = DeviceTransport.Build(ctx, device.Index, clientId, creds);
+                var clientId = run.Tokens.ClientIdOf(device);
+                var creds = run.Options.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await run.Tokens.GetAsync(device, scratch, limit.Token).ConfigureAwait(false);
+                var (transport, options) = DeviceTransport.Build(run.Endpoint, run.Options.Transport, run.Options.Device, device.Index, clientId, creds);
                 await using var connection = await MqttClientConnection.ConnectAsync(transport, options, limit.Token).ConfigureAwait(false);
                 await connection.DisconnectAsync().ConfigureAwait(false);
                 ok++;
@@ -66,7 +66,7 @@ internal static class WarmUp
             }
             finally
             {
-                ctx.Tokens.Forget(device);
+                run.Tokens.Forget(device);
             }
         }
 

@@ -1,5 +1,6 @@
 using Simulator.Core.Identity;
 using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Load.Scenarios;
 
@@ -7,28 +8,24 @@ namespace Simulator.Core.Load.Scenarios;
 public static class ScenarioFactory
 {
     /// <summary>The run's devices: one scenario for all, each device with its own state.</summary>
-    public static Func<DeviceIdentity, ISupervisedDevice> Devices(LoadContext ctx)
+    /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known.</param>
+    /// <param name="nrfCloud">nRF Cloud REST, for the location scenario.</param>
+    public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null)
     {
-        var scenario = For(ctx);
-        return identity => new VirtualDevice(identity, scenario, ctx.Profile.Device.Reconnect, ctx.Scheduler, ctx.Metrics);
+        var scenario = For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud);
+        return identity => new VirtualDevice(identity, scenario, options.Device.Reconnect, scheduler, recorder);
     }
 
-    public static IDeviceScenario For(LoadContext ctx)
+    public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null)
     {
-        var profile = ctx.Profile;
-        if (profile.Device.Scenario == ScenarioKind.NrfCloudLocation)
+        if (options.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
-            return new LocationScenario(
-                profile.Device,
-                ctx.NrfCloudBase ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl"),
-                ctx.NrfCloudHttp ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl"),
-                ctx.Tokens,
-                ctx.Scheduler,
-                ctx.Metrics);
+            var api = nrfCloud ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl");
+            return new LocationScenario(options.Device, api.Base, api.Http, tokens, scheduler, recorder);
         }
 
-        return profile.Transport.Kind == DeviceTransportKind.HttpsPublish
-            ? new HttpsPublishScenario(profile.Device, profile.Transport, ctx.Endpoint, ctx.Tokens, ctx.Scheduler, ctx.Metrics)
-            : new TelemetryScenario(profile.Device, profile.Transport, ctx.Endpoint, ctx.Tokens, ctx.Scheduler, ctx.Metrics, ctx.SessionLifetime);
+        return options.Transport.Kind == DeviceTransportKind.HttpsPublish
+            ? new HttpsPublishScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder)
+            : new TelemetryScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder, sessionLifetime);
     }
 }
