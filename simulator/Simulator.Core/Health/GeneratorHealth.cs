@@ -26,7 +26,6 @@ internal sealed class GeneratorHealth
     private readonly Func<double?> _machine;
     private readonly Func<TimeSpan> _processCpu;
     private readonly long? _fdLimit = ProcessLimits.OpenFileLimit();
-    private readonly List<HealthSample> _samples = [];
     private TimeSpan _lastCpu;
     private long _lastWall;
     private TimeSpan _lastGc;
@@ -44,7 +43,8 @@ internal sealed class GeneratorHealth
         _lastGc = GC.GetTotalPauseDuration();
     }
 
-    public IReadOnlyList<HealthSample> Samples => _samples;
+    /// <summary>The judged seconds so far (the plan's, not the final stop's), in constant memory.</summary>
+    public HealthTotals Totals { get; } = new();
 
     /// <summary>Seconds that were part of a hot stretch longer than <see cref="HotSecondsAllowed"/>.</summary>
     public int SaturatedSeconds { get; private set; }
@@ -92,7 +92,11 @@ internal sealed class GeneratorHealth
         _hotRun = hot && judged ? _hotRun + 1 : 0;
         SaturatedSeconds += SaturatedBy(_hotRun);
 
-        _samples.Add(sample);
+        if (judged)
+        {
+            Totals.Add(sample);
+        }
+
         return sample;
     }
 }

@@ -10,7 +10,7 @@ namespace Simulator.Core.Load;
 /// The load engine, which knows nothing of hosting: an arrival thread starts and stops devices at
 /// the plan's instants, a supervisor owns every device task, and once a second the engine takes a
 /// census of the fleet (with its checks), the devices' counters and the generator's own health,
-/// writes a <see cref="SecondRow"/> to a channel (the console reads it) and keeps it for the results.
+/// writes a <see cref="SecondRow"/> to a channel (the console reads it) and keeps it for the results in bounded memory (<see cref="SecondHistory"/>).
 /// Cancellation stops every device gracefully; the outcome is still complete and says it was cancelled.
 /// </summary>
 public sealed class LoadEngine
@@ -47,6 +47,9 @@ public sealed class LoadEngine
     /// <summary>Set by tests: records each arrival's due and actual start instants.</summary>
     public List<(long Due, long Started)>? ArrivalTrace { get; init; }
 
+    /// <summary>Rows the outcome keeps one second each before neighbours are joined (<see cref="SecondHistory"/>); tests set it small.</summary>
+    public int HistoryCapacity { get; init; } = SecondHistory.DefaultCapacity;
+
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var pool = new IdentityPool(_devices);
@@ -67,7 +70,7 @@ public sealed class LoadEngine
         using var stopArrivals = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         arrivals.Start(origin, stopArrivals.Token);
 
-        var rows = new List<SecondRow>();
+        var history = new SecondHistory(HistoryCapacity);
         long peak = 0, atLastHold = -1;
         int broken = 0;
         string? problem = null;
@@ -81,7 +84,7 @@ public sealed class LoadEngine
                 await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
                 second++;
                 var row = Sample(second, supervisor, health);
-                rows.Add(row);
+                history.Add(row);
                 _recorder.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds);
                 _recorder.SettleDrops();
                 peak = Math.Max(peak, row.Connected);
@@ -111,11 +114,12 @@ public sealed class LoadEngine
         var notStopped = await supervisor.StopAllAsync(StopGrace).ConfigureAwait(false);
         _recorder.SettleDrops(all: true); // every device has stopped: no close is still to come
         var final = Sample(second + 1, supervisor, health, judged: false);
-        rows.Add(final);
+        history.Add(final);
         RowClosed?.Invoke(final);
         Rows.Writer.TryWrite(final);
         Rows.Writer.TryComplete();
         var census = supervisor.Census();
+        var rows = history.Rows;
         return new RunOutcome(started, Seconds(origin), rows, cancelled, _plan.PeakDevices, peak)
         {
             ConnectedAtLastHold = Interlocked.Read(ref atHoldEnd) is >= 0 and var exact ? exact : atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? rows[^2].Connected : 0),
@@ -126,7 +130,7 @@ public sealed class LoadEngine
             CrashClasses = census.DevicesCrashed > 0 ? string.Join(", ", _recorder.Crashes.Select(c => $"{c.Key} {c.Value}")) : null,
             ArrivalsPlanned = planned,
             ArrivalsStarted = arrivals.ArrivalsStarted,
-            Health = [.. health.Samples.SkipLast(1)], // the final stop sample is outside the plan
+            Health = health.Totals, // the judged seconds: the final stop sample is outside the plan
             GeneratorSaturatedSeconds = health.SaturatedSeconds,
             IdentityWaits = arrivals.IdentityWaits,
             ArrivalsLate = arrivals.LateArrivals,

@@ -31,7 +31,7 @@ public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds
 
     public long ArrivalsStarted { get; init; }
 
-    public IReadOnlyList<HealthSample> Health { get; init; } = [];
+    public HealthTotals Health { get; init; } = new();
 
     public int GeneratorSaturatedSeconds { get; init; }
 

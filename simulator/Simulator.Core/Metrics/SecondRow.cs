@@ -26,6 +26,9 @@ public sealed record SecondRow(
     IReadOnlyDictionary<string, long> ErrorsByClass,
     HealthSample Health)
 {
+    /// <summary>The seconds this row covers: 1, or more once a long run's history is coarsened (<see cref="SecondHistory"/>); <see cref="Second"/> is the first.</summary>
+    public int Seconds { get; init; } = 1;
+
     /// <summary>Seconds since the Unix epoch at the end of this second (shards align on it).</summary>
     public long UnixSecond { get; init; }
 

@@ -15,6 +15,10 @@ internal static class HtmlReport
         var chartJs = ChartLibrary.Script();
         var rows = r.Outcome.Rows;
         double?[] Series(Func<SecondRow, double> f) => [.. rows.Select(x => f(x) is var v && double.IsNaN(v) ? (double?)null : Math.Round(v, 3))];
+
+        // A row of a coarsened history covers more than a second: its counts are shown per second.
+        double?[] Rate(Func<SecondRow, double> f) => Series(x => f(x) / x.Seconds);
+        var span = rows.Count == 0 ? 1 : rows.Max(x => x.Seconds);
         var data = Summary.SummaryJson.WriteChartSeries(new Dictionary<string, double?[]>
         {
             ["t"] = Series(x => x.Second),
@@ -26,21 +30,21 @@ internal static class HtmlReport
             ["givenUp"] = Series(x => x.GivenUp),
             ["p50"] = Series(x => x.ConnectP50Ms),
             ["p99"] = Series(x => x.ConnectP99Ms),
-            ["connects"] = Series(x => x.ConnectsOk),
-            ["publishes"] = Series(x => x.Publishes),
-            ["pubAcks"] = Series(x => x.PubAcks),
-            ["received"] = Series(x => x.Received),
-            ["failed"] = Series(x => x.ConnectsFailed),
-            ["drops"] = Series(x => x.Drops),
+            ["connects"] = Rate(x => x.ConnectsOk),
+            ["publishes"] = Rate(x => x.Publishes),
+            ["pubAcks"] = Rate(x => x.PubAcks),
+            ["received"] = Rate(x => x.Received),
+            ["failed"] = Rate(x => x.ConnectsFailed),
+            ["drops"] = Rate(x => x.Drops),
             ["cpu"] = Series(x => x.Health.CpuPercent),
             ["machine"] = Series(x => x.Health.MachineCpuPercent ?? double.NaN),
             ["lag"] = Series(x => x.Health.SchedulerLagP99Ms),
             ["queue"] = Series(x => x.Health.ThreadPoolQueue),
             ["gc"] = Series(x => x.Health.GcPauseMs),
-            ["authConnects"] = Series(x => x.Authorizer is { } a ? a.Invocations - a.Refreshes : double.NaN),
-            ["authRefreshes"] = Series(x => x.Authorizer?.Refreshes ?? double.NaN),
-            ["authThrottles"] = Series(x => x.Authorizer?.Throttles ?? double.NaN),
-            ["authCold"] = Series(x => x.Authorizer?.ColdStarts ?? double.NaN),
+            ["authConnects"] = Rate(x => x.Authorizer is { } a ? a.Invocations - a.Refreshes : double.NaN),
+            ["authRefreshes"] = Rate(x => x.Authorizer?.Refreshes ?? double.NaN),
+            ["authThrottles"] = Rate(x => x.Authorizer?.Throttles ?? double.NaN),
+            ["authCold"] = Rate(x => x.Authorizer?.ColdStarts ?? double.NaN),
             ["authInFlight"] = Series(x => x.Authorizer?.InFlight ?? double.NaN),
         });
         var authorizerChart = rows.Any(x => x.Authorizer is not null)
@@ -99,6 +103,11 @@ internal static class HtmlReport
         if (!r.AccountingHolds)
         {
             banner.Append(Inv, $"<p class=\"warn\"><strong>Accounting broke:</strong> {E(r.Outcome.AccountingProblem ?? "see the accounting table")}</p>");
+        }
+
+        if (span > 1)
+        {
+            banner.Append(Inv, $"<p class=\"note\" id=\"coarse\">Each point of the charts covers up to {span} s: the run outlasted the {SecondHistory.DefaultCapacity} points kept whole. Counts are per-second averages over the point, connect percentiles are the point's own (its histograms merged), states are its last second's and health its worst. timeseries.csv has every second.</p>");
         }
 
         return $$"""

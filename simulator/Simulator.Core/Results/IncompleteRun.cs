@@ -51,7 +51,7 @@ public static class IncompleteRun
             FinalCensus = null,
             AccountingBrokenSeconds = rows.Count(r => !r.AccountingHolds),
             ReportedProblem = $"{why}: the devices live then were never counted to an end",
-            Health = [.. rows.Select(r => r.Health)],
+            Health = HealthTotals.Of(rows.Select(r => r.Health)),
             GeneratorSaturatedSeconds = SaturatedSeconds(rows),
         };
         return new RunReport(profile, outcome, Totals(rows), (int)start.FleetDevices)

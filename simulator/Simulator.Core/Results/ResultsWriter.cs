@@ -10,7 +10,8 @@ namespace Simulator.Core.Results;
 public static class ResultsWriter
 {
     /// <summary>Writes the four files into exactly <paramref name="dir"/> (simulator merge --out), never over an earlier run's.</summary>
-    public static void WriteInto(RunReport report, string dir)
+    /// <param name="rowsOnDisk">The folder's timeseries.csv already holds every second, one a row (streamed as each closed), so it is left as it is.</param>
+    public static void WriteInto(RunReport report, string dir, bool rowsOnDisk = false)
     {
         Directory.CreateDirectory(dir);
         if (File.Exists(Path.Combine(dir, "summary.json")))
@@ -18,15 +19,19 @@ public static class ResultsWriter
             throw new Errors.InputException("already holds a summary.json; name an empty or new folder", dir);
         }
 
-        WriteFiles(report, dir);
+        WriteFiles(report, dir, rowsOnDisk);
     }
 
-    private static void WriteFiles(RunReport report, string dir)
+    private static void WriteFiles(RunReport report, string dir, bool rowsOnDisk)
     {
-        // The rows first, replacing the streamed file whole: a kill while writing leaves one or the other, never half.
+        // The rows first, unless every second is on disk already: replacing the file whole, a kill while writing leaves one or the other, never half.
         // Every figure is taken once, into the summary; the reports show that snapshot, never the live recorder.
         var summary = SummaryBuilder.From(report);
-        Replace(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv.Write(report.Outcome.Rows));
+        if (!rowsOnDisk)
+        {
+            Replace(Path.Combine(dir, "timeseries.csv"), TimeseriesCsv.Write(report.Outcome.Rows));
+        }
+
         Replace(Path.Combine(dir, "summary.json"), Summary.SummaryJson.Write(summary));
         Replace(Path.Combine(dir, "report.md"), MarkdownReport.Write(report, summary));
         Replace(Path.Combine(dir, "report.html"), HtmlReport.Write(report, summary));

@@ -36,6 +36,9 @@ public sealed class RunFolder : IAsyncDisposable
     /// <summary>The first error writing rows (a full disk, say); rows after it are not streamed, and the run's end writes them whole or reports it.</summary>
     public string? WriteError { get; private set; }
 
+    /// <summary>After <see cref="CompleteAsync"/>: every second appended is in timeseries.csv.</summary>
+    public bool RowsComplete => Volatile.Read(ref _completed) == 1 && WriteError is null;
+
     /// <summary>Creates results/&lt;time&gt;-&lt;profile&gt;[-shardIofN][-n]/ and writes run.json and the CSV header.</summary>
     public static RunFolder Create(string resultsRoot, RunOptions profile, DateTimeOffset startedAt, RunStart start)
     {

@@ -163,40 +163,16 @@ public sealed class RunReport
         // (a one-second spike, the JIT warming up say, is not saturation).
         if (t.MaxGeneratorCpu is { } cpu)
         {
-            var sustained = Sustained(Outcome.Health, s => s.CpuPercent);
+            var sustained = Outcome.Health.SustainedCpuPercent;
             results.Add(new("maxGeneratorCpu", cpu, sustained, sustained <= cpu));
         }
 
         if (t.MaxSchedulerLagMs is { } lag)
         {
-            var sustained = Sustained(Outcome.Health, s => s.SchedulerLagP99Ms);
+            var sustained = Outcome.Health.SustainedSchedulerLagMs;
             results.Add(new("maxSchedulerLagMs", lag, sustained, sustained <= lag));
         }
 
         return results;
-    }
-
-    /// <summary>The highest level held for more than <see cref="GeneratorHealth.HotSecondsAllowed"/> seconds in a row: the max over windows of their min.</summary>
-    public static double Sustained(IReadOnlyList<HealthSample> samples, Func<HealthSample, double> value)
-    {
-        var window = GeneratorHealth.HotSecondsAllowed + 1;
-        if (samples.Count < window)
-        {
-            return 0;
-        }
-
-        var best = double.MinValue;
-        for (var i = 0; i + window <= samples.Count; i++)
-        {
-            var low = double.MaxValue;
-            for (var j = i; j < i + window; j++)
-            {
-                low = Math.Min(low, value(samples[j]));
-            }
-
-            best = Math.Max(best, low);
-        }
-
-        return best;
     }
 }

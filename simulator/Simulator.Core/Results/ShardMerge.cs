@@ -110,7 +110,7 @@ public static class ShardMerge
             ReportedProblem = shardProblems.Count == 0 ? null : string.Join("; ", shardProblems),
             ArrivalsPlanned = Sum(s => s.Summary.Accounting.ArrivalsPlanned),
             ArrivalsStarted = Sum(s => s.Summary.Accounting.ArrivalsStarted),
-            Health = [.. rows.Select(r => r.Health)],
+            Health = HealthTotals.Of(rows.Select(r => r.Health)),
             GeneratorSaturatedSeconds = (int)shards.Max(s => s.Summary.Generator.SaturatedSeconds),
         };
     }

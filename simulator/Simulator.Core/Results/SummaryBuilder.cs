@@ -86,16 +86,16 @@ internal static class SummaryBuilder
             SaturatedSeconds = r.Outcome.GeneratorSaturatedSeconds,
             Warning = r.GeneratorWarning,
             EmbeddedGatewayInProcess = r.EmbeddedGateway,
-            CpuPercentP50 = Median(h.Select(s => s.CpuPercent)),
-            CpuPercentMax = h.Count == 0 ? 0 : h.Max(s => s.CpuPercent),
-            MachineCpuPercentP50 = Median(h.Select(s => s.MachineCpuPercent ?? 0)),
-            MachineCpuPercentMax = h.Count == 0 ? 0 : h.Max(s => s.MachineCpuPercent ?? 0),
-            SchedulerLagP99MsMax = h.Count == 0 ? 0 : h.Max(s => s.SchedulerLagP99Ms),
-            ThreadPoolQueueMax = h.Count == 0 ? 0 : h.Max(s => s.ThreadPoolQueue),
-            GcPauseMsTotal = Math.Round(h.Sum(s => s.GcPauseMs), 2),
-            OpenFilesMax = h.Count == 0 ? 0 : h.Max(s => s.OpenFiles ?? 0),
-            OpenFileLimit = h.Count > 0 ? h[0].OpenFileLimit : null,
-            WorkingSetMaxBytes = h.Count == 0 ? 0 : h.Max(s => s.WorkingSetBytes),
+            CpuPercentP50 = h.CpuPercentP50,
+            CpuPercentMax = h.CpuPercentMax,
+            MachineCpuPercentP50 = h.MachineCpuPercentP50,
+            MachineCpuPercentMax = h.MachineCpuPercentMax ?? 0,
+            SchedulerLagP99MsMax = h.SchedulerLagP99MsMax,
+            ThreadPoolQueueMax = h.ThreadPoolQueueMax,
+            GcPauseMsTotal = Math.Round(h.GcPauseMsTotal, 2),
+            OpenFilesMax = h.OpenFilesMax,
+            OpenFileLimit = h.OpenFileLimit,
+            WorkingSetMaxBytes = h.WorkingSetMaxBytes,
             ScheduleLagP99Ms = RunReport.Ms(r.Totals[Phase.ScheduleLag], 99),
         };
     }
@@ -113,12 +113,6 @@ internal static class SummaryBuilder
             Timeouts = a.Sum(x => x.Timeouts),
             InFlightMax = a.Max(x => x.InFlight),
         };
-    }
-
-    internal static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
     }
 
     private static SortedDictionary<string, TValue> Sorted<TValue>(IReadOnlyDictionary<string, TValue> counts) =>

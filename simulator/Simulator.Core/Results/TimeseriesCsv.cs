@@ -5,13 +5,14 @@ using Simulator.Core.Metrics;
 namespace Simulator.Core.Results;
 
 /// <summary>
-/// timeseries.csv, a row per second: written at the end of a run, read back by
+/// timeseries.csv, a row per second (a row covers <c>seconds</c>, 1 unless a long run's coarsened
+/// history had to be written whole): streamed as each second closes, read back by
 /// <see cref="TimeseriesReader"/> for a merge, and streamed line by line from workers to the
 /// combined console of <c>run --workers</c>.
 /// </summary>
 public static class TimeseriesCsv
 {
-    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram";
+    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -44,7 +45,7 @@ public static class TimeseriesCsv
             sb.Append(",,,,,,");
         }
 
-        return sb.Append(row.ConnectHistogram);
+        return sb.Append(row.ConnectHistogram).Append(',').Append(row.Seconds.ToString(Inv));
     }
 
     private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);

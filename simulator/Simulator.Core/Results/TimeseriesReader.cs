@@ -16,6 +16,7 @@ public sealed class TimeseriesReader
     private readonly string[] _header;
     private readonly string _file;
     private readonly int _second, _phase, _target, _devices, _connecting, _connected, _backingOff, _givenUp, _holds, _inFlight, _ok, _failed, _publishes, _pubAcks, _received, _drops, _errors, _p50, _p99;
+    private readonly int _seconds;
     private readonly int _cpu, _machine, _queue, _lag, _gc, _files, _workingSet, _hot, _unix, _histogram, _authInv, _authRef, _authThr, _authCold, _authTo, _authFlight;
 
     public TimeseriesReader(string headerLine, string file)
@@ -33,6 +34,7 @@ public sealed class TimeseriesReader
         (_publishes, _pubAcks, _received, _drops, _errors, _p50, _p99) = (Col("publishes"), Col("pubAcks"), Col("received"), Col("drops"), Col("errors"), Col("connectP50Ms"), Col("connectP99Ms"));
         (_cpu, _machine, _queue, _lag, _gc, _files, _workingSet, _hot) = (Col("cpuPercent"), Col("machineCpuPercent"), Col("threadPoolQueue"), Col("schedulerLagP99Ms"), Col("gcPauseMs"), Col("openFiles"), Col("workingSetMB"), Col("generatorHot"));
         (_unix, _histogram) = (Col("unixSecond"), Col("connectHistogram"));
+        _seconds = Array.IndexOf(_header, "seconds"); // files written before it have a row per second
         (_authInv, _authRef, _authThr, _authCold, _authTo, _authFlight) = (Col("authorizerInvocations"), Col("authorizerRefreshes"), Col("authorizerThrottles"), Col("authorizerColdStarts"), Col("authorizerTimeouts"), Col("authorizerInFlight"));
     }
 
@@ -65,6 +67,7 @@ public sealed class TimeseriesReader
             D(_p50), D(_p99),
             Pairs(f[_errors], line, "errors"), health)
         {
+            Seconds = _seconds < 0 ? 1 : (int)L(_seconds) is >= 1 and var n ? n : throw new InputException($"\"{f[_seconds]}\" is not a number of seconds", _file, line, field: "seconds"),
             UnixSecond = L(_unix),
             ConnectHistogram = connect,
             Authorizer = f[_authInv].Length == 0 ? null : new AuthorizerSample(L(_authInv) + L(_authRef), L(_authRef), L(_authThr), L(_authCold), L(_authTo), (int)L(_authFlight)),

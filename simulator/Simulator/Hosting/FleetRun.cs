@@ -70,7 +70,7 @@ internal static class FleetRun
         try
         {
             await folder.CompleteAsync().ConfigureAwait(false);
-            ResultsWriter.WriteInto(report, folder.Path);
+            ResultsWriter.WriteInto(report, folder.Path, rowsOnDisk: folder.RowsComplete);
             if (metrics.ConnectSamples is { } samples)
             {
                 await File.WriteAllLinesAsync(Path.Combine(setup.ResultsDirectory, "connect-samples.txt"), samples.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None).ConfigureAwait(false);
