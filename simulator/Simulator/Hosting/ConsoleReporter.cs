@@ -58,42 +58,59 @@ internal static class ConsoleReporter
     /// <summary>A Spectre.Console live table, refreshed every second, when the output is a terminal.</summary>
     private static async Task LiveAsync(LoadEngine engine)
     {
-        var table = new Spectre.Console.Table { Border = Spectre.Console.TableBorder.Rounded }.AddColumns("", "");
-        void Fill(SecondRow? row)
-        {
-            table.Rows.Clear();
-            if (row is null)
-            {
-                table.AddRow("phase", "starting");
-                return;
-            }
-
-            var errors = row.ErrorsByClass.Count == 0 ? "none" : string.Join(", ", row.ErrorsByClass.Select(e => $"{e.Key} {e.Value}"));
-            table.AddRow("second / phase", string.Create(Inv, $"{row.Second} / {row.Phase} (plan {engine.Plan.TotalSeconds:F0} s)"));
-            table.AddRow("target devices", row.Target.ToString(Inv));
-            table.AddRow("[green]connected[/]", row.Connected.ToString(Inv));
-            table.AddRow("connecting", row.Connecting.ToString(Inv));
-            table.AddRow("[yellow]backing off[/]", row.BackingOff.ToString(Inv));
-            table.AddRow("[red]given up[/]", row.GivenUp.ToString(Inv));
-            table.AddRow("connects/s", row.ConnectsOk.ToString(Inv));
-            table.AddRow("connect p50 / p99", $"{Ms(row.ConnectP50Ms)} / {Ms(row.ConnectP99Ms)} ms");
-            table.AddRow("publishes/s", row.Publishes.ToString(Inv));
-            table.AddRow("errors this second", Spectre.Console.Markup.Escape(errors));
-            table.AddRow("accounting", row.AccountingHolds ? "holds" : "[red]BROKEN[/]");
-            table.AddRow("generator CPU / lag p99", string.Create(Inv, $"{row.Health.CpuPercent:F0}% of {Environment.ProcessorCount} cores / {row.Health.SchedulerLagP99Ms:F1} ms{(row.Health.Hot ? " [red]HOT[/]" : string.Empty)}"));
-            table.AddRow("thread-pool queue / GC pause", string.Create(Inv, $"{row.Health.ThreadPoolQueue} / {row.Health.GcPauseMs:F0} ms"));
-            table.AddRow("open files", string.Create(Inv, $"{row.Health.OpenFiles} of {row.Health.OpenFileLimit?.ToString(Inv) ?? "?"}"));
-        }
-
-        Fill(null);
+        var table = Table();
+        var recent = new Queue<SecondRow>();
+        Fill(table, engine.Plan, null, recent);
         await Spectre.Console.AnsiConsole.Live(table).StartAsync(async ctx =>
         {
             await foreach (var row in engine.Rows.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                Fill(row);
+                recent.Enqueue(row);
+                while (recent.Count > ConsoleProgress.TrendSeconds)
+                {
+                    recent.Dequeue();
+                }
+
+                Fill(table, engine.Plan, row, recent);
                 ctx.Refresh();
             }
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>Two columns, no header row: a name and its value.</summary>
+    internal static Spectre.Console.Table Table() =>
+        new Spectre.Console.Table { Border = Spectre.Console.TableBorder.Rounded }.AddColumns("", "").HideHeaders();
+
+    /// <summary>The live table for one second: where the run stands, its trends, then the second's figures.</summary>
+    internal static void Fill(Spectre.Console.Table table, LoadPlan plan, SecondRow? row, IReadOnlyCollection<SecondRow> recent)
+    {
+        table.Rows.Clear();
+        if (row is null)
+        {
+            table.AddRow("plan", Spectre.Console.Markup.Escape(ConsoleProgress.Bar(0, plan.TotalSeconds)));
+            table.AddRow("phase", "starting");
+            return;
+        }
+
+        var last = recent.ToList();
+        var errors = row.ErrorsByClass.Count == 0 ? "none" : string.Join(", ", row.ErrorsByClass.Select(e => $"{e.Key} {e.Value}"));
+        table.AddRow("plan", Spectre.Console.Markup.Escape(ConsoleProgress.Bar(row.Second, plan.TotalSeconds)));
+        table.AddRow("phase", Spectre.Console.Markup.Escape(ConsoleProgress.Phase(plan, row)));
+        table.AddRow("connects/s, last minute", Spectre.Console.Markup.Escape(ConsoleProgress.Trend(last, r => r.ConnectsOk, "/s")));
+        table.AddRow("connect p99, last minute", Spectre.Console.Markup.Escape(ConsoleProgress.Trend(last, r => r.ConnectP99Ms, "ms")));
+        table.AddRow("target devices", row.Target.ToString(Inv));
+        table.AddRow("[green]connected[/]", row.Connected.ToString(Inv));
+        table.AddRow("connecting", row.Connecting.ToString(Inv));
+        table.AddRow("[yellow]backing off[/]", row.BackingOff.ToString(Inv));
+        table.AddRow("[red]given up[/]", row.GivenUp.ToString(Inv));
+        table.AddRow("connects/s", row.ConnectsOk.ToString(Inv));
+        table.AddRow("connect p50 / p99", $"{Ms(row.ConnectP50Ms)} / {Ms(row.ConnectP99Ms)} ms");
+        table.AddRow("publishes/s", row.Publishes.ToString(Inv));
+        table.AddRow("errors this second", Spectre.Console.Markup.Escape(errors));
+        table.AddRow("accounting", row.AccountingHolds ? "holds" : "[red]BROKEN[/]");
+        table.AddRow("generator CPU / lag p99", string.Create(Inv, $"{row.Health.CpuPercent:F0}% of {Environment.ProcessorCount} cores / {row.Health.SchedulerLagP99Ms:F1} ms{(row.Health.Hot ? " [red]HOT[/]" : string.Empty)}"));
+        table.AddRow("thread-pool queue / GC pause", string.Create(Inv, $"{row.Health.ThreadPoolQueue} / {row.Health.GcPauseMs:F0} ms"));
+        table.AddRow("open files", string.Create(Inv, $"{row.Health.OpenFiles} of {row.Health.OpenFileLimit?.ToString(Inv) ?? "?"}"));
     }
 
     private static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", Inv);
