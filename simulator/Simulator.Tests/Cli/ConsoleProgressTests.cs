@@ -16,15 +16,15 @@ public sealed class ConsoleProgressTests
         "p.json").Phases, 20);
 
     [Theory]
-    [InlineData(0, 0, "0 s of 21 s, 21 s left")]
-    [InlineData(10, 14, "10 s of 21 s, 11 s left")]
-    [InlineData(21, 30, "21 s of 21 s, stopping")]
-    [InlineData(25, 30, "25 s of 21 s, stopping")]
+    [InlineData(0, 0, "0/21 s, 21 s left")]
+    [InlineData(10, 10, "10/21 s, 11 s left")]
+    [InlineData(21, 20, "21/21 s, stopping")]
+    [InlineData(25, 20, "25/21 s, stopping")]
     public void TheBarFillsWithThePlan(int second, int filled, string words)
     {
         var bar = ConsoleProgress.Bar(second, Plan.TotalSeconds);
         Assert.Equal(filled, bar.Count(c => c == '█'));
-        Assert.Equal(30 - filled, bar.Count(c => c == '░'));
+        Assert.Equal(20 - filled, bar.Count(c => c == '░'));
         Assert.EndsWith(words, bar, StringComparison.Ordinal);
     }
 
@@ -35,9 +35,9 @@ public sealed class ConsoleProgressTests
     [Fact]
     public void ThePhaseLineGivesThePhasesOwnTimeAndTarget()
     {
-        Assert.Equal("1/3 ramp: 4 s of 10 s, 7 connected, target 8 now, 20 at the phase's end", ConsoleProgress.Phase(Plan, Row(4, connected: 7)));
-        Assert.Equal("2/3 hold: 5 s of 10 s, 20 connected, target 20 now, 20 at the phase's end", ConsoleProgress.Phase(Plan, Row(15, connected: 20)));
-        Assert.Equal("stopping: 3 devices still connected", ConsoleProgress.Phase(Plan, Row(40, connected: 3)));
+        Assert.Equal("1/3 ramp, 4/10 s, target 8 (→ 20)", ConsoleProgress.Phase(Plan, Row(4, connected: 7)));
+        Assert.Equal("2/3 hold, 5/10 s, target 20 (→ 20)", ConsoleProgress.Phase(Plan, Row(15, connected: 20)));
+        Assert.Equal("stopping: 3 still connected", ConsoleProgress.Phase(Plan, Row(40, connected: 3)));
     }
 
     [Fact]
@@ -46,8 +46,9 @@ public sealed class ConsoleProgressTests
         Assert.Equal("▁▅█ ▁", ConsoleProgress.Sparkline([10, 15, 20, double.NaN, 10]));
         Assert.Equal("▁▁▁", ConsoleProgress.Sparkline([5, 5, 5]));
         Assert.Equal("  ", ConsoleProgress.Sparkline([double.NaN, double.NaN]));
-        var trend = ConsoleProgress.Trend([Row(1, ok: 2), Row(2, ok: 4), Row(3, ok: 8)], r => r.ConnectsOk, "/s");
-        Assert.Equal("▁▃█  2 → 8 /s (min 2, max 8, last 3 s)", trend);
+        // A character is the mean of three seconds: (2+4+6)/3 = 4, then 8.
+        var trend = ConsoleProgress.Trend([Row(1, ok: 2), Row(2, ok: 4), Row(3, ok: 6), Row(4, ok: 8)], r => r.ConnectsOk, "/s");
+        Assert.Equal("▁█ now 8/s, max 8/s", trend);
     }
 
     [Fact]
@@ -60,8 +61,8 @@ public sealed class ConsoleProgressTests
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("╭", lines[0], StringComparison.Ordinal);
         Assert.Contains("plan", lines[1], StringComparison.Ordinal); // the first row is the progress, not an empty header
-        Assert.Contains("15 s of 21 s, 6 s left", lines[1], StringComparison.Ordinal);
-        Assert.Contains("2/3 hold: 5 s of 10 s", lines[2], StringComparison.Ordinal);
+        Assert.Contains("15/21 s, 6 s left", lines[1], StringComparison.Ordinal);
+        Assert.Contains("2/3 hold, 5/10 s", lines[2], StringComparison.Ordinal);
         Assert.Contains("connects/s, last minute", text, StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Trim().Trim('│').Trim().Length == 0 && l.Contains('│', StringComparison.Ordinal));
     }

@@ -14,19 +14,22 @@ internal static class ConsoleProgress
 {
     public const int TrendSeconds = 60;
 
+    /// <summary>Characters of a trend: each the mean of its seconds (3 of them).</summary>
+    public const int TrendWidth = 20;
+
     private const string Blocks = "▁▂▃▄▅▆▇█";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>"[███████░░░░░░░] 19 s of 37 s, 18 s left"; full once the plan is over (the stop is not planned).</summary>
-    public static string Bar(double elapsed, double planned, int width = 30)
+    /// <summary>"[███████░░░░░░░] 19/37 s, 18 s left"; full once the plan is over (the stop is not planned).</summary>
+    public static string Bar(double elapsed, double planned, int width = 20)
     {
         var share = planned <= 0 ? 1 : Math.Clamp(elapsed / planned, 0, 1);
         var filled = (int)Math.Round(share * width);
         var left = Math.Max(0, planned - elapsed);
-        return string.Create(Inv, $"[{new string('█', filled)}{new string('░', width - filled)}] {elapsed:F0} s of {planned:F0} s, {(left > 0 ? $"{FormatDuration(left)} left" : "stopping")}");
+        return string.Create(Inv, $"[{new string('█', filled)}{new string('░', width - filled)}] {elapsed:F0}/{planned:F0} s, {(left > 0 ? $"{FormatDuration(left)} left" : "stopping")}");
     }
 
-    /// <summary>"2/3 ramp: 9 s of 20 s, 480 connected, target 500 now, 1000 at the phase's end"; "stopping" past the plan.</summary>
+    /// <summary>"2/3 ramp, 9/20 s, target 500 (→ 1000)": the phase, its own elapsed time, the target now and at its end; "stopping" past the plan.</summary>
     public static string Phase(LoadPlan plan, SecondRow row)
     {
         var t = row.Second;
@@ -37,14 +40,14 @@ internal static class ConsoleProgress
             if (t < s.Start + s.Duration)
             {
                 var inPhase = Math.Max(0, t - s.Start);
-                return string.Create(Inv, $"{row.Phase}: {inPhase:F0} s of {s.Duration:F0} s, {row.Connected} connected, target {row.Target} now, {s.To:F0} at the phase's end");
+                return string.Create(Inv, $"{row.Phase}, {inPhase:F0}/{s.Duration:F0} s, target {row.Target} (→ {s.To:F0})");
             }
         }
 
-        return string.Create(Inv, $"stopping: {row.Connected} devices still connected");
+        return string.Create(Inv, $"stopping: {row.Connected} still connected");
     }
 
-    /// <summary>The last minute as a sparkline (one character a second, lowest to highest) with its first and last value.</summary>
+    /// <summary>The last minute as a sparkline, lowest to highest, each character the mean of its seconds, then the latest value and the highest.</summary>
     public static string Trend(IReadOnlyList<SecondRow> recent, Func<SecondRow, double> value, string unit)
     {
         var values = recent.Select(value).ToList();
@@ -54,8 +57,9 @@ internal static class ConsoleProgress
             return "-";
         }
 
-        var spark = Sparkline(values);
-        return string.Create(Inv, $"{spark}  {known[0]:0.#} → {known[^1]:0.#} {unit} (min {known.Min():0.#}, max {known.Max():0.#}, last {values.Count} s)");
+        var per = (int)Math.Ceiling(TrendSeconds / (double)TrendWidth);
+        var means = values.Chunk(per).Select(c => c.Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()).ToList();
+        return string.Create(Inv, $"{Sparkline(means)} now {known[^1]:0.#}{unit}, max {known.Max():0.#}{unit}");
     }
 
     /// <summary>One block per value, scaled from the lowest to the highest; a value that is not a number is a space.</summary>

@@ -97,7 +97,7 @@ internal static class ConsoleReporter
         table.AddRow("plan", Spectre.Console.Markup.Escape(ConsoleProgress.Bar(row.Second, plan.TotalSeconds)));
         table.AddRow("phase", Spectre.Console.Markup.Escape(ConsoleProgress.Phase(plan, row)));
         table.AddRow("connects/s, last minute", Spectre.Console.Markup.Escape(ConsoleProgress.Trend(last, r => r.ConnectsOk, "/s")));
-        table.AddRow("connect p99, last minute", Spectre.Console.Markup.Escape(ConsoleProgress.Trend(last, r => r.ConnectP99Ms, "ms")));
+        table.AddRow("connect p99, last minute", Spectre.Console.Markup.Escape(ConsoleProgress.Trend(last, r => r.ConnectP99Ms, " ms")));
         table.AddRow("target devices", row.Target.ToString(Inv));
         table.AddRow("[green]connected[/]", row.Connected.ToString(Inv));
         table.AddRow("connecting", row.Connecting.ToString(Inv));
