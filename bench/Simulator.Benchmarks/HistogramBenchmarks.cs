@@ -6,7 +6,7 @@ using Simulator.Core.Metrics;
 namespace Simulator.Benchmarks;
 
 /// <summary>
-/// Issue "beyond one machine": HdrHistogram replaced our own log-linear histogram after measuring
+/// HdrHistogram replaced our own log-linear histogram after measuring
 /// cheaper in record cost and memory (results/baselines/histogram-2026-11-24). This keeps the cost
 /// of what we added on top in view: <see cref="LatencyHistogram"/> (HdrHistogram's concurrent form
 /// at 2 digits plus the exact min and max) against the bare HdrHistogram it wraps, and the 3-digit

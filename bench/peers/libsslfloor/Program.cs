@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using LibSslFloor;
 
-// Issue 10's "beyond SslStream" prototype: the bare TLS client of bench/peers/sslfloor, but driving
+// The "beyond SslStream" prototype: the bare TLS client of bench/peers/sslfloor, but driving
 // libssl 3 directly instead of SslStream, with the same validation (the gateway's CA file as the only
 // trust anchor, the peer's chain, name "localhost" and dates checked by OpenSSL's verifier), full
 // handshakes (no session cache, no tickets), and SSL_MODE_RELEASE_BUFFERS so an idle connection

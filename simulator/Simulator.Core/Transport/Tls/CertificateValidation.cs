@@ -11,7 +11,7 @@ namespace Simulator.Core.Transport.Tls;
 /// With a CA file, SslStream builds the one chain against it (<see cref="ChainPolicy"/>): a
 /// callback alone lets SslStream first build against the system store, fail, and have us build a
 /// second chain, and chain building is what a connect's profile shows most of after the handshake's
-/// own crypto (issue 10).
+/// own crypto.
 /// </summary>
 internal sealed class CertificateValidation
 {
