@@ -27,6 +27,7 @@ internal static class SimulatorCli
         root.Subcommands.Add(ReportCommand.Create(stdout));
         root.Subcommands.Add(ProbeCommand.Create(stdout));
         root.Subcommands.Add(SchemaCommand.Create(stdout));
+        root.Subcommands.Add(ProfilesCommand.Create(stdout));
 
         // mosquitto's -h is the host; help keeps --help and -?.
         foreach (var option in root.Options)
