@@ -8,6 +8,10 @@ namespace Simulator.Core.Load.Profiles;
 /// </summary>
 internal sealed class ProfileDocument
 {
+    /// <summary>The profile schema an editor checks the file against (docs/profile.schema.json); ignored by the run.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
+
     public string Name { get; set; } = "unnamed";
 
     public string? Description { get; set; }

@@ -16,6 +16,9 @@ public sealed class ProfileEnumConverter<T> : JsonConverter<T>
 
     public static string Allowed => string.Join(", ", Names.Select(n => $"\"{n.Name}\""));
 
+    /// <summary>Every name a profile may give, in declaration order (the profile schema's enum).</summary>
+    public static IReadOnlyList<string> AllNames => [.. Names.Select(n => n.Name)];
+
     public static string ToName(T value) => Names.First(n => EqualityComparer<T>.Default.Equals(n.Value, value)).Name;
 
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>
+/// The JSON Schema (draft 2020-12) of a profile, generated from the types the loader reads
+/// (docs/profile.schema.json): every key, its type, the names each choice allows, and no key
+/// besides. Bounds that depend on other keys stay the loader's to check, with file, line and path.
+/// </summary>
+public static class ProfileSchema
+{
+    /// <summary>Every choice a profile makes, with the names it allows; a choice missing here would be an unchecked string, so a test holds the list to the types.</summary>
+    internal static readonly IReadOnlyDictionary<Type, IReadOnlyList<string>> ChoiceNames = new Dictionary<Type, IReadOnlyList<string>>
+    {
+        [typeof(ArrivalMode)] = ProfileEnumConverter<ArrivalMode>.AllNames,
+        [typeof(CredentialsMode)] = ProfileEnumConverter<CredentialsMode>.AllNames,
+        [typeof(DeviceTransportKind)] = ProfileEnumConverter<DeviceTransportKind>.AllNames,
+        [typeof(PhaseKind)] = ProfileEnumConverter<PhaseKind>.AllNames,
+        [typeof(ScenarioKind)] = ProfileEnumConverter<ScenarioKind>.AllNames,
+        [typeof(TargetKind)] = ProfileEnumConverter<TargetKind>.AllNames,
+        [typeof(Transport.TlsProvider)] = ProfileEnumConverter<Transport.TlsProvider>.AllNames,
+        [typeof(TokenClaim)] = ProfileEnumConverter<TokenClaim>.AllNames,
+        [typeof(TokenSourceKind)] = ProfileEnumConverter<TokenSourceKind>.AllNames,
+    };
+
+    public static string Write()
+    {
+        var schema = ProfileJsonContext.Default.Options.GetJsonSchemaAsNode(typeof(ProfileDocument), new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = Choices,
+        }).AsObject();
+        var root = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["title"] = "nrf-fleet-simulator load profile (profiles/*.json)",
+        };
+        foreach (var (key, value) in schema.ToList())
+        {
+            schema.Remove(key);
+            root[key] = value;
+        }
+
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    /// <summary>
+    /// A choice (an enum read by <see cref="ProfileEnumConverter{T}"/>) is a string of its names, null
+    /// too where the key may be null. The exporter leaves such a key open (its converter is its own),
+    /// and a key with a default is not handed over alone, so each object's choice keys are set here.
+    /// </summary>
+    private static JsonNode Choices(JsonSchemaExporterContext ctx, JsonNode node)
+    {
+        if (ChoiceSchema(ctx.TypeInfo.Type) is { } own)
+        {
+            return own;
+        }
+
+        if (node is JsonObject o && o["properties"] is JsonObject properties)
+        {
+            foreach (var p in ctx.TypeInfo.Properties)
+            {
+                if (ChoiceSchema(p.PropertyType) is { } choice && properties[p.Name] is JsonObject exported)
+                {
+                    if (exported["default"] is { } d)
+                    {
+                        choice["default"] = d.DeepClone();
+                    }
+
+                    properties[p.Name] = choice;
+                }
+            }
+        }
+
+        return node;
+    }
+
+    private static JsonObject? ChoiceSchema(Type type)
+    {
+        var nullable = Nullable.GetUnderlyingType(type) is not null;
+        if (!ChoiceNames.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var names))
+        {
+            return null;
+        }
+
+        var values = new JsonArray([.. names.Select(n => (JsonNode?)JsonValue.Create(n))]);
+        if (nullable)
+        {
+            values.Add(null);
+        }
+
+        return new JsonObject { ["type"] = nullable ? new JsonArray("string", "null") : "string", ["enum"] = values };
+    }
+}
