@@ -32,6 +32,9 @@ public static class ProfileSchema
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = Choices,
         }).AsObject();
+        // What a key left out reads as: a document of nothing but defaults, written by the same context.
+        var defaults = JsonSerializer.SerializeToNode(new ProfileDocument(), ProfileJsonContext.Default.ProfileDocument)!;
+        Defaults(schema, defaults);
         var root = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
@@ -75,6 +78,32 @@ public static class ProfileSchema
         }
 
         return node;
+    }
+
+    /// <summary>Gives each key of an object the default its type starts with, where the exporter gave none (it knows only constructor defaults).</summary>
+    private static void Defaults(JsonObject schema, JsonNode? defaults)
+    {
+        if (schema["properties"] is not JsonObject properties || defaults is not JsonObject values)
+        {
+            return;
+        }
+
+        foreach (var (name, node) in properties)
+        {
+            if (node is not JsonObject key || !values.TryGetPropertyValue(name, out var value) || value is null)
+            {
+                continue;
+            }
+
+            if (value is JsonObject)
+            {
+                Defaults(key, value);
+            }
+            else if (!key.ContainsKey("default") && value is not JsonArray)
+            {
+                key["default"] = value.DeepClone();
+            }
+        }
     }
 
     private static JsonObject? ChoiceSchema(Type type)
