@@ -14,42 +14,9 @@ internal static class HtmlReport
     {
         var chartJs = ChartLibrary.Script();
         var rows = r.Outcome.Rows;
-        double?[] Series(Func<SecondRow, double> f) => [.. rows.Select(x => f(x) is var v && double.IsNaN(v) ? (double?)null : Math.Round(v, 3))];
-
-        // A row of a coarsened history covers more than a second: its counts are shown per second.
-        double?[] Rate(Func<SecondRow, double> f) => Series(x => f(x) / x.Seconds);
         var span = rows.Count == 0 ? 1 : rows.Max(x => x.Seconds);
-        var data = Summary.SummaryJson.WriteChartSeries(new Dictionary<string, double?[]>
-        {
-            ["t"] = Series(x => x.Second),
-            ["target"] = Series(x => x.Target),
-            ["devices"] = Series(x => x.Devices),
-            ["connected"] = Series(x => x.Connected),
-            ["connecting"] = Series(x => x.Connecting),
-            ["backingOff"] = Series(x => x.BackingOff),
-            ["givenUp"] = Series(x => x.GivenUp),
-            ["p50"] = Series(x => x.ConnectP50Ms),
-            ["p99"] = Series(x => x.ConnectP99Ms),
-            ["connects"] = Rate(x => x.ConnectsOk),
-            ["publishes"] = Rate(x => x.Publishes),
-            ["pubAcks"] = Rate(x => x.PubAcks),
-            ["received"] = Rate(x => x.Received),
-            ["failed"] = Rate(x => x.ConnectsFailed),
-            ["drops"] = Rate(x => x.Drops),
-            ["cpu"] = Series(x => x.Health.CpuPercent),
-            ["machine"] = Series(x => x.Health.MachineCpuPercent ?? double.NaN),
-            ["lag"] = Series(x => x.Health.SchedulerLagP99Ms),
-            ["queue"] = Series(x => x.Health.ThreadPoolQueue),
-            ["gc"] = Series(x => x.Health.GcPauseMs),
-            ["authConnects"] = Rate(x => x.Authorizer is { } a ? a.Invocations - a.Refreshes : double.NaN),
-            ["authRefreshes"] = Rate(x => x.Authorizer?.Refreshes ?? double.NaN),
-            ["authThrottles"] = Rate(x => x.Authorizer?.Throttles ?? double.NaN),
-            ["authCold"] = Rate(x => x.Authorizer?.ColdStarts ?? double.NaN),
-            ["authInFlight"] = Series(x => x.Authorizer?.InFlight ?? double.NaN),
-        });
-        var authorizerChart = rows.Any(x => x.Authorizer is not null)
-            ? "<div><h2>Target authorizer (embedded gateway, per second)</h2><canvas id=\"authorizer\"></canvas></div>"
-            : string.Empty;
+        var data = ReportCharts.Json(rows);
+        var canvases = ReportCharts.Canvases(rows.Any(x => x.Authorizer is not null));
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
         var tables = new StringBuilder();
         foreach (var section in ReportTables.Build(r, s))
@@ -119,34 +86,13 @@ internal static class HtmlReport
             </head><body>
             <h1>Run report: {{E(r.Profile.Name)}} — <span class="verdict-{{verdict}}" id="verdict">{{verdict}}</span></h1>
             {{banner}}
-            <div class="grid">
-            <div><h2>Connections</h2><canvas id="connections"></canvas></div>
-            <div><h2>Connect latency (ms)</h2><canvas id="latency"></canvas></div>
-            <div><h2>Throughput (per second)</h2><canvas id="throughput"></canvas></div>
-            <div><h2>Errors (per second)</h2><canvas id="errors"></canvas></div>
-            <div><h2>Load generator: CPU (% of cores) and scheduler lag p99 (ms)</h2><canvas id="generator"></canvas></div>
-            <div><h2>Load generator: thread-pool queue and GC pause (ms)</h2><canvas id="runtime"></canvas></div>
-            {{authorizerChart}}
-            </div>
+            {{canvases}}
             {{tables}}
             <script>{{(chartJs ?? "/* the chart library was not available when this simulator was built (npm missing) */")}}</script>
             <script>
+            {{ReportCharts.Script}}
             const d = {{data}};
-            window.chartsRendered = 0;
-            function line(id, sets) {
-              if (typeof Chart === 'undefined') { document.getElementById(id).replaceWith(Object.assign(document.createElement('p'), {textContent: 'Charts unavailable: the chart library was not embedded; see timeseries.csv.'})); return; }
-              new Chart(document.getElementById(id), { type: 'line', data: { labels: d.t, datasets: sets.map(([label, key, color]) => ({ label, data: d[key], borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.5 })) },
-                options: { animation: false, responsive: true, interaction: { mode: 'index', intersect: false }, scales: { x: { title: { display: true, text: 'second' } } } } });
-              window.chartsRendered++;
-            }
-            line('connections', [['target', 'target', '#999'], ['connected', 'connected', '#2a9d8f'], ['connecting', 'connecting', '#e9c46a'], ['backing off', 'backingOff', '#f4a261'], ['given up', 'givenUp', '#e63946']]);
-            line('latency', [['p50', 'p50', '#264653'], ['p99', 'p99', '#e76f51']]);
-            line('throughput', [['connects', 'connects', '#2a9d8f'], ['publishes', 'publishes', '#264653'], ['PUBACKs', 'pubAcks', '#8ab17d'], ['own messages received', 'received', '#e9c46a']]);
-            line('errors', [['failed attempts', 'failed', '#e63946'], ['dropped sessions', 'drops', '#f4a261']]);
-            line('generator', [['process CPU %', 'cpu', '#264653'], ['machine CPU %', 'machine', '#8ab17d'], ['scheduler lag p99 ms', 'lag', '#e76f51']]);
-            line('runtime', [['thread-pool queue', 'queue', '#2a9d8f'], ['GC pause ms', 'gc', '#e9c46a']]);
-            if (document.getElementById('authorizer')) line('authorizer', [['connect invocations', 'authConnects', '#264653'], ['policy refreshes', 'authRefreshes', '#2a9d8f'], ['throttles', 'authThrottles', '#e63946'], ['cold starts', 'authCold', '#f4a261'], ['in flight', 'authInFlight', '#999']]);
-            document.body.dataset.chartsRendered = String(window.chartsRendered);
+            drawCharts(d);
             </script>
             </body></html>
             """;
