@@ -19,6 +19,9 @@ public sealed class HealthTotals
     private double _sustainedCpu = double.MinValue;
     private double _sustainedLag = double.MinValue;
 
+    /// <summary>Hot seconds in a row the generator may have before it counts as saturated.</summary>
+    public static int HotSecondsAllowed => GeneratorHealth.HotSecondsAllowed;
+
     public int Count { get; private set; }
 
     public double CpuPercentMax { get; private set; }

@@ -8,7 +8,7 @@ public static class ChartLibrary
     public static bool Available => typeof(ChartLibrary).Assembly.GetManifestResourceInfo(Resource) is not null;
 
     /// <summary>The library's source, safe to inline in a script element; null when it was not embedded.</summary>
-    internal static string? Script()
+    public static string? Script()
     {
         using var stream = typeof(ChartLibrary).Assembly.GetManifestResourceStream(Resource);
         if (stream is null)

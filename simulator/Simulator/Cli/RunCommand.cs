@@ -19,11 +19,12 @@ internal static class RunCommand
         var startAt = new Option<string?>("--start-at") { Description = "RFC 3339 instant at which the plan starts (after set-up and warm-up), so all shards' phases line up; overrides the profile's startAt." };
         var workers = new Option<int?>("--workers") { Description = "Run the fleet as N worker processes on this machine (shards 0..N-1, as an Indexed Job's pods would), then merge their results." };
         var samples = new Option<bool>("--connect-samples") { Description = "Also write every successful connect's latency (µs, one per line) to connect-samples.txt, for audits." };
+        var dashboard = new Option<string?>("--dashboard") { Description = "Serve a live page of the run on [HOST:]PORT (loopback unless a host is given), updated each second." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve every instrument as a Prometheus scrape endpoint on this port (path /metrics); with --workers, worker i uses port + i." };
         var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default loopback (127.0.0.1), or every address (+) in a Kubernetes pod, where the scraper is another pod.", DefaultValueFactory = _ => MetricsHostDefault.For(Environment.GetEnvironmentVariable) };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export every instrument over OTLP/HTTP to this collector, e.g. http://otel-collector:4318." };
         var workerRows = new Option<bool>("--worker-rows") { Description = "Set by run --workers on its workers: stream each second's row to the combined console.", Hidden = true };
-        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows };
+        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows, dashboard };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
@@ -39,6 +40,11 @@ internal static class RunCommand
 
             if (parse.GetValue(workers) is { } n)
             {
+                if (parse.GetValue(dashboard) is not null)
+                {
+                    throw new Core.Errors.InputException("serves one process's run; over --workers it is not built yet (watch the combined console, or each worker's --metrics-port)", field: "--dashboard");
+                }
+
                 if (parse.GetValue(shards) is not null)
                 {
                     throw new Core.Errors.InputException("--workers sets the number of shards itself; leave --shards out", field: "--shards");
@@ -57,6 +63,7 @@ internal static class RunCommand
                 SkipPreflight = parse.GetValue(noPreflight),
                 ConnectSamples = parse.GetValue(samples),
                 MetricsPort = parse.GetValue(metricsPort),
+                Dashboard = parse.GetValue(dashboard) is { } where ? DashboardAddress.Parse(where) : null,
                 MetricsHost = parse.GetValue(metricsHost)!,
                 OtlpEndpoint = parse.GetValue(otlp),
                 Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out) && !parse.GetValue(workerRows),

@@ -58,7 +58,12 @@ internal static class FleetRun
 
         await using var streaming = folder.ConfigureAwait(false);
         setup.ResultsDirectory = folder.Path;
-        engine.RowClosed = folder.Append;
+        await using var dashboard = setup.Dashboard is { } at ? await Dashboard.StartAsync(at, profile.Name, engine.Plan.TotalSeconds, env.Gateway is not null, setup.Out).ConfigureAwait(false) : null;
+        engine.RowClosed = dashboard is null ? folder.Append : row =>
+        {
+            folder.Append(row);
+            dashboard.Publish(row);
+        };
         await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         await setup.Out.WriteLineAsync(RunReport.DescribeThresholds(profile)).ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
@@ -83,6 +88,7 @@ internal static class FleetRun
             return ExitCodes.Failed;
         }
 
+        dashboard?.Finish(ResultsWriter.VerdictWord(report), Path.Combine(folder.Path, "report.html"));
         await ConsoleReporter.PrintSummaryAsync(report, setup).ConfigureAwait(false);
         return ExitCodes.For(report.Verdict);
     }

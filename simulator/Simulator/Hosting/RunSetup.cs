@@ -29,6 +29,9 @@ internal sealed class RunSetup
     /// <summary>Serve the instruments as a Prometheus scrape endpoint on this port (all addresses).</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>Serve the live dashboard here (<c>run --dashboard</c>); null: none.</summary>
+    public System.Net.IPEndPoint? Dashboard { get; init; }
+
     /// <summary>Export the instruments over OTLP/HTTP to this collector.</summary>
     public string? OtlpEndpoint { get; init; }
 
