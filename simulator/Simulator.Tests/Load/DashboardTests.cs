@@ -19,7 +19,7 @@ public sealed class DashboardTests
         Assert.True(ChartLibrary.Available, "the chart library must be embedded (report-assets/ npm ci)");
         using var tmp = new TempDir();
         var port = Ports.Free();
-        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6, holdSeconds: 12), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port)));
+        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6, holdSeconds: 24), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port)));
         var page = new Uri($"http://127.0.0.1:{port}/");
         await Ports.WaitOpenAsync(port, TimeSpan.FromSeconds(60));
 
@@ -40,7 +40,34 @@ public sealed class DashboardTests
         Directory.CreateDirectory(Path.Combine(Peers.RepoRoot, "artifacts"));
         await browser.ScreenshotAsync(Path.Combine(Peers.RepoRoot, "artifacts", "dashboard-live.png"));
 
+        // Saturation forced: every core of this process busy, so the generator's CPU is over its
+        // limit second after second; past the allowed hot seconds the page says so.
+        Assert.Equal(JsonValueKind.True, (await browser.EvaluateAsync("document.getElementById('saturated').hidden")).ValueKind);
+        using (var spin = new CancellationTokenSource())
+        {
+            var spinners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+            {
+                while (!spin.IsCancellationRequested)
+                {
+                    Thread.SpinWait(1000);
+                }
+            }) { IsBackground = true }).ToList();
+            spinners.ForEach(t => t.Start());
+            try
+            {
+                await browser.WaitForAsync("!document.getElementById('saturated').hidden", TimeSpan.FromSeconds(20));
+            }
+            finally
+            {
+                await spin.CancelAsync();
+                spinners.ForEach(t => t.Join());
+            }
+        }
+
+        await browser.ScreenshotAsync(Path.Combine(Peers.RepoRoot, "artifacts", "dashboard-saturated.png"));
+
         var (code, output, summary, dir) = await run;
+        Assert.True(summary.GetProperty("generator").GetProperty("saturated").GetBoolean(), "the run itself did not count the forced saturation"); // the page and the run agree
         Assert.True(code == 0, output);
         await browser.WaitForAsync("document.body.dataset.verdict === 'PASSED'", TimeSpan.FromSeconds(10));
         Assert.Contains(dir, (await browser.EvaluateAsync("document.getElementById('report').textContent")).GetString(), StringComparison.Ordinal);
