@@ -74,11 +74,12 @@ internal sealed class Dashboard : IAsyncDisposable
     /// <summary>A closed second: kept for browsers that join later, and sent to those watching.</summary>
     public void Publish(SecondRow row)
     {
-        var message = $"data: {{\"point\":{ReportCharts.Json([row])},\"live\":{Live(row)}}}\n\n";
+        var live = Live(row);
+        var message = $"data: {{\"point\":{ReportCharts.Json([row])},\"live\":{live}}}\n\n";
         lock (_gate)
         {
             _history.Add(row);
-            _last = Live(row);
+            _last = live;
             foreach (var client in _clients)
             {
                 client.Writer.TryWrite(message);
