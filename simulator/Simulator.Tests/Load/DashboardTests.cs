@@ -19,7 +19,7 @@ public sealed class DashboardTests
         Assert.True(ChartLibrary.Available, "the chart library must be embedded (report-assets/ npm ci)");
         using var tmp = new TempDir();
         var port = Ports.Free();
-        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6, holdSeconds: 24), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port)));
+        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6, holdSeconds: 45), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port)));
         var page = new Uri($"http://127.0.0.1:{port}/");
         await Ports.WaitOpenAsync(port, TimeSpan.FromSeconds(60));
 
@@ -45,7 +45,7 @@ public sealed class DashboardTests
         Assert.Equal(JsonValueKind.True, (await browser.EvaluateAsync("document.getElementById('saturated').hidden")).ValueKind);
         using (var spin = new CancellationTokenSource())
         {
-            var spinners = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Thread(() =>
+            var spinners = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => new Thread(() =>
             {
                 while (!spin.IsCancellationRequested)
                 {
@@ -55,7 +55,7 @@ public sealed class DashboardTests
             spinners.ForEach(t => t.Start());
             try
             {
-                await browser.WaitForAsync("!document.getElementById('saturated').hidden", TimeSpan.FromSeconds(20));
+                await browser.WaitForAsync("!document.getElementById('saturated').hidden", TimeSpan.FromSeconds(30));
             }
             finally
             {
