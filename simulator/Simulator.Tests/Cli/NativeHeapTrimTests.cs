@@ -27,7 +27,7 @@ public sealed class NativeHeapTrimTests
         {
             big[i] = (nint)NativeMemory.Alloc(size);
             new Span<byte>((void*)big[i], size).Fill(1); // touched: resident
-            pins[i] = (nint)NativeMemory.Alloc(64);
+            pins[i] = (nint)NativeMemory.Alloc(4096); // past glibc's tcache and fastbins: carved beside the block, not from a free list elsewhere
         }
 
         var held = Rss();
