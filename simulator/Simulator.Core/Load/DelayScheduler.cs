@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Simulator.Core.Histograms;
+using Simulator.Core.Transport.Link;
 
 namespace Simulator.Core.Load;
 
@@ -12,7 +13,7 @@ namespace Simulator.Core.Load;
 /// up to its PUBACK wait is tens of µs) and hands the rest to the thread pool: at 10,000 devices
 /// publishing every 10 s that is about 10 a tick, and one work item per publish fewer.
 /// </summary>
-public sealed class DelayScheduler : IDisposable
+public sealed class DelayScheduler : ITimerQueue, IDisposable
 {
     private const int PeriodMs = 10;
 
@@ -29,6 +30,8 @@ public sealed class DelayScheduler : IDisposable
     {
         _timer = new Timer(_ => Fire(), null, PeriodMs, PeriodMs);
     }
+
+    public TimeSpan Resolution => TimeSpan.FromMilliseconds(PeriodMs);
 
     /// <summary>The ticks' lateness (µs) since the last call, and a fresh histogram for the next.</summary>
     public LatencyHistogram TakeLag() => Interlocked.Exchange(ref _lag, new LatencyHistogram());
@@ -74,7 +77,7 @@ public sealed class DelayScheduler : IDisposable
     }
 
     /// <summary>Fires <paramref name="wait"/>'s wait <paramref name="generation"/> when due; allocates nothing once the queue has grown.</summary>
-    internal void Schedule(DeviceWait wait, long generation, long dueTimestamp)
+    public void Schedule(ITimerItem wait, long generation, long dueTimestamp)
     {
         lock (_gate)
         {
@@ -107,7 +110,7 @@ public sealed class DelayScheduler : IDisposable
 
             if (due.Wait is { } wait)
             {
-                // A no-op when that wait was woken early.
+                // A no-op when that wait was woken early; true when its continuation ran here.
                 if (wait.Fire(due.Generation, inline > 0))
                 {
                     inline--;
@@ -122,5 +125,5 @@ public sealed class DelayScheduler : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
-    private readonly record struct Entry(TaskCompletionSource? Tcs, DeviceWait? Wait, long Generation);
+    private readonly record struct Entry(TaskCompletionSource? Tcs, ITimerItem? Wait, long Generation);
 }

@@ -2,6 +2,7 @@ using Simulator.Core.CustomAuth;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
+using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.OpenSsl;
 
 namespace Simulator.Core.Load;
@@ -18,8 +19,9 @@ public static class DeviceTransport
     };
 
     /// <summary>An HTTPS-publish device's connection: the same resolved address, server name, trust, source address, timeout and budget as an MQTT device's.</summary>
-    public static TransportOptions Https(DeviceEndpoint endpoint, DeviceTransportOptions transport, int deviceIndex) => new()
+    public static TransportOptions Https(DeviceEndpoint endpoint, DeviceTransportOptions transport, int deviceIndex, LinkSettings? link = null, ITimerQueue? timers = null) => new()
     {
+        Link = Link(link, timers, deviceIndex),
         Kind = TransportKind.Tls,
         Host = endpoint.Address ?? endpoint.Host,
         ServerName = endpoint.Host,
@@ -33,7 +35,8 @@ public static class DeviceTransport
     };
 
     /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
-    public static (TransportOptions Transport, MqttClientOptions Options) Build(DeviceEndpoint endpoint, DeviceTransportOptions profileTransport, DeviceSettings device, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null)
+    /// <param name="timers">The shared timer a device's link holds its packets on; needed when the profile gives the devices a link.</param>
+    public static (TransportOptions Transport, MqttClientOptions Options) Build(DeviceEndpoint endpoint, DeviceTransportOptions profileTransport, DeviceSettings device, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null, ITimerQueue? timers = null)
     {
         var kind = profileTransport.Kind;
         var inQuery = profileTransport.Credentials == CredentialsMode.Query;
@@ -62,6 +65,7 @@ public static class DeviceTransport
             Query = wss && inQuery ? creds!.ToQuery() : null,
             ConnectTimeout = TimeSpan.FromSeconds(profileTransport.ConnectTimeoutSeconds),
             FdBudget = endpoint.Fds,
+            Link = Link(device.Link, timers, deviceIndex),
         };
         var options = new MqttClientOptions
         {
@@ -73,4 +77,8 @@ public static class DeviceTransport
         };
         return (transport, options);
     }
+
+    /// <summary>The device's link model, null at loopback speed.</summary>
+    private static LinkModel? Link(LinkSettings? settings, ITimerQueue? timers, int deviceIndex) => settings?.Resolve() is not { } profile ? null
+        : new LinkModel(profile, timers ?? throw new InvalidOperationException("a device with a link needs the shared timer"), deviceIndex);
 }

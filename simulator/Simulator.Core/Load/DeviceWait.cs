@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Tasks.Sources;
+using Simulator.Core.Transport.Link;
 
 namespace Simulator.Core.Load;
 
@@ -12,7 +13,7 @@ namespace Simulator.Core.Load;
 /// One waiter at a time (the device's own loop); <see cref="Wake"/> and the scheduler may race it.
 /// A wake may be spurious (a wake meant for an earlier wait): callers re-check and wait again.
 /// </summary>
-public sealed class DeviceWait : IValueTaskSource
+public sealed class DeviceWait : IValueTaskSource, ITimerItem
 {
     private ManualResetValueTaskSourceCore<bool> _core; // how continuations run is set per wait, in WaitAsync and Fire
     private long _generation;
@@ -70,6 +71,8 @@ public sealed class DeviceWait : IValueTaskSource
         _core.SetResult(true);
         return true;
     }
+
+    bool ITimerItem.Fire(long generation, bool inline) => Fire(generation, inline) && inline;
 
     void IValueTaskSource.GetResult(short token) => _core.GetResult(token);
 

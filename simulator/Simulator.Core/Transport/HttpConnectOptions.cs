@@ -44,4 +44,7 @@ public sealed record HttpConnectOptions
 
     /// <summary>Resume TLS sessions (.NET's process-wide cache per server name).</summary>
     public bool TlsResume { get; init; } = true;
+
+    /// <summary>The device's cellular link for every connection this client opens; null is loopback speed.</summary>
+    public Link.LinkModel? Link { get; init; }
 }

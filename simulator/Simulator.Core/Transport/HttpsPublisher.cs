@@ -42,6 +42,7 @@ public sealed class HttpsPublisher : IDisposable
             MaxConnectionsPerServer = 1,
             TlsResume = options.TlsResume,
             MaxResponseContentBytes = MaxAnswerBytes,
+            Link = options.Link,
         }, out _tlsRefusal);
     }
 

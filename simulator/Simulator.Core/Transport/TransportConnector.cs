@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Simulator.Core.Errors;
+using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.Tls;
 
 namespace Simulator.Core.Transport;
@@ -89,6 +90,14 @@ public static class TransportConnector
                 socket.Bind(new IPEndPoint(local, 0));
             }
 
+            if (options.Link?.Open() is { } link)
+            {
+                await link.BeforeConnectAsync(out var back).ConfigureAwait(false);
+                await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
+                await link.AfterConnectAsync(back).ConfigureAwait(false);
+                return new LinkStream(socket, link);
+            }
+
             await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
@@ -145,6 +154,7 @@ public static class TransportConnector
                 throw new ConnectionFailedException(e.SocketErrorCode == SocketError.TooManyOpenSockets ? FailureKind.FdExhausted : FailureKind.TcpError, $"cannot open a socket: {e.SocketErrorCode}", inner: e);
             }
 
+            var link = options.Link?.Open();
             try
             {
                 if (options.LocalAddress is { } local)
@@ -152,7 +162,17 @@ public static class TransportConnector
                     socket.Bind(new IPEndPoint(local, 0));
                 }
 
+                var synAck = 0L;
+                if (link is not null)
+                {
+                    await link.BeforeConnectAsync(out synAck).ConfigureAwait(false);
+                }
+
                 await socket.ConnectAsync(new IPEndPoint(address, options.Port), ct).ConfigureAwait(false);
+                if (link is not null)
+                {
+                    await link.AfterConnectAsync(synAck).ConfigureAwait(false);
+                }
             }
             catch (SocketException e)
             {
@@ -178,13 +198,13 @@ public static class TransportConnector
                 phase = FailureKind.TlsHandshake;
                 var t2 = Stopwatch.GetTimestamp();
                 stream = TlsProviders.Resolve(options.Tls) == TlsProvider.OpenSsl
-                    ? await OpenSslHandshakeAsync(socket, options, ct).ConfigureAwait(false)
-                    : await SslStreamHandshakeAsync(stream = new NetworkStream(socket, ownsSocket: true), options, ct).ConfigureAwait(false);
+                    ? await OpenSslHandshakeAsync(socket, link, options, ct).ConfigureAwait(false)
+                    : await SslStreamHandshakeAsync(stream = Bytes(socket, link), options, ct).ConfigureAwait(false);
                 timings.TlsMs = Stopwatch.GetElapsedTime(t2).TotalMilliseconds;
             }
             else
             {
-                stream = new NetworkStream(socket, ownsSocket: true);
+                stream = Bytes(socket, link);
             }
 
             if (options.IsWebSocket)
@@ -223,7 +243,10 @@ public static class TransportConnector
         }
     }
 
-    private static async Task<Stream> OpenSslHandshakeAsync(Socket socket, TransportOptions options, CancellationToken ct)
+    /// <summary>The connected socket's byte stream, through the device's link when it has one.</summary>
+    private static Stream Bytes(Socket socket, LinkConnection? link) => link is null ? new NetworkStream(socket, ownsSocket: true) : new LinkStream(socket, link);
+
+    private static async Task<Stream> OpenSslHandshakeAsync(Socket socket, LinkConnection? link, TransportOptions options, CancellationToken ct)
     {
         OpenSsl.OpenSslClientContext context;
         try
@@ -238,7 +261,7 @@ public static class TransportConnector
 
         try
         {
-            return await OpenSsl.OpenSslStream.ConnectAsync(socket, context, options.ServerName ?? options.Host, !options.InsecureSkipVerify, options.Kind == TransportKind.Tls ? options.Alpn : null, options.TlsSession, ct).ConfigureAwait(false);
+            return await OpenSsl.OpenSslStream.ConnectAsync(socket, context, options.ServerName ?? options.Host, !options.InsecureSkipVerify, options.Kind == TransportKind.Tls ? options.Alpn : null, options.TlsSession, link, ct).ConfigureAwait(false);
         }
         catch (IOException e)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.OpenSsl;
 
 namespace Simulator.Core.Transport;
@@ -59,6 +60,9 @@ public sealed record TransportOptions
 
     /// <summary>When set, a socket is opened only within this open-files budget (else FdExhausted).</summary>
     public FdBudget? FdBudget { get; init; }
+
+    /// <summary>The device's cellular link, which holds every byte each way and the TCP handshake; null connects at loopback speed.</summary>
+    public LinkModel? Link { get; init; }
 
     public bool IsTls => Kind is TransportKind.Tls or TransportKind.SecureWebSocket;
 

@@ -16,6 +16,7 @@ namespace Simulator.Core.Load.Profiles;
 /// </param>
 /// <param name="AckTimeoutSeconds">A PUBACK or SUBACK later than this ends the session (AckTimeout).</param>
 /// <param name="Reconnect">Backoff between attempts; null reads as the defaults.</param>
+/// <param name="Link">The cellular link each device talks over: "none" (loopback speed), "lte-m", "nb-iot", or an object of a preset and overrides.</param>
 public sealed record DeviceSettings(
     ScenarioKind Scenario = ScenarioKind.Telemetry,
     bool Subscribe = true,
@@ -27,7 +28,10 @@ public sealed record DeviceSettings(
     string Topic = "{id}/telemetry",
     double? SessionLifetimeSeconds = null,
     double AckTimeoutSeconds = 30,
-    ReconnectSettings? Reconnect = null)
+    ReconnectSettings? Reconnect = null,
+    LinkSettings? Link = null)
 {
     public ReconnectSettings Reconnect { get; init; } = Reconnect ?? new();
+
+    public LinkSettings Link { get; init; } = Link ?? new();
 }

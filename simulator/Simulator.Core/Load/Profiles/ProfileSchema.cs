@@ -17,6 +17,7 @@ public static class ProfileSchema
         [typeof(ArrivalMode)] = ProfileEnumConverter<ArrivalMode>.AllNames,
         [typeof(CredentialsMode)] = ProfileEnumConverter<CredentialsMode>.AllNames,
         [typeof(DeviceTransportKind)] = ProfileEnumConverter<DeviceTransportKind>.AllNames,
+        [typeof(LinkPreset)] = ProfileEnumConverter<LinkPreset>.AllNames,
         [typeof(PhaseKind)] = ProfileEnumConverter<PhaseKind>.AllNames,
         [typeof(ScenarioKind)] = ProfileEnumConverter<ScenarioKind>.AllNames,
         [typeof(TargetKind)] = ProfileEnumConverter<TargetKind>.AllNames,
@@ -59,6 +60,11 @@ public static class ProfileSchema
         if (ChoiceSchema(ctx.TypeInfo.Type) is { } own)
         {
             return own;
+        }
+
+        if (ctx.TypeInfo.Type == typeof(LinkSettings))
+        {
+            return LinkSchema();
         }
 
         if (node is JsonObject o && o["properties"] is JsonObject properties)
@@ -104,6 +110,31 @@ public static class ProfileSchema
                 key["default"] = value.DeepClone();
             }
         }
+    }
+
+    /// <summary>device.link, read by its own converter: a preset's name, or an object of one and the values that override it.</summary>
+    private static JsonObject LinkSchema()
+    {
+        var number = (string description) => new JsonObject { ["type"] = "number", ["minimum"] = 0, ["description"] = description };
+        return new JsonObject
+        {
+            ["oneOf"] = new JsonArray(
+                ChoiceSchema(typeof(LinkPreset)),
+                new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["properties"] = new JsonObject
+                    {
+                        ["preset"] = ChoiceSchema(typeof(LinkPreset)),
+                        ["rttP50Ms"] = number("median round trip, ms"),
+                        ["rttP99Ms"] = number("99th-percentile round trip, ms (at least rttP50Ms)"),
+                        ["uplinkKbps"] = number("device to cloud, kbit/s; 0 is unlimited"),
+                        ["downlinkKbps"] = number("cloud to device, kbit/s; 0 is unlimited"),
+                        ["lossRate"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 0.5, ["description"] = "share of TCP segments lost once, paid as retransmission delay" },
+                    },
+                }),
+        };
     }
 
     private static JsonObject? ChoiceSchema(Type type)

@@ -182,6 +182,42 @@ internal static class ProfileValidator
         {
             fail("$.device.reconnect.maxAttempts", $"must be at least 1, got {p.Device.Reconnect.MaxAttempts}");
         }
+
+        Link(p.Device.Link, fail);
+    }
+
+    /// <summary>A link's values: round trips of 0 to 60 s with the tail at least the median, positive rates (0 is unlimited), loss up to half.</summary>
+    private static void Link(LinkSettings link, Action<string, string> fail)
+    {
+        foreach (var (key, value) in new[] { ("rttP50Ms", link.RttP50Ms), ("rttP99Ms", link.RttP99Ms) })
+        {
+            if (value is < 0 or > 60_000 || value is { } v && double.IsNaN(v))
+            {
+                fail("$.device.link." + key, $"must be 0 to 60000 ms, got {value}");
+            }
+        }
+
+        if (link.Resolve() is { } resolved && resolved.RttP99Ms < resolved.RttP50Ms)
+        {
+            fail("$.device.link.rttP99Ms", $"must be at least rttP50Ms ({resolved.RttP50Ms}), got {resolved.RttP99Ms}");
+        }
+
+        foreach (var (key, value) in new[] { ("uplinkKbps", link.UplinkKbps), ("downlinkKbps", link.DownlinkKbps) })
+        {
+            if (value is < 0 || value is { } v && (double.IsNaN(v) || double.IsInfinity(v)))
+            {
+                fail("$.device.link." + key, $"must be above 0 kbit/s (0 is unlimited), got {value}");
+            }
+            else if (value is > 0 and < 0.1)
+            {
+                fail("$.device.link." + key, $"must be at least 0.1 kbit/s, got {value}");
+            }
+        }
+
+        if (link.LossRate is < 0 or > 0.5)
+        {
+            fail("$.device.link.lossRate", $"must be 0 to 0.5, got {link.LossRate}");
+        }
     }
 
     /// <summary>The plan: each phase's rate, target and duration; a ramp or spike without "to" goes to the whole fleet.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Simulator.Core.Transport.Link;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -30,6 +31,7 @@ internal sealed class OpenSslStream : Stream
     private static OpenSslStream? t_current;
 
     private readonly Socket _socket;
+    private readonly LinkConnection? _link;
     private readonly SafeSslHandle _ssl;
     private readonly OpenSslClientContext _context;
     private readonly TlsSessionSlot? _session;
@@ -45,9 +47,11 @@ internal sealed class OpenSslStream : Stream
     private bool _ready;
     private bool _disposed;
 
-    private OpenSslStream(Socket socket, OpenSslClientContext context, TlsSessionSlot? session)
+    private OpenSslStream(Socket socket, OpenSslClientContext context, TlsSessionSlot? session, LinkConnection? link)
     {
         _socket = socket;
+        _link = link;
+        link?.Attach(socket);
         _context = context;
         _session = context.Resume ? session : null;
         _ssl = LibSsl.SSL_new(context.Handle);
@@ -84,12 +88,12 @@ internal sealed class OpenSslStream : Stream
     /// <see cref="ConnectionFailedException"/> of kind TlsHandshake with the reason worded as the
     /// SslStream provider words it.
     /// </summary>
-    public static async Task<OpenSslStream> ConnectAsync(Socket socket, OpenSslClientContext context, string serverName, bool verify, IReadOnlyList<string>? alpn, TlsSessionSlot? session, CancellationToken cancellationToken)
+    public static async Task<OpenSslStream> ConnectAsync(Socket socket, OpenSslClientContext context, string serverName, bool verify, IReadOnlyList<string>? alpn, TlsSessionSlot? session, LinkConnection? link, CancellationToken cancellationToken)
     {
         OpenSslStream stream;
         try
         {
-            stream = new OpenSslStream(socket, context, session);
+            stream = new OpenSslStream(socket, context, session, link);
         }
         catch
         {
@@ -248,7 +252,14 @@ internal sealed class OpenSslStream : Stream
                 }
             }
 
-            CloseGracefully();
+            if (_link is { } link)
+            {
+                link.CloseWhenSent(CloseGracefully); // what libssl wrote last (a close_notify, a DISCONNECT) still arrives
+            }
+            else
+            {
+                CloseGracefully();
+            }
         }
 
         base.Dispose(disposing);
@@ -510,7 +521,14 @@ internal sealed class OpenSslStream : Stream
     {
         try
         {
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (_link is { } link)
+            {
+                await link.ReceiveReadyAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (SocketException e)
         {
@@ -526,7 +544,9 @@ internal sealed class OpenSslStream : Stream
         int n;
         try
         {
-            n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            n = _link is { } link
+                ? await link.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false)
+                : await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -630,6 +650,12 @@ internal sealed class OpenSslStream : Stream
 
         try
         {
+            if (_link is { } link)
+            {
+                await link.SendAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             for (var sent = 0; sent < count;)
             {
                 sent += await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>A device's link to start from (docs/cellular-links.md).</summary>
+[JsonConverter(typeof(ProfileEnumConverter<LinkPreset>))]
+public enum LinkPreset
+{
+    /// <summary>Loopback speed: no delay, no rate, no loss.</summary>
+    [JsonStringEnumMemberName("none")]
+    None,
+
+    [JsonStringEnumMemberName("lte-m")]
+    LteM,
+
+    [JsonStringEnumMemberName("nb-iot")]
+    NbIot,
+}

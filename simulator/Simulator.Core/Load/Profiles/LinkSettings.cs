@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using Simulator.Core.Transport.Link;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>
+/// A profile's <c>device.link</c>: a preset's name ("none", "lte-m", "nb-iot"), or an object of a
+/// preset and the values that override it. A rate of 0 is unlimited.
+/// </summary>
+[JsonConverter(typeof(LinkSettingsConverter))]
+public sealed record LinkSettings
+{
+    public LinkPreset Preset { get; init; }
+
+    public double? RttP50Ms { get; init; }
+
+    public double? RttP99Ms { get; init; }
+
+    public double? UplinkKbps { get; init; }
+
+    public double? DownlinkKbps { get; init; }
+
+    public double? LossRate { get; init; }
+
+    /// <summary>True when the setting is just a preset's name.</summary>
+    public bool IsPresetOnly => RttP50Ms is null && RttP99Ms is null && UplinkKbps is null && DownlinkKbps is null && LossRate is null;
+
+    /// <summary>The link the devices get; null at loopback speed (preset none with nothing set).</summary>
+    public LinkProfile? Resolve()
+    {
+        var start = Preset switch
+        {
+            LinkPreset.LteM => LinkProfile.LteM,
+            LinkPreset.NbIot => LinkProfile.NbIot,
+            _ => null,
+        };
+        if (start is null && IsPresetOnly)
+        {
+            return null;
+        }
+
+        start ??= new LinkProfile(0, 0);
+        var p50 = RttP50Ms ?? start.RttP50Ms;
+        return new LinkProfile(
+            p50,
+            RttP99Ms ?? Math.Max(start.RttP99Ms, p50),
+            Rate(UplinkKbps, start.UplinkKbps),
+            Rate(DownlinkKbps, start.DownlinkKbps),
+            LossRate ?? start.LossRate);
+    }
+
+    private static double? Rate(double? set, double? preset) => set is { } s ? (s == 0 ? null : s) : preset;
+}

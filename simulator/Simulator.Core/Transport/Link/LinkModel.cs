@@ -1,0 +1,128 @@
+using System.Diagnostics;
+
+namespace Simulator.Core.Transport.Link;
+
+/// <summary>
+/// One device's link: its <see cref="LinkProfile"/>, its own place in the fleet's spread of round
+/// trips, and the shared timer its holds run on. Thread-safe; each connection gets its own
+/// <see cref="LinkConnection"/>.
+/// The round trip is log-normal. Its spread, sigma = ln(p99 / p50) / z(0.99), is split between
+/// devices and packets: a device's median is the profile's times exp(N(0, sigma/2)), fixed by its
+/// index, and each packet draws around that with the rest (sigma × √¾), so the fleet's packets
+/// together keep the profile's median and 99th percentile. A packet's one-way delay is half a draw.
+/// </summary>
+public sealed class LinkModel
+{
+    private const double Z99 = 2.3263478740408408;
+
+    /// <summary>Linux's least retransmission timeout (TCP_RTO_MIN, 200 ms); a loss costs that plus the device's round trip.</summary>
+    private const double RtoFloorMs = 200;
+
+    /// <summary>RFC 6298's initial timeout, for a lost SYN.</summary>
+    private const double SynRtoMs = 1000;
+
+    private const int SegmentBytes = 1460;
+
+    private readonly double _packetSigma;
+    private readonly double _deviceMedianMs;
+    private readonly double _upTicksPerByte;
+    private readonly double _downTicksPerByte;
+
+    public LinkModel(LinkProfile profile, ITimerQueue timers, int deviceIndex)
+    {
+        Profile = profile;
+        Timers = timers;
+        var sigma = profile.RttP99Ms > profile.RttP50Ms && profile.RttP50Ms > 0 ? Math.Log(profile.RttP99Ms / profile.RttP50Ms) / Z99 : 0;
+        _packetSigma = sigma * Math.Sqrt(0.75);
+        _deviceMedianMs = profile.RttP50Ms * Math.Exp(sigma / 2 * DeviceNormal(deviceIndex));
+        _upTicksPerByte = TicksPerByte(profile.UplinkKbps);
+        _downTicksPerByte = TicksPerByte(profile.DownlinkKbps);
+    }
+
+    public LinkProfile Profile { get; }
+
+    public ITimerQueue Timers { get; }
+
+    /// <summary>This device's median round trip, ms.</summary>
+    public double DeviceMedianMs => _deviceMedianMs;
+
+    /// <summary>A fresh connection's state over this link.</summary>
+    public LinkConnection Open() => new(this);
+
+    internal long UpTicks(int bytes) => (long)(bytes * _upTicksPerByte);
+
+    internal long DownTicks(int bytes) => (long)(bytes * _downTicksPerByte);
+
+    /// <summary>One packet's one-way delay with the retransmissions its <paramref name="bytes"/> suffered, in Stopwatch ticks.</summary>
+    internal long OneWayTicks(int bytes)
+    {
+        var ms = RoundTripMs() / 2;
+        if (Profile.LossRate > 0)
+        {
+            var segments = Math.Max(1, (bytes + SegmentBytes - 1) / SegmentBytes);
+            ms += Retransmissions(segments) * (RtoFloorMs + _deviceMedianMs);
+        }
+
+        return MsToTicks(ms);
+    }
+
+    /// <summary>The SYN's and SYN-ACK's trip: a round trip, and 1 s, 2 s, … for each lost SYN.</summary>
+    internal (long Out, long Back) SynTicks()
+    {
+        var outMs = RoundTripMs() / 2;
+        for (var rto = SynRtoMs; Profile.LossRate > 0 && Random.Shared.NextDouble() < Profile.LossRate && rto <= 8 * SynRtoMs; rto *= 2)
+        {
+            outMs += rto;
+        }
+
+        return (MsToTicks(outMs), MsToTicks(RoundTripMs() / 2));
+    }
+
+    private double RoundTripMs()
+    {
+        if (_packetSigma == 0)
+        {
+            return _deviceMedianMs;
+        }
+
+        return _deviceMedianMs * Math.Exp(_packetSigma * Normal(Random.Shared));
+    }
+
+    /// <summary>Segments lost at least once among <paramref name="segments"/>, a retransmission lost again counting again.</summary>
+    private int Retransmissions(int segments)
+    {
+        var lost = 0;
+        for (var i = 0; i < segments; i++)
+        {
+            while (Random.Shared.NextDouble() < Profile.LossRate && lost < 16)
+            {
+                lost++;
+            }
+        }
+
+        return lost;
+    }
+
+    private static long MsToTicks(double ms) => (long)(ms * Stopwatch.Frequency / 1000);
+
+    private static double TicksPerByte(double? kbps) => kbps is { } k && k > 0 ? 8.0 * Stopwatch.Frequency / (k * 1000) : 0;
+
+    private static double Normal(Random random)
+    {
+        var u1 = 1.0 - random.NextDouble();
+        var u2 = random.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>A standard normal fixed by the device's index, so a device keeps its place in the fleet across runs and shards.</summary>
+    private static double DeviceNormal(int deviceIndex)
+    {
+        var h = (ulong)deviceIndex * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL;
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
+        h ^= h >> 31;
+        var u1 = ((h >> 11) + 1) / (double)(1UL << 53);
+        var u2 = ((h & 0x7FF) + 0.5) / 2048.0;
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}
