@@ -19,9 +19,10 @@ public static class DeviceTransport
     };
 
     /// <summary>An HTTPS-publish device's connection: the same resolved address, server name, trust, source address, timeout and budget as an MQTT device's.</summary>
-    public static TransportOptions Https(DeviceEndpoint endpoint, DeviceTransportOptions transport, int deviceIndex, LinkSettings? link = null, ITimerQueue? timers = null) => new()
+    /// <param name="link">The device's radio link, kept across its connects (<see cref="LinkFor"/>); null is loopback speed.</param>
+    public static TransportOptions Https(DeviceEndpoint endpoint, DeviceTransportOptions transport, int deviceIndex, LinkModel? link = null) => new()
     {
-        Link = Link(link, timers, deviceIndex),
+        Link = link,
         Kind = TransportKind.Tls,
         Host = endpoint.Address ?? endpoint.Host,
         ServerName = endpoint.Host,
@@ -35,8 +36,8 @@ public static class DeviceTransport
     };
 
     /// <param name="session">The device's own TLS session cache, kept across its reconnects; used when the profile sets tlsResume.</param>
-    /// <param name="timers">The shared timer a device's link holds its packets on; needed when the profile gives the devices a link.</param>
-    public static (TransportOptions Transport, MqttClientOptions Options) Build(DeviceEndpoint endpoint, DeviceTransportOptions profileTransport, DeviceSettings device, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null, ITimerQueue? timers = null)
+    /// <param name="link">The device's radio link, kept across its connects (<see cref="LinkFor"/>); null is loopback speed.</param>
+    public static (TransportOptions Transport, MqttClientOptions Options) Build(DeviceEndpoint endpoint, DeviceTransportOptions profileTransport, DeviceSettings device, int deviceIndex, string clientId, CustomAuthCredentials? creds, TlsSessionSlot? session = null, LinkModel? link = null)
     {
         var kind = profileTransport.Kind;
         var inQuery = profileTransport.Credentials == CredentialsMode.Query;
@@ -65,7 +66,7 @@ public static class DeviceTransport
             Query = wss && inQuery ? creds!.ToQuery() : null,
             ConnectTimeout = TimeSpan.FromSeconds(profileTransport.ConnectTimeoutSeconds),
             FdBudget = endpoint.Fds,
-            Link = Link(device.Link, timers, deviceIndex),
+            Link = link,
         };
         var options = new MqttClientOptions
         {
@@ -78,7 +79,7 @@ public static class DeviceTransport
         return (transport, options);
     }
 
-    /// <summary>The device's link model, null at loopback speed.</summary>
-    private static LinkModel? Link(LinkSettings? settings, ITimerQueue? timers, int deviceIndex) => settings?.Resolve() is not { } profile ? null
-        : new LinkModel(profile, timers ?? throw new InvalidOperationException("a device with a link needs the shared timer"), deviceIndex);
+    /// <summary>A device's radio link, on the shared timer; null at loopback speed. One per device: its rate is shared by its connections.</summary>
+    public static LinkModel? LinkFor(LinkSettings settings, ITimerQueue timers, int deviceIndex) =>
+        settings.Resolve() is { } profile ? new LinkModel(profile, timers, deviceIndex) : null;
 }

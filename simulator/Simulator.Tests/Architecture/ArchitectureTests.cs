@@ -21,7 +21,7 @@ public sealed class ArchitectureTests
         ["Simulator.Core.Histograms"],
         ["Simulator.Core.Mqtt", "Simulator.Core.Tokens", "Simulator.Core.CustomAuth", "Simulator.Core.Onboarding", "Simulator.Core.NrfCloud"],
         ["Simulator.Core.Identity"],
-        ["Simulator.Core.Transport.Tls"],
+        ["Simulator.Core.Transport.Tls", "Simulator.Core.Transport.Link"],
         ["Simulator.Core.Transport.OpenSsl"],
         ["Simulator.Core.Transport", "Simulator.Core.Mqtt.Client", "Simulator.Core.Onboarding.Client"],
         ["Simulator.Core.Health", "Simulator.Core.Metrics"],

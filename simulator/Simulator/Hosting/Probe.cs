@@ -48,7 +48,7 @@ internal static class Probe
         var topic = profile.Device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
         if (profile.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
-            using var publisher = new HttpsPublisher(DeviceTransport.Https(run.Endpoint, profile.Transport, deviceIndex, profile.Device.Link, run.Scheduler));
+            using var publisher = new HttpsPublisher(DeviceTransport.Https(run.Endpoint, profile.Transport, deviceIndex, DeviceTransport.LinkFor(profile.Device.Link, run.Scheduler, deviceIndex)));
             try
             {
                 var r = await publisher.PublishAsync(topic, "{\"probe\":true}"u8.ToArray(), profile.Device.Qos, creds, profile.Transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers, stop, clientId).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal static class Probe
             }
         }
 
-        var (transport, options) = DeviceTransport.Build(run.Endpoint, profile.Transport, profile.Device, deviceIndex, clientId, creds, timers: run.Scheduler);
+        var (transport, options) = DeviceTransport.Build(run.Endpoint, profile.Transport, profile.Device, deviceIndex, clientId, creds, link: DeviceTransport.LinkFor(profile.Device.Link, run.Scheduler, deviceIndex));
         MqttClientConnection connection;
         try
         {

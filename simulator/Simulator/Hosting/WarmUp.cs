@@ -47,7 +47,7 @@ internal static class WarmUp
             {
                 var clientId = run.Tokens.ClientIdOf(device);
                 var creds = run.Options.Transport.Kind == DeviceTransportKind.MqttTcp ? null : await run.Tokens.GetAsync(device, scratch, limit.Token).ConfigureAwait(false);
-                var (transport, options) = DeviceTransport.Build(run.Endpoint, run.Options.Transport, run.Options.Device, device.Index, clientId, creds, timers: run.Scheduler);
+                var (transport, options) = DeviceTransport.Build(run.Endpoint, run.Options.Transport, run.Options.Device, device.Index, clientId, creds, link: DeviceTransport.LinkFor(run.Options.Device.Link, run.Scheduler, device.Index));
                 await using var connection = await MqttClientConnection.ConnectAsync(transport, options, limit.Token).ConfigureAwait(false);
                 await connection.DisconnectAsync().ConfigureAwait(false);
                 ok++;

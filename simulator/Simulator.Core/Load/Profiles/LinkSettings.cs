@@ -41,9 +41,12 @@ public sealed record LinkSettings
 
         start ??= new LinkProfile(0, 0);
         var p50 = RttP50Ms ?? start.RttP50Ms;
+
+        // A median moved without its tail keeps the preset's tail in proportion.
+        var tail = start.RttP50Ms > 0 ? start.RttP99Ms / start.RttP50Ms : 1;
         return new LinkProfile(
             p50,
-            RttP99Ms ?? Math.Max(start.RttP99Ms, p50),
+            RttP99Ms ?? (RttP50Ms is null ? start.RttP99Ms : p50 * tail),
             Rate(UplinkKbps, start.UplinkKbps),
             Rate(DownlinkKbps, start.DownlinkKbps),
             LossRate ?? start.LossRate);

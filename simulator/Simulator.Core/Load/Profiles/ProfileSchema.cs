@@ -71,6 +71,14 @@ public static class ProfileSchema
         {
             foreach (var p in ctx.TypeInfo.Properties)
             {
+                if (p.PropertyType == typeof(LinkSettings))
+                {
+                    var link = LinkSchema();
+                    link["default"] = ProfileEnumConverter<LinkPreset>.ToName(LinkPreset.None);
+                    properties[p.Name] = link;
+                    continue;
+                }
+
                 if (ChoiceSchema(p.PropertyType) is { } choice && properties[p.Name] is JsonObject exported)
                 {
                     if (exported["default"] is { } d)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Simulator.Core.Identity;
 using Simulator.Core.Metrics;
+using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.OpenSsl;
 
 namespace Simulator.Core.Load.Scenarios;
@@ -37,6 +38,9 @@ public sealed class ScenarioDevice
 
     /// <summary>A modem caches its own TLS session across reconnects, and only its own.</summary>
     public TlsSessionSlot TlsSession => _tlsSession ??= new TlsSessionSlot();
+
+    /// <summary>The device's radio link, kept across its sessions as its rate and its place in the fleet's spread are; null at loopback speed.</summary>
+    public LinkModel? Link { get; set; }
 
     /// <summary>When the open attempt was due (Stopwatch timestamp): its connect latency counts from here.</summary>
     public long AttemptDue { get; set; }

@@ -44,7 +44,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
         try
         {
             var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false);
-            var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null, _scheduler);
+            var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null, d.Link ??= DeviceTransport.LinkFor(_device.Link, _scheduler, d.Identity.Index));
             connection = await MqttClientConnection.ConnectAsync(transport, options, stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)

@@ -33,9 +33,7 @@ public sealed class LinkConnection
     private readonly LinkWait _sendWait = new();
     private readonly LinkWait _pumpWait = new();
     private Socket? _socket;
-    private long _upFreeAt;
     private long _lastUpDue;
-    private long _downFreeAt;
     private long _lastDownDue;
     private long _lastSeen;
     private Burst _upBurst;
@@ -92,10 +90,8 @@ public sealed class LinkConnection
         bool full;
         lock (_up)
         {
-            var from = Math.Max(now, _upFreeAt);
-            _upFreeAt = from + _model.UpTicks(data.Length);
-            leaves = _upFreeAt;
-            var due = Math.Max(_upFreeAt + OneWay(ref _upBurst, now, data.Length), _lastUpDue);
+            leaves = _model.LeaveUp(now, data.Length);
+            var due = Math.Max(leaves + OneWay(ref _upBurst, now, data.Length), _lastUpDue);
             _lastUpDue = due;
             _queue.Enqueue(new Segment(buffer, data.Length, due));
             _queuedBytes += data.Length;
@@ -104,6 +100,8 @@ public sealed class LinkConnection
             _pumping = true;
         }
 
+        // The server's ACKs for these bytes come down as they arrive there.
+        _model.AckDown(leaves, data.Length);
         if (start)
         {
             _ = PumpAsync();
@@ -135,10 +133,10 @@ public sealed class LinkConnection
         var now = Stopwatch.GetTimestamp();
         var came = waiting && _lastSeen != 0 ? _lastSeen : now;
         _lastSeen = now;
-        var from = Math.Max(came, _downFreeAt);
-        _downFreeAt = from + _model.DownTicks(n);
-        var due = Math.Max(_downFreeAt + OneWay(ref _downBurst, came, n), _lastDownDue);
+        var left = _model.LeaveDown(came, n);
+        var due = Math.Max(left + OneWay(ref _downBurst, came, n), _lastDownDue);
         _lastDownDue = due;
+        _model.AckUp(due, n);
         await Hold(_readWait, due).ConfigureAwait(false);
         return n;
     }

@@ -21,12 +21,21 @@ public sealed class LinkModel
     /// <summary>RFC 6298's initial timeout, for a lost SYN.</summary>
     private const double SynRtoMs = 1000;
 
-    private const int SegmentBytes = 1460;
+    private const int SegmentBytes = 1448;
+
+    /// <summary>What each TCP segment carries besides its payload over the radio: IPv4 (20), TCP (20) and its timestamps option (12). No header compression is assumed.</summary>
+    internal const int HeaderBytes = 52;
+
+    /// <summary>A SYN or SYN-ACK: headers with the MSS, SACK, timestamps and window-scale options.</summary>
+    private const int SynBytes = 60;
 
     private readonly double _packetSigma;
     private readonly double _deviceMedianMs;
     private readonly double _upTicksPerByte;
     private readonly double _downTicksPerByte;
+    private readonly Lock _rates = new();
+    private LinkBucket _up;
+    private LinkBucket _down;
 
     public LinkModel(LinkProfile profile, ITimerQueue timers, int deviceIndex)
     {
@@ -37,7 +46,14 @@ public sealed class LinkModel
         _deviceMedianMs = profile.RttP50Ms * Math.Exp(sigma / 2 * DeviceNormal(deviceIndex));
         _upTicksPerByte = TicksPerByte(profile.UplinkKbps);
         _downTicksPerByte = TicksPerByte(profile.DownlinkKbps);
+        UpDepth = (long)(profile.BurstBytes * _upTicksPerByte);
+        DownDepth = (long)(profile.BurstBytes * _downTicksPerByte);
     }
+
+    /// <summary>Each way's bucket depth in ticks of transmission time (<see cref="LinkProfile.BurstBytes"/>).</summary>
+    internal long UpDepth { get; }
+
+    internal long DownDepth { get; }
 
     public LinkProfile Profile { get; }
 
@@ -49,9 +65,52 @@ public sealed class LinkModel
     /// <summary>A fresh connection's state over this link.</summary>
     public LinkConnection Open() => new(this);
 
-    internal long UpTicks(int bytes) => (long)(bytes * _upTicksPerByte);
+    /// <summary>When <paramref name="bytes"/> sent at <paramref name="now"/> have left the device's uplink: its rate is the device's, shared by all its connections.</summary>
+    internal long LeaveUp(long now, int bytes)
+    {
+        lock (_rates)
+        {
+            return _up.Leave(now, UpTicks(bytes), UpDepth);
+        }
+    }
 
-    internal long DownTicks(int bytes) => (long)(bytes * _downTicksPerByte);
+    /// <summary>When <paramref name="bytes"/> that came in at <paramref name="came"/> have come down the device's downlink.</summary>
+    internal long LeaveDown(long came, int bytes)
+    {
+        lock (_rates)
+        {
+            return _down.Leave(came, DownTicks(bytes), DownDepth);
+        }
+    }
+
+    /// <summary>
+    /// The pure ACKs that <paramref name="bytes"/> received cost the other way at <paramref name="at"/>:
+    /// one per two segments (delayed ACK), at least one. They take their share of a slow link.
+    /// </summary>
+    internal void AckUp(long at, int bytes) => Ack(ref _up, at, bytes, _upTicksPerByte, UpDepth);
+
+    internal void AckDown(long at, int bytes) => Ack(ref _down, at, bytes, _downTicksPerByte, DownDepth);
+
+    private void Ack(ref LinkBucket bucket, long at, int bytes, double ticksPerByte, long depth)
+    {
+        if (ticksPerByte == 0 || bytes == 0)
+        {
+            return;
+        }
+
+        var acks = Math.Max(1, (bytes + (2 * SegmentBytes) - 1) / (2 * SegmentBytes));
+        lock (_rates)
+        {
+            bucket.Leave(at, (long)(acks * HeaderBytes * ticksPerByte), depth);
+        }
+    }
+
+    /// <summary>How long <paramref name="bytes"/> of payload take on the uplink, with their segments' headers (a FIN for 0 bytes).</summary>
+    internal long UpTicks(int bytes) => (long)(OnTheAir(bytes) * _upTicksPerByte);
+
+    internal long DownTicks(int bytes) => (long)(OnTheAir(bytes) * _downTicksPerByte);
+
+    private static int OnTheAir(int bytes) => bytes + (Math.Max(1, (bytes + SegmentBytes - 1) / SegmentBytes) * HeaderBytes);
 
     /// <summary>One packet's one-way delay with the retransmissions its <paramref name="bytes"/> suffered, in Stopwatch ticks.</summary>
     internal long OneWayTicks(int bytes)
@@ -66,7 +125,7 @@ public sealed class LinkModel
         return MsToTicks(ms);
     }
 
-    /// <summary>The SYN's and SYN-ACK's trip: a round trip, and 1 s, 2 s, … for each lost SYN.</summary>
+    /// <summary>The SYN's and SYN-ACK's trip: a round trip, their bytes at each way's rate, and 1 s, 2 s, … for each lost SYN.</summary>
     internal (long Out, long Back) SynTicks()
     {
         var outMs = RoundTripMs() / 2;
@@ -75,7 +134,7 @@ public sealed class LinkModel
             outMs += rto;
         }
 
-        return (MsToTicks(outMs), MsToTicks(RoundTripMs() / 2));
+        return (MsToTicks(outMs) + (long)(SynBytes * _upTicksPerByte), MsToTicks(RoundTripMs() / 2) + (long)(SynBytes * _downTicksPerByte));
     }
 
     private double RoundTripMs()
