@@ -8,4 +8,9 @@ internal static class Backoff
         var ceiling = Math.Min(maxMs, baseMs * Math.Pow(2, Math.Min(attempt, 30)));
         return TimeSpan.FromMilliseconds(random.NextDouble() * ceiling);
     }
+
+    /// <summary>The policy's backoff before attempt <paramref name="attempt"/>: full jitter, or the ceiling itself.</summary>
+    public static TimeSpan For(Profiles.ReconnectSettings policy, int attempt, Random random) => policy.Jitter == Profiles.ReconnectJitter.None
+        ? TimeSpan.FromMilliseconds(Math.Min(policy.MaxMilliseconds, policy.BaseMilliseconds * Math.Pow(2, Math.Min(attempt, 30))))
+        : FullJitter(attempt, policy.BaseMilliseconds, policy.MaxMilliseconds, random);
 }

@@ -50,6 +50,9 @@ public sealed class LoadEngine
     /// <summary>Rows the outcome keeps one second each before neighbours are joined (<see cref="SecondHistory"/>); tests set it small.</summary>
     public int HistoryCapacity { get; init; } = SecondHistory.DefaultCapacity;
 
+    /// <summary>The devices' radio links, which the plan's outages take down; null when the plan has none.</summary>
+    public LinkFleet? Links { get; init; }
+
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var pool = new IdentityPool(_devices);
@@ -77,6 +80,19 @@ public sealed class LoadEngine
         var cancelled = false;
         var second = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var outages = new Queue<PlanSegment>(_plan.Segments.Where(s => s.Kind == Profiles.PhaseKind.Outage));
+        using var cutting = outages.Count > 0 && Links is { } links ? new Timer(_ =>
+        {
+            // Each outage begins on its phase's start, to the scheduler's 10 ms.
+            lock (outages)
+            {
+                while (outages.TryPeek(out var o) && Seconds(origin) >= o.Start)
+                {
+                    outages.Dequeue();
+                    links.Cut(_devices, o.Share, o.Duration, (int)Math.Floor(o.Start) + 1);
+                }
+            }
+        }, null, 0, 10) : null;
         try
         {
             while (Seconds(origin) < _plan.TotalSeconds)
@@ -135,6 +151,7 @@ public sealed class LoadEngine
             IdentityWaits = arrivals.IdentityWaits,
             ArrivalsLate = arrivals.LateArrivals,
             ArrivalLatenessMaxMs = arrivals.MaxLatenessMs,
+            Outages = Links is null ? [] : [.. Links.Outages.Select(o => o.Result(rows))],
         };
     }
 

@@ -38,8 +38,8 @@ public sealed class LoadPlan
                     _segments.Add(new PlanSegment(t, p.Seconds!.Value, level, level, p.Kind, p.Rate!.Value));
                     t += p.Seconds!.Value;
                     break;
-                default: // hold, pause: the level stays
-                    _segments.Add(new PlanSegment(t, p.Seconds!.Value, level, level, p.Kind, 0));
+                default: // hold, pause, outage: the level stays
+                    _segments.Add(new PlanSegment(t, p.Seconds!.Value, level, level, p.Kind, 0) { Share = p.Share ?? 1 });
                     t += p.Seconds!.Value;
                     break;
             }

@@ -7,4 +7,7 @@ public sealed record PlanSegment(double Start, double Duration, double From, dou
 {
     /// <summary>For a spike: the level it jumps from.</summary>
     public double Before { get; init; }
+
+    /// <summary>For an outage: the share of the fleet whose links go down.</summary>
+    public double Share { get; init; } = 1;
 }

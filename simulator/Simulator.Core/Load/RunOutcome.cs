@@ -43,6 +43,9 @@ public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds
 
     public double ArrivalLatenessMaxMs { get; init; }
 
+    /// <summary>The plan's outages and their storms, in order.</summary>
+    public IReadOnlyList<OutageResult> Outages { get; init; } = [];
+
     /// <summary>Holds when every check passed in every second and at the end.</summary>
     public bool AccountingHolds => AccountingProblem is null;
 }

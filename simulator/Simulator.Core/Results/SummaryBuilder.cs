@@ -71,11 +71,26 @@ internal static class SummaryBuilder
             },
             Generator = Generator(r),
             TargetAuthorizer = TargetAuthorizer(o.Rows),
+            Outages = o.Outages.Count == 0 ? null : [.. o.Outages.Select(x => new OutageSummary
+            {
+                AtSecond = x.AtSecond,
+                Seconds = x.Seconds,
+                DevicesCut = x.DevicesCut,
+                Reconnected = x.Reconnected,
+                SecondsTo50 = Round(x.SecondsTo50),
+                SecondsTo90 = Round(x.SecondsTo90),
+                SecondsTo100 = Round(x.SecondsTo100),
+                AttemptsPerDevice = Math.Round(x.AttemptsPerDevice, 2),
+                PeakConnectRate = Math.Round(x.PeakConnectRate, 1),
+                PeakSecond = x.PeakSecond,
+            })],
             Histograms = PhaseHistograms.From(p => HistogramSummary.Of(m[p])),
             Thresholds = [.. r.Thresholds.Select(t => t with { Actual = Math.Round(t.Actual, 6) })],
             Shards = r.Shards,
         };
     }
+
+    private static double? Round(double? seconds) => seconds is { } v ? Math.Round(v, 2) : null;
 
     private static GeneratorSummary Generator(RunReport r)
     {

@@ -92,9 +92,18 @@ public static class TransportConnector
 
             if (options.Link?.Open() is { } link)
             {
-                await link.BeforeConnectAsync(out var back).ConfigureAwait(false);
-                await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
-                await link.AfterConnectAsync(back).ConfigureAwait(false);
+                try
+                {
+                    await link.BeforeConnectAsync(out var back).ConfigureAwait(false);
+                    await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
+                    await link.AfterConnectAsync(back).ConfigureAwait(false);
+                }
+                catch
+                {
+                    link.Abandon();
+                    throw;
+                }
+
                 return new LinkStream(socket, link);
             }
 
@@ -177,6 +186,7 @@ public static class TransportConnector
             catch (SocketException e)
             {
                 socket.Dispose();
+                link?.Abandon();
                 var kind = e.SocketErrorCode switch
                 {
                     SocketError.TooManyOpenSockets => FailureKind.FdExhausted,
@@ -189,6 +199,7 @@ public static class TransportConnector
             catch
             {
                 socket.Dispose();
+                link?.Abandon();
                 throw;
             }
 

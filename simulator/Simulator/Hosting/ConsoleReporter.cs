@@ -155,6 +155,12 @@ internal static class ConsoleReporter
             await w.WriteLineAsync($"  dropped sessions {name}: {count}").ConfigureAwait(false);
         }
 
+        foreach (var o in report.Outcome.Outages)
+        {
+            static string At(double? seconds) => seconds is { } v ? string.Create(Inv, $"{v:F1} s") : "never";
+            await w.WriteLineAsync(string.Create(Inv, $"  outage at second {o.AtSecond} for {o.Seconds:0.#} s: {o.DevicesCut} devices cut, {o.Reconnected} back; 50 % back in {At(o.SecondsTo50)}, 90 % in {At(o.SecondsTo90)}, all in {At(o.SecondsTo100)} (from the links' return); {o.AttemptsPerDevice:F2} attempts each; peak {o.PeakConnectRate:0.#} connects/s at second {o.PeakSecond}")).ConfigureAwait(false);
+        }
+
         foreach (var t in report.Thresholds)
         {
             await w.WriteLineAsync(string.Create(Inv, $"  threshold {t.Name}: {t.Actual:F3} vs {t.Limit} {(t.Passed ? "ok" : "BREACHED")}{(report.ThresholdsDefaulted ? " (default)" : string.Empty)}")).ConfigureAwait(false);

@@ -35,13 +35,22 @@ internal sealed class RunServices
     /// <summary>The embedded target's authorizer counters (cumulative); null against a real target, which does not tell.</summary>
     public Func<AuthorizerSample>? SampleAuthorizer { get; init; }
 
+    private LinkFleet? _links;
+
+    /// <summary>The devices' radio links, kept across their sessions; the engine's outages take them down.</summary>
+    public LinkFleet Links
+    {
+        get => _links ??= new LinkFleet(Options.Device.Link, Options.Phases.Any(p => p.Kind == PhaseKind.Outage), Scheduler);
+        init => _links = value;
+    }
+
     /// <summary>The run's devices, the profile's scenario for each.</summary>
     public Func<DeviceIdentity, ISupervisedDevice> Devices() =>
-        ScenarioFactory.Devices(Options, Endpoint, Tokens, Scheduler, Recorder, SessionLifetime, NrfCloud);
+        ScenarioFactory.Devices(Options, Endpoint, Tokens, Scheduler, Recorder, SessionLifetime, NrfCloud, Links);
 
     /// <summary>An engine over these devices; <paramref name="phases"/> when the plan is not the profile's own (a capacity step's).</summary>
     public LoadEngine Engine(IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice> factory, IReadOnlyList<PhaseSettings>? phases = null) =>
-        new(Options, Recorder, devices, factory, new EngineGauges(Scheduler.TakeLag, Endpoint.Fds, SampleAuthorizer), phases);
+        new(Options, Recorder, devices, factory, new EngineGauges(Scheduler.TakeLag, Endpoint.Fds, SampleAuthorizer), phases) { Links = Links };
 
     /// <summary>The same run with a recorder of its own (a capacity step's), sharing everything else, the scheduler included.</summary>
     public RunServices WithRecorder(RunMetrics recorder) => With(recorder, Tokens);
@@ -59,5 +68,6 @@ internal sealed class RunServices
         Scheduler = Scheduler,
         SessionLifetime = SessionLifetime,
         SampleAuthorizer = SampleAuthorizer,
+        Links = Links,
     };
 }

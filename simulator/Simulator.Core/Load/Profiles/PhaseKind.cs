@@ -24,4 +24,8 @@ public enum PhaseKind
     /// <summary>Open-model visits: devices arrive at a rate for some seconds, each connects once, holds its session and leaves.</summary>
     [JsonStringEnumMemberName("arrivals")]
     Arrivals,
+
+    /// <summary>The radio links of a share of the fleet go down for some seconds (a cell or core-network outage); the devices then reconnect under their reconnect policy.</summary>
+    [JsonStringEnumMemberName("outage")]
+    Outage,
 }

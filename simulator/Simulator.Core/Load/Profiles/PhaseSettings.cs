@@ -7,6 +7,8 @@ namespace Simulator.Core.Load.Profiles;
 /// and "arrivals": for <paramref name="Seconds"/>, <paramref name="Rate"/> devices a second arrive, connect once,
 /// hold their session (device.sessionSeconds) and leave, beside the standing fleet (an open model of
 /// connects, as a capacity step offers them).
+/// "outage": for <paramref name="Seconds"/>, the radio links of <paramref name="Share"/> of the fleet (default
+/// all; a share is the sector of the lowest device indices, as one cell serves one block) are down.
 /// A ramp's or spike's <paramref name="To"/> defaults to the fleet size.
 /// </summary>
-public sealed record PhaseSettings(PhaseKind Kind = PhaseKind.Hold, int? To = null, double? Rate = null, double? Seconds = null);
+public sealed record PhaseSettings(PhaseKind Kind = PhaseKind.Hold, int? To = null, double? Rate = null, double? Seconds = null, double? Share = null);

@@ -18,6 +18,7 @@ public static class ProfileSchema
         [typeof(CredentialsMode)] = ProfileEnumConverter<CredentialsMode>.AllNames,
         [typeof(DeviceTransportKind)] = ProfileEnumConverter<DeviceTransportKind>.AllNames,
         [typeof(LinkPreset)] = ProfileEnumConverter<LinkPreset>.AllNames,
+        [typeof(ReconnectJitter)] = ProfileEnumConverter<ReconnectJitter>.AllNames,
         [typeof(PhaseKind)] = ProfileEnumConverter<PhaseKind>.AllNames,
         [typeof(ScenarioKind)] = ProfileEnumConverter<ScenarioKind>.AllNames,
         [typeof(TargetKind)] = ProfileEnumConverter<TargetKind>.AllNames,

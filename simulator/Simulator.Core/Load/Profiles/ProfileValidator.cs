@@ -183,6 +183,11 @@ internal static class ProfileValidator
             fail("$.device.reconnect.maxAttempts", $"must be at least 1, got {p.Device.Reconnect.MaxAttempts}");
         }
 
+        if (p.Device.Reconnect.StartTimerMilliseconds is < 0 or > 3_600_000)
+        {
+            fail("$.device.reconnect.startTimerMilliseconds", $"must be 0 to 3600000, got {p.Device.Reconnect.StartTimerMilliseconds}");
+        }
+
         Link(p.Device.Link, fail);
     }
 
@@ -269,9 +274,14 @@ internal static class ProfileValidator
                 fail($"{at}.to", $"must be 0 to the fleet size {count}, got {ph.To}");
             }
 
-            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Arrivals && ph.Seconds is not > 0)
+            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Arrivals or PhaseKind.Outage && ph.Seconds is not > 0)
             {
                 fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} needs a duration above 0 seconds");
+            }
+
+            if (ph.Share is { } share && (ph.Kind != PhaseKind.Outage || share is not (> 0 and <= 1)))
+            {
+                fail($"{at}.share", ph.Kind != PhaseKind.Outage ? "only an outage takes a share" : $"must be above 0 and at most 1, got {share}");
             }
 
             phases.Add(ph);

@@ -41,7 +41,7 @@ internal sealed class HttpsPublishScenario : IDeviceScenario
             return SessionEnd.Failed(e.FailureClass);
         }
 
-        using var publisher = new HttpsPublisher(DeviceTransport.Https(_endpoint, _transport, d.Identity.Index, d.Link ??= DeviceTransport.LinkFor(_device.Link, _scheduler, d.Identity.Index)));
+        using var publisher = new HttpsPublisher(DeviceTransport.Https(_endpoint, _transport, d.Identity.Index, d.Link));
         var placement = _transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers;
         var topic = _device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
         var connected = false;

@@ -10,13 +10,15 @@ public static class ScenarioFactory
     /// <summary>The run's devices: one scenario for all, each device with its own state.</summary>
     /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known.</param>
     /// <param name="nrfCloud">nRF Cloud REST, for the location scenario.</param>
-    public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null)
+    /// <param name="links">The devices' radio links (their delays, rates and outages); null makes them from the options.</param>
+    public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)
     {
-        var scenario = For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud);
-        return identity => new VirtualDevice(identity, scenario, options.Device.Reconnect, scheduler, recorder);
+        links ??= new LinkFleet(options.Device.Link, options.Phases.Any(p => p.Kind == PhaseKind.Outage), scheduler);
+        var scenario = For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links);
+        return identity => new VirtualDevice(identity, scenario, options.Device.Reconnect, scheduler, recorder, links);
     }
 
-    public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null)
+    public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)
     {
         if (options.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
@@ -26,6 +28,6 @@ public static class ScenarioFactory
 
         return options.Transport.Kind == DeviceTransportKind.HttpsPublish
             ? new HttpsPublishScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder)
-            : new TelemetryScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder, sessionLifetime);
+            : new TelemetryScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder, sessionLifetime) { Links = links };
     }
 }

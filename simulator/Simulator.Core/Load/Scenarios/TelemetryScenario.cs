@@ -24,6 +24,9 @@ internal sealed class TelemetryScenario : IDeviceScenario
     private readonly IDeviceRecorder _recorder;
     private readonly TimeSpan? _sessionLifetime;
 
+    /// <summary>The fleet's links, told when a device connects (an outage follows its devices back).</summary>
+    public LinkFleet? Links { get; init; }
+
     /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known: such a cut is SessionExpired.</param>
     public TelemetryScenario(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime)
     {
@@ -44,7 +47,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
         try
         {
             var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false);
-            var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null, d.Link ??= DeviceTransport.LinkFor(_device.Link, _scheduler, d.Identity.Index));
+            var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null, d.Link);
             connection = await MqttClientConnection.ConnectAsync(transport, options, stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)
@@ -74,6 +77,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
             _recorder.Record(Phase.WebSocket, t.WebSocketMs);
             _recorder.Record(Phase.ConnAck, t.ConnAckMs);
             var connectedAt = d.Connected();
+            Links?.Connected(d.Identity.Index);
 
             var topic = Encoding.UTF8.GetBytes(_device.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
             var qos = (MqttQos)_device.Qos;
@@ -120,7 +124,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
                     if (connection.Completion.IsCompleted)
                     {
                         var reason = await connection.Completion.ConfigureAwait(false);
-                        Dropped(reason, connection, connectedAt);
+                        Dropped(reason, connection, connectedAt, d);
                         return SessionEnd.Lost;
                     }
 
@@ -142,7 +146,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
             }
             catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
-                Dropped(e, connection, connectedAt);
+                Dropped(e, connection, connectedAt, d);
                 return SessionEnd.Lost;
             }
         }
@@ -153,9 +157,15 @@ internal sealed class TelemetryScenario : IDeviceScenario
     /// known lifetime (disconnectAfterInSeconds) is SessionExpired, whatever the client last sent;
     /// any other server close is named once the fleet's view is in (TargetClosedAll in an outage).
     /// </summary>
-    private void Dropped(ConnectionFailedException? reason, MqttClientConnection connection, long connectedAt)
+    private void Dropped(ConnectionFailedException? reason, MqttClientConnection connection, long connectedAt, ScenarioDevice d)
     {
         var age = DeviceLifecycle.MillisecondsSince(connectedAt);
+        if (d.Link is { IsDown: true })
+        {
+            _recorder.SessionDropped("LinkOutage", connection.LastSent.ToString(), age); // the radio went down: the device's modem says so
+            return;
+        }
+
         var kind = reason?.Kind;
         var serverClose = kind is FailureKind.ClosedByServer or FailureKind.ClosedAfterPublish or FailureKind.ClosedAfterSubscribe;
         if (serverClose && _sessionLifetime is { } lifetime && age >= (lifetime.TotalMilliseconds - 1500))

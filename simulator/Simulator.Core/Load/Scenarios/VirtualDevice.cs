@@ -24,8 +24,11 @@ internal sealed class VirtualDevice : ISupervisedDevice
     private readonly IDeviceRecorder _recorder;
 
     /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
-    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectSettings reconnect, DelayScheduler scheduler, IDeviceRecorder recorder)
+    private readonly LinkFleet? _links;
+
+    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectSettings reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null)
     {
+        _links = links;
         _identity = identity;
         _scenario = scenario;
         _reconnect = reconnect;
@@ -37,12 +40,18 @@ internal sealed class VirtualDevice : ISupervisedDevice
 
     public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {
-        var device = new ScenarioDevice(_identity, life);
+        var device = new ScenarioDevice(_identity, life) { Link = _links?.For(_identity.Index) };
         var failures = 0;
         var reconnect = _reconnect;
         while (!stop.IsCancellationRequested)
         {
+            if (device.Link is { IsDown: true } && !await WaitForLinkAsync(device, reconnect, life, stop).ConfigureAwait(false))
+            {
+                break;
+            }
+
             life.Move(DeviceState.Connecting);
+            _links?.Attempted(_identity.Index);
             life.AttemptStarted();
             SessionEnd end;
             try
@@ -100,7 +109,12 @@ internal sealed class VirtualDevice : ISupervisedDevice
             }
 
             life.Move(DeviceState.BackingOff);
-            var delay = Backoff.FullJitter(Math.Max(failures, 1), reconnect.BaseMilliseconds, reconnect.MaxMilliseconds, Random.Shared);
+            if (device.Link is { IsDown: true })
+            {
+                continue; // the backoff starts once the radio is back
+            }
+
+            var delay = Backoff.For(reconnect, Math.Max(failures, 1), Random.Shared);
             device.AttemptDue = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
             try
             {
@@ -110,6 +124,31 @@ internal sealed class VirtualDevice : ISupervisedDevice
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The modem is not registered: the device waits for its link, then for its start timer and its
+    /// first backoff, as firmware waits for the network before it reconnects. False on the run's stop.
+    /// </summary>
+    private async Task<bool> WaitForLinkAsync(ScenarioDevice device, ReconnectSettings reconnect, DeviceLifecycle life, CancellationToken stop)
+    {
+        life.Move(DeviceState.BackingOff);
+        try
+        {
+            while (device.Link is { IsDown: true } link)
+            {
+                await _scheduler.Delay(Stopwatch.GetElapsedTime(0, link.DownUntil) - Stopwatch.GetElapsedTime(0), stop).ConfigureAwait(false);
+            }
+
+            var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * reconnect.StartTimerMilliseconds) + Backoff.For(reconnect, 1, Random.Shared);
+            device.AttemptDue = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+            await _scheduler.Delay(delay, stop).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -116,6 +116,10 @@ public sealed record RunSummary
     [Description("The thresholds judged, in the order they were.")]
     public required IReadOnlyList<ThresholdSummary> Thresholds { get; init; }
 
+    [Description("The plan's outages, each with its reconnect storm; absent when the plan has none.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<OutageSummary>? Outages { get; init; }
+
     [Description("A merged run's shards, each with its own machine's health; absent on a single run.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ShardSummary>? Shards { get; init; }

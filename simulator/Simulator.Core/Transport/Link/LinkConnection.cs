@@ -43,11 +43,59 @@ public sealed class LinkConnection
     private Action? _closeWhenSent;
     private Exception? _sendError;
 
+    /// <summary>How long a cut connection's socket is kept, unanswering, for the server to find it dead by its keep-alive.</summary>
+    internal static readonly TimeSpan DeadSocketHold = TimeSpan.FromSeconds(180);
+
+    private readonly CancellationTokenSource _cut = new();
+    private CancellationTokenSource? _linked;
+    private CancellationToken _linkedFor;
+    private volatile bool _severed;
+
     internal LinkConnection(LinkModel model)
     {
         _model = model;
+        model.Opened(this);
         _halfResolution = (long)(model.Timers.Resolution.TotalSeconds * Stopwatch.Frequency / 2);
     }
+
+    /// <summary>True once an outage cut this connection.</summary>
+    public bool Severed => _severed;
+
+    /// <summary>Cuts the connection as a dead radio does: reads and sends fail at once, queued bytes never leave, and closing sends no FIN.</summary>
+    internal void Sever()
+    {
+        _severed = true;
+        try
+        {
+            _cut.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private static IOException LinkDown() => new("the radio link went down (outage)");
+
+    /// <summary>The caller's token with the cut's, made once per caller token.</summary>
+    private CancellationToken Reading(CancellationToken caller)
+    {
+        if (!caller.CanBeCanceled)
+        {
+            return _cut.Token;
+        }
+
+        if (_linked is null || _linkedFor != caller)
+        {
+            _linked?.Dispose();
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _cut.Token);
+            _linkedFor = caller;
+        }
+
+        return _linked.Token;
+    }
+
+    /// <summary>The connect failed before a stream owned the socket: the link forgets this connection.</summary>
+    public void Abandon() => _model.Closed(this);
 
     /// <summary>Sends and receives go over this socket from now on.</summary>
     public void Attach(Socket socket) => _socket = socket;
@@ -74,6 +122,11 @@ public sealed class LinkConnection
         if (_sendError is { } error)
         {
             return ValueTask.FromException(new IOException("the connection broke: " + error.Message, error));
+        }
+
+        if (_severed)
+        {
+            return ValueTask.FromException(LinkDown());
         }
 
         if (data.IsEmpty)
@@ -120,7 +173,15 @@ public sealed class LinkConnection
             return; // bytes were waiting: they came in no later than the socket was last seen
         }
 
-        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, Reading(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_severed && !cancellationToken.IsCancellationRequested)
+        {
+            throw LinkDown();
+        }
+
         _lastSeen = Stopwatch.GetTimestamp();
     }
 
@@ -129,7 +190,16 @@ public sealed class LinkConnection
     {
         var socket = Socket;
         var waiting = socket.Available > 0;
-        var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        int n;
+        try
+        {
+            n = _severed ? throw LinkDown() : await socket.ReceiveAsync(buffer, SocketFlags.None, Reading(cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_severed && !cancellationToken.IsCancellationRequested)
+        {
+            throw LinkDown();
+        }
+
         var now = Stopwatch.GetTimestamp();
         var came = waiting && _lastSeen != 0 ? _lastSeen : now;
         _lastSeen = now;
@@ -138,7 +208,7 @@ public sealed class LinkConnection
         _lastDownDue = due;
         _model.AckUp(due, n);
         await Hold(_readWait, due).ConfigureAwait(false);
-        return n;
+        return _severed ? throw LinkDown() : n;
     }
 
     /// <summary>
@@ -147,6 +217,13 @@ public sealed class LinkConnection
     /// </summary>
     public void CloseWhenSent(Action close)
     {
+        if (_severed)
+        {
+            _ = BuryAsync(close);
+            return;
+        }
+
+        _model.Closed(this);
         lock (_up)
         {
             if (_pumping)
@@ -175,6 +252,59 @@ public sealed class LinkConnection
         return burst.Delay;
     }
 
+    /// <summary>
+    /// A cut connection's socket stays open and silent, as the dead radio's far end does: what the
+    /// server still sends is read and dropped, and it closes when the server gives up (its
+    /// keep-alive, a takeover) or after <see cref="DeadSocketHold"/>.
+    /// </summary>
+    private async Task BuryAsync(Action close)
+    {
+        _model.Closed(this);
+        lock (_up)
+        {
+            while (_queue.TryDequeue(out var dropped))
+            {
+                ArrayPool<byte>.Shared.Return(dropped.Buffer);
+            }
+
+            _queuedBytes = 0;
+        }
+
+        if (_socket is { } socket)
+        {
+            var scratch = ArrayPool<byte>.Shared.Rent(4096);
+            using var hold = new CancellationTokenSource(DeadSocketHold);
+            try
+            {
+                while (await socket.ReceiveAsync(scratch, SocketFlags.None, hold.Token).ConfigureAwait(false) > 0)
+                {
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            // Gone without a FIN from this side's point of view: a reset, as a socket that was never answered ends.
+            try
+            {
+                socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+
+            socket.Dispose();
+            _linked?.Dispose();
+            return;
+        }
+
+        close();
+    }
+
     private Socket Socket => _socket ?? throw new InvalidOperationException("the link has no socket yet");
 
     private ValueTask Hold(LinkWait wait, long due) => wait.WaitAsync(_model.Timers, due - _halfResolution);
@@ -197,13 +327,26 @@ public sealed class LinkConnection
 
             if (next.Buffer is null)
             {
-                close?.Invoke();
+                if (close is not null && _severed)
+                {
+                    _ = BuryAsync(close);
+                }
+                else
+                {
+                    close?.Invoke();
+                }
+
                 return;
             }
 
             try
             {
                 await Hold(_pumpWait, next.Due).ConfigureAwait(false);
+                if (_severed)
+                {
+                    throw new ObjectDisposedException("the radio link went down");
+                }
+
                 for (var sent = 0; sent < next.Count;)
                 {
                     sent += await Socket.SendAsync(next.Buffer.AsMemory(sent, next.Count - sent), SocketFlags.None).ConfigureAwait(false);

@@ -34,8 +34,10 @@ public sealed class LinkModel
     private readonly double _upTicksPerByte;
     private readonly double _downTicksPerByte;
     private readonly Lock _rates = new();
+    private readonly HashSet<LinkConnection> _open = [];
     private LinkBucket _up;
     private LinkBucket _down;
+    private long _downUntil;
 
     public LinkModel(LinkProfile profile, ITimerQueue timers, int deviceIndex)
     {
@@ -64,6 +66,60 @@ public sealed class LinkModel
 
     /// <summary>A fresh connection's state over this link.</summary>
     public LinkConnection Open() => new(this);
+
+    /// <summary>True while the radio is down (an outage): nothing goes either way and the device does not try to connect.</summary>
+    public bool IsDown => Stopwatch.GetTimestamp() < Volatile.Read(ref _downUntil);
+
+    /// <summary>When the radio comes back (a Stopwatch timestamp); in the past when it is up.</summary>
+    public long DownUntil => Volatile.Read(ref _downUntil);
+
+    /// <summary>Whether the device has a connection open or opening over this link.</summary>
+    public bool HasConnections
+    {
+        get
+        {
+            lock (_rates)
+            {
+                return _open.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The radio goes down until <paramref name="untilTimestamp"/>: every connection over it is cut as
+    /// a dead radio cuts it. The device's modem reports the loss, so the device learns at once; the
+    /// server hears nothing (no FIN) and finds out by its keep-alive or by a takeover.
+    /// </summary>
+    public void GoDown(long untilTimestamp)
+    {
+        LinkConnection[] cut;
+        lock (_rates)
+        {
+            _downUntil = Math.Max(_downUntil, untilTimestamp);
+            cut = [.. _open];
+        }
+
+        foreach (var connection in cut)
+        {
+            connection.Sever();
+        }
+    }
+
+    internal void Opened(LinkConnection connection)
+    {
+        lock (_rates)
+        {
+            _open.Add(connection);
+        }
+    }
+
+    internal void Closed(LinkConnection connection)
+    {
+        lock (_rates)
+        {
+            _open.Remove(connection);
+        }
+    }
 
     /// <summary>When <paramref name="bytes"/> sent at <paramref name="now"/> have left the device's uplink: its rate is the device's, shared by all its connections.</summary>
     internal long LeaveUp(long now, int bytes)

@@ -1,0 +1,30 @@
+namespace Simulator.Core.Load;
+
+/// <summary>
+/// An outage's storm: how many devices lost their connection, how soon they were back (seconds
+/// from the links' return; null while not that many are), the attempts each made on the way, and
+/// the connect rate the target saw at the storm's peak.
+/// </summary>
+public sealed record OutageResult
+{
+    public int AtSecond { get; init; }
+
+    public double Seconds { get; init; }
+
+    public int DevicesCut { get; init; }
+
+    public int Reconnected { get; init; }
+
+    public double? SecondsTo50 { get; init; }
+
+    public double? SecondsTo90 { get; init; }
+
+    public double? SecondsTo100 { get; init; }
+
+    public double AttemptsPerDevice { get; init; }
+
+    /// <summary>Successful connects per second at the busiest second after the outage began.</summary>
+    public double PeakConnectRate { get; init; }
+
+    public int? PeakSecond { get; init; }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace Simulator.Core.Load.Profiles;
+
+/// <summary>How a backoff is drawn below its ceiling.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<ReconnectJitter>))]
+public enum ReconnectJitter
+{
+    /// <summary>Uniform from 0 to the ceiling (AWS Architecture Blog, "Exponential Backoff and Jitter").</summary>
+    [JsonStringEnumMemberName("full")]
+    Full,
+
+    /// <summary>The ceiling itself.</summary>
+    [JsonStringEnumMemberName("none")]
+    None,
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using Simulator.Tests.Load;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Link;
+
+/// <summary>
+/// A fleet-wide outage and its reconnect storm, end to end on the embedded gateway: 1,000 devices
+/// connected, all their radio links down for 10 s, then back. With full jitter up to 30 s the
+/// devices come back spread over the window; with none, every device on the same firmware retries
+/// at the same instant, and the target sees a connect rate at least five times higher (measured:
+/// 43 against 765 connects/s on a 2-core machine).
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class OutageStormTests
+{
+    private const int Devices = 1000;
+
+    private static string Profile(string jitter) => $$"""
+        {
+          "name": "storm-{{jitter}}",
+          "target": { "kind": "embedded" },
+          "fleet": { "count": {{Devices}}, "seed": "21" },
+          "token": { "source": "1nce-onboarding" },
+          "transport": { "kind": "wss-custom-auth" },
+          "device": { "subscribe": false, "publishIntervalSeconds": 20, "qos": 1, "reconnect": { "baseMilliseconds": 15000, "maxMilliseconds": 30000, "maxAttempts": 8, "jitter": "{{jitter}}" } },
+          "phases": [ { "kind": "ramp", "rate": 150 }, { "kind": "hold", "seconds": 2 }, { "kind": "outage", "seconds": 10 }, { "kind": "hold", "seconds": 33 }, { "kind": "rampDown", "rate": 1000 } ],
+          "warmUp": { "devices": 0 }
+        }
+        """;
+
+    private static async Task<(JsonElement Outage, JsonElement Summary, string Output, string Dir)> RunAsync(string jitter)
+    {
+        using var tmp = new TempDir();
+        var (_, output, summary, dir) = await RunHarness.RunAsync(Profile(jitter), tmp);
+        var outages = summary.GetProperty("outages");
+        Assert.Equal(1, outages.GetArrayLength());
+        var csv = await File.ReadAllLinesAsync(Path.Combine(dir, "timeseries.csv"));
+        Assert.Contains(csv, line => line.Contains("outage", StringComparison.Ordinal)); // the outage's seconds are named in the rows
+        return (outages[0], summary, output, dir);
+    }
+
+    [Fact]
+    public async Task EveryDeviceComesBackAndJitterFlattensTheStormFivefold()
+    {
+        // Side by side: the jittered storm is light (tens of connects a second), the other one burst.
+        var full = RunAsync("full");
+        var none = RunAsync("none");
+        await Task.WhenAll(full, none);
+        var (jittered, summary, output, _) = await full;
+        Assert.True(summary.GetProperty("accounting").GetProperty("holds").GetBoolean(), output);
+        Assert.Equal(Devices, jittered.GetProperty("devicesCut").GetInt32());
+        Assert.Equal(Devices, jittered.GetProperty("reconnected").GetInt32());
+        Assert.Equal(Devices, summary.GetProperty("drops").GetProperty("LinkOutage").GetInt64());
+        var all = jittered.GetProperty("secondsTo100").GetDouble();
+        Assert.InRange(all, 20, 33); // drawn from [0, 30 s] after the links' return
+        Assert.True(jittered.GetProperty("secondsTo50").GetDouble() < jittered.GetProperty("secondsTo90").GetDouble(), output);
+        Assert.Contains("outage at second", output, StringComparison.Ordinal);
+
+        // Without jitter every device retries at the link's return + 30 s; the gateway's account-wide
+        // connect quota throttles what is over it, so not every device is back by the plan's end.
+        var (synchronised, summaryNone, outputNone, _) = await none;
+        Assert.Equal(Devices, synchronised.GetProperty("devicesCut").GetInt32());
+        Assert.True(summaryNone.GetProperty("accounting").GetProperty("holds").GetBoolean(), outputNone);
+        var peakFull = jittered.GetProperty("peakConnectRate").GetDouble();
+        var peakNone = synchronised.GetProperty("peakConnectRate").GetDouble();
+        Assert.True(peakNone >= 5 * peakFull, string.Create(CultureInfo.InvariantCulture, $"no jitter peaked at {peakNone}/s, full jitter at {peakFull}/s"));
+    }
+}
