@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Simulator.Core.Transport.Link;
 
@@ -165,6 +166,7 @@ public sealed class LinkConnection
     }
 
     /// <summary>A zero-byte read: waits until the socket has bytes, holding none.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ReceiveReadyAsync(CancellationToken cancellationToken)
     {
         var socket = Socket;
@@ -186,6 +188,7 @@ public sealed class LinkConnection
     }
 
     /// <summary>Reads what the socket has, then holds it until the link would have delivered it; 0 (the end) is held too.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var socket = Socket;

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using Simulator.Core.Transport.Link;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Simulator.Core.Buffers;
 using Simulator.Core.Errors;
+using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.Tls;
 
 namespace Simulator.Core.Transport.OpenSsl;
@@ -270,6 +270,9 @@ internal sealed class OpenSslStream : Stream
     /// ticket the receive loop had not read yet, say), and a server that sees the reset may discard
     /// the DISCONNECT sent just before it and report the connection lost, not closed by the client.
     /// The unread bytes are read and dropped without blocking, and sending is shut down first.
+    /// Then the socket waits, off the caller's thread, for the server's own close (at most
+    /// <see cref="PeerCloseWait"/>), reading and dropping what still comes: a ticket the server sent
+    /// before it read the FIN would otherwise reach a closed socket and reset the connection.
     /// </summary>
     private void CloseGracefully()
     {
@@ -293,9 +296,35 @@ internal sealed class OpenSslStream : Stream
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already broken or closed: nothing to close gracefully.
+            _socket.Dispose();
+            return;
         }
 
-        _socket.Dispose();
+        _ = CloseAfterPeerAsync(_socket);
+    }
+
+    /// <summary>How long a closed stream's socket waits for the server's FIN before it is closed anyway.</summary>
+    internal static readonly TimeSpan PeerCloseWait = TimeSpan.FromSeconds(2);
+
+    private static async Task CloseAfterPeerAsync(Socket socket)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(1024);
+        using var wait = new CancellationTokenSource(PeerCloseWait);
+        try
+        {
+            while (await socket.ReceiveAsync(scratch, SocketFlags.None, wait.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // No FIN in time, or the connection broke: close it anyway.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            socket.Dispose();
+        }
     }
 
     private static void WriteUtf8Z(string text, Span<byte> destination)
