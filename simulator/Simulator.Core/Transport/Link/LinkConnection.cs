@@ -275,21 +275,7 @@ public sealed class LinkConnection
 
         if (_socket is { } socket)
         {
-            var scratch = ArrayPool<byte>.Shared.Rent(4096);
-            using var hold = new CancellationTokenSource(DeadSocketHold);
-            try
-            {
-                while (await socket.ReceiveAsync(scratch, SocketFlags.None, hold.Token).ConfigureAwait(false) > 0)
-                {
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
+            await SocketDrain.UntilPeerClosesAsync(socket, DeadSocketHold).ConfigureAwait(false);
 
             // Gone without a FIN from this side's point of view: a reset, as a socket that was never answered ends.
             try

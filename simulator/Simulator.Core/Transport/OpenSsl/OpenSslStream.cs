@@ -308,23 +308,8 @@ internal sealed class OpenSslStream : Stream
 
     private static async Task CloseAfterPeerAsync(Socket socket)
     {
-        var scratch = ArrayPool<byte>.Shared.Rent(1024);
-        using var wait = new CancellationTokenSource(PeerCloseWait);
-        try
-        {
-            while (await socket.ReceiveAsync(scratch, SocketFlags.None, wait.Token).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // No FIN in time, or the connection broke: close it anyway.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-            socket.Dispose();
-        }
+        await SocketDrain.UntilPeerClosesAsync(socket, PeerCloseWait).ConfigureAwait(false);
+        socket.Dispose();
     }
 
     private static void WriteUtf8Z(string text, Span<byte> destination)
