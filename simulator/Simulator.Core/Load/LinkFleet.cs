@@ -18,6 +18,7 @@ public sealed class LinkFleet
     private readonly ConcurrentDictionary<int, LinkModel> _links = new();
     private readonly List<OutageRecord> _outages = [];
     private readonly Lock _gate = new();
+    private int _count;
 
     public LinkFleet(LinkSettings settings, bool outages, ITimerQueue timers)
     {
@@ -70,6 +71,7 @@ public sealed class LinkFleet
         lock (_gate)
         {
             _outages.Add(record);
+            Volatile.Write(ref _count, _outages.Count);
         }
 
         return record;
@@ -78,6 +80,11 @@ public sealed class LinkFleet
     /// <summary>A device started an attempt: counted against the outage it is coming back from.</summary>
     public void Attempted(int deviceIndex)
     {
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return; // no outage yet: nothing to follow, and no copy of the list per attempt
+        }
+
         foreach (var outage in Outages)
         {
             outage.Attempted(deviceIndex);
@@ -87,6 +94,11 @@ public sealed class LinkFleet
     /// <summary>A device connected (its CONNACK came): it is back from any outage it was cut in.</summary>
     public void Connected(int deviceIndex)
     {
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return;
+        }
+
         foreach (var outage in Outages)
         {
             outage.Back(deviceIndex);

@@ -77,6 +77,13 @@ public sealed class LinkConnection
 
     private static IOException LinkDown() => new("the radio link went down (outage)");
 
+    /// <summary>Unhooks the connection from the caller's token: a linked source left undisposed stays registered on a token that lives as long as the run.</summary>
+    private void ReleaseTokens()
+    {
+        _linked?.Dispose();
+        _linked = null;
+    }
+
     /// <summary>The caller's token with the cut's, made once per caller token.</summary>
     private CancellationToken Reading(CancellationToken caller)
     {
@@ -227,6 +234,7 @@ public sealed class LinkConnection
         }
 
         _model.Closed(this);
+        ReleaseTokens();
         lock (_up)
         {
             if (_pumping)
@@ -287,7 +295,7 @@ public sealed class LinkConnection
             }
 
             socket.Dispose();
-            _linked?.Dispose();
+            ReleaseTokens();
             return;
         }
 
