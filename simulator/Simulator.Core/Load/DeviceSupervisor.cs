@@ -201,7 +201,8 @@ internal sealed class DeviceSupervisor
                 AttemptsEnded: ended,
                 DevicesStarted: _started,
                 DevicesEnded: _ended,
-                DevicesCrashed: _crashed);
+                DevicesCrashed: _crashed,
+                Sleeping: states[(int)DeviceState.Sleeping]);
         }
     }
 

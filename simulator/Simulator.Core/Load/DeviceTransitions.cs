@@ -11,7 +11,10 @@ namespace Simulator.Core.Load;
 /// Connecting  GivenUp     it failed the configured number of times in a row
 /// Connected   Connecting  the session ended as planned (its length): reconnect at once
 /// Connected   BackingOff  the session was lost
+/// Connected   Sleeping    a duty-cycled device's wake is done: it disconnected and sleeps
+/// Connecting  Sleeping    a duty-cycled device's first sleep, before its first wake (no attempt open)
 /// BackingOff  Connecting  the backoff elapsed
+/// Sleeping    Connecting  the device wakes
 /// GivenUp     (none)      it waits for the run's stop
 /// </code>
 /// </summary>
@@ -19,10 +22,11 @@ internal static class DeviceTransitions
 {
     private static readonly DeviceState[][] Allowed =
     [
-        /* Connecting */ [DeviceState.Connected, DeviceState.BackingOff, DeviceState.GivenUp],
-        /* Connected  */ [DeviceState.Connecting, DeviceState.BackingOff],
+        /* Connecting */ [DeviceState.Connected, DeviceState.BackingOff, DeviceState.GivenUp, DeviceState.Sleeping],
+        /* Connected  */ [DeviceState.Connecting, DeviceState.BackingOff, DeviceState.Sleeping],
         /* BackingOff */ [DeviceState.Connecting],
         /* GivenUp    */ [],
+        /* Sleeping   */ [DeviceState.Connecting],
     ];
 
     public static bool IsAllowed(DeviceState from, DeviceState to) => from == to || Allowed[(int)from].Contains(to);

@@ -16,7 +16,8 @@ public sealed record FleetCensus(
     long AttemptsEnded,
     long DevicesStarted,
     long DevicesEnded,
-    long DevicesCrashed)
+    long DevicesCrashed,
+    long Sleeping = 0)
 {
     /// <summary>Attempts opened and not yet ended.</summary>
     public long AttemptsInFlight => AttemptsStarted - AttemptsEnded;
@@ -29,7 +30,7 @@ public sealed record FleetCensus(
         StatesMatchDevices
         && AttemptsInFlight >= 0
         && AttemptsInFlight <= Connecting
-        && Live == Connecting + Connected + BackingOff + GivenUp
+        && Live == Connecting + Connected + BackingOff + GivenUp + Sleeping
         && DevicesStarted == Live + DevicesEnded + DevicesCrashed;
 
     /// <summary>What broke, in words, or null.</summary>
@@ -38,6 +39,6 @@ public sealed record FleetCensus(
         : !StatesMatchDevices ? "device states and state counters disagree"
         : AttemptsInFlight < 0 ? $"{-AttemptsInFlight} attempt outcome(s) counted more than once"
         : AttemptsInFlight > Connecting ? $"{AttemptsInFlight - Connecting} attempt(s) lost: opened but never ended with an outcome"
-        : Live != Connecting + Connected + BackingOff + GivenUp ? $"{Live} live devices but {Connecting + Connected + BackingOff + GivenUp} in the state counters"
+        : Live != Connecting + Connected + BackingOff + GivenUp + Sleeping ? $"{Live} live devices but {Connecting + Connected + BackingOff + GivenUp + Sleeping} in the state counters"
         : $"{DevicesStarted} devices started but {Live} live + {DevicesEnded} ended + {DevicesCrashed} crashed";
 }

@@ -15,19 +15,30 @@ public sealed class LinkFleet
 {
     private readonly LinkProfile? _profile;
     private readonly ITimerQueue _timers;
+    private readonly LinkPaging? _paging;
     private readonly ConcurrentDictionary<int, LinkModel> _links = new();
     private readonly List<OutageRecord> _outages = [];
     private readonly Lock _gate = new();
     private int _count;
 
-    public LinkFleet(LinkSettings settings, bool outages, ITimerQueue timers)
+    /// <param name="paging">eDRX paging on every device's downlink; a device then has a link even at loopback speed.</param>
+    public LinkFleet(LinkSettings settings, bool outages, ITimerQueue timers, LinkPaging? paging = null)
     {
-        _profile = settings.Resolve() ?? (outages ? new LinkProfile(0, 0) : null);
+        _profile = settings.Resolve() ?? (outages || paging is not null ? new LinkProfile(0, 0) : null);
         _timers = timers;
+        _paging = paging;
+    }
+
+    /// <summary>The fleet's links as the options ask: their profile, the plan's outages, an eDRX duty cycle's paging.</summary>
+    public static LinkFleet For(RunOptions options, ITimerQueue timers)
+    {
+        var duty = options.Device.DutyCycle;
+        var paging = options.Device.Scenario == ScenarioKind.DutyCycle && duty.Mode == DutyCycleMode.Edrx ? new LinkPaging(duty.EdrxSeconds, duty.PagingWindowSeconds, duty.InactivitySeconds) : null;
+        return new LinkFleet(options.Device.Link, options.Phases.Any(p => p.Kind == PhaseKind.Outage), timers, paging);
     }
 
     /// <summary>The device's link, null at loopback speed with no outage planned.</summary>
-    public LinkModel? For(int deviceIndex) => _profile is null ? null : _links.GetOrAdd(deviceIndex, static (i, f) => new LinkModel(f._profile!, f._timers, i), this);
+    public LinkModel? For(int deviceIndex) => _profile is null ? null : _links.GetOrAdd(deviceIndex, static (i, f) => new LinkModel(f._profile!, f._timers, i) { Paging = f._paging }, this);
 
     /// <summary>The outages so far, in order.</summary>
     public IReadOnlyList<OutageRecord> Outages

@@ -53,6 +53,16 @@ public sealed class LoadEngine
     /// <summary>The devices' radio links, which the plan's outages take down; null when the plan has none.</summary>
     public LinkFleet? Links { get; init; }
 
+    /// <summary>
+    /// Devices in service, as the connected share judges them: connected, and on a duty cycle also
+    /// asleep or on a wake's connect (a device that fails backs off, and is not).
+    /// </summary>
+    private long InService(FleetCensus c) => c.Connected + c.Sleeping + (DutyCycled ? c.Connecting : 0);
+
+    private long InService(SecondRow r) => r.Connected + r.Sleeping + (DutyCycled ? r.Connecting : 0);
+
+    private bool DutyCycled => _options.Device.Scenario == Profiles.ScenarioKind.DutyCycle;
+
     public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var pool = new IdentityPool(_devices);
@@ -63,7 +73,7 @@ public sealed class LoadEngine
         {
             Trace = ArrivalTrace,
             SnapshotAt = _plan.LastHoldEndSecond,
-            Snapshot = () => Interlocked.Exchange(ref atHoldEnd, supervisor.Census().Connected),
+            Snapshot = () => Interlocked.Exchange(ref atHoldEnd, InService(supervisor.Census())),
         };
         var planned = _plan.Events(_options.Arrivals, new Random(seed)).LongCount(e => e.Delta > 0);
         var health = new GeneratorHealth(_gauges.SchedulerLag, _gauges.Fds);
@@ -101,12 +111,12 @@ public sealed class LoadEngine
                 second++;
                 var row = Sample(second, supervisor, health);
                 history.Add(row);
-                _recorder.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds);
+                _recorder.PublishState(row.Connecting, row.Connected, row.BackingOff, row.GivenUp, row.Health, health.SaturatedSeconds, row.Sleeping);
                 _recorder.SettleDrops();
                 peak = Math.Max(peak, row.Connected);
                 if (_plan.LastHoldEndSecond is { } end && second <= end + 0.5)
                 {
-                    atLastHold = row.Connected;
+                    atLastHold = InService(row);
                 }
 
                 if (!row.AccountingHolds)
@@ -138,7 +148,7 @@ public sealed class LoadEngine
         var rows = history.Rows;
         return new RunOutcome(started, Seconds(origin), rows, cancelled, _plan.PeakDevices, peak)
         {
-            ConnectedAtLastHold = Interlocked.Read(ref atHoldEnd) is >= 0 and var exact ? exact : atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? rows[^2].Connected : 0),
+            ConnectedAtLastHold = Interlocked.Read(ref atHoldEnd) is >= 0 and var exact ? exact : atLastHold >= 0 ? atLastHold : (rows.Count > 1 ? InService(rows[^2]) : 0),
             FinalCensus = census,
             DevicesNotStopped = notStopped,
             AccountingBrokenSeconds = broken,
@@ -195,6 +205,9 @@ public sealed class LoadEngine
             h)
         {
             UnixSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Sleeping = c.Sleeping,
+            Wakes = s.Wakes,
+            DownlinksMissed = s.DownlinksMissed,
             Authorizer = authorizer,
             ConnectHistogram = s.Connect.Count == 0 ? string.Empty : s.Connect.ToCompressedBase64(),
         };

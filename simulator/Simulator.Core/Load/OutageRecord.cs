@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Simulator.Core.Metrics;
 
 namespace Simulator.Core.Load;
 
@@ -58,6 +59,11 @@ public sealed class OutageRecord
         double? Time(double share) => DevicesCut == 0 ? 0 : back.Length >= Math.Ceiling(share * DevicesCut) ? back[(int)Math.Ceiling(share * DevicesCut) - 1] / 1000 : null;
         var after = rows.Where(r => r.Second > AtSecond).ToList();
         var peak = after.Count == 0 ? null : after.MaxBy(r => r.ConnectsOk / (double)r.Seconds);
+
+        // The storm: from the cut to the second every cut device was back (or the run's end).
+        var end = Time(1.0) is { } all ? AtSecond + (int)Math.Ceiling(Seconds + all) : int.MaxValue;
+        var storm = rows.Where(r => r.Second + r.Seconds > AtSecond && r.Second <= end && r.Authorizer is not null).Select(r => r.Authorizer!.Value).ToList();
+        var target = storm.Count == 0 ? (AuthorizerSample?)null : storm.Aggregate((a, b) => a.Join(b));
         return new OutageResult
         {
             AtSecond = AtSecond,
@@ -70,6 +76,8 @@ public sealed class OutageRecord
             AttemptsPerDevice = DevicesCut == 0 ? 0 : _attempts.Values.Sum() / (double)DevicesCut,
             PeakConnectRate = peak is null ? 0 : peak.ConnectsOk / (double)peak.Seconds,
             PeakSecond = peak?.Second,
+            StormEndSecond = end == int.MaxValue ? null : end,
+            Target = target,
         };
     }
 }

@@ -27,4 +27,10 @@ public sealed record OutageResult
     public double PeakConnectRate { get; init; }
 
     public int? PeakSecond { get; init; }
+
+    /// <summary>The run's second by which every cut device was back; null if some never were.</summary>
+    public int? StormEndSecond { get; init; }
+
+    /// <summary>The embedded target over the storm (the cut to the storm's end): its authorizer's invocations, throttles, cold starts and peak concurrency, and its connect throttles by kind; null against a real target.</summary>
+    public Metrics.AuthorizerSample? Target { get; init; }
 }

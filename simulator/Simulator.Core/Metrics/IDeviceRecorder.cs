@@ -11,6 +11,12 @@ public interface IDeviceRecorder
 
     void ReceivedOwn(double ms);
 
+    /// <summary>A duty-cycled device woke (its attempt follows).</summary>
+    void Woke();
+
+    /// <summary>A wake's awaited downlink did not come within the active time.</summary>
+    void DownlinkMissed();
+
     /// <summary>An established session that ended without being asked to: its class, what the client last did, and its age.</summary>
     void SessionDropped(string reason, string lastAction = "None", double ageMs = double.NaN);
 

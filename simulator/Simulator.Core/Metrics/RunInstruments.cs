@@ -104,6 +104,7 @@ public sealed class RunInstruments : IRecordObserver, IDisposable
             new(s.Connected, new KeyValuePair<string, object?>("state", "connected")),
             new(s.BackingOff, new KeyValuePair<string, object?>("state", "backing_off")),
             new(s.GivenUp, new KeyValuePair<string, object?>("state", "given_up")),
+            new(s.Sleeping, new KeyValuePair<string, object?>("state", "sleeping")),
         ];
     }
 

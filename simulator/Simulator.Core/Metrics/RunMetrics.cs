@@ -39,10 +39,12 @@ public sealed partial class RunMetrics : IDeviceRecorder
     private long _secPubAcks;
     private long _secReceived;
     private long _secDrops;
+    private long _secWakes;
+    private long _secDownlinksMissed;
 
     /// <summary>The latest per-second state, for the observable instruments (set by the engine each second).</summary>
-    public void PublishState(long connecting, long connected, long backingOff, long givenUp, HealthSample health, int saturatedSeconds) =>
-        Volatile.Write(ref _live, new LiveState(connecting, connected, backingOff, givenUp, health, saturatedSeconds));
+    public void PublishState(long connecting, long connected, long backingOff, long givenUp, HealthSample health, int saturatedSeconds, long sleeping = 0) =>
+        Volatile.Write(ref _live, new LiveState(connecting, connected, backingOff, givenUp, health, saturatedSeconds) { Sleeping = sleeping });
 
     /// <summary>The latest per-second state (devices by state, the generator's health), or null before the first second.</summary>
     internal LiveState? Live => Volatile.Read(ref _live);
@@ -206,6 +208,10 @@ public sealed partial class RunMetrics : IDeviceRecorder
         Record(Phase.EndToEnd, ms);
     }
 
+    public void Woke() => Interlocked.Increment(ref _secWakes);
+
+    public void DownlinkMissed() => Interlocked.Increment(ref _secDownlinksMissed);
+
     /// <summary>Takes the per-second counters and resets them for the next second.</summary>
     public SecondCounters TakeSecond()
     {
@@ -219,7 +225,11 @@ public sealed partial class RunMetrics : IDeviceRecorder
             Interlocked.Exchange(ref _secReceived, 0),
             Interlocked.Exchange(ref _secDrops, 0),
             connect,
-            errors);
+            errors)
+        {
+            Wakes = Interlocked.Exchange(ref _secWakes, 0),
+            DownlinksMissed = Interlocked.Exchange(ref _secDownlinksMissed, 0),
+        };
     }
 
     /// <summary>Everything recorded so far, copied: the immutable totals reports and summaries are built from.</summary>

@@ -11,4 +11,9 @@ public sealed record SecondCounters(
     long Received,
     long Drops,
     LatencyHistogram Connect,
-    IReadOnlyDictionary<string, long> Errors);
+    IReadOnlyDictionary<string, long> Errors)
+{
+    public long Wakes { get; init; }
+
+    public long DownlinksMissed { get; init; }
+}

@@ -101,6 +101,9 @@ public sealed class SecondHistory
         {
             Seconds = earlier.Seconds + later.Seconds,
             UnixSecond = later.UnixSecond,
+            Sleeping = later.Sleeping,
+            Wakes = earlier.Wakes + later.Wakes,
+            DownlinksMissed = earlier.DownlinksMissed + later.DownlinksMissed,
             ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
             Authorizer = Join(earlier.Authorizer, later.Authorizer),
         };
@@ -111,6 +114,6 @@ public sealed class SecondHistory
         (null, null) => null,
         ({ } a, null) => a,
         (null, { } b) => b,
-        ({ } a, { } b) => new AuthorizerSample(a.Invocations + b.Invocations, a.Refreshes + b.Refreshes, a.Throttles + b.Throttles, a.ColdStarts + b.ColdStarts, a.Timeouts + b.Timeouts, Math.Max(a.InFlight, b.InFlight)),
+        ({ } a, { } b) => a.Join(b),
     };
 }

@@ -32,6 +32,15 @@ public sealed record SecondRow(
     /// <summary>Seconds since the Unix epoch at the end of this second (shards align on it).</summary>
     public long UnixSecond { get; init; }
 
+    /// <summary>Duty-cycled devices asleep between wakes at the second's end (in service, not connected).</summary>
+    public long Sleeping { get; init; }
+
+    /// <summary>Duty-cycled devices that woke in this second (each wake opens one attempt).</summary>
+    public long Wakes { get; init; }
+
+    /// <summary>Wakes in this second whose awaited downlink did not come within the active time.</summary>
+    public long DownlinksMissed { get; init; }
+
     /// <summary>The embedded target's authorizer in this second; null against a real target.</summary>
     public AuthorizerSample? Authorizer { get; init; }
 

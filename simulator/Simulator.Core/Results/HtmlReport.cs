@@ -16,7 +16,8 @@ internal static class HtmlReport
         var rows = r.Outcome.Rows;
         var span = rows.Count == 0 ? 1 : rows.Max(x => x.Seconds);
         var data = ReportCharts.Json(rows);
-        var canvases = ReportCharts.Canvases(rows.Any(x => x.Authorizer is not null));
+        var storms = (s.Outages ?? []).Select(o => (o.AtSecond, o.StormEndSecond ?? (rows.Count == 0 ? o.AtSecond : rows[^1].Second))).ToList();
+        var canvases = ReportCharts.Canvases(rows.Any(x => x.Authorizer is not null), storms);
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
         var tables = new StringBuilder();
         foreach (var section in ReportTables.Build(r, s))

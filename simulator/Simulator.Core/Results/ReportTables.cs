@@ -88,6 +88,40 @@ internal static class ReportTables
             Note = $"Connect counts from when the attempt was due (planned arrival or end of backoff), so generator lag shows instead of hiding. Values are within {LatencyHistogram.RelativeError.ToString("P1", Inv)} (HdrHistogram, 2 significant digits).",
         });
 
+        if (s.Outages is { Count: > 0 } outages)
+        {
+            static string Sec(double? v) => v is { } x ? $"{x:F1} s" : "never";
+            sections.Add(new("Outages and reconnect storms", ["outage at second", "down", "devices cut / back", "to 50 % / 90 % / 100 %", "attempts per device", "peak connects/s (second)", "target: Connect.Throttle / ClientIDThrottle", "authorizer: peak in flight / throttles / cold starts"],
+                [.. outages.Select(o => new[]
+                {
+                    o.AtSecond.ToString(Inv), $"{o.Seconds:F0} s", $"{o.DevicesCut} / {(o.Reconnected < o.DevicesCut ? $"**{o.Reconnected}**" : o.Reconnected.ToString(Inv))}",
+                    $"{Sec(o.SecondsTo50)} / {Sec(o.SecondsTo90)} / {Sec(o.SecondsTo100)}", o.AttemptsPerDevice.ToString("F2", Inv),
+                    $"{o.PeakConnectRate:F0} ({o.PeakSecond?.ToString(Inv) ?? "-"})",
+                    o.Target is { } t ? $"{t.ConnectThrottle} / {t.ConnectClientIdThrottle}" : "-",
+                    o.Target is { } u ? $"{u.AuthorizerPeakConcurrency} / {u.AuthorizerThrottles} / {u.AuthorizerColdStarts}" : "-",
+                })])
+            {
+                Note = "Times count from the links' return. The target's figures cover the storm, from the cut to the second every cut device was back; against a real target they are in CloudWatch.",
+            });
+        }
+
+        if (s.DutyCycle is { } d)
+        {
+            sections.Add(new("Duty cycle", ["figure", "value"],
+            [
+                ["mode / wake interval", $"{d.Mode} / {d.WakeIntervalSeconds:F0} s"],
+                ["device-hours", d.DeviceHours.ToString("F2", Inv)],
+                ["wakes (per device-hour)", $"{d.Wakes} ({d.WakesPerDeviceHour:F2})"],
+                ["connects per device-hour", d.ConnectsPerDeviceHour.ToString("F2", Inv)],
+                ["authorizer invocations (per device-hour)", d.AuthorizerInvocations is { } n ? $"{n} ({d.AuthorizerInvocationsPerDeviceHour:F2})" : "- (not the embedded target)"],
+                ["invocations per wake", d.InvocationsPerWake?.ToString("F3", Inv) ?? "-"],
+                ["downlinks missed", d.DownlinksMissed.ToString(Inv)],
+            ])
+            {
+                Note = "Against AWS IoT Core each connect is one custom-authorizer invocation: connects per device-hour is what the Lambda will see per device.",
+            });
+        }
+
         var failures = s.Failures.Keys.Union(s.Drops.Keys).Order(StringComparer.Ordinal)
             .Select(k => new[] { k, s.Failures.GetValueOrDefault(k).ToString(Inv), s.Drops.GetValueOrDefault(k).ToString(Inv) }).ToList();
         if (failures.Count == 0)

@@ -10,12 +10,14 @@ namespace Simulator.Core.Results;
 /// regression is a latency worse by more than the relative tolerance (and by at least 1 ms, below
 /// which timer noise dominates), an error rate higher by more than the absolute tolerance, or a
 /// phase the baseline measured that the candidate did not (missing or empty). A zero baseline
-/// regresses on any increase of at least 1 ms. A cancelled run is refused as a baseline, and
-/// flagged as a candidate.
+/// regresses on any increase of at least 1 ms. Each outage of the baseline is matched with the
+/// candidate's in plan order: a time to 90 % reconnected longer by more than the storm tolerance
+/// (and by at least 1 s), or one never reached, is a regression. A cancelled run is refused as a
+/// baseline, and flagged as a candidate.
 /// </summary>
 public static class RunComparison
 {
-    public static (string Text, bool Regressed) Compare(string baselinePath, string candidatePath, double latencyTolerance, double errorRateTolerance)
+    public static (string Text, bool Regressed) Compare(string baselinePath, string candidatePath, double latencyTolerance, double errorRateTolerance, double stormTolerance = 0.2)
     {
         var missing = new[] { baselinePath, candidatePath }.Where(p => !File.Exists(SummaryFile(p))).ToList();
         if (missing.Count > 0)
@@ -68,6 +70,39 @@ public static class RunComparison
         var errorBad = eb - ea > errorRateTolerance;
         regressed |= errorBad;
         sb.AppendLine(CultureInfo.InvariantCulture, $"| error rate | {ea:P3} | {eb:P3} | {(eb - ea) * 100:+0.000;-0.000;0.000} pt | {(errorBad ? "REGRESSION" : "ok")} |");
+        var stormsA = a.Outages ?? [];
+        var stormsB = b.Outages ?? [];
+        for (var i = 0; i < stormsA.Count; i++)
+        {
+            var x = stormsA[i];
+            var name = $"outage {i + 1} (second {x.AtSecond}): to 90 % reconnected (s)";
+            if (x.SecondsTo90 is not { } before)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | never | {(i < stormsB.Count ? Seconds(stormsB[i].SecondsTo90) : "no outage")} | - | ok: the baseline never got there |");
+                continue;
+            }
+
+            if (i >= stormsB.Count)
+            {
+                regressed = true;
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {before:F2} | no outage | - | MISSING: the candidate's plan had no such outage |");
+                continue;
+            }
+
+            if (stormsB[i].SecondsTo90 is not { } after)
+            {
+                regressed = true;
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {before:F2} | never | - | REGRESSION: 90 % never reconnected |");
+                continue;
+            }
+
+            var change = before == 0 ? (after == 0 ? 0 : double.PositiveInfinity) : (after - before) / before;
+            var bad = change > stormTolerance && after - before >= 1.0;
+            regressed |= bad;
+            var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {before:F2} | {after:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
+        }
+
         if (b.Cancelled)
         {
             regressed = true;
@@ -75,9 +110,11 @@ public static class RunComparison
         }
 
         sb.AppendLine();
-        sb.AppendLine(regressed ? $"REGRESSION beyond tolerance ({latencyTolerance:P0} latency, {errorRateTolerance:P1} error rate)" : "no regression beyond tolerance");
+        sb.AppendLine(regressed ? $"REGRESSION beyond tolerance ({latencyTolerance:P0} latency, {errorRateTolerance:P1} error rate{(stormsA.Count > 0 ? $", {stormTolerance:P0} time to 90 % reconnected" : string.Empty)})" : "no regression beyond tolerance");
         return (sb.ToString(), regressed);
     }
+
+    private static string Seconds(double? s) => s is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "never";
 
     private static string SummaryFile(string path) => Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
 

@@ -58,7 +58,7 @@ public sealed class RunReport
 
     public bool AccountingHolds => Outcome.AccountingHolds;
 
-    /// <summary>Share of the planned devices connected at the end of the last hold (the last second without a hold).</summary>
+    /// <summary>Share of the planned devices in service (connected; on a duty cycle also asleep or waking) at the end of the last hold (the last second without a hold).</summary>
     public double ConnectedShareAtLastHold
     {
         get

@@ -1,3 +1,4 @@
+using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results.Summary;
 
@@ -83,7 +84,18 @@ internal static class SummaryBuilder
                 AttemptsPerDevice = Math.Round(x.AttemptsPerDevice, 2),
                 PeakConnectRate = Math.Round(x.PeakConnectRate, 1),
                 PeakSecond = x.PeakSecond,
+                StormEndSecond = x.StormEndSecond,
+                Target = x.Target is { } t ? new StormTargetSummary
+                {
+                    AuthorizerInvocations = t.Invocations - t.Refreshes,
+                    AuthorizerPeakConcurrency = t.InFlight,
+                    AuthorizerThrottles = t.Throttles,
+                    AuthorizerColdStarts = t.ColdStarts,
+                    ConnectThrottle = t.ConnectThrottles,
+                    ConnectClientIdThrottle = t.ClientIdThrottles,
+                } : null,
             })],
+            DutyCycle = DutyCycleFigures.Of(r),
             Histograms = PhaseHistograms.From(p => HistogramSummary.Of(m[p])),
             Thresholds = [.. r.Thresholds.Select(t => t with { Actual = Math.Round(t.Actual, 6) })],
             Shards = r.Shards,

@@ -12,7 +12,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class TimeseriesCsv
 {
-    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds";
+    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds,sleeping,wakes,downlinksMissed,targetConnectThrottles,targetClientIdThrottles";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -45,7 +45,7 @@ public static class TimeseriesCsv
             sb.Append(",,,,,,");
         }
 
-        return sb.Append(row.ConnectHistogram).Append(',').Append(row.Seconds.ToString(Inv));
+        return sb.Append(row.ConnectHistogram).Append(',').Append(row.Seconds.ToString(Inv)).Append(Inv, $",{row.Sleeping},{row.Wakes},{row.DownlinksMissed},{row.Authorizer?.ConnectThrottles},{row.Authorizer?.ClientIdThrottles}");
     }
 
     private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);

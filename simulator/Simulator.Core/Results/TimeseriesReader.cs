@@ -16,7 +16,7 @@ public sealed class TimeseriesReader
     private readonly string[] _header;
     private readonly string _file;
     private readonly int _second, _phase, _target, _devices, _connecting, _connected, _backingOff, _givenUp, _holds, _inFlight, _ok, _failed, _publishes, _pubAcks, _received, _drops, _errors, _p50, _p99;
-    private readonly int _seconds;
+    private readonly int _seconds, _sleeping, _wakes, _downlinksMissed, _connectThrottles, _clientIdThrottles;
     private readonly int _cpu, _machine, _queue, _lag, _gc, _files, _workingSet, _hot, _unix, _histogram, _authInv, _authRef, _authThr, _authCold, _authTo, _authFlight;
 
     public TimeseriesReader(string headerLine, string file)
@@ -35,6 +35,8 @@ public sealed class TimeseriesReader
         (_cpu, _machine, _queue, _lag, _gc, _files, _workingSet, _hot) = (Col("cpuPercent"), Col("machineCpuPercent"), Col("threadPoolQueue"), Col("schedulerLagP99Ms"), Col("gcPauseMs"), Col("openFiles"), Col("workingSetMB"), Col("generatorHot"));
         (_unix, _histogram) = (Col("unixSecond"), Col("connectHistogram"));
         _seconds = Array.IndexOf(_header, "seconds"); // files written before it have a row per second
+        (_sleeping, _wakes, _downlinksMissed) = (Array.IndexOf(_header, "sleeping"), Array.IndexOf(_header, "wakes"), Array.IndexOf(_header, "downlinksMissed")); // nor had these: none slept
+        (_connectThrottles, _clientIdThrottles) = (Array.IndexOf(_header, "targetConnectThrottles"), Array.IndexOf(_header, "targetClientIdThrottles"));
         (_authInv, _authRef, _authThr, _authCold, _authTo, _authFlight) = (Col("authorizerInvocations"), Col("authorizerRefreshes"), Col("authorizerThrottles"), Col("authorizerColdStarts"), Col("authorizerTimeouts"), Col("authorizerInFlight"));
     }
 
@@ -69,8 +71,15 @@ public sealed class TimeseriesReader
         {
             Seconds = _seconds < 0 ? 1 : (int)L(_seconds) is >= 1 and var n ? n : throw new InputException($"\"{f[_seconds]}\" is not a number of seconds", _file, line, field: "seconds"),
             UnixSecond = L(_unix),
+            Sleeping = _sleeping < 0 ? 0 : L(_sleeping),
+            Wakes = _wakes < 0 ? 0 : L(_wakes),
+            DownlinksMissed = _downlinksMissed < 0 ? 0 : L(_downlinksMissed),
             ConnectHistogram = connect,
-            Authorizer = f[_authInv].Length == 0 ? null : new AuthorizerSample(L(_authInv) + L(_authRef), L(_authRef), L(_authThr), L(_authCold), L(_authTo), (int)L(_authFlight)),
+            Authorizer = f[_authInv].Length == 0 ? null : new AuthorizerSample(L(_authInv) + L(_authRef), L(_authRef), L(_authThr), L(_authCold), L(_authTo), (int)L(_authFlight))
+            {
+                ConnectThrottles = _connectThrottles < 0 ? 0 : L(_connectThrottles),
+                ClientIdThrottles = _clientIdThrottles < 0 ? 0 : L(_clientIdThrottles),
+            },
         };
     }
 

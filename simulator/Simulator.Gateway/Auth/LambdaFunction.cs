@@ -23,6 +23,7 @@ public sealed class LambdaFunction : IAuthorizer
     private readonly LinkedList<long> _idleSince = new(); // idle warm instances, oldest first, by release time
     private readonly LatencyHistogram _durations = new();
     private int _inFlight;
+    private int _peakInFlight;
     private long _invocations;
     private long _throttles;
     private long _coldStarts;
@@ -45,6 +46,17 @@ public sealed class LambdaFunction : IAuthorizer
     public LambdaOptions Options => _options;
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most invocations in flight at once since the last call, then starts again from those in flight now: a sampler's peak, which a reading of <see cref="InFlight"/> each second would miss.</summary>
+    public int TakePeakInFlight()
+    {
+        lock (_gate)
+        {
+            var peak = _peakInFlight;
+            _peakInFlight = _inFlight;
+            return peak;
+        }
+    }
 
     public long Invocations => Interlocked.Read(ref _invocations);
 
@@ -92,6 +104,7 @@ public sealed class LambdaFunction : IAuthorizer
             }
 
             _inFlight++;
+            _peakInFlight = Math.Max(_peakInFlight, _inFlight);
             Expire(_time.GetTimestamp());
             cold = _idleSince.Count == 0;
             if (!cold)

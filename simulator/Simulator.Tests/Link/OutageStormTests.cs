@@ -38,6 +38,12 @@ public sealed class OutageStormTests
         Assert.Equal(1, outages.GetArrayLength());
         var csv = await File.ReadAllLinesAsync(Path.Combine(dir, "timeseries.csv"));
         Assert.Contains(csv, line => line.Contains("outage", StringComparison.Ordinal)); // the outage's seconds are named in the rows
+        Assert.Contains("targetConnectThrottles", csv[0], StringComparison.Ordinal);
+
+        // The report draws the storm over its own seconds and tables its figures.
+        var html = await File.ReadAllTextAsync(Path.Combine(dir, "report.html"));
+        Assert.Contains("class=\"storm\"", html, StringComparison.Ordinal);
+        Assert.Contains("Outages and reconnect storms", html, StringComparison.Ordinal);
         return (outages[0], summary, output, dir);
     }
 
@@ -63,6 +69,12 @@ public sealed class OutageStormTests
         var (synchronised, summaryNone, outputNone, _) = await none;
         Assert.Equal(Devices, synchronised.GetProperty("devicesCut").GetInt32());
         Assert.True(summaryNone.GetProperty("accounting").GetProperty("holds").GetBoolean(), outputNone);
+        // The target's side of each storm: the burst was throttled by the account's connect quota, the spread one was not.
+        Assert.Equal(0, jittered.GetProperty("target").GetProperty("connectThrottle").GetInt64());
+        Assert.True(synchronised.GetProperty("target").GetProperty("connectThrottle").GetInt64() > 0, outputNone);
+        var peakInFlight = synchronised.GetProperty("target").GetProperty("authorizerPeakConcurrency").GetInt64();
+        Assert.True(peakInFlight >= 1 && peakInFlight >= jittered.GetProperty("target").GetProperty("authorizerPeakConcurrency").GetInt64(), outputNone);
+        Assert.Equal(Devices, jittered.GetProperty("target").GetProperty("authorizerInvocations").GetInt64()); // one invocation per device back
         var peakFull = jittered.GetProperty("peakConnectRate").GetDouble();
         var peakNone = synchronised.GetProperty("peakConnectRate").GetDouble();
         Assert.True(peakNone >= 5 * peakFull, string.Create(CultureInfo.InvariantCulture, $"no jitter peaked at {peakNone}/s, full jitter at {peakFull}/s"));

@@ -51,6 +51,10 @@ public sealed class ProfileTests
     [InlineData("{\"transport\":{\"kind\":\"carrier-pigeon\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.transport.kind", 1)]
     [InlineData("{\"fleet\":{\"shard\":\"3/2\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.fleet.shard", 1)]
     [InlineData("{\"phases\":[]}", "$.phases", 1)]
+    [InlineData("{\"device\":{\"scenario\":\"duty-cycle\",\n\"dutyCycle\":{\n\"wakeIntervalSeconds\": 0}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.dutyCycle.wakeIntervalSeconds", 3)]
+    [InlineData("{\"device\":{\"scenario\":\"duty-cycle\",\"dutyCycle\":{\"mode\":\"edrx\",\n\"edrxSeconds\": 2}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.dutyCycle.edrxSeconds", 2)]
+    [InlineData("{\"device\":{\"scenario\":\"duty-cycle\",\"dutyCycle\":{\"mode\":\"edrx\",\n\"inactivitySeconds\": 0}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.dutyCycle.inactivitySeconds", 2)]
+    [InlineData("{\"device\":{\"scenario\":\"duty-cycle\"},\"phases\":[\n{ \"kind\": \"arrivals\", \"rate\": 5, \"seconds\": 1 }]}", "$.phases[0].kind", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {
         var e = Bad(json);

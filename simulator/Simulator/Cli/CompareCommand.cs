@@ -13,7 +13,8 @@ internal static class CompareCommand
         var candidate = new Argument<string>("candidate") { Description = "Candidate run folder or summary.json." };
         var tolerance = new Option<double>("--tolerance") { Description = "Relative latency increase allowed (0.2 = 20%).", DefaultValueFactory = _ => 0.2 };
         var errorTolerance = new Option<double>("--error-tolerance") { Description = "Absolute error-rate increase allowed (0.01 = 1 point).", DefaultValueFactory = _ => 0.01 };
-        var command = new Command("compare", "Compare two runs and fail on a regression.") { baseline, candidate, tolerance, errorTolerance };
+        var stormTolerance = new Option<double>("--storm-tolerance") { Description = "Relative increase allowed in each outage's time to 90 % reconnected (0.2 = 20%, and at least 1 s).", DefaultValueFactory = _ => 0.2 };
+        var command = new Command("compare", "Compare two runs and fail on a regression.") { baseline, candidate, tolerance, errorTolerance, stormTolerance };
         command.SetAction(parse =>
         {
             if (parse.GetValue(tolerance) is var t && (t < 0 || double.IsNaN(t)))
@@ -26,7 +27,12 @@ internal static class CompareCommand
                 throw new Core.Errors.InputException($"must be 0 to 1 (0.01 = 1 point), got {et}", field: "--error-tolerance");
             }
 
-            var (text, regressed) = RunComparison.Compare(parse.GetValue(baseline)!, parse.GetValue(candidate)!, parse.GetValue(tolerance), parse.GetValue(errorTolerance));
+            if (parse.GetValue(stormTolerance) is var st && (st < 0 || double.IsNaN(st)))
+            {
+                throw new Core.Errors.InputException($"must be 0 or more (0.2 = 20%), got {st}", field: "--storm-tolerance");
+            }
+
+            var (text, regressed) = RunComparison.Compare(parse.GetValue(baseline)!, parse.GetValue(candidate)!, parse.GetValue(tolerance), parse.GetValue(errorTolerance), parse.GetValue(stormTolerance));
             stdout.Write(text);
             return regressed ? ExitCodes.Failed : ExitCodes.Ok;
         });

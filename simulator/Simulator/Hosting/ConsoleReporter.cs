@@ -50,7 +50,7 @@ internal static class ConsoleReporter
     public static string Line(SecondRow row)
     {
         var errors = row.ErrorsByClass.Count == 0 ? "-" : string.Join(' ', row.ErrorsByClass.Select(e => $"{e.Key}={e.Value}"));
-        return string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% (machine {Machine(row.Health.MachineCpuPercent)}) lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}");
+        return string.Create(Inv, $"[{row.Second,4}s] {row.Phase,-12} target {row.Target,6} | connected {row.Connected,6} connecting {row.Connecting,5} backoff {row.BackingOff,4} gave up {row.GivenUp,4}{(row.Sleeping > 0 ? $" asleep {row.Sleeping,6}" : string.Empty)} | +{row.ConnectsOk,4}/s p50 {Ms(row.ConnectP50Ms),7} p99 {Ms(row.ConnectP99Ms),7} ms | pub {row.Publishes,5}/s | err {errors} | cpu {row.Health.CpuPercent,3:F0}% (machine {Machine(row.Health.MachineCpuPercent)}) lag {row.Health.SchedulerLagP99Ms,5:F1} ms{(row.Health.Hot ? " HOT" : string.Empty)}{(row.AccountingHolds ? string.Empty : " | ACCOUNTING BROKEN")}");
     }
 
     private static string Machine(double? percent) => percent is { } p ? p.ToString("F0", Inv).PadLeft(3) + "%" : "  ?";
@@ -103,6 +103,10 @@ internal static class ConsoleReporter
         table.AddRow("connecting", row.Connecting.ToString(Inv));
         table.AddRow("[yellow]backing off[/]", row.BackingOff.ToString(Inv));
         table.AddRow("[red]given up[/]", row.GivenUp.ToString(Inv));
+        if (row.Sleeping > 0)
+        {
+            table.AddRow("asleep (duty cycle)", row.Sleeping.ToString(Inv));
+        }
         table.AddRow("connects/s", row.ConnectsOk.ToString(Inv));
         table.AddRow("connect p50 / p99", $"{Ms(row.ConnectP50Ms)} / {Ms(row.ConnectP99Ms)} ms");
         table.AddRow("publishes/s", row.Publishes.ToString(Inv));
@@ -120,7 +124,11 @@ internal static class ConsoleReporter
         var connect = report.Totals[Phase.Connect];
         var w = setup.Out;
         await w.WriteLineAsync().ConfigureAwait(false);
-        await w.WriteLineAsync(string.Create(Inv, $"{ResultsWriter.VerdictWord(report)}: {report.Totals.Successes} of {report.Totals.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected, {report.Outcome.ConnectedAtLastHold} at the end of the last hold")).ConfigureAwait(false);
+        await w.WriteLineAsync(string.Create(Inv, $"{ResultsWriter.VerdictWord(report)}: {report.Totals.Successes} of {report.Totals.Attempts} attempts connected (error rate {report.ErrorRate:P2}); peak {report.Outcome.PeakConnected} of {report.Outcome.PlannedDevices} devices connected, {report.Outcome.ConnectedAtLastHold}{(report.Profile.Device.Scenario == Core.Load.Profiles.ScenarioKind.DutyCycle ? " in service (connected, asleep or waking)" : string.Empty)} at the end of the last hold")).ConfigureAwait(false);
+        if (report.Profile.Device.Scenario == Core.Load.Profiles.ScenarioKind.DutyCycle && Core.Results.DutyCycleFigures.Of(report) is { } duty)
+        {
+            await w.WriteLineAsync(string.Create(Inv, $"  duty cycle ({duty.Mode}, every {duty.WakeIntervalSeconds:F0} s): {duty.Wakes} wakes, {duty.ConnectsPerDeviceHour:F1} connects per device-hour{(duty.AuthorizerInvocations is { } n ? $", {n} authorizer invocations{(duty.InvocationsPerWake is { } per ? $" ({per:F3} per wake)" : string.Empty)}" : string.Empty)}{(duty.DownlinksMissed > 0 ? $", {duty.DownlinksMissed} downlinks missed" : string.Empty)}")).ConfigureAwait(false);
+        }
         if (report.Outcome.Cancelled)
         {
             await w.WriteLineAsync("  cancelled: the run was stopped before its plan ended; results are written but judge nothing").ConfigureAwait(false);

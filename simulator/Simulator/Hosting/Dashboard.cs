@@ -188,6 +188,7 @@ internal sealed class Dashboard : IAsyncDisposable
             w.WriteNumber("connecting", row.Connecting);
             w.WriteNumber("backingOff", row.BackingOff);
             w.WriteNumber("givenUp", row.GivenUp);
+            w.WriteNumber("sleeping", row.Sleeping);
             w.WriteNumber("connects", row.ConnectsOk);
             w.WriteNumber("failed", row.ConnectsFailed);
             w.WriteString("p50", Ms(row.ConnectP50Ms));
@@ -215,7 +216,7 @@ internal sealed class Dashboard : IAsyncDisposable
         var figures = new (string Id, string Name)[]
         {
             ("second", "second"), ("phase", "phase"), ("target", "target devices"), ("connected", "connected"), ("connecting", "connecting"),
-            ("backingOff", "backing off"), ("givenUp", "given up"), ("connects", "connects this second"), ("failed", "failed this second"),
+            ("backingOff", "backing off"), ("givenUp", "given up"), ("sleeping", "asleep (duty cycle)"), ("connects", "connects this second"), ("failed", "failed this second"),
             ("p50", "connect p50 (ms)"), ("p99", "connect p99 (ms)"), ("publishes", "publishes"), ("pubAcks", "PUBACKs"), ("drops", "dropped sessions"),
             ("errors", "errors this second"), ("cpu", "generator CPU (% of cores)"), ("lag", "scheduler lag p99 (ms)"), ("accounting", "accounting"),
             ("authorizer", "target authorizer this second"),

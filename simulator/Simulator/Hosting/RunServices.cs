@@ -40,7 +40,7 @@ internal sealed class RunServices
     /// <summary>The devices' radio links, kept across their sessions; the engine's outages take them down.</summary>
     public LinkFleet Links
     {
-        get => _links ??= new LinkFleet(Options.Device.Link, Options.Phases.Any(p => p.Kind == PhaseKind.Outage), Scheduler);
+        get => _links ??= LinkFleet.For(Options, Scheduler);
         init => _links = value;
     }
 

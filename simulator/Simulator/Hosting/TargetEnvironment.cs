@@ -200,10 +200,15 @@ internal sealed class TargetEnvironment : IAsyncDisposable
             throttles += f.Throttles;
             cold += f.ColdStarts;
             timeouts += f.Timeouts;
-            inFlight += f.InFlight;
+            inFlight += f.TakePeakInFlight(); // the second's peak, not the instant's
         }
 
-        return new(invocations, refreshes, throttles, cold, timeouts, inFlight);
+        var quotas = gateway.Counters.Throttles;
+        return new(invocations, refreshes, throttles, cold, timeouts, inFlight)
+        {
+            ConnectThrottles = quotas.GetValueOrDefault("Connect.Throttle"),
+            ClientIdThrottles = quotas.GetValueOrDefault("Connect.ClientIDThrottle"),
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>What each device does once connected.</summary>
-/// <param name="Scenario">"telemetry" (MQTT connect, subscribe, publish loop), "https-publish", or "nrfcloud-location" (A-GNSS in ranges and a ground fix over REST).</param>
+/// <param name="Scenario">"telemetry" (MQTT connect, subscribe, publish loop), "duty-cycle" (MQTT on a PSM or eDRX cycle, see DutyCycle), or "nrfcloud-location" (A-GNSS in ranges and a ground fix over REST).</param>
 /// <param name="Subscribe">Subscribe to the device's own command topic and measure end-to-end latency on it.</param>
 /// <param name="PublishIntervalSeconds">Seconds between publishes.</param>
 /// <param name="Jitter">0..1: each interval is drawn from interval × (1 ± jitter).</param>
@@ -16,6 +16,7 @@ namespace Simulator.Core.Load.Profiles;
 /// </param>
 /// <param name="AckTimeoutSeconds">A PUBACK or SUBACK later than this ends the session (AckTimeout).</param>
 /// <param name="Reconnect">Backoff between attempts; null reads as the defaults.</param>
+/// <param name="DutyCycle">The "duty-cycle" scenario's cycle; null reads as the defaults.</param>
 /// <param name="Link">The cellular link each device talks over: "none" (loopback speed), "lte-m", "nb-iot", or an object of a preset and overrides.</param>
 public sealed record DeviceSettings(
     ScenarioKind Scenario = ScenarioKind.Telemetry,
@@ -29,8 +30,11 @@ public sealed record DeviceSettings(
     double? SessionLifetimeSeconds = null,
     double AckTimeoutSeconds = 30,
     ReconnectSettings? Reconnect = null,
-    LinkSettings? Link = null)
+    LinkSettings? Link = null,
+    DutyCycleSettings? DutyCycle = null)
 {
+    public DutyCycleSettings DutyCycle { get; init; } = DutyCycle ?? new();
+
     public ReconnectSettings Reconnect { get; init; } = Reconnect ?? new();
 
     public LinkSettings Link { get; init; } = Link ?? new();

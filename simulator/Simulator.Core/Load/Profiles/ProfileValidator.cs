@@ -173,22 +173,79 @@ internal static class ProfileValidator
             fail("$.device.topic", $"must be a non-empty topic without wildcards, got \"{p.Device.Topic}\"");
         }
 
-        if (p.Device.Reconnect.BaseMilliseconds <= 0 || p.Device.Reconnect.MaxMilliseconds < p.Device.Reconnect.BaseMilliseconds)
+        var reconnect = p.Device.Reconnect.Resolve();
+        if (reconnect.BaseMilliseconds <= 0 || reconnect.MaxMilliseconds < reconnect.BaseMilliseconds)
         {
-            fail("$.device.reconnect", "baseMilliseconds must be above 0 and maxMilliseconds at least baseMilliseconds");
+            fail("$.device.reconnect", $"baseMilliseconds must be above 0 and maxMilliseconds at least baseMilliseconds (with the preset's values: {reconnect.BaseMilliseconds} and {reconnect.MaxMilliseconds})");
         }
 
-        if (p.Device.Reconnect.MaxAttempts < 1)
+        if (reconnect.MaxAttempts < 1)
         {
-            fail("$.device.reconnect.maxAttempts", $"must be at least 1, got {p.Device.Reconnect.MaxAttempts}");
+            fail("$.device.reconnect.maxAttempts", $"must be at least 1, got {reconnect.MaxAttempts}");
         }
 
-        if (p.Device.Reconnect.StartTimerMilliseconds is < 0 or > 3_600_000)
+        if (reconnect.StartTimerMilliseconds is < 0 or > 3_600_000)
         {
-            fail("$.device.reconnect.startTimerMilliseconds", $"must be 0 to 3600000, got {p.Device.Reconnect.StartTimerMilliseconds}");
+            fail("$.device.reconnect.startTimerMilliseconds", $"must be 0 to 3600000, got {reconnect.StartTimerMilliseconds}");
+        }
+
+        if (reconnect.IncrementMilliseconds is < 0 or > 3_600_000)
+        {
+            fail("$.device.reconnect.incrementMilliseconds", $"must be 0 to 3600000, got {reconnect.IncrementMilliseconds}");
         }
 
         Link(p.Device.Link, fail);
+        if (p.Device.Scenario == ScenarioKind.DutyCycle)
+        {
+            DutyCycle(p.Device.DutyCycle, p.Transport.Kind, fail);
+        }
+    }
+
+    /// <summary>A duty cycle's values: a wake every 1 s to 413 days (periodic TAU's range), eDRX within 3GPP's cycles (TS 24.008 §10.5.5.32).</summary>
+    private static void DutyCycle(DutyCycleSettings d, DeviceTransportKind transport, Action<string, string> fail)
+    {
+        if (transport == DeviceTransportKind.HttpsPublish)
+        {
+            fail("$.device.scenario", "duty-cycle runs over MQTT (mqtt-tls, wss or mqtt-tcp); https-publish has no session to sleep between");
+        }
+
+        if (d.WakeIntervalSeconds is < 1 or > 35_712_000 || double.IsNaN(d.WakeIntervalSeconds))
+        {
+            fail("$.device.dutyCycle.wakeIntervalSeconds", $"must be 1 to 35712000 s (3GPP's longest periodic TAU, 413 days), got {d.WakeIntervalSeconds}");
+        }
+
+        if (d.WakeJitter is < 0 or > 1 || double.IsNaN(d.WakeJitter))
+        {
+            fail("$.device.dutyCycle.wakeJitter", $"must be 0 to 1, got {d.WakeJitter}");
+        }
+
+        if (d.MessagesPerWake is < 1 or > 1000)
+        {
+            fail("$.device.dutyCycle.messagesPerWake", $"must be 1 to 1000, got {d.MessagesPerWake}");
+        }
+
+        if (d.ActiveTimeSeconds is < 0 or > 11_160 || double.IsNaN(d.ActiveTimeSeconds))
+        {
+            fail("$.device.dutyCycle.activeTimeSeconds", $"must be 0 to 11160 s (T3324's range), got {d.ActiveTimeSeconds}");
+        }
+
+        if (d.Mode == DutyCycleMode.Edrx)
+        {
+            if (d.EdrxSeconds is < 5.12 or > 10_485.76 || double.IsNaN(d.EdrxSeconds))
+            {
+                fail("$.device.dutyCycle.edrxSeconds", $"must be 5.12 to 10485.76 s (LTE-M stops at 2621.44), got {d.EdrxSeconds}");
+            }
+
+            if (d.PagingWindowSeconds <= 0 || d.PagingWindowSeconds >= d.EdrxSeconds || double.IsNaN(d.PagingWindowSeconds))
+            {
+                fail("$.device.dutyCycle.pagingWindowSeconds", $"must be above 0 and below edrxSeconds ({d.EdrxSeconds}), got {d.PagingWindowSeconds}");
+            }
+
+            if (d.InactivitySeconds is < 1 or > 3600 || double.IsNaN(d.InactivitySeconds))
+            {
+                fail("$.device.dutyCycle.inactivitySeconds", $"must be 1 to 3600 s (the network's RRC inactivity timer), got {d.InactivitySeconds}");
+            }
+        }
     }
 
     /// <summary>A link's values: round trips of 0 to 60 s with the tail at least the median, positive rates (0 is unlimited), loss up to half.</summary>
@@ -253,6 +310,11 @@ internal static class ProfileValidator
             if (ph.Kind == PhaseKind.Arrivals && p.Device.Scenario == ScenarioKind.NrfCloudLocation)
             {
                 fail($"{at}.kind", "arrivals connect devices once; the nrfcloud-location scenario has no single connect to offer");
+            }
+
+            if (ph.Kind == PhaseKind.Arrivals && p.Device.Scenario == ScenarioKind.DutyCycle)
+            {
+                fail($"{at}.kind", "arrivals connect devices once; a duty-cycled device wakes again and again, so give it a ramp and a hold");
             }
 
             if (ph.Kind == PhaseKind.Arrivals && ph.To is not null)

@@ -13,4 +13,8 @@ public enum ScenarioKind
     /// <summary>A-GNSS in ranges and a ground fix over nRF Cloud REST.</summary>
     [JsonStringEnumMemberName("nrfcloud-location")]
     NrfCloudLocation,
+
+    /// <summary>An MQTT device on a PSM or eDRX duty cycle (<see cref="DutyCycleSettings"/>).</summary>
+    [JsonStringEnumMemberName("duty-cycle")]
+    DutyCycle,
 }

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="ConnectP99Ms">Connect latency p99 (from the planned arrival), at most.</param>
 /// <param name="ConnectP50Ms">Connect latency p50, at most.</param>
 /// <param name="ErrorRate">Failed attempts / all attempts, 0..1, at most.</param>
-/// <param name="MinConnectedShare">Share of devices that must be connected at the end of the last hold, 0..1.</param>
+/// <param name="MinConnectedShare">Share of devices that must be in service at the end of the last hold, 0..1: connected; on a duty cycle also asleep or connecting on a wake.</param>
 /// <param name="PubAckP99Ms">PUBLISH to PUBACK p99, at most.</param>
 /// <param name="MaxGeneratorCpu">Fail the run if the generator's process CPU (percent of all cores) stays above this for more than 5 s.</param>
 /// <param name="MaxSchedulerLagMs">Fail the run if the generator's scheduler lag p99 stays above this for more than 5 s.</param>

@@ -10,4 +10,7 @@ public interface IDeviceScenario
 {
     /// <summary>One attempt and its session. The attempt is open on <see cref="ScenarioDevice.Life"/>; close it (succeeded or failed) before returning.</summary>
     Task<SessionEnd> RunAsync(ScenarioDevice device, CancellationToken stop);
+
+    /// <summary>When a device that just started first wakes (a Stopwatch timestamp); 0 connects at once. A duty cycle spreads a fleet's first wakes as its firmware does.</summary>
+    long FirstWake(ScenarioDevice device) => 0;
 }

@@ -15,6 +15,7 @@ public sealed class ScenarioDevice
 {
     private readonly long[] _sentAt = new long[64];
     private TlsSessionSlot? _tlsSession;
+    private long _lastReceived;
 
     public ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life)
     {
@@ -41,6 +42,21 @@ public sealed class ScenarioDevice
 
     /// <summary>The device's radio link, kept across its sessions as its rate and its place in the fleet's spread are; null at loopback speed.</summary>
     public LinkModel? Link { get; set; }
+
+    /// <summary>A duty-cycled device's current wake: when it was due (a Stopwatch timestamp); the next is counted from it.</summary>
+    public long WakeDue { get; set; }
+
+    /// <summary>The highest sequence number of the device's own messages that came back.</summary>
+    public long LastReceived => Volatile.Read(ref _lastReceived);
+
+    /// <summary>One of the device's own messages came back: the downlink a wake may wait for.</summary>
+    public void Received(long seq)
+    {
+        if (seq > _lastReceived)
+        {
+            Volatile.Write(ref _lastReceived, seq);
+        }
+    }
 
     /// <summary>When the open attempt was due (Stopwatch timestamp): its connect latency counts from here.</summary>
     public long AttemptDue { get; set; }

@@ -13,9 +13,10 @@ public static class ScenarioFactory
     /// <param name="links">The devices' radio links (their delays, rates and outages); null makes them from the options.</param>
     public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)
     {
-        links ??= new LinkFleet(options.Device.Link, options.Phases.Any(p => p.Kind == PhaseKind.Outage), scheduler);
+        links ??= LinkFleet.For(options, scheduler);
         var scenario = For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links);
-        return identity => new VirtualDevice(identity, scenario, options.Device.Reconnect, scheduler, recorder, links);
+        var reconnect = options.Device.Reconnect.Resolve();
+        return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links);
     }
 
     public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)

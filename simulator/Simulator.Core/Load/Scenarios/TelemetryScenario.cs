@@ -12,7 +12,10 @@ namespace Simulator.Core.Load.Scenarios;
 /// <summary>
 /// The nRF9160's MQTT session: a token (cached, refreshed before expiry), connect over TLS with
 /// ALPN mqtt, WSS or TCP, subscribe to its own topic, publish telemetry on its schedule until the
-/// session's length, the run's stop, or a loss.
+/// session's length, the run's stop, or a loss. On a duty cycle (<see cref="DutyCycleSettings"/>)
+/// a PSM device connects at each wake, publishes its messages, may wait for its downlink within
+/// the active time, disconnects and sleeps; an eDRX device stays connected and publishes its
+/// messages once per wake interval, its downlink held by the link to its paging windows.
 /// </summary>
 internal sealed class TelemetryScenario : IDeviceScenario
 {
@@ -23,6 +26,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
     private readonly DelayScheduler _scheduler;
     private readonly IDeviceRecorder _recorder;
     private readonly TimeSpan? _sessionLifetime;
+    private readonly DutyCycleSettings? _duty;
 
     /// <summary>The fleet's links, told when a device connects (an outage follows its devices back).</summary>
     public LinkFleet? Links { get; init; }
@@ -37,6 +41,19 @@ internal sealed class TelemetryScenario : IDeviceScenario
         _scheduler = scheduler;
         _recorder = recorder;
         _sessionLifetime = sessionLifetime;
+        _duty = device.Scenario == ScenarioKind.DutyCycle ? device.DutyCycle : null;
+    }
+
+    /// <summary>A PSM fleet's first wakes fall uniformly over one interval from each device's start, as firmware's timers spread them.</summary>
+    public long FirstWake(ScenarioDevice device)
+    {
+        if (_duty is not { Mode: DutyCycleMode.Psm } duty)
+        {
+            return 0;
+        }
+
+        device.WakeDue = Stopwatch.GetTimestamp() + (long)(Random.Shared.NextDouble() * duty.WakeIntervalSeconds * Stopwatch.Frequency);
+        return device.WakeDue;
     }
 
     public async Task<SessionEnd> RunAsync(ScenarioDevice d, CancellationToken stop)
@@ -94,12 +111,17 @@ internal sealed class TelemetryScenario : IDeviceScenario
                     }
                 }
 
+                if (_duty is { Mode: DutyCycleMode.Psm } psm)
+                {
+                    return await WakeAsync(d, psm, connection, topic, qos, connectedAt, stop).ConfigureAwait(false);
+                }
+
                 // A visit with no session length leaves right after CONNACK.
                 var sessionEnd = _device.SessionSeconds > 0 ? connectedAt + (long)(_device.SessionSeconds * Stopwatch.Frequency) : life.IsVisit ? connectedAt : long.MaxValue;
                 var first = true;
                 while (true)
                 {
-                    var interval = PublishSchedule.NextSeconds(_device, first);
+                    var interval = _duty is { } edrx ? edrx.WakeIntervalSeconds * (first ? Random.Shared.NextDouble() : 1 + (edrx.WakeJitter * ((Random.Shared.NextDouble() * 2) - 1))) : PublishSchedule.NextSeconds(_device, first);
                     first = false;
 
                     // Wake at the session's end when it comes before the next publish.
@@ -134,13 +156,9 @@ internal sealed class TelemetryScenario : IDeviceScenario
                         return SessionEnd.Planned;
                     }
 
-                    var t0 = Stopwatch.GetTimestamp();
-                    var payload = d.Payload.Write(d.NextPublish(t0), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                    await connection.PublishAsync(topic, payload, qos).ConfigureAwait(false);
-                    _recorder.Published();
-                    if (qos == MqttQos.AtLeastOnce)
+                    for (var m = _duty?.MessagesPerWake ?? 1; m > 0; m--)
                     {
-                        _recorder.PubAcked(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                        await PublishAsync(d, connection, topic, qos).ConfigureAwait(false);
                     }
                 }
             }
@@ -150,6 +168,64 @@ internal sealed class TelemetryScenario : IDeviceScenario
                 return SessionEnd.Lost;
             }
         }
+    }
+
+    private async Task PublishAsync(ScenarioDevice d, MqttClientConnection connection, byte[] topic, MqttQos qos)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var payload = d.Payload.Write(d.NextPublish(t0), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await connection.PublishAsync(topic, payload, qos).ConfigureAwait(false);
+        _recorder.Published();
+        if (qos == MqttQos.AtLeastOnce)
+        {
+            _recorder.PubAcked(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// A PSM wake once connected: the wake's messages back to back, then, where it waits for its
+    /// downlink, until its own last message comes back or the active time ends; then DISCONNECT and
+    /// sleep until the next wake, counted from when this one was due.
+    /// </summary>
+    private async Task<SessionEnd> WakeAsync(ScenarioDevice d, DutyCycleSettings psm, MqttClientConnection connection, byte[] topic, MqttQos qos, long connectedAt, CancellationToken stop)
+    {
+        for (var m = psm.MessagesPerWake; m > 0 && !stop.IsCancellationRequested && !connection.Completion.IsCompleted; m--)
+        {
+            await PublishAsync(d, connection, topic, qos).ConfigureAwait(false);
+        }
+
+        if (psm.AwaitDownlink && _device.Subscribe)
+        {
+            var last = d.Sequence;
+            var until = Stopwatch.GetTimestamp() + (long)(psm.ActiveTimeSeconds * Stopwatch.Frequency);
+            while (d.LastReceived < last && !stop.IsCancellationRequested && !connection.Completion.IsCompleted && Stopwatch.GetTimestamp() < until)
+            {
+                await d.Wait.WaitAsync(_scheduler, until, stop, connection.Completion).ConfigureAwait(false);
+            }
+
+            if (d.LastReceived < last && !stop.IsCancellationRequested && !connection.Completion.IsCompleted)
+            {
+                _recorder.DownlinkMissed();
+            }
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            await connection.DisconnectAsync().ConfigureAwait(false);
+            return SessionEnd.Planned;
+        }
+
+        if (connection.Completion.IsCompleted)
+        {
+            Dropped(await connection.Completion.ConfigureAwait(false), connection, connectedAt, d);
+            return SessionEnd.Lost;
+        }
+
+        await connection.DisconnectAsync().ConfigureAwait(false);
+        var now = Stopwatch.GetTimestamp();
+        var interval = psm.WakeIntervalSeconds * (1 + (psm.WakeJitter * ((Random.Shared.NextDouble() * 2) - 1)));
+        d.WakeDue = Math.Max(now, d.WakeDue + (long)(interval * Stopwatch.Frequency)); // a wake that ran past the next one's time wakes at once
+        return SessionEnd.Sleep(d.WakeDue);
     }
 
     /// <summary>
@@ -195,9 +271,15 @@ internal sealed class TelemetryScenario : IDeviceScenario
         Span<byte> head = stackalloc byte[32];
         var n = (int)Math.Min(head.Length, payload.Length);
         payload.Slice(0, n).CopyTo(head);
-        if (d.TrySentAt(TelemetryPayload.ReadSequence(head[..n]), out var sentAt))
+        var seq = TelemetryPayload.ReadSequence(head[..n]);
+        if (d.TrySentAt(seq, out var sentAt))
         {
             _recorder.ReceivedOwn(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
+            if (_duty is not null)
+            {
+                d.Received(seq);
+                d.Wait.Wake(); // a wake waiting for its downlink goes on
+            }
         }
     }
 }

@@ -19,14 +19,14 @@ internal sealed class VirtualDevice : ISupervisedDevice
 {
     private readonly DeviceIdentity _identity;
     private readonly IDeviceScenario _scenario;
-    private readonly ReconnectSettings _reconnect;
+    private readonly ReconnectPolicy _reconnect;
     private readonly DelayScheduler _scheduler;
     private readonly IDeviceRecorder _recorder;
 
     /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
     private readonly LinkFleet? _links;
 
-    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectSettings reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null)
+    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectPolicy reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null)
     {
         _links = links;
         _identity = identity;
@@ -43,6 +43,11 @@ internal sealed class VirtualDevice : ISupervisedDevice
         var device = new ScenarioDevice(_identity, life) { Link = _links?.For(_identity.Index) };
         var failures = 0;
         var reconnect = _reconnect;
+        if (_scenario.FirstWake(device) is > 0 and var firstWake && !await SleepAsync(device, firstWake, life, stop).ConfigureAwait(false))
+        {
+            return;
+        }
+
         while (!stop.IsCancellationRequested)
         {
             if (device.Link is { IsDown: true } && !await WaitForLinkAsync(device, reconnect, life, stop).ConfigureAwait(false))
@@ -90,6 +95,17 @@ internal sealed class VirtualDevice : ISupervisedDevice
                 return; // one attempt and its session, whatever the outcome: the offered rate stays the plan's
             }
 
+            if (end.Kind == SessionEndKind.Sleep)
+            {
+                failures = 0;
+                if (!await SleepAsync(device, end.WakeAt, life, stop).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             if (end.Kind == SessionEndKind.Planned)
             {
                 failures = 0; // a session ended as planned (session length): reconnect at once
@@ -131,7 +147,7 @@ internal sealed class VirtualDevice : ISupervisedDevice
     /// The modem is not registered: the device waits for its link, then for its start timer and its
     /// first backoff, as firmware waits for the network before it reconnects. False on the run's stop.
     /// </summary>
-    private async Task<bool> WaitForLinkAsync(ScenarioDevice device, ReconnectSettings reconnect, DeviceLifecycle life, CancellationToken stop)
+    private async Task<bool> WaitForLinkAsync(ScenarioDevice device, ReconnectPolicy reconnect, DeviceLifecycle life, CancellationToken stop)
     {
         life.Move(DeviceState.BackingOff);
         try
@@ -150,6 +166,24 @@ internal sealed class VirtualDevice : ISupervisedDevice
         {
             return false;
         }
+    }
+
+    /// <summary>Sleeps until <paramref name="wakeAt"/> and wakes: the wake's attempt counts its latency from when it was due. False on the run's stop.</summary>
+    private async Task<bool> SleepAsync(ScenarioDevice device, long wakeAt, DeviceLifecycle life, CancellationToken stop)
+    {
+        life.Move(DeviceState.Sleeping);
+        try
+        {
+            await _scheduler.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), wakeAt), stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        device.AttemptDue = wakeAt;
+        _recorder.Woke();
+        return !stop.IsCancellationRequested;
     }
 
     private static async Task WaitForStopAsync(CancellationToken stop)

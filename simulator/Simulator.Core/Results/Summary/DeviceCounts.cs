@@ -14,7 +14,7 @@ public sealed record DeviceCounts
 
     public required long PeakConnected { get; init; }
 
-    [Description("Connected at the end of the last hold (the last second without a hold).")]
+    [Description("In service at the end of the last hold (the last second without a hold): connected; on a duty cycle also asleep or connecting on a wake.")]
     public required long ConnectedAtLastHold { get; init; }
 
     public required long Started { get; init; }

@@ -35,4 +35,10 @@ public sealed record OutageSummary
 
     [Description("The run's second of that peak.")]
     public required int? PeakSecond { get; init; }
+
+    [Description("The run's second by which every cut device was back; null if some never were (the storm then runs to the run's end).")]
+    public int? StormEndSecond { get; init; }
+
+    [Description("The embedded target over the storm, from the cut to its end; absent against a real target, whose counts are in CloudWatch.")]
+    public StormTargetSummary? Target { get; init; }
 }

@@ -120,6 +120,10 @@ public sealed record RunSummary
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<OutageSummary>? Outages { get; init; }
 
+    [Description("A duty-cycle run's wakes and what they cost the target; absent for other scenarios.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DutyCycleSummary? DutyCycle { get; init; }
+
     [Description("A merged run's shards, each with its own machine's health; absent on a single run.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ShardSummary>? Shards { get; init; }

@@ -211,7 +211,7 @@ public sealed class LinkConnection
         }
 
         var now = Stopwatch.GetTimestamp();
-        var came = waiting && _lastSeen != 0 ? _lastSeen : now;
+        var came = _model.Reachable(waiting && _lastSeen != 0 ? _lastSeen : now); // an idle eDRX device hears it at its next paging window
         _lastSeen = now;
         var left = _model.LeaveDown(came, n);
         var due = Math.Max(left + OneWay(ref _downBurst, came, n), _lastDownDue);

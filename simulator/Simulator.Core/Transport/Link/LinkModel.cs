@@ -29,6 +29,7 @@ public sealed class LinkModel
     /// <summary>A SYN or SYN-ACK: headers with the MSS, SACK, timestamps and window-scale options.</summary>
     private const int SynBytes = 60;
 
+    private readonly int _deviceIndex;
     private readonly double _packetSigma;
     private readonly double _deviceMedianMs;
     private readonly double _upTicksPerByte;
@@ -38,11 +39,15 @@ public sealed class LinkModel
     private LinkBucket _up;
     private LinkBucket _down;
     private long _downUntil;
+    private long _lastActive;
+    private long _pagingOffset;
+    private LinkPaging? _paging;
 
     public LinkModel(LinkProfile profile, ITimerQueue timers, int deviceIndex)
     {
         Profile = profile;
         Timers = timers;
+        _deviceIndex = deviceIndex;
         var sigma = profile.RttP99Ms > profile.RttP50Ms && profile.RttP50Ms > 0 ? Math.Log(profile.RttP99Ms / profile.RttP50Ms) / Z99 : 0;
         _packetSigma = sigma * Math.Sqrt(0.75);
         _deviceMedianMs = profile.RttP50Ms * Math.Exp(sigma / 2 * DeviceNormal(deviceIndex));
@@ -60,6 +65,17 @@ public sealed class LinkModel
     public LinkProfile Profile { get; }
 
     public ITimerQueue Timers { get; }
+
+    /// <summary>eDRX on this link: downlink to an idle device waits for its next paging window; null: always reachable.</summary>
+    public LinkPaging? Paging
+    {
+        get => _paging;
+        init
+        {
+            _paging = value;
+            _pagingOffset = value is null ? 0 : (long)(DeviceUniform(_deviceIndex) * value.CycleTicks);
+        }
+    }
 
     /// <summary>This device's median round trip, ms.</summary>
     public double DeviceMedianMs => _deviceMedianMs;
@@ -126,7 +142,28 @@ public sealed class LinkModel
     {
         lock (_rates)
         {
+            _lastActive = Math.Max(_lastActive, now); // the device's own send connects its radio
             return _up.Leave(now, UpTicks(bytes), UpDepth);
+        }
+    }
+
+    /// <summary>
+    /// When downlink bytes that reached the network at <paramref name="came"/> can start down to the
+    /// device: at once while its radio is connected (within the inactivity time of its last traffic),
+    /// else at its next paging window, after which it is connected again.
+    /// </summary>
+    internal long Reachable(long came)
+    {
+        if (_paging is not { } paging)
+        {
+            return came;
+        }
+
+        lock (_rates)
+        {
+            var at = came - _lastActive <= paging.InactivityTicks ? came : paging.NextWindow(came, _pagingOffset);
+            _lastActive = Math.Max(_lastActive, at);
+            return at;
         }
     }
 
@@ -184,6 +221,11 @@ public sealed class LinkModel
     /// <summary>The SYN's and SYN-ACK's trip: a round trip, their bytes at each way's rate, and 1 s, 2 s, … for each lost SYN.</summary>
     internal (long Out, long Back) SynTicks()
     {
+        lock (_rates)
+        {
+            _lastActive = Math.Max(_lastActive, Stopwatch.GetTimestamp()); // the device's SYN connects its radio
+        }
+
         var outMs = RoundTripMs() / 2;
         for (var rto = SynRtoMs; Profile.LossRate > 0 && Random.Shared.NextDouble() < Profile.LossRate && rto <= 8 * SynRtoMs; rto *= 2)
         {
@@ -227,6 +269,16 @@ public sealed class LinkModel
         var u1 = 1.0 - random.NextDouble();
         var u2 = random.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>A uniform draw in [0, 1) fixed by the device's index (its paging offset).</summary>
+    private static double DeviceUniform(int deviceIndex)
+    {
+        var h = ((ulong)deviceIndex + 0x2545F4914F6CDD1DUL) * 0x9E3779B97F4A7C15UL;
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
+        h ^= h >> 31;
+        return (h >> 11) / (double)(1UL << 53);
     }
 
     /// <summary>A standard normal fixed by the device's index, so a device keeps its place in the fleet across runs and shards.</summary>
