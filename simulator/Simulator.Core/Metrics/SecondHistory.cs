@@ -64,15 +64,15 @@ public sealed class SecondHistory
     /// <summary>Two neighbouring spans as one: flows summed, histograms merged, levels the later's, health the worse.</summary>
     public static SecondRow Join(SecondRow earlier, SecondRow later)
     {
-        // Both into a histogram of the full range, as a merge of shards adds them: a decoded one keeps only its own range.
-        var connect = new LatencyHistogram();
-        foreach (var encoded in (ReadOnlySpan<string>)[earlier.ConnectHistogram, later.ConnectHistogram])
+        // Both into a histogram of the full range, as a merge of shards adds them: a decoded one keeps
+        // only its own range. One side alone is kept as it is, and none costs nothing (a steady hold).
+        var connect = (earlier.ConnectHistogram.Length, later.ConnectHistogram.Length) switch
         {
-            if (encoded.Length > 0)
-            {
-                connect.Merge(LatencyHistogram.FromCompressedBase64(encoded));
-            }
-        }
+            (0, 0) => null,
+            (_, 0) => (earlier.ConnectHistogram, earlier.ConnectP50Ms, earlier.ConnectP99Ms),
+            (0, _) => (later.ConnectHistogram, later.ConnectP50Ms, later.ConnectP99Ms),
+            _ => Merged(earlier.ConnectHistogram, later.ConnectHistogram),
+        };
         var errors = new Dictionary<string, long>(earlier.ErrorsByClass, StringComparer.Ordinal);
         foreach (var (failureClass, n) in later.ErrorsByClass)
         {
@@ -96,7 +96,7 @@ public sealed class SecondHistory
             earlier.AccountingHolds && later.AccountingHolds, later.AttemptsInFlight,
             earlier.ConnectsOk + later.ConnectsOk, earlier.ConnectsFailed + later.ConnectsFailed, earlier.Publishes + later.Publishes,
             earlier.PubAcks + later.PubAcks, earlier.Received + later.Received, earlier.Drops + later.Drops,
-            connect.Count == 0 ? double.NaN : connect.Percentile(50) / 1000.0, connect.Count == 0 ? double.NaN : connect.Percentile(99) / 1000.0,
+            connect?.P50 ?? double.NaN, connect?.P99 ?? double.NaN,
             errors, health)
         {
             Seconds = earlier.Seconds + later.Seconds,
@@ -104,9 +104,17 @@ public sealed class SecondHistory
             Sleeping = later.Sleeping,
             Wakes = earlier.Wakes + later.Wakes,
             DownlinksMissed = earlier.DownlinksMissed + later.DownlinksMissed,
-            ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
+            ConnectHistogram = connect?.Encoded ?? string.Empty,
             Authorizer = Join(earlier.Authorizer, later.Authorizer),
         };
+    }
+
+    private static (string Encoded, double P50, double P99)? Merged(string a, string b)
+    {
+        var connect = new LatencyHistogram();
+        connect.Merge(LatencyHistogram.FromCompressedBase64(a));
+        connect.Merge(LatencyHistogram.FromCompressedBase64(b));
+        return connect.Count == 0 ? null : (connect.ToCompressedBase64(), connect.Percentile(50) / 1000.0, connect.Percentile(99) / 1000.0);
     }
 
     private static AuthorizerSample? Join(AuthorizerSample? earlier, AuthorizerSample? later) => (earlier, later) switch

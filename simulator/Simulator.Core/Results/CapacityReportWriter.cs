@@ -201,9 +201,7 @@ public static class CapacityReportWriter
     public static string Html(CapacityResult r, RunOptions profile)
     {
         static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
-        var ordered = r.Steps.OrderBy(s => s.OfferedPerSecond).ToList();
-        string Series(Func<CapacityStep, double> f) => "[" + string.Join(',', ordered.Select(s => double.IsNaN(f(s)) ? "null" : f(s).ToString("0.###", Inv))) + "]";
-        var data = $"{{\"rate\":{Series(s => s.OfferedPerSecond)},\"achieved\":{Series(s => s.AchievedPerSecond)},\"p50\":{Series(s => s.ConnectP50Ms)},\"p99\":{Series(s => s.ConnectP99Ms)},\"errors\":{Series(s => s.ErrorRate * 100)},\"cpu\":{Series(s => s.GeneratorCpuPeakPercent)}}}";
+        var data = CapacityCharts.Json(r.Steps);
         var table = new StringBuilder("<table><thead><tr>");
         foreach (var h in Header)
         {
@@ -234,28 +232,15 @@ public static class CapacityReportWriter
             <h1>Capacity: {{E(profile.Name)}}</h1>
             <p id="result"><strong>Sustainable: {{r.SustainableConnectsPerSecond.ToString("0.#", Inv)}} connects/s, limited by {{E(r.LimitedBy)}}.</strong> {{E(r.Conclusion)}}.</p>
             {{warn}}
-            <div class="grid">
-            <div><h2>Offered vs achieved (connects/s)</h2><canvas id="rates"></canvas></div>
-            <div><h2>Connect latency against rate (ms)</h2><canvas id="latency"></canvas></div>
-            <div><h2>Errors against rate (%)</h2><canvas id="errors"></canvas></div>
-            <div><h2>Generator CPU peak against rate (%)</h2><canvas id="cpu"></canvas></div>
-            </div>
+            {{CapacityCharts.Canvases}}
             {{table}}
             <script>{{(ChartLibrary.Script() ?? "/* the chart library was not available when this simulator was built (npm missing) */")}}</script>
             <script>
+            {{CapacityCharts.Script}}
             const d = {{data}};
-            window.chartsRendered = 0;
-            function xy(id, sets) {
-              if (typeof Chart === 'undefined') { document.getElementById(id).replaceWith(Object.assign(document.createElement('p'), {textContent: 'Charts unavailable: see steps.csv.'})); return; }
-              new Chart(document.getElementById(id), { type: 'line', data: { datasets: sets.map(([label, key, color]) => ({ label, data: d.rate.map((x, i) => ({ x, y: d[key][i] })), borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 1.5 })) },
-                options: { animation: false, responsive: true, scales: { x: { type: 'linear', title: { display: true, text: 'offered connects/s' } } } } });
-              window.chartsRendered++;
-            }
-            xy('rates', [['offered', 'rate', '#999'], ['achieved', 'achieved', '#2a9d8f']]);
-            xy('latency', [['p50', 'p50', '#264653'], ['p99', 'p99', '#e76f51']]);
-            xy('errors', [['errors %', 'errors', '#e63946']]);
-            xy('cpu', [['process CPU % peak', 'cpu', '#264653']]);
-            document.body.dataset.chartsRendered = String(window.chartsRendered);
+            const charts = capacityCharts(d);
+            window.chartsRendered = charts.length;
+            document.body.dataset.chartsRendered = String(charts.length);
             </script>
             </body></html>
             """;

@@ -13,7 +13,8 @@ internal static class CapacityCommand
         var set = new Option<string[]>("--set") { Description = "Override a profile value with a dotted path, e.g. --set capacity.maxRate=200." };
         var results = new Option<string>("--results") { Description = "Where result folders go.", DefaultValueFactory = _ => "results" };
         var noPreflight = new Option<bool>("--no-preflight") { Description = "Search even when preflight finds too few file descriptors or ports." };
-        var command = new Command("capacity", "Find the highest connect rate the target sustains within the profile's capacity limits; says when this machine, not the target, was the limit.") { profile, set, results, noPreflight };
+        var dashboard = new Option<string?>("--dashboard") { Description = "Serve a live page of the search on [HOST:]PORT (loopback unless a host is given): each step's seconds, and each judged step on the offered-against-achieved curve." };
+        var command = new Command("capacity", "Find the highest connect rate the target sustains within the profile's capacity limits; says when this machine, not the target, was the limit.") { profile, set, results, noPreflight, dashboard };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
@@ -27,6 +28,7 @@ internal static class CapacityCommand
                 Out = stdout,
                 SkipPreflight = parse.GetValue(noPreflight),
                 Capacity = true,
+                Dashboard = parse.GetValue(dashboard) is { } where ? DashboardAddress.Parse(where) : null,
             };
             return await HostedRun.RunAsync(setup, ct).ConfigureAwait(false);
         });

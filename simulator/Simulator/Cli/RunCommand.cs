@@ -40,17 +40,12 @@ internal static class RunCommand
 
             if (parse.GetValue(workers) is { } n)
             {
-                if (parse.GetValue(dashboard) is not null)
-                {
-                    throw new Core.Errors.InputException("serves one process's run; over --workers it is not built yet (watch the combined console, or each worker's --metrics-port)", field: "--dashboard");
-                }
-
                 if (parse.GetValue(shards) is not null)
                 {
                     throw new Core.Errors.InputException("--workers sets the number of shards itself; leave --shards out", field: "--shards");
                 }
 
-                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlp), loaded, stdout, ct).ConfigureAwait(false);
+                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlp), loaded, stdout, ct, parse.GetValue(dashboard) is { } over ? DashboardAddress.Parse(over) : null).ConfigureAwait(false);
             }
 
             loaded = ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);

@@ -61,7 +61,9 @@ internal static class CapacityRun
         await setup.Out.WriteLineAsync(string.Create(Inv, $"capacity '{profile.Name}': {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}; steps of {cap.StepSeconds:0.#} s from {cap.StartRate:0.#} to at most {cap.MaxRate:0.#} connects/s (x{cap.Growth:0.##}), sessions of {cap.SessionSeconds:0.#} s, {env.Devices.Count} identities")).ConfigureAwait(false);
         await setup.Out.WriteLineAsync(string.Create(Inv, $"a step is bad above {cap.Limits.ErrorRate:P2} errors, above p99 {cap.Limits.ConnectP99Ms:0} ms, or below {cap.Limits.MinAchievedShare:P0} of the offered rate achieved")).ConfigureAwait(false);
 
-        var search = new CapacitySearch(cap, (rate, stage, index, ct) => RunStepAsync(env, instruments, profile, rate, stage, index, setup.Out, ct));
+        await using var dashboard = setup.Dashboard is { } at ? await Dashboard.StartAsync(at, profile.Name, 0, env.Gateway is not null, setup.Out, capacity: true).ConfigureAwait(false) : null;
+        var live = new LiveSteps(dashboard);
+        var search = new CapacitySearch(cap, (rate, stage, index, ct) => RunStepAsync(env, instruments, profile, rate, stage, index, setup.Out, live, ct));
         var result = await search.RunAsync(stop).ConfigureAwait(false);
         setup.FlushMetrics?.Invoke();
 
@@ -78,7 +80,9 @@ internal static class CapacityRun
         }
 
         var word = result.Cancelled ? "CANCELLED" : result.LimitedBy == LimitedBy.Generator ? "INCONCLUSIVE" : "FOUND";
-        await setup.Out.WriteLineAsync(string.Create(Inv, $"{word}: sustainable {result.SustainableConnectsPerSecond:0.#} connects/s, limited by {result.LimitedBy}: {result.Conclusion}")).ConfigureAwait(false);
+        var verdict = string.Create(Inv, $"{word}: sustainable {result.SustainableConnectsPerSecond:0.#} connects/s, limited by {result.LimitedBy}");
+        await setup.Out.WriteLineAsync($"{verdict}: {result.Conclusion}").ConfigureAwait(false);
+        dashboard?.Finish(verdict, Path.Combine(dir, "report.html"));
         await setup.Out.WriteLineAsync($"report: {Path.Combine(dir, "report.html")} (summary.json, steps.csv, report.md beside it)").ConfigureAwait(false);
         return result.Cancelled ? ExitCodes.Cancelled : result.LimitedBy == LimitedBy.Generator ? ExitCodes.Failed : ExitCodes.Ok;
     }
@@ -97,7 +101,7 @@ internal static class CapacityRun
         };
     }
 
-    private static async Task<CapacityStep> RunStepAsync(TargetEnvironment env, RunInstruments instruments, RunOptions profile, double rate, string stage, int index, TextWriter output, CancellationToken ct)
+    private static async Task<CapacityStep> RunStepAsync(TargetEnvironment env, RunInstruments instruments, RunOptions profile, double rate, string stage, int index, TextWriter output, LiveSteps live, CancellationToken ct)
     {
         var step = Step(profile, rate);
 
@@ -107,10 +111,12 @@ internal static class CapacityRun
         var run = env.Services.WithRecorder(metrics);
         var before = TargetCounters(env.Gateway);
         var engine = run.Engine(env.Devices, run.Devices(), step.Phases);
+        live.Follow(engine, string.Create(Inv, $"step {index} ({stage}) {rate:0.#}/s"));
         var outcome = await engine.RunAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         var judged = Judge(profile.Capacity, outcome, metrics.Snapshot(), rate, stage, index, Delta(before, TargetCounters(env.Gateway)));
         await output.WriteLineAsync(Line(judged)).ConfigureAwait(false);
+        live.Judged(judged);
         if (profile.Capacity.CooldownSeconds > 0)
         {
             await Task.Delay(TimeSpan.FromSeconds(profile.Capacity.CooldownSeconds), ct).ConfigureAwait(false);

@@ -16,7 +16,10 @@ namespace Simulator.Hosting;
 /// <c>run --dashboard</c>: one page, updated each second over Server-Sent Events, with the report's
 /// own charts (<see cref="ReportCharts"/>) and the second's figures. A browser that joins mid-run
 /// first gets every second so far (the run's bounded history: past an hour, older seconds joined),
-/// then each second as it closes, and at the end the verdict and where the report is.
+/// then each second as it closes, and at the end the verdict and where the report is. Over
+/// <c>--workers</c> its seconds are the workers' combined ones; for <c>capacity --dashboard</c> the
+/// seconds run on across the steps, and each judged step adds a point to the capacity report's
+/// own charts (<see cref="CapacityCharts"/>).
 /// </summary>
 internal sealed class Dashboard : IAsyncDisposable
 {
@@ -28,17 +31,22 @@ internal sealed class Dashboard : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SecondHistory _history = new();
     private readonly List<Channel<string>> _clients = [];
+    private readonly List<Core.Capacity.CapacityStep> _steps = [];
+    private readonly bool _capacity;
     private readonly string _page;
     private string? _last;
     private string? _verdict;
 
-    private Dashboard(WebApplication app, string page)
+    private Dashboard(WebApplication app, string page, bool capacity)
     {
         _app = app;
         _page = page;
+        _capacity = capacity;
     }
 
-    public static async Task<Dashboard> StartAsync(IPEndPoint at, string profileName, double planSeconds, bool authorizer, TextWriter output)
+    /// <param name="planSeconds">The plan's length, shown on the page; a capacity search has none.</param>
+    /// <param name="capacity">A capacity search's page: its steps' charts above the seconds'.</param>
+    public static async Task<Dashboard> StartAsync(IPEndPoint at, string profileName, double planSeconds, bool authorizer, TextWriter output, bool capacity = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -49,7 +57,7 @@ internal sealed class Dashboard : IAsyncDisposable
         });
         var app = builder.Build();
         var address = new Uri($"http://{(at.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{at.Address}]" : at.Address.ToString())}:{at.Port}/");
-        var dashboard = new Dashboard(app, Page(profileName, planSeconds, authorizer));
+        var dashboard = new Dashboard(app, Page(profileName, planSeconds, authorizer, capacity), capacity);
         app.MapGet("/", () => Results.Content(dashboard._page, "text/html; charset=utf-8"));
         app.MapGet("/events", dashboard.EventsAsync);
         try
@@ -80,6 +88,20 @@ internal sealed class Dashboard : IAsyncDisposable
         {
             _history.Add(row);
             _last = live;
+            foreach (var client in _clients)
+            {
+                client.Writer.TryWrite(message);
+            }
+        }
+    }
+
+    /// <summary>A capacity step judged: a point on the steps' charts, kept for pages that open later.</summary>
+    public void PublishStep(Core.Capacity.CapacityStep step)
+    {
+        var message = $"event: step\ndata: {CapacityCharts.Json([step])}\n\n";
+        lock (_gate)
+        {
+            _steps.Add(step);
             foreach (var client in _clients)
             {
                 client.Writer.TryWrite(message);
@@ -143,7 +165,8 @@ internal sealed class Dashboard : IAsyncDisposable
         lock (_gate)
         {
             // The history and the subscription under one lock: no second is missed or sent twice.
-            history = $"event: history\ndata: {{\"series\":{ReportCharts.Json(_history.Rows)},\"live\":{_last ?? "null"}}}\n\n";
+            var steps = _capacity ? $",\"steps\":{CapacityCharts.Json(_steps)}" : string.Empty;
+            history = $"event: history\ndata: {{\"series\":{ReportCharts.Json(_history.Rows)},\"live\":{_last ?? "null"}{steps}}}\n\n";
             _clients.Add(channel);
             if (_verdict is not null)
             {
@@ -210,7 +233,7 @@ internal sealed class Dashboard : IAsyncDisposable
 
     private static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Page(string profileName, double planSeconds, bool authorizer)
+    private static string Page(string profileName, double planSeconds, bool authorizer, bool capacity)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var figures = new (string Id, string Name)[]
@@ -230,16 +253,18 @@ internal sealed class Dashboard : IAsyncDisposable
             .warn{background:#fff3cd;border:1px solid #e0c060;padding:.6rem}.verdict-PASSED{color:#2a7d2a}.verdict-FAILED,.verdict-CANCELLED,.verdict-INCOMPLETE,.verdict-ABORTED{color:#b00020}</style>
             </head><body data-points="0">
             <h1>Live: {{E(profileName)}} — <span id="verdict">running</span></h1>
-            <p>Plan: {{planSeconds:F0}} s. <span id="report"></span></p>
+            <p>{{(capacity ? "Capacity search: each step's seconds below, each judged step a point on the curves." : $"Plan: {planSeconds:F0} s.")}} <span id="report"></span></p>
             <p class="warn" id="saturated" hidden><strong>The load generator is saturated:</strong> its CPU or scheduler lag has been over the limit for more than {{HotSecondsAllowed}} s in a row, so its latencies now describe this machine, not the target.</p>
             <p class="warn" id="disconnected" hidden>The run's event stream has stopped.</p>
             <table><tbody>{{table}}</tbody></table>
+            {{(capacity ? CapacityCharts.Canvases : string.Empty)}}
             {{ReportCharts.Canvases(authorizer)}}
             <script>{{ChartLibrary.Script() ?? "/* the chart library was not embedded at build time (npm missing) */"}}</script>
             <script>
             {{ReportCharts.Script}}
+            {{(capacity ? CapacityCharts.Script : string.Empty)}}
             window.addEventListener('error', e => { document.body.dataset.error = String(e.message); });
-            let d = null, charts = [], hotRun = 0;
+            let d = null, charts = [], hotRun = 0, sd = null, stepCharts = [];
             function show(live) {
               for (const [key, value] of Object.entries(live)) { const cell = document.getElementById('live-' + key); if (cell && key !== 'hot') cell.textContent = String(value); }
               document.body.dataset.lastSecond = String(live.second);
@@ -251,8 +276,10 @@ internal sealed class Dashboard : IAsyncDisposable
               const m = JSON.parse(e.data);
               d = m.series; charts = drawCharts(d);
               document.body.dataset.points = String(d.t.length);
+              if (m.steps) { sd = m.steps; stepCharts = capacityCharts(sd); document.body.dataset.steps = String(sd.rate.length); }
               if (m.live) show(m.live);
             });
+            events.addEventListener('step', e => { if (sd) capacityStep(stepCharts, sd, JSON.parse(e.data)); });
             events.onmessage = e => {
               if (!d) return;
               const m = JSON.parse(e.data);

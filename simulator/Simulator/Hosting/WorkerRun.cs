@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Simulator.Core.Errors;
+using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
 using Simulator.Core.Processes;
@@ -22,7 +23,7 @@ internal static class WorkerRun
     /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
     public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);
 
-    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string metricsHost, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop)
+    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string metricsHost, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop, System.Net.IPEndPoint? dashboardAt = null)
     {
         if (workers is < 1 or > 256)
         {
@@ -51,11 +52,17 @@ internal static class WorkerRun
         }
 
         await output.WriteLineAsync($"{workers} workers for '{profile.Name}', plan starts at {at}; results under {root}").ConfigureAwait(false);
+
+        // One page over all workers: their seconds combined as the console combines them.
+        await using var dashboard = dashboardAt is { } where
+            ? await Dashboard.StartAsync(where, profile.Name, new LoadPlan(profile.Phases, profile.Fleet.Count).TotalSeconds, profile.Target.Kind == TargetKind.Embedded, output).ConfigureAwait(false)
+            : null;
         var gate = new object();
         _ = ProfileLoader.TryParseInstant(at, out var origin);
         (SecondRow Row, bool Shown)? last = null;
         var console = new WorkerConsole(workers, origin.ToUnixTimeSeconds(), row =>
         {
+            dashboard?.Publish(row);
             last = (row, ConsoleReporter.Shown(row));
             if (last.Value.Shown)
             {
@@ -147,6 +154,7 @@ internal static class WorkerRun
             var merged = Path.Combine(root, "merged");
             ResultsWriter.WriteInto(report, merged);
             MergeConsole.Write(output, report, merged);
+            dashboard?.Finish(ResultsWriter.VerdictWord(report), Path.Combine(merged, "report.html"));
             return stop.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.For(report.Verdict);
         }
         finally
