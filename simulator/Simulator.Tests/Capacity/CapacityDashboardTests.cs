@@ -23,7 +23,7 @@ public sealed class CapacityDashboardTests
           "transport": { "kind": "mqtt-alpn" },
           "device": { "publishIntervalSeconds": 60, "qos": 1 },
           "warmUp": { "devices": 2 },
-          "capacity": { "startRate": 5, "maxRate": 20, "growth": 2, "stepSeconds": 3, "sessionSeconds": 0.5, "cooldownSeconds": 0, "refineSteps": 0 }
+          "capacity": { "startRate": 5, "maxRate": 20, "growth": 2, "stepSeconds": 2, "sessionSeconds": 0.5, "cooldownSeconds": 0, "refineSteps": 0 }
         }
         """;
 
@@ -61,7 +61,7 @@ public sealed class CapacityDashboardTests
 
         // The seconds run on across the steps, and name the step they belong to.
         var points = (await browser.EvaluateAsync("d.t")).EnumerateArray().Select(x => x.GetDouble()).ToList();
-        Assert.True(points.Count >= steps.Count * 3, $"{points.Count} seconds for {steps.Count} steps of 3 s");
+        Assert.True(points.Count >= steps.Count * 2, $"{points.Count} seconds for {steps.Count} steps of 2 s");
         Assert.Equal(points.Order().ToList(), points);
         Assert.Equal(points.Count, points.Distinct().Count());
         Assert.StartsWith("step ", (await browser.EvaluateAsync("document.getElementById('live-phase').textContent")).GetString(), StringComparison.Ordinal);
