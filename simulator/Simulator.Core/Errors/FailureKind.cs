@@ -34,6 +34,9 @@ public enum FailureKind
 
     /// <summary>The client's own code failed (a message handler, a bug); never the server's doing.</summary>
     ClientError,
+
+    /// <summary>An MQTT 5 PUBACK with a reason code of 0x80 or above (e.g. 0x87 for AWS's policy denial).</summary>
+    PublishRefused,
     HttpError,
     Cancelled,
 }

@@ -1,5 +1,6 @@
 using Simulator.Core.CustomAuth;
 using Simulator.Core.Load.Profiles;
+using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
 using Simulator.Core.Transport.Link;
@@ -76,8 +77,29 @@ public static class DeviceTransport
             ConnectTimeout = TimeSpan.FromSeconds(profileTransport.ConnectTimeoutSeconds),
             AckTimeout = TimeSpan.FromSeconds(device.AckTimeoutSeconds),
         };
+        if (device.MqttVersion == 5)
+        {
+            var m = device.Mqtt5;
+            options = options with
+            {
+                Version = MqttVersion.V500,
+                SessionExpirySeconds = m.SessionExpirySeconds,
+                UserProperties = UserProperties(m.UserProperties, clientId) ?? [],
+                TopicAliases = m.TopicAliases,
+                PublishProperties = new MqttProperties
+                {
+                    ContentType = m.ContentType,
+                    MessageExpiryInterval = m.MessageExpirySeconds,
+                    UserProperties = UserProperties(m.PublishUserProperties, clientId),
+                }.Encode(),
+            };
+        }
+
         return (transport, options);
     }
+
+    private static List<MqttUserProperty>? UserProperties(Dictionary<string, string>? properties, string clientId) =>
+        properties is null or { Count: 0 } ? null : [.. properties.Select(p => new MqttUserProperty(p.Key, p.Value.Replace("{id}", clientId, StringComparison.Ordinal)))];
 
     /// <summary>A device's radio link, on the shared timer; null at loopback speed. One per device: its rate is shared by its connections.</summary>
     public static LinkModel? LinkFor(LinkSettings settings, ITimerQueue timers, int deviceIndex) =>

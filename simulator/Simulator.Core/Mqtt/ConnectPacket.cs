@@ -4,11 +4,11 @@ using System.Text;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>
-/// CONNECT, MQTT 3.1.1 §3.1.
+/// CONNECT, MQTT 3.1.1 §3.1 and MQTT 5.0 §3.1.
 /// <code>
-/// variable header: 00 04 'M' 'Q' 'T' 'T' | level 4 | flags | keep alive (2)
-/// flags: 7 username | 6 password | 5 will retain | 4-3 will QoS | 2 will | 1 clean session | 0 reserved
-/// payload: client id | [will topic | will message] | [username] | [password]
+/// variable header: 00 04 'M' 'Q' 'T' 'T' | level 4 or 5 | flags | keep alive (2) | [v5: properties]
+/// flags: 7 username | 6 password | 5 will retain | 4-3 will QoS | 2 will | 1 clean session (v5: clean start) | 0 reserved
+/// payload: client id | [[v5: will properties] | will topic | will message] | [username] | [password]
 /// </code>
 /// </summary>
 public sealed class ConnectPacket
@@ -34,6 +34,14 @@ public sealed class ConnectPacket
     /// <summary>The protocol level sent; a server answers other levels with CONNACK 1 (§3.1.2.2).</summary>
     public byte ProtocolLevel { get; init; } = 4;
 
+    public MqttVersion Version => ProtocolLevel == 5 ? MqttVersion.V500 : MqttVersion.V311;
+
+    /// <summary>v5 §3.1.2.11; ignored at level 4.</summary>
+    public MqttProperties? Properties { get; init; }
+
+    /// <summary>v5 §3.1.3.2; ignored at level 4.</summary>
+    public MqttProperties? WillProperties { get; init; }
+
     public static ConnectPacket Read(in MqttPacket packet)
     {
         var r = new MqttBodyReader(packet.Body, MqttPacketType.Connect);
@@ -45,10 +53,12 @@ public sealed class ConnectPacket
         }
 
         var level = r.ReadByte();
-        if (level != 4)
+        if (level is not (4 or 5))
         {
-            throw new MqttProtocolException(MqttErrorCode.UnsupportedProtocolLevel, "[MQTT-3.1.2-2]", $"protocol level {level} is not 4 (3.1.1)");
+            throw new MqttProtocolException(MqttErrorCode.UnsupportedProtocolLevel, "[MQTT-3.1.2-2]", $"protocol level {level} is neither 4 (3.1.1) nor 5 (5.0)");
         }
+
+        var v5 = level == 5;
 
         var flags = r.ReadByte();
         if ((flags & 0x01) != 0)
@@ -71,17 +81,20 @@ public sealed class ConnectPacket
 
         var hasUser = (flags & 0x80) != 0;
         var hasPassword = (flags & 0x40) != 0;
-        if (hasPassword && !hasUser)
+        if (hasPassword && !hasUser && !v5) // v5 §3.1.2.9 allows a password alone
         {
             MqttProtocolException.Throw(MqttErrorCode.PasswordWithoutUsername, "[MQTT-3.1.2-22]", "password flag set without the username flag");
         }
 
         var keepAlive = r.ReadUInt16();
+        var properties = v5 ? MqttProperties.Read(r.ReadPropertySection(), MqttPacketType.Connect) : null;
         var clientId = r.ReadString();
         string? willTopic = null;
         byte[]? willMessage = null;
+        MqttProperties? willProperties = null;
         if (will)
         {
+            willProperties = v5 ? MqttProperties.Read(r.ReadPropertySection(), MqttPacketType.Connect, will: true) : null;
             willTopic = r.ReadString();
             willMessage = r.ReadLengthPrefixed().ToArray();
         }
@@ -101,6 +114,8 @@ public sealed class ConnectPacket
             WillQos = willQos,
             WillRetain = willRetain,
             ProtocolLevel = level,
+            Properties = properties,
+            WillProperties = willProperties,
         };
     }
 
@@ -117,8 +132,10 @@ public sealed class ConnectPacket
             }
         }
 
+        var v5 = ProtocolLevel == 5;
         var remaining = 10 + 2 + clientId.Length
-            + (willTopic is null ? 0 : 4 + willTopic.Length + (WillMessage?.Length ?? 0))
+            + (v5 ? MqttProperties.SectionSize(Properties) : 0)
+            + (willTopic is null ? 0 : 4 + willTopic.Length + (WillMessage?.Length ?? 0) + (v5 ? MqttProperties.SectionSize(WillProperties) : 0))
             + (user is null ? 0 : 2 + user.Length)
             + (Password is null ? 0 : 2 + Password.Length);
         byte flags = 0;
@@ -149,9 +166,19 @@ public sealed class ConnectPacket
         w.Byte(ProtocolLevel);
         w.Byte(flags);
         w.UInt16(KeepAliveSeconds);
+        if (v5)
+        {
+            MqttProperties.WriteSection(ref w, Properties);
+        }
+
         w.LengthPrefixed(clientId);
         if (willTopic is not null)
         {
+            if (v5)
+            {
+                MqttProperties.WriteSection(ref w, WillProperties);
+            }
+
             w.LengthPrefixed(willTopic);
             w.LengthPrefixed(WillMessage ?? []);
         }
@@ -176,5 +203,5 @@ public sealed class ConnectPacket
     }
 
     /// <summary>Never prints the username's query string or the password: they carry tokens.</summary>
-    public override string ToString() => $"CONNECT client={ClientId} clean={CleanSession} keepAlive={KeepAliveSeconds} user={(Username is null ? "none" : "<set>")} password={(Password is null ? "none" : "<set>")}";
+    public override string ToString() => $"CONNECT v{(ProtocolLevel == 5 ? "5" : "3.1.1")} client={ClientId} clean={CleanSession} keepAlive={KeepAliveSeconds} user={(Username is null ? "none" : "<set>")} password={(Password is null ? "none" : "<set>")}";
 }

@@ -4,7 +4,10 @@ using System.Text.Unicode;
 
 namespace Simulator.Core.Mqtt;
 
-/// <summary>Reads the fields of a packet body (§1.5): two-byte integers and length-prefixed UTF-8 strings.</summary>
+/// <summary>
+/// Reads the fields of a packet body (§1.5): two- and four-byte integers, length-prefixed UTF-8
+/// strings, and MQTT 5.0's variable byte integers (v5 §1.5.5) and property sections (v5 §2.2.2).
+/// </summary>
 internal ref struct MqttBodyReader
 {
     private SequenceReader<byte> _reader;
@@ -38,6 +41,48 @@ internal ref struct MqttBodyReader
         }
 
         return (ushort)v;
+    }
+
+    public uint ReadUInt32()
+    {
+        if (!_reader.TryReadBigEndian(out int v))
+        {
+            Truncated();
+        }
+
+        return (uint)v;
+    }
+
+    /// <summary>v5 §1.5.5: seven bits a byte, least significant first, at most four bytes.</summary>
+    public int ReadVariableByteInteger()
+    {
+        var value = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var b = ReadByte();
+            value |= (b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+
+        MqttProtocolException.Throw(MqttErrorCode.MalformedVariableByteInteger, "[MQTT-1.5.5-1]", $"{_type} has a variable byte integer of more than four bytes");
+        return 0;
+    }
+
+    /// <summary>A property section (v5 §2.2.2.1): its length, then that many bytes, returned unparsed.</summary>
+    public ReadOnlySequence<byte> ReadPropertySection()
+    {
+        var length = ReadVariableByteInteger();
+        if (_reader.Remaining < length)
+        {
+            Truncated();
+        }
+
+        var slice = _reader.UnreadSequence.Slice(0, length);
+        _reader.Advance(length);
+        return slice;
     }
 
     /// <summary>A length-prefixed field as raw bytes (§1.5.3 strings, §3.1.3.5 password).</summary>

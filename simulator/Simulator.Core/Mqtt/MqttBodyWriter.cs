@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Simulator.Core.Mqtt;
 
-/// <summary>Writes body fields into a span sized in advance. Callers compute lengths first (§1.5).</summary>
+/// <summary>Writes body fields into a span sized in advance. Callers compute lengths first (§1.5, v5 §1.5).</summary>
 internal ref struct MqttBodyWriter
 {
     private readonly Span<byte> _span;
@@ -25,6 +25,29 @@ internal ref struct MqttBodyWriter
     {
         BinaryPrimitives.WriteUInt16BigEndian(_span[_position..], value);
         _position += 2;
+    }
+
+    public void UInt32(uint value)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(_span[_position..], value);
+        _position += 4;
+    }
+
+    /// <summary>v5 §1.5.5; the same encoding as the remaining length.</summary>
+    public void VariableByteInteger(int value)
+    {
+        do
+        {
+            var b = (byte)(value % 128);
+            value /= 128;
+            if (value > 0)
+            {
+                b |= 0x80;
+            }
+
+            _span[_position++] = b;
+        }
+        while (value > 0);
     }
 
     public void LengthPrefixed(ReadOnlySpan<byte> value)

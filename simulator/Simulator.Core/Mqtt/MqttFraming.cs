@@ -25,7 +25,11 @@ internal static class MqttFraming
     /// packet. Returns false, leaving <paramref name="buffer"/> as it was, when more bytes are needed.
     /// </summary>
     /// <exception cref="MqttProtocolException">Bad remaining length, a packet over the limit, or reserved type/flags.</exception>
-    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxPacketSize, out MqttPacket packet)
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxPacketSize, out MqttPacket packet) =>
+        TryRead(ref buffer, maxPacketSize, MqttVersion.V311, out packet);
+
+    /// <summary>As above; type 15 is AUTH at level 5 (v5 §2.1.2) and reserved at level 4.</summary>
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxPacketSize, MqttVersion version, out MqttPacket packet)
     {
         packet = default;
         if (buffer.IsEmpty)
@@ -37,7 +41,7 @@ internal static class MqttFraming
         reader.TryRead(out var first);
         var type = (MqttPacketType)(first >> 4);
         var flags = (byte)(first & 0x0F);
-        if (type is 0 or (MqttPacketType)15)
+        if (type == 0 || (type == MqttPacketType.Auth && version != MqttVersion.V500))
         {
             MqttProtocolException.Throw(MqttErrorCode.ReservedPacketType, "[MQTT-2.2.1]", $"packet type {(int)type} is reserved");
         }

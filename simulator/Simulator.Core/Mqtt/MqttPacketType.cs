@@ -1,6 +1,6 @@
 namespace Simulator.Core.Mqtt;
 
-/// <summary>MQTT 3.1.1 §2.2.1 control packet types (bits 7-4 of the fixed header's first byte).</summary>
+/// <summary>MQTT 3.1.1 §2.2.1 and 5.0 §2.1.2 control packet types (bits 7-4 of the fixed header's first byte).</summary>
 public enum MqttPacketType : byte
 {
     Connect = 1,
@@ -17,4 +17,7 @@ public enum MqttPacketType : byte
     PingReq = 12,
     PingResp = 13,
     Disconnect = 14,
+
+    /// <summary>MQTT 5.0 §3.15; reserved in 3.1.1. AWS IoT Core does not support it.</summary>
+    Auth = 15,
 }

@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>
-/// The one MQTT 3.1.1 packet reader (§2.2 framing through <see cref="MqttFraming"/>) that the
-/// client and the gateway's sessions share. A packet it returns is a slice of the pipe's buffer
+/// The one MQTT packet reader (3.1.1 §2.2 and 5.0 §2.1 framing through <see cref="MqttFraming"/>)
+/// that the client and the gateway's sessions share, for both versions: the framing is the same,
+/// and <see cref="Version"/> only admits AUTH at level 5. A packet it returns is a slice of the pipe's buffer
 /// and stays valid until <see cref="Advance"/>; what follows it stays buffered and unexamined,
 /// so packets a peer pipelined (for example behind CONNECT, [MQTT-3.1.4-5]) are read at once.
 /// </summary>
@@ -23,6 +24,9 @@ public sealed class MqttProtocolReader
     }
 
     public PipeReader Pipe => _reader;
+
+    /// <summary>Set once the CONNECT's protocol level is known (the gateway) or sent (the client).</summary>
+    public MqttVersion Version { get; set; } = MqttVersion.V311;
 
     /// <summary>
     /// Waits for one whole packet. <see cref="MqttReadResult.IsCompleted"/> when the peer ended
@@ -103,7 +107,7 @@ public sealed class MqttProtocolReader
         bool framed;
         try
         {
-            framed = MqttFraming.TryRead(ref buffer, _maxPacketSize, out packet);
+            framed = MqttFraming.TryRead(ref buffer, _maxPacketSize, Version, out packet);
         }
         catch
         {

@@ -3,11 +3,11 @@ using System.Buffers;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>
-/// PUBLISH, MQTT 3.1.1 §3.3. Decoding slices the buffer and allocates nothing; the slices are
-/// valid until the reader's buffer is advanced.
+/// PUBLISH, MQTT 3.1.1 §3.3 and MQTT 5.0 §3.3. Decoding slices the buffer and allocates nothing;
+/// the slices are valid until the reader's buffer is advanced.
 /// <code>
 /// byte 1: 0011 | DUP | QoS (2) | RETAIN
-/// variable header: topic name (UTF-8, no wildcards) | packet identifier (QoS 1, 2 only)
+/// variable header: topic name (UTF-8, no wildcards; v5: empty with a Topic Alias) | packet identifier (QoS 1, 2 only) | [v5: properties]
 /// payload: the rest
 /// </code>
 /// </summary>
@@ -23,7 +23,21 @@ public readonly struct PublishPacket
         PacketId = packetId;
     }
 
+    public PublishPacket(ReadOnlySequence<byte> topic, ReadOnlySequence<byte> payload, MqttQos qos, bool retain, bool dup, ushort packetId, ushort topicAlias, ReadOnlySequence<byte> properties)
+        : this(topic, payload, qos, retain, dup, packetId)
+    {
+        TopicAlias = topicAlias;
+        Properties = properties;
+    }
+
+    /// <summary>Empty in a v5 PUBLISH that names its topic by <see cref="TopicAlias"/> alone.</summary>
     public ReadOnlySequence<byte> Topic { get; }
+
+    /// <summary>v5 §3.3.2.3.4; 0 when absent.</summary>
+    public ushort TopicAlias { get; }
+
+    /// <summary>The v5 property section as it came, checked (§3.3.2.3); empty at level 4.</summary>
+    public ReadOnlySequence<byte> Properties { get; }
 
     public ReadOnlySequence<byte> Payload { get; }
 
@@ -36,7 +50,7 @@ public readonly struct PublishPacket
     /// <summary>0 for QoS 0.</summary>
     public ushort PacketId { get; }
 
-    public static PublishPacket Read(in MqttPacket packet)
+    public static PublishPacket Read(in MqttPacket packet, MqttVersion version = MqttVersion.V311)
     {
         var qos = (MqttQos)((packet.Flags >> 1) & 0x03);
         var dup = (packet.Flags & 0x08) != 0;
@@ -52,7 +66,11 @@ public readonly struct PublishPacket
 
         var r = new MqttBodyReader(packet.Body, MqttPacketType.Publish);
         var topic = r.ReadUtf8();
-        MqttTopic.ValidateTopicName(topic);
+        if (version != MqttVersion.V500 || !topic.IsEmpty)
+        {
+            MqttTopic.ValidateTopicName(topic);
+        }
+
         ushort id = 0;
         if (qos > 0)
         {
@@ -63,7 +81,28 @@ public readonly struct PublishPacket
             }
         }
 
-        return new PublishPacket(topic, r.Rest, qos, (packet.Flags & 0x01) != 0, dup, id);
+        if (version != MqttVersion.V500)
+        {
+            return new PublishPacket(topic, r.Rest, qos, (packet.Flags & 0x01) != 0, dup, id);
+        }
+
+        var section = r.ReadPropertySection();
+        ushort alias = 0;
+        var properties = new MqttPropertyReader(section, MqttPacketType.Publish);
+        while (properties.MoveNext())
+        {
+            if (properties.Id == MqttPropertyId.TopicAlias)
+            {
+                alias = (ushort)properties.Number;
+            }
+        }
+
+        if (topic.IsEmpty && alias == 0)
+        {
+            MqttProtocolException.Throw(MqttErrorCode.EmptyTopic, "[MQTT-3.3.2-1]", "PUBLISH with an empty topic and no Topic Alias");
+        }
+
+        return new PublishPacket(topic, r.Rest, qos, (packet.Flags & 0x01) != 0, dup, id, alias, section);
     }
 
     /// <summary>Bytes the packet takes on the wire.</summary>
@@ -71,6 +110,48 @@ public readonly struct PublishPacket
     {
         var remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + payloadLength;
         return 1 + MqttFraming.RemainingLengthSize(remaining) + remaining;
+    }
+
+    /// <summary>Bytes a v5 PUBLISH takes: <paramref name="propertyLength"/> counts the properties, Topic Alias included.</summary>
+    public static int SizeV5(int topicLength, int payloadLength, MqttQos qos, int propertyLength)
+    {
+        var remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + MqttFraming.RemainingLengthSize(propertyLength) + propertyLength + payloadLength;
+        return 1 + MqttFraming.RemainingLengthSize(remaining) + remaining;
+    }
+
+    /// <summary>
+    /// Writes the head of a v5 PUBLISH: the topic (empty to send the alias alone), packet id, and
+    /// the properties, which are the Topic Alias (when not 0) followed by <paramref name="properties"/>
+    /// as encoded once by the caller (e.g. <see cref="MqttProperties.Encode"/>). Allocates nothing.
+    /// </summary>
+    public static void WriteHeaderV5(IBufferWriter<byte> writer, ReadOnlySpan<byte> topic, long payloadLength, MqttQos qos, ushort packetId, ushort topicAlias, ReadOnlySpan<byte> properties, bool retain = false, bool dup = false)
+    {
+        if (!topic.IsEmpty || topicAlias == 0)
+        {
+            MqttTopic.ValidateTopicName(topic);
+        }
+
+        var propertyLength = (topicAlias == 0 ? 0 : 3) + properties.Length;
+        var head = 2 + topic.Length + (qos > 0 ? 2 : 0) + MqttFraming.RemainingLengthSize(propertyLength) + propertyLength;
+        var remaining = checked((int)(head + payloadLength));
+        var w = new MqttBodyWriter(writer.GetSpan(1 + MqttFraming.RemainingLengthSize(remaining) + head));
+        var flags = (byte)(((byte)qos << 1) | (retain ? 1 : 0) | (dup ? 0x08 : 0));
+        w.Header(MqttPacketType.Publish, flags, remaining);
+        w.LengthPrefixed(topic);
+        if (qos > 0)
+        {
+            w.UInt16(packetId);
+        }
+
+        w.VariableByteInteger(propertyLength);
+        if (topicAlias != 0)
+        {
+            w.Byte((byte)MqttPropertyId.TopicAlias);
+            w.UInt16(topicAlias);
+        }
+
+        w.Raw(properties);
+        writer.Advance(w.Position);
     }
 
     /// <summary>

@@ -9,26 +9,16 @@ public sealed class FuzzTests
     private const int MaxPacket = 4096;
 
     /// <summary>Decodes whatever frames: only <see cref="MqttProtocolException"/> may escape.</summary>
-    private static int Consume(ReadOnlySequence<byte> buffer)
+    private static int Consume(ReadOnlySequence<byte> buffer, MqttVersion version)
     {
         var packets = 0;
         try
         {
-            while (MqttFraming.TryRead(ref buffer, MaxPacket, out var p))
+            while (MqttFraming.TryRead(ref buffer, MaxPacket, version, out var p))
             {
                 Assert.True(p.Body.Length <= MaxPacket);
                 packets++;
-                switch (p.Type)
-                {
-                    case MqttPacketType.Connect: ConnectPacket.Read(p); break;
-                    case MqttPacketType.ConnAck: ConnAckPacket.Read(p); break;
-                    case MqttPacketType.Publish: PublishPacket.Read(p); break;
-                    case MqttPacketType.PubAck or MqttPacketType.PubRec or MqttPacketType.PubRel or MqttPacketType.PubComp or MqttPacketType.UnsubAck: PacketIdPacket.Read(p); break;
-                    case MqttPacketType.Subscribe: SubscribePacket.Read(p); break;
-                    case MqttPacketType.SubAck: SubAckPacket.Read(p); break;
-                    case MqttPacketType.Unsubscribe: UnsubscribePacket.Read(p); break;
-                    default: EmptyPacket.Read(p); break;
-                }
+                MqttCorpus.Decode(p, version);
             }
         }
         catch (MqttProtocolException)
@@ -38,11 +28,13 @@ public sealed class FuzzTests
         return packets;
     }
 
-    [Fact]
-    public void HundredThousandRandomAndMutatedPacketsNeverCrashHangOrOverAllocate()
+    [Theory]
+    [InlineData(MqttVersion.V311)]
+    [InlineData(MqttVersion.V500)]
+    public void HundredThousandRandomAndMutatedPacketsNeverCrashHangOrOverAllocate(MqttVersion version)
     {
         var rng = new Random(20261122);
-        var seeds = MqttCorpus.Seeds();
+        var seeds = MqttCorpus.Seeds(version: version);
         var sw = Stopwatch.StartNew();
         long worstAllocation = 0;
         var decoded = 0;
@@ -50,7 +42,7 @@ public sealed class FuzzTests
         {
             var input = MqttCorpus.Mutant(rng, seeds);
             var before = GC.GetAllocatedBytesForCurrentThread();
-            decoded += Consume(new ReadOnlySequence<byte>(input));
+            decoded += Consume(new ReadOnlySequence<byte>(input), version);
             worstAllocation = Math.Max(worstAllocation, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 

@@ -19,15 +19,15 @@ public sealed class ProtocolReaderFuzzTests
     private static readonly TimeSpan PerInput = TimeSpan.FromSeconds(5);
 
     /// <summary>What one whole buffer frames and decodes to: the reference the pieces must match.</summary>
-    private static List<string> Reference(byte[] input)
+    private static List<string> Reference(byte[] input, MqttVersion version)
     {
         var seen = new List<string>();
         var buffer = new ReadOnlySequence<byte>(input);
         try
         {
-            while (MqttFraming.TryRead(ref buffer, MaxPacket, out var p))
+            while (MqttFraming.TryRead(ref buffer, MaxPacket, version, out var p))
             {
-                seen.Add(DecodeOrError(p));
+                seen.Add(DecodeOrError(p, version));
             }
 
             seen.Add(buffer.IsEmpty ? "END" : $"END trailing {buffer.Length}");
@@ -40,11 +40,11 @@ public sealed class ProtocolReaderFuzzTests
         return seen;
     }
 
-    private static string DecodeOrError(in MqttPacket p)
+    private static string DecodeOrError(in MqttPacket p, MqttVersion version)
     {
         try
         {
-            return MqttCorpus.Decode(p);
+            return MqttCorpus.Decode(p, version);
         }
         catch (MqttProtocolException e)
         {
@@ -57,7 +57,7 @@ public sealed class ProtocolReaderFuzzTests
     /// shared reader. The writer stays open until every whole packet has been read, so a reader
     /// that waits for bytes it already holds hangs and misses the deadline.
     /// </summary>
-    private static async Task<List<string>> ThroughThePipe(byte[] input, Random rng, List<string> expected)
+    private static async Task<List<string>> ThroughThePipe(byte[] input, Random rng, List<string> expected, MqttVersion version)
     {
         var wholePackets = expected[^1].StartsWith("END", StringComparison.Ordinal) ? expected.Count - 1 : int.MaxValue;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,7 +84,7 @@ public sealed class ProtocolReaderFuzzTests
         });
 
         using var deadline = new CancellationTokenSource(PerInput);
-        var reader = new MqttProtocolReader(pipe.Reader, MaxPacket);
+        var reader = new MqttProtocolReader(pipe.Reader, MaxPacket) { Version = version };
         var seen = new List<string>();
         void Seen(string what)
         {
@@ -111,11 +111,11 @@ public sealed class ProtocolReaderFuzzTests
                     break;
                 }
 
-                Seen(DecodeOrError(read.Packet));
+                Seen(DecodeOrError(read.Packet, version));
                 reader.Advance();
                 while (reader.TryRead(out var next))
                 {
-                    Seen(DecodeOrError(next));
+                    Seen(DecodeOrError(next, version));
                     reader.Advance();
                 }
             }
@@ -137,18 +137,20 @@ public sealed class ProtocolReaderFuzzTests
         return seen;
     }
 
-    [Fact]
-    public async Task PiecesOfAnySizeFrameAndDecodeExactlyAsOneBuffer()
+    [Theory]
+    [InlineData(MqttVersion.V311)]
+    [InlineData(MqttVersion.V500)]
+    public async Task PiecesOfAnySizeFrameAndDecodeExactlyAsOneBuffer(MqttVersion version)
     {
         var rng = new Random(20261124);
-        var seeds = MqttCorpus.Seeds(withLarge: true);
+        var seeds = MqttCorpus.Seeds(withLarge: true, version: version);
         var packets = 0;
         var large = 0;
         for (var i = 0; i < 1500; i++)
         {
             var input = MqttCorpus.Stream(rng, seeds, rng.Next(1, 6));
-            var expected = Reference(input);
-            var actual = await ThroughThePipe(input, rng, expected);
+            var expected = Reference(input, version);
+            var actual = await ThroughThePipe(input, rng, expected, version);
             Assert.True(expected.SequenceEqual(actual), $"input {i} ({input.Length} bytes): expected [{string.Join(", ", expected)}] got [{string.Join(", ", actual)}]");
             packets += expected.Count - 1;
             large += input.Length > 100_000 ? 1 : 0;
@@ -173,16 +175,19 @@ public sealed class ProtocolReaderFuzzTests
     /// stays silent or hangs up. The client must end in a named way, never throw, never hang.
     /// </summary>
     [Theory]
-    [InlineData("tcp")]
-    [InlineData("tls-openssl")]
-    [InlineData("tls-sslstream")]
-    public async Task AHostileBrokerEndsTheClientInANamedWay(string over)
+    [InlineData("tcp", MqttVersion.V311)]
+    [InlineData("tls-openssl", MqttVersion.V311)]
+    [InlineData("tls-sslstream", MqttVersion.V311)]
+    [InlineData("tcp", MqttVersion.V500)]
+    [InlineData("tls-openssl", MqttVersion.V500)]
+    public async Task AHostileBrokerEndsTheClientInANamedWay(string over, MqttVersion version)
     {
         using var dir = new Support.TempDir();
         var ca = new Support.TestCa(dir.Path);
         using var certificate = over == "tcp" ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(ca.CertFile, ca.KeyFile);
         var rng = new Random(7);
-        var seeds = MqttCorpus.Seeds(withLarge: true).Where(s => (MqttPacketType)(s[0] >> 4) != MqttPacketType.ConnAck).ToArray();
+        var seeds = MqttCorpus.Seeds(withLarge: true, version: version).Where(s => (MqttPacketType)(s[0] >> 4) != MqttPacketType.ConnAck).ToArray();
+        var connAck = version == MqttVersion.V500 ? new byte[] { 0x20, 0x03, 0x00, 0x00, 0x00 } : [0x20, 0x02, 0x00, 0x00];
         var outcomes = new Dictionary<string, int>();
         for (var i = 0; i < 40; i++)
         {
@@ -196,7 +201,7 @@ public sealed class ProtocolReaderFuzzTests
                 await ScriptedServer.ReadAsync(s, 2, ct);
                 if (!beforeConnAck)
                 {
-                    await s.WriteAsync(new byte[] { 0x20, 0x02, 0x00, 0x00 }, ct);
+                    await s.WriteAsync(connAck, ct);
                 }
 
                 var pieces = new Random(pieceSeed);
@@ -223,7 +228,7 @@ public sealed class ProtocolReaderFuzzTests
                 CaFile = ca.CaFile,
                 Tls = over == "tls-sslstream" ? TlsProvider.SslStream : TlsProvider.OpenSsl,
             };
-            var options = new MqttClientOptions { ClientId = "victim", ConnectTimeout = TimeSpan.FromSeconds(1), KeepAliveSeconds = 1 };
+            var options = new MqttClientOptions { ClientId = "victim", ConnectTimeout = TimeSpan.FromSeconds(1), KeepAliveSeconds = 1, Version = version };
             string outcome;
             var ended = Task.Run(async () =>
             {

@@ -4,7 +4,8 @@ namespace Simulator.Tests.Support;
 
 /// <summary>
 /// A real mosquitto (Debian's) on free loopback ports: an anonymous TCP listener, a TLS listener
-/// with a test CA, and a TCP listener that needs a password (password_file).
+/// with a test CA, a TCP listener that needs a password (password_file), and an anonymous TCP
+/// listener with an ACL that allows the <c>open/#</c> topics only. It speaks 3.1.1 and 5.0 on each.
 /// </summary>
 public sealed class Mosquitto : IAsyncLifetime
 {
@@ -17,6 +18,8 @@ public sealed class Mosquitto : IAsyncLifetime
 
     public int AuthPort { get; } = Ports.Free();
 
+    public int AclPort { get; } = Ports.Free();
+
     public TestCa Ca { get; private set; } = null!;
 
     public const string User = "device";
@@ -27,6 +30,8 @@ public sealed class Mosquitto : IAsyncLifetime
         Ca = new TestCa(_dir["tls"]);
         var passwd = _dir["passwd"];
         await Proc.CheckAsync("mosquitto_passwd", ["-c", "-b", passwd, User, Password]);
+        var acl = _dir["acl"];
+        File.WriteAllText(acl, "topic readwrite open/#\n");
         var conf = _dir["mosquitto.conf"];
         File.WriteAllText(conf, $"""
             per_listener_settings true
@@ -41,6 +46,9 @@ public sealed class Mosquitto : IAsyncLifetime
             listener {AuthPort} 127.0.0.1
             allow_anonymous false
             password_file {passwd}
+            listener {AclPort} 127.0.0.1
+            allow_anonymous true
+            acl_file {acl}
 
             """);
         var exe = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
@@ -51,6 +59,7 @@ public sealed class Mosquitto : IAsyncLifetime
         await Ports.WaitOpenAsync(TcpPort, TimeSpan.FromSeconds(10));
         await Ports.WaitOpenAsync(TlsPort, TimeSpan.FromSeconds(10));
         await Ports.WaitOpenAsync(AuthPort, TimeSpan.FromSeconds(10));
+        await Ports.WaitOpenAsync(AclPort, TimeSpan.FromSeconds(10));
     }
 
     public Task DisposeAsync()

@@ -148,7 +148,7 @@ internal static class MqttClientCommands
                 try
                 {
                     var codes = await client.SubscribeAsync([.. parse.GetValue(topics)!.Select(t => (t, qos))]).ConfigureAwait(false);
-                    if (codes.Contains(SubAckPacket.Failure))
+                    if (codes.Any(SubAckPacket.IsFailure))
                     {
                         await stderr.WriteLineAsync("error: the broker refused a subscription (SUBACK 0x80)").ConfigureAwait(false);
                         return ExitCodes.Failed;

@@ -58,7 +58,7 @@ internal static class WarmUp
             }
             catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
-                Refused(e.Kind.ToString(), e.Message);
+                Refused(e.FailureClass, e.Message);
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {

@@ -17,6 +17,8 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="AckTimeoutSeconds">A PUBACK or SUBACK later than this ends the session (AckTimeout).</param>
 /// <param name="Reconnect">Backoff between attempts; null reads as the defaults.</param>
 /// <param name="DutyCycle">The "duty-cycle" scenario's cycle; null reads as the defaults.</param>
+/// <param name="MqttVersion">The MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (reason codes, session expiry, topic aliases; see Mqtt5).</param>
+/// <param name="Mqtt5">What an MQTT 5 device sends beyond 3.1.1; null reads as the defaults.</param>
 /// <param name="Link">The cellular link each device talks over: "none" (loopback speed), "lte-m", "nb-iot", or an object of a preset and overrides.</param>
 public sealed record DeviceSettings(
     ScenarioKind Scenario = ScenarioKind.Telemetry,
@@ -31,8 +33,12 @@ public sealed record DeviceSettings(
     double AckTimeoutSeconds = 30,
     ReconnectSettings? Reconnect = null,
     LinkSettings? Link = null,
-    DutyCycleSettings? DutyCycle = null)
+    DutyCycleSettings? DutyCycle = null,
+    int MqttVersion = 4,
+    Mqtt5Settings? Mqtt5 = null)
 {
+    public Mqtt5Settings Mqtt5 { get; init; } = Mqtt5 ?? new();
+
     public DutyCycleSettings DutyCycle { get; init; } = DutyCycle ?? new();
 
     public ReconnectSettings Reconnect { get; init; } = Reconnect ?? new();

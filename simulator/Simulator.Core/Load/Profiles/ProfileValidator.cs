@@ -195,9 +195,52 @@ internal static class ProfileValidator
         }
 
         Link(p.Device.Link, fail);
+        Mqtt5(p, fail);
         if (p.Device.Scenario == ScenarioKind.DutyCycle)
         {
             DutyCycle(p.Device.DutyCycle, p.Transport.Kind, fail);
+        }
+    }
+
+    /// <summary>The protocol level, and an MQTT 5 device's properties within what AWS IoT Core accepts (docs/mqtt5.md).</summary>
+    private static void Mqtt5(ProfileDocument p, Action<string, string> fail)
+    {
+        if (p.Device.MqttVersion is not (4 or 5))
+        {
+            fail("$.device.mqttVersion", $"must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), got {p.Device.MqttVersion}");
+        }
+
+        var m = p.Device.Mqtt5;
+        if (m.SessionExpirySeconds > 604_800)
+        {
+            fail("$.device.mqtt5.sessionExpirySeconds", $"must be at most 604800 (AWS IoT Core's 7 days), got {m.SessionExpirySeconds}");
+        }
+
+        if (m.MessageExpirySeconds is 0 or > 604_800)
+        {
+            fail("$.device.mqtt5.messageExpirySeconds", $"must be 1 to 604800 (AWS IoT Core's range), got {m.MessageExpirySeconds}");
+        }
+
+        foreach (var (key, props) in new[] { ("userProperties", m.UserProperties), ("publishUserProperties", m.PublishUserProperties) })
+        {
+            foreach (var (name, value) in props ?? [])
+            {
+                if (name.Length == 0 || name.Contains('\0', StringComparison.Ordinal) || value.Contains('\0', StringComparison.Ordinal))
+                {
+                    fail($"$.device.mqtt5.{key}", "names must be non-empty, and names and values free of U+0000 (MQTT 5.0 §1.5.4)");
+                }
+            }
+        }
+
+        var set = m != new Mqtt5Settings();
+        if (p.Device.MqttVersion != 5 && set)
+        {
+            fail("$.device.mqtt5", "applies to MQTT 5 devices only; set device.mqttVersion to 5");
+        }
+
+        if (p.Device.MqttVersion == 5 && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        {
+            fail("$.device.mqttVersion", "https-publish speaks HTTP, not MQTT; MQTT 5 needs wss-custom-auth, mqtt-alpn or mqtt-tcp");
         }
     }
 

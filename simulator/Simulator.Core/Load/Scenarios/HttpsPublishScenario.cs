@@ -65,7 +65,7 @@ internal sealed class HttpsPublishScenario : IDeviceScenario
             }
             catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
-                return d.FailOrDrop(_recorder, e.Kind.ToString(), connected, connectedAt);
+                return d.FailOrDrop(_recorder, e.FailureClass, connected, connectedAt);
             }
 
             if (!result.IsSuccess)

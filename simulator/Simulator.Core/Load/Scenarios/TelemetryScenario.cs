@@ -74,8 +74,8 @@ internal sealed class TelemetryScenario : IDeviceScenario
         }
         catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
         {
-            life.Failed(e.Kind.ToString());
-            return SessionEnd.Failed(e.Kind.ToString());
+            life.Failed(e.FailureClass);
+            return SessionEnd.Failed(e.FailureClass);
         }
 
         await using (connection)
@@ -104,9 +104,12 @@ internal sealed class TelemetryScenario : IDeviceScenario
                 if (_device.Subscribe)
                 {
                     var codes = await connection.SubscribeAsync([(Encoding.UTF8.GetString(topic), qos)]).ConfigureAwait(false);
-                    if (codes.Contains(SubAckPacket.Failure))
+                    var refused = Array.Find(codes, SubAckPacket.IsFailure);
+                    if (SubAckPacket.IsFailure(refused))
                     {
-                        _recorder.SessionDropped("SubscribeRefused", "Subscribe", DeviceLifecycle.MillisecondsSince(connectedAt));
+                        // 3.1.1 has one failure code; an MQTT 5 SUBACK says why (e.g. SubAck:NotAuthorized).
+                        var why = _device.MqttVersion == 5 ? MqttReasonCodes.FailureClass(MqttPacketType.SubAck, (MqttReasonCode)refused) : "SubscribeRefused";
+                        _recorder.SessionDropped(why, "Subscribe", DeviceLifecycle.MillisecondsSince(connectedAt));
                         return SessionEnd.Lost;
                     }
                 }
@@ -250,11 +253,11 @@ internal sealed class TelemetryScenario : IDeviceScenario
         }
         else if (serverClose)
         {
-            _recorder.ServerClosed(kind!.Value.ToString(), connection.LastSent.ToString(), age);
+            _recorder.ServerClosed(reason!.FailureClass, connection.LastSent.ToString(), age);
         }
         else
         {
-            _recorder.SessionDropped(kind?.ToString() ?? "Closed", connection.LastSent.ToString(), age);
+            _recorder.SessionDropped(reason?.FailureClass ?? "Closed", connection.LastSent.ToString(), age);
         }
     }
 

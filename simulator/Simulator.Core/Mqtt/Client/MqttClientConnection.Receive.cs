@@ -101,7 +101,13 @@ public sealed partial class MqttClientConnection
         switch (packet.Type)
         {
             case MqttPacketType.Publish:
-                var message = PublishPacket.Read(packet);
+                var message = PublishPacket.Read(packet, _version);
+                if (message.TopicAlias != 0)
+                {
+                    // Our CONNECT leaves Topic Alias Maximum at 0, so the server may send none (v5 §3.2.2.3.8).
+                    throw new ConnectionFailedException(FailureKind.ProtocolViolation, "the server sent a Topic Alias, which this client did not allow");
+                }
+
                 MessageReceived?.Invoke(message);
                 if (message.Qos == MqttQos.AtLeastOnce)
                 {
@@ -115,13 +121,28 @@ public sealed partial class MqttClientConnection
 
                 break;
             case MqttPacketType.PubAck:
+                var pubAck = PacketIdPacket.Read(packet, _version);
+                Complete(pubAck.PacketId, (int)pubAck.ReasonCode, null);
+                break;
+            case MqttPacketType.UnsubAck when _version == MqttVersion.V500:
+                var unsubAck = UnsubAckPacket.Read(packet);
+                Complete(unsubAck.PacketId, unsubAck.ReasonCodes[0], unsubAck.ReasonCodes);
+                break;
             case MqttPacketType.UnsubAck:
                 Complete(PacketIdPacket.Read(packet).PacketId, 0, null);
                 break;
             case MqttPacketType.SubAck:
-                var subAck = SubAckPacket.Read(packet);
+                var subAck = SubAckPacket.Read(packet, _version);
                 Complete(subAck.PacketId, subAck.ReturnCodes[0], subAck.ReturnCodes);
                 break;
+            case MqttPacketType.Disconnect when _version == MqttVersion.V500:
+                // v5 §3.14: the server says why before it closes; the device counts it under that reason.
+                var disconnect = DisconnectPacket.Read(packet, _version);
+                var text = disconnect.Properties?.ReasonString is { } reasonString ? $": {reasonString}" : string.Empty;
+                throw new ConnectionFailedException(
+                    FailureKind.ClosedByServer,
+                    $"the server sent DISCONNECT 0x{(byte)disconnect.ReasonCode:X2} ({MqttReasonCodes.Name(disconnect.ReasonCode)}){text}",
+                    failureClass: MqttReasonCodes.FailureClass(MqttPacketType.Disconnect, disconnect.ReasonCode));
             case MqttPacketType.PingResp:
                 EmptyPacket.Read(packet);
                 Volatile.Write(ref _pingSentAt, 0);
@@ -245,7 +266,7 @@ public sealed partial class MqttClientConnection
         {
             if (now - pingAt > _keepAliveTicks)
             {
-                End(new ConnectionFailedException(FailureKind.KeepAliveTimeout, $"no PINGRESP within {_options.KeepAliveSeconds} s"));
+                End(new ConnectionFailedException(FailureKind.KeepAliveTimeout, $"no PINGRESP within {_keepAliveSeconds} s"));
                 return long.MaxValue;
             }
 

@@ -9,6 +9,12 @@ namespace Simulator.Core.Mqtt.Client;
 /// <summary>Publish, subscribe and unsubscribe: written through the frame writer, acks awaited on pooled sources.</summary>
 public sealed partial class MqttClientConnection
 {
+    private ReadOnlyMemory<byte>[]? _aliasTopics; // v5 aliases in use, index + 1 is the alias; under the frame writer's lock
+    private int _aliasCount;
+
+    /// <summary>Topic Aliases this connection has set so far.</summary>
+    internal int AliasesInUse => _aliasCount;
+
     /// <summary>
     /// Publishes; for QoS 1 completes when the PUBACK arrives, waiting first for a place in the
     /// in-flight window. Throws <see cref="ConnectionFailedException"/> if the connection ends first.
@@ -35,13 +41,19 @@ public sealed partial class MqttClientConnection
             var (id, ack) = Register();
             await SendPublishAsync(topic, payload, qos, id).ConfigureAwait(false);
             var version = ack.Version;
+            int reason;
             try
             {
-                await new ValueTask<int>(ack, version).ConfigureAwait(false);
+                reason = await new ValueTask<int>(ack, version).ConfigureAwait(false);
             }
             finally
             {
                 ReturnAck(ack);
+            }
+
+            if (reason >= 0x80)
+            {
+                ThrowRefused((MqttReasonCode)reason);
             }
         }
         finally
@@ -50,12 +62,16 @@ public sealed partial class MqttClientConnection
         }
     }
 
-    /// <summary>Subscribes and returns the SUBACK return codes (0x80 = refused).</summary>
+    /// <summary>An MQTT 5 PUBACK that refused the message: the publish fails, the connection stays (v5 §3.4.2.1).</summary>
+    private static void ThrowRefused(MqttReasonCode reason) =>
+        throw new ConnectionFailedException(FailureKind.PublishRefused, $"PUBACK 0x{(byte)reason:X2} ({MqttReasonCodes.Name(reason)})", failureClass: MqttReasonCodes.FailureClass(MqttPacketType.PubAck, reason));
+
+    /// <summary>Subscribes and returns the SUBACK return codes (3.1.1: 0x80 = refused; 5.0: 0x80 and above).</summary>
     public async Task<byte[]> SubscribeAsync(IReadOnlyList<(string Filter, MqttQos Qos)> subscriptions)
     {
         ThrowIfEnded();
         var (id, ack) = Register();
-        await SendAsync(new SubscribePacket(id, subscriptions).Write, LastAction.Subscribe).ConfigureAwait(false);
+        await SendAsync(new SubscribePacket(id, subscriptions) { Version = _version }.Write, LastAction.Subscribe).ConfigureAwait(false);
         try
         {
             await new ValueTask<int>(ack, ack.Version).ConfigureAwait(false);
@@ -71,7 +87,7 @@ public sealed partial class MqttClientConnection
     {
         ThrowIfEnded();
         var (id, ack) = Register();
-        await SendAsync(new UnsubscribePacket(id, filters).Write, LastAction.Unsubscribe).ConfigureAwait(false);
+        await SendAsync(new UnsubscribePacket(id, filters) { Version = _version }.Write, LastAction.Unsubscribe).ConfigureAwait(false);
         try
         {
             await new ValueTask<int>(ack, ack.Version).ConfigureAwait(false);
@@ -90,7 +106,18 @@ public sealed partial class MqttClientConnection
             await _frames.WriteAsync((Connection: this, Topic: topic, Payload: payload, Qos: qos, Id: id), static (w, s) =>
             {
                 s.Connection.ThrowIfEnded();
-                PublishPacket.Write(w, s.Topic.Span, s.Payload.Span, s.Qos, s.Id);
+                if (s.Connection._version == MqttVersion.V500)
+                {
+                    // Under the frame writer's lock: the PUBLISH that sets an alias goes out before any that use it.
+                    var alias = s.Connection.AliasFor(s.Topic, out var known);
+                    PublishPacket.WriteHeaderV5(w, known ? default : s.Topic.Span, s.Payload.Length, s.Qos, s.Id, alias, s.Connection._options.PublishProperties);
+                    w.Write(s.Payload.Span);
+                }
+                else
+                {
+                    PublishPacket.Write(w, s.Topic.Span, s.Payload.Span, s.Qos, s.Id);
+                }
+
                 s.Connection.DrainPubAcks();
                 s.Connection._lastAction = s.Connection._lastSent = LastAction.Publish;
                 s.Connection._lastSend = Stopwatch.GetTimestamp();
@@ -107,6 +134,38 @@ public sealed partial class MqttClientConnection
         {
             await SendPubAcksAsync(0).ConfigureAwait(false); // acks queued while we held the lock
         }
+    }
+
+    /// <summary>
+    /// The Topic Alias for a topic: the one it was given, or a new one while the server's maximum
+    /// allows (v5 §3.3.2.3.4); 0 for none. A device publishes on a handful of topics, so a scan of a
+    /// short array beats a dictionary and allocates nothing.
+    /// </summary>
+    private ushort AliasFor(ReadOnlyMemory<byte> topic, out bool known)
+    {
+        known = false;
+        var aliases = _aliasTopics;
+        if (aliases is null)
+        {
+            return 0;
+        }
+
+        for (var i = 0; i < _aliasCount; i++)
+        {
+            if (aliases[i].Span.SequenceEqual(topic.Span))
+            {
+                known = true;
+                return (ushort)(i + 1);
+            }
+        }
+
+        if (_aliasCount == aliases.Length)
+        {
+            return 0;
+        }
+
+        aliases[_aliasCount] = topic.ToArray(); // once per alias: the caller's buffer may be reused
+        return (ushort)++_aliasCount;
     }
 
     private async Task SendAsync(Action<IBufferWriter<byte>> write, LastAction action)
@@ -171,7 +230,7 @@ public sealed partial class MqttClientConnection
         if (Volatile.Read(ref _ended) != 0)
         {
             throw Completion.IsCompleted && Completion.Result is { } reason
-                ? new ConnectionFailedException(reason.Kind, reason.Detail, reason.HttpStatus, reason.ConnAckCode)
+                ? reason.Again()
                 : new ConnectionFailedException(FailureKind.Cancelled, "the connection is closed");
         }
     }

@@ -8,7 +8,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Core.Mqtt.Client;
 
 /// <summary>
-/// One MQTT 3.1.1 client session over any transport.
+/// One MQTT 3.1.1 or 5.0 client session over any transport.
 /// Thread-safety: publish, subscribe and unsubscribe may be called concurrently; sends are
 /// serialized by one lock. Inbound messages are delivered on the receive loop, one at a time.
 /// Memory: the receive side uses zero-byte reads, so an idle connection holds no rented buffer;
@@ -25,13 +25,15 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     private readonly PipeWriter _writer;
     private readonly MqttClientOptions _options;
     private readonly MqttFrameWriter _frames;
-    private readonly SemaphoreSlim _inflight;
+    private SemaphoreSlim _inflight; // replaced once, before Start, when a v5 server's Receive Maximum is lower
     private readonly TaskCompletionSource<ConnectionFailedException?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _ackLock = new();
     private readonly Dictionary<ushort, PendingAck> _pending = [];
     private readonly Stack<PendingAck> _ackPool = new();
-    private readonly long _keepAliveTicks;
-    private readonly long _pingAfterTicks;
+    private readonly MqttVersion _version;
+    private long _keepAliveTicks; // set again, before Start, from a v5 server's Server Keep Alive
+    private long _pingAfterTicks;
+    private int _keepAliveSeconds;
     private ushort _nextPacketId;
     private long _lastSend;
     private long _pingSentAt;
@@ -49,18 +51,21 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _options = options;
         Timings = timings;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(pool: BlockMemoryPool.Instance, bufferSize: BlockMemoryPool.BlockSize, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true));
-        _packets = new MqttProtocolReader(_reader, options.MaxPacketSize);
+        _packets = new MqttProtocolReader(_reader, options.MaxPacketSize) { Version = options.Version };
+        _version = options.Version;
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool: BlockMemoryPool.Instance, minimumBufferSize: BlockMemoryPool.BlockSize, leaveOpen: true));
         _frames = new MqttFrameWriter(_writer);
         _inflight = new SemaphoreSlim(options.InflightWindow, options.InflightWindow);
-        _keepAliveTicks = options.KeepAliveSeconds * Stopwatch.Frequency;
         _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * Stopwatch.Frequency);
-
-        // Ping a little before the interval ends: the scheduler ticks every 250 ms, and the spec
-        // wants a packet within the interval, not merely within the broker's 1.5x grace.
-        _pingAfterTicks = Math.Max(_keepAliveTicks / 2, _keepAliveTicks - (Stopwatch.Frequency / 2));
+        SetKeepAlive(options.KeepAliveSeconds);
         _lastSend = Stopwatch.GetTimestamp();
     }
+
+    /// <summary>The server's CONNACK: at level 5 its reason code and properties (Topic Alias Maximum, Server Keep Alive, the session expiry it granted).</summary>
+    public ConnAckPacket ConnAck { get; private set; }
+
+    /// <summary>The keep-alive in force: the one asked for, or a v5 server's Server Keep Alive (v5 §3.2.2.3.14).</summary>
+    public int KeepAliveSeconds => _keepAliveSeconds;
 
     public ConnectTimings Timings { get; }
 
@@ -160,8 +165,19 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         await CloseTransportAsync().ConfigureAwait(false);
     }
 
+    private void SetKeepAlive(int seconds)
+    {
+        _keepAliveSeconds = seconds;
+        _keepAliveTicks = seconds * Stopwatch.Frequency;
+
+        // Ping a little before the interval ends: the scheduler ticks every 250 ms, and the spec
+        // wants a packet within the interval, not merely within the broker's 1.5x grace.
+        _pingAfterTicks = Math.Max(_keepAliveTicks / 2, _keepAliveTicks - (Stopwatch.Frequency / 2));
+    }
+
     private async Task HandshakeAsync(CancellationToken timeout, CancellationToken caller)
     {
+        var v5 = _version == MqttVersion.V500;
         var connect = new ConnectPacket
         {
             ClientId = _options.ClientId,
@@ -169,6 +185,8 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
             KeepAliveSeconds = _options.KeepAliveSeconds,
             Username = _options.Username,
             Password = _options.Password,
+            ProtocolLevel = (byte)_version,
+            Properties = v5 ? ConnectProperties() : null,
         };
         var t0 = Stopwatch.GetTimestamp();
         try
@@ -190,7 +208,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
                     throw new ConnectionFailedException(FailureKind.ProtocolViolation, $"expected CONNACK, got {read.Packet.Type}");
                 }
 
-                ack = ConnAckPacket.Read(read.Packet);
+                ack = ConnAckPacket.Read(read.Packet, _version);
             }
             finally
             {
@@ -199,9 +217,21 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
             }
 
             Timings.ConnAckMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            if (ack.ReturnCode != ConnAckReturnCode.Accepted)
+            ConnAck = ack;
+            if (v5 && !ack.Accepted)
+            {
+                var reason = ack.Properties?.ReasonString is { } text ? $": {text}" : string.Empty;
+                throw new ConnectionFailedException(FailureKind.ConnAckRefused, $"CONNACK 0x{(byte)ack.ReasonCode:X2} ({MqttReasonCodes.Name(ack.ReasonCode)}){reason}", connAckCode: (int)ack.ReasonCode, failureClass: MqttReasonCodes.FailureClass(MqttPacketType.ConnAck, ack.ReasonCode));
+            }
+
+            if (!ack.Accepted)
             {
                 throw new ConnectionFailedException(FailureKind.ConnAckRefused, $"CONNACK {(int)ack.ReturnCode} ({ack.ReturnCode})", connAckCode: (int)ack.ReturnCode);
+            }
+
+            if (v5)
+            {
+                ApplyConnAck(ack.Properties);
             }
 
             _lastAction = LastAction.None;
@@ -220,11 +250,40 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>CONNECT's v5 properties: session expiry, our packet size limit, no server-chosen aliases, user properties.</summary>
+    private MqttProperties ConnectProperties() => new()
+    {
+        SessionExpiryInterval = _options.SessionExpirySeconds == 0 ? null : _options.SessionExpirySeconds,
+        MaximumPacketSize = (uint)_options.MaxPacketSize,
+        ReceiveMaximum = (ushort)Math.Clamp(_options.InflightWindow, 1, ushort.MaxValue),
+        UserProperties = _options.UserProperties.Count == 0 ? null : [.. _options.UserProperties],
+    };
+
+    /// <summary>What a v5 CONNACK tells a client to do (v5 §3.2.2.3): keep-alive, in-flight window, topic aliases.</summary>
+    private void ApplyConnAck(MqttProperties? p)
+    {
+        if (p?.ServerKeepAlive is { } keepAlive)
+        {
+            SetKeepAlive(keepAlive); // [MQTT-3.2.2-21]: the client must use the server's value
+        }
+
+        if (p?.ReceiveMaximum is { } receive && receive < _options.InflightWindow)
+        {
+            _inflight.Dispose();
+            _inflight = new SemaphoreSlim(receive, receive); // [MQTT-3.3.4-7]
+        }
+
+        if (_options.TopicAliases && p?.TopicAliasMaximum is { } max && max > 0)
+        {
+            _aliasTopics = new ReadOnlyMemory<byte>[Math.Min((int)max, 64)];
+        }
+    }
+
     private void Start()
     {
         // Registered before the receive loop starts: a loop that ends at once unregisters after, not
         // before, the registration (else the scheduler would hold the dead connection forever).
-        if (_options.KeepAliveSeconds > 0 || _ackTimeoutTicks > 0)
+        if (_keepAliveSeconds > 0 || _ackTimeoutTicks > 0)
         {
             KeepAliveScheduler.Register(this);
         }

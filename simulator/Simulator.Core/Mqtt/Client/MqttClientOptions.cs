@@ -25,4 +25,19 @@ public sealed record MqttClientOptions
 
     /// <summary>A PUBACK, SUBACK or UNSUBACK later than this ends the connection (AckTimeout); zero waits forever.</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>3.1.1 or 5.0; the fields below apply to 5.0 only.</summary>
+    public MqttVersion Version { get; init; } = MqttVersion.V311;
+
+    /// <summary>v5 §3.1.2.11.2: how long the server keeps the session after the connection ends; 0 ends it with the connection.</summary>
+    public uint SessionExpirySeconds { get; init; }
+
+    /// <summary>User Properties sent in CONNECT (v5 §3.1.2.11.8), e.g. the firmware version.</summary>
+    public IReadOnlyList<MqttUserProperty> UserProperties { get; init; } = [];
+
+    /// <summary>Properties every PUBLISH carries, encoded once (v5 §3.3.2.3): user properties, content type, message expiry. Never a Topic Alias.</summary>
+    public byte[] PublishProperties { get; init; } = [];
+
+    /// <summary>Names a topic by a Topic Alias after its first PUBLISH, up to the server's Topic Alias Maximum (v5 §3.3.2.3.4).</summary>
+    public bool TopicAliases { get; init; } = true;
 }
