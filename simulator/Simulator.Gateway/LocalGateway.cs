@@ -118,7 +118,7 @@ public sealed class LocalGateway : IAsyncDisposable
         counters.Functions = [.. authorizers.Select(a => a.Item2)];
         var faults = new FaultState(options.Faults);
         var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
-        var broker = new MqttBroker(pipeline, arn, options.Quotas, faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"));
+        var broker = new MqttBroker(pipeline, arn, options.Quotas, faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"), options.Mqtt5);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -30,8 +30,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     private readonly ILogger _logger;
 
-    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultState faults, GatewayCounters counters, TimeProvider time, ILogger? logger = null)
+    public MqttBroker(CustomAuthPipeline auth, IotArn arn, QuotaOptions quotas, FaultState faults, GatewayCounters counters, TimeProvider time, ILogger? logger = null, Mqtt5Options? mqtt5 = null)
     {
+        Mqtt5 = mqtt5 ?? new();
         _logger = logger ?? NullLogger.Instance;
         Auth = auth;
         Arn = arn;
@@ -51,6 +52,8 @@ public sealed partial class MqttBroker : IAsyncDisposable
     public IotArn Arn { get; }
 
     public QuotaOptions Quotas { get; }
+
+    public Mqtt5Options Mqtt5 { get; }
 
     public FaultState Faults { get; }
 
@@ -133,7 +136,10 @@ public sealed partial class MqttBroker : IAsyncDisposable
     internal void Unregister(MqttServerSession session) => _sessions.TryRemove(new KeyValuePair<string, MqttServerSession>(session.ClientId, session));
 
     /// <summary>Delivers a message to every matching subscriber allowed to receive it.</summary>
-    public async ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos)
+    public ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos) => RouteAsync(topic, payload, qos, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>As above; <paramref name="properties"/> (a v5 publisher's, without its Topic Alias) go to MQTT 5 subscribers only.</summary>
+    public async ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties)
     {
         Counters.PublishedMessage();
         var delivered = 0;
@@ -145,7 +151,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
                 continue;
             }
 
-            if (await sub.Session.DeliverAsync(topic, payload, (MqttQos)Math.Min((int)qos, (int)sub.Qos)).ConfigureAwait(false))
+            if (await sub.Session.DeliverAsync(topic, payload, (MqttQos)Math.Min((int)qos, (int)sub.Qos), properties).ConfigureAwait(false))
             {
                 delivered++;
                 Counters.DeliveredMessage();

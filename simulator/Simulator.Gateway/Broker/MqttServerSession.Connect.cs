@@ -65,6 +65,8 @@ public sealed partial class MqttServerSession
             _packets.Advance();
         }
 
+        _version = connect.Version;
+        _packets.Version = _version;
         ClientId = connect.ClientId;
         _context = new PolicyContext(connect.ClientId);
         _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId, ConnectionId = _connectionId };
@@ -75,12 +77,24 @@ public sealed partial class MqttServerSession
         var accountTaken = _upgradeQuota == UpgradeConnectQuota.Taken;
         if (_upgradeQuota == UpgradeConnectQuota.Throttled)
         {
-            return Throttled("Connect.Throttle");
+            return await ThrottledAsync("Connect.Throttle", ct).ConfigureAwait(false);
         }
 
         if (!invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId, accountTaken))
         {
-            return Throttled("connect rate");
+            return await ThrottledAsync("connect rate", ct).ConfigureAwait(false);
+        }
+
+        if (_version == MqttVersion.V500 && connect.Properties?.AuthenticationMethod is not null)
+        {
+            // AWS IoT Core does not support MQTT 5 enhanced authentication (AUTH); custom auth rides on the username, password or upgrade.
+            return await RefuseAsync(MqttReasonCode.BadAuthenticationMethod, ct).ConfigureAwait(false);
+        }
+
+        if (_auth is { Allowed: false })
+        {
+            // A WebSocket upgrade whose custom-auth values were denied, answered at CONNECT (Mqtt5Options.DenyWebSocketUpgradesAtConnect).
+            return await RefuseAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, ct).ConfigureAwait(false);
         }
 
         if (_auth is null)
@@ -88,40 +102,76 @@ public sealed partial class MqttServerSession
             _auth = await _broker.Auth.AuthenticateAsync(_connectRequest, ct).ConfigureAwait(false);
             if (!_auth.Allowed)
             {
-                return false; // AWS closes the connection without a CONNACK (A.4)
+                // 3.1.1: AWS closes the connection without a CONNACK (A.4). 5.0: a CONNACK with a reason code (D, [U] which).
+                return await RefuseAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, ct).ConfigureAwait(false);
             }
         }
 
         if (invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId, accountTaken))
         {
-            return Throttled("connect rate");
+            return await ThrottledAsync("connect rate", ct).ConfigureAwait(false);
         }
 
         if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
-            return false;
+            return await RefuseAsync(MqttReasonCode.NotAuthorized, ct).ConfigureAwait(false);
         }
 
         var now = _broker.Time.GetUtcNow();
         _disconnectAt = now.AddSeconds(_auth.DisconnectAfterSeconds);
         Volatile.Write(ref _refreshAtTicks, now.AddSeconds(_auth.RefreshAfterSeconds + FirstRefreshJitter(_auth.RefreshAfterSeconds)).UtcTicks);
-        Volatile.Write(ref _keepAliveMs, EffectiveKeepAlive(connect.KeepAliveSeconds) * 1000L);
+        var keepAlive = EffectiveKeepAlive(connect.KeepAliveSeconds);
+        Volatile.Write(ref _keepAliveMs, keepAlive * 1000L);
 
         _broker.Register(this)?.Close(DisconnectReason.DuplicateClientId);
         _broker.Counters.Connected();
-        await _frames.WriteAsync(0, static (w, _) => new ConnAckPacket(false, ConnAckReturnCode.Accepted).Write(w), ct).ConfigureAwait(false);
+        var connAck = _version == MqttVersion.V500
+            ? ConnAckPacket.V5(false, MqttReasonCode.Success, ConnAckProperties(connect, keepAlive))
+            : new ConnAckPacket(false, ConnAckReturnCode.Accepted);
+        await _frames.WriteAsync(connAck, static (w, a) => a.Write(w), ct).ConfigureAwait(false);
 
         await _broker.PublishLifecycleAsync(this, connected: true, null).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>A throttled connect: counted as denied, one line in the log, closed without a CONNACK.</summary>
-    private bool Throttled(string which)
+    /// <summary>A throttled connect: counted as denied, one line in the log, closed without a CONNACK (3.1.1) or after CONNACK 0x97 Quota exceeded (5.0).</summary>
+    private async Task<bool> ThrottledAsync(string which, CancellationToken ct)
     {
         _broker.Counters.Denied(DenyReason.Throttled);
         _broker.LogThrottledConnect(_baseRequest.Protocol, ClientId ?? "-", which);
+        return await RefuseAsync(MqttReasonCode.QuotaExceeded, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A refused connect: at 3.1.1 the connection just closes (A.4); an MQTT 5 client is told why in its CONNACK first (v5 §3.2.2.2).</summary>
+    private async Task<bool> RefuseAsync(MqttReasonCode reason, CancellationToken ct)
+    {
+        if (_version == MqttVersion.V500)
+        {
+            await _frames.WriteAsync(ConnAckPacket.V5(false, reason), static (w, a) => a.Write(w), ct).ConfigureAwait(false);
+        }
+
         return false;
+    }
+
+    /// <summary>
+    /// What AWS's CONNACK tells an MQTT 5 client (D): the session expiry it granted when it capped
+    /// the asked-for one, Server Keep Alive when it clamped the keep-alive, and its limits.
+    /// </summary>
+    private MqttProperties ConnAckProperties(ConnectPacket connect, int keepAlive)
+    {
+        var options = _broker.Mqtt5;
+        var asked = connect.Properties?.SessionExpiryInterval ?? 0;
+        return new MqttProperties
+        {
+            SessionExpiryInterval = asked > options.MaxSessionExpirySeconds ? options.MaxSessionExpirySeconds : null,
+            ServerKeepAlive = keepAlive != connect.KeepAliveSeconds ? (ushort)keepAlive : null,
+            ReceiveMaximum = options.ReceiveMaximum,
+            MaximumQos = 1,
+            TopicAliasMaximum = options.TopicAliasMaximum,
+            MaximumPacketSize = (uint)(_broker.Quotas.MaxPayloadBytes + 1024),
+            SubscriptionIdentifierAvailable = 0,
+        };
     }
 
     private int EffectiveKeepAlive(int requested)

@@ -20,7 +20,7 @@ public sealed partial class MqttServerSession
     /// (THROTTLED, counted), as AWS cuts clients that cannot keep up. So a session holds at most
     /// one transport buffer of unsent messages.
     /// </summary>
-    internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos)
+    internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties = default)
     {
         if (_closed.IsCancellationRequested)
         {
@@ -48,7 +48,7 @@ public sealed partial class MqttServerSession
 
         try
         {
-            return await _frames.TryWriteWithoutWaitingAsync((Session: this, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos), static (w, s) =>
+            return await _frames.TryWriteWithoutWaitingAsync((Session: this, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties), static (w, s) =>
             {
                 // Under the frame writer's lock: packet ids are taken in the order frames are written.
                 ushort id = 0;
@@ -59,7 +59,15 @@ public sealed partial class MqttServerSession
                 }
 
                 // Header and topic, then the payload segments as they lie in the publisher's buffer.
-                PublishPacket.WriteHeader(w, s.Topic, s.Payload.Length, s.Qos, id);
+                if (s.Session._version == MqttVersion.V500)
+                {
+                    PublishPacket.WriteHeaderV5(w, s.Topic, s.Payload.Length, s.Qos, id, 0, s.Properties.Span);
+                }
+                else
+                {
+                    PublishPacket.WriteHeader(w, s.Topic, s.Payload.Length, s.Qos, id);
+                }
+
                 foreach (var segment in s.Payload)
                 {
                     w.Write(segment.Span);
@@ -74,4 +82,40 @@ public sealed partial class MqttServerSession
 
     private ValueTask SendAsync(Action<IBufferWriter<byte>> write, CancellationToken ct) =>
         _frames.WriteAsync(write, static (w, write) => write(w), ct);
+
+    /// <summary>
+    /// MQTT 5 only: a DISCONNECT that says why the gateway ends the session (v5 §3.14), sent before
+    /// the close, as AWS does. A session whose transport is stalled or gone gets no DISCONNECT.
+    /// </summary>
+    private async Task SayWhyAsync()
+    {
+        if (_version != MqttVersion.V500 || _closeReason is null || _frames.FlushPending || ReasonFor(_closeReason) is not { } reason)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            var packet = new DisconnectPacket(reason) { Properties = new MqttProperties { ReasonString = _closeReason } };
+            await _frames.WriteAsync(packet, static (w, p) => p.Write(w), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+            // The client is gone already; the close that follows is all there is to do.
+        }
+    }
+
+    /// <summary>The DISCONNECT reason code for each lifecycle disconnectReason the gateway itself causes; null where the client or the network ended it.</summary>
+    private MqttReasonCode? ReasonFor(string closeReason) => closeReason switch
+    {
+        DisconnectReason.DuplicateClientId => MqttReasonCode.SessionTakenOver,
+        DisconnectReason.KeepAliveTimeout => MqttReasonCode.KeepAliveTimeout,
+        DisconnectReason.CustomAuthTtlExpiration => MqttReasonCode.MaximumConnectTime, // [U] AWS lists no code for the authorizer's TTL; 0xA0 is the spec's for it
+        DisconnectReason.AuthError => MqttReasonCode.NotAuthorized,
+        DisconnectReason.Throttled => MqttReasonCode.QuotaExceeded,
+        DisconnectReason.ServerInitiated => MqttReasonCode.ServerShuttingDown,
+        DisconnectReason.ClientError => _disconnectCode ?? MqttReasonCode.ProtocolError,
+        _ => null,
+    };
 }

@@ -44,71 +44,152 @@ public sealed partial class MqttServerSession
         switch (packet.Type)
         {
             case MqttPacketType.Publish:
-                return await OnPublishAsync(PublishPacket.Read(packet), ct).ConfigureAwait(false);
+                return await OnPublishAsync(PublishPacket.Read(packet, _version), ct).ConfigureAwait(false);
             case MqttPacketType.Subscribe:
-                return await OnSubscribeAsync(SubscribePacket.Read(packet), ct).ConfigureAwait(false);
+                return await OnSubscribeAsync(SubscribePacket.Read(packet, _version), ct).ConfigureAwait(false);
             case MqttPacketType.Unsubscribe:
-                var unsub = UnsubscribePacket.Read(packet);
-                foreach (var f in unsub.Filters)
+                var unsub = UnsubscribePacket.Read(packet, _version);
+                var existed = new byte[unsub.Filters.Count];
+                for (var i = 0; i < existed.Length; i++)
                 {
+                    var f = unsub.Filters[i];
                     _broker.Router.Remove(this, f);
-                    _filters.Remove(f);
+                    existed[i] = _filters.Remove(f) ? (byte)MqttReasonCode.Success : (byte)MqttReasonCode.NoSubscriptionExisted;
                 }
 
-                await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.UnsubAck, unsub.PacketId), ct).ConfigureAwait(false);
+                if (_version == MqttVersion.V500)
+                {
+                    await SendAsync(w => new UnsubAckPacket(unsub.PacketId, existed).Write(w), ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.UnsubAck, unsub.PacketId), ct).ConfigureAwait(false);
+                }
+
                 return true;
             case MqttPacketType.PingReq:
                 EmptyPacket.Read(packet);
                 await SendAsync(w => EmptyPacket.Write(w, MqttPacketType.PingResp), ct).ConfigureAwait(false);
                 return true;
             case MqttPacketType.PubAck:
-                PacketIdPacket.Read(packet);
+                PacketIdPacket.Read(packet, _version);
                 return true;
             case MqttPacketType.Disconnect:
+                DisconnectPacket.Read(packet, _version);
                 _closeReason = DisconnectReason.ClientInitiated;
                 return false;
+            case MqttPacketType.Auth:
+                // AWS IoT Core does not support enhanced authentication (D).
+                return ClientError(MqttReasonCode.ProtocolError);
             default:
                 _closeReason = DisconnectReason.ClientError; // QoS 2 and server-only packets
                 return false;
         }
     }
 
+    /// <summary>Ends the session for a client's error; an MQTT 5 client gets a DISCONNECT with <paramref name="reason"/> first.</summary>
+    private bool ClientError(MqttReasonCode reason)
+    {
+        _closeReason = DisconnectReason.ClientError;
+        _disconnectCode = reason;
+        return false;
+    }
+
+    /// <summary>v5 §3.3.2.3.4: a Topic Alias above our maximum is an error; an empty topic takes the alias's topic, a named one (re)sets it.</summary>
+    private string? ResolveTopic(in PublishPacket publish)
+    {
+        if (publish.TopicAlias == 0)
+        {
+            return MqttBroker.Utf8(publish.Topic);
+        }
+
+        if (publish.TopicAlias > _broker.Mqtt5.TopicAliasMaximum)
+        {
+            return null;
+        }
+
+        _topicAliases ??= [];
+        if (publish.Topic.IsEmpty)
+        {
+            return _topicAliases.GetValueOrDefault(publish.TopicAlias);
+        }
+
+        var topic = MqttBroker.Utf8(publish.Topic);
+        _topicAliases[publish.TopicAlias] = topic;
+        return topic;
+    }
+
+    /// <summary>A v5 publisher's properties as subscribers get them (v5 §3.3.4): all but the Topic Alias, which is per connection.</summary>
+    private static ReadOnlyMemory<byte> Forwarded(in PublishPacket publish)
+    {
+        if (publish.Properties.IsEmpty)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var properties = MqttProperties.Read(publish.Properties, MqttPacketType.Publish);
+        properties.TopicAlias = null;
+        return properties.IsEmpty ? ReadOnlyMemory<byte>.Empty : properties.Encode();
+    }
+
     private async ValueTask<bool> OnPublishAsync(PublishPacket publish, CancellationToken ct)
     {
-        var topic = MqttBroker.Utf8(publish.Topic);
-        var q = _broker.Quotas;
-        if (publish.Topic.Length > q.MaxTopicBytes || topic.Count(c => c == '/') > q.MaxTopicSlashes || publish.Payload.Length > q.MaxPayloadBytes)
+        var v5 = _version == MqttVersion.V500;
+        var topic = v5 ? ResolveTopic(publish) : MqttBroker.Utf8(publish.Topic);
+        if (topic is null)
         {
-            _closeReason = DisconnectReason.ClientError;
-            return false;
+            return ClientError(MqttReasonCode.TopicAliasInvalid);
+        }
+
+        var q = _broker.Quotas;
+        if (publish.Payload.Length > q.MaxPayloadBytes)
+        {
+            return ClientError(MqttReasonCode.PacketTooLarge);
+        }
+
+        if (Encoding.UTF8.GetByteCount(topic) > q.MaxTopicBytes || topic.Count(c => c == '/') > q.MaxTopicSlashes)
+        {
+            return ClientError(MqttReasonCode.TopicNameInvalid);
         }
 
         if (!Volatile.Read(ref _auth)!.Policy!.IsAllowed(IotAction.Publish, _broker.Arn.Topic(topic), _context))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
+            if (v5 && publish.Qos == MqttQos.AtLeastOnce)
+            {
+                // MQTT 5: the PUBACK says no and the connection stays (D). At QoS 0 there is no ack to say it in, so the close below stays too [U].
+                await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.PubAck, publish.PacketId, MqttReasonCode.NotAuthorized), ct).ConfigureAwait(false);
+                return true;
+            }
+
             _closeReason = DisconnectReason.AuthError; // AWS closes on a denied publish (A.4)
             return false;
         }
 
         // Excess publishes are discarded and acknowledged (A.5): per connection (in and out together) and per account.
+        // An MQTT 5 PUBACK says so with 0x97 Quota exceeded; 3.1.1 has no way to.
+        var reason = MqttReasonCode.Success;
         if (!_publishRate.TryTake())
         {
             _broker.Counters.Denied(DenyReason.Throttled);
             _broker.Counters.Throttled("PublishIn.Throttle");
+            reason = MqttReasonCode.QuotaExceeded;
         }
         else if (!_broker.TryPublishInQuota())
         {
             _broker.Counters.Denied(DenyReason.Throttled);
+            reason = MqttReasonCode.QuotaExceeded;
         }
         else
         {
-            await _broker.RouteAsync(topic, publish.Payload, publish.Qos).ConfigureAwait(false);
+            await _broker.RouteAsync(topic, publish.Payload, publish.Qos, v5 ? Forwarded(publish) : ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
         }
 
         if (publish.Qos == MqttQos.AtLeastOnce)
         {
             var id = publish.PacketId;
-            await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.PubAck, id), ct).ConfigureAwait(false);
+            var code = v5 ? reason : MqttReasonCode.Success;
+            await SendAsync(w => PacketIdPacket.Write(w, MqttPacketType.PubAck, id, code), ct).ConfigureAwait(false);
         }
 
         return true;
@@ -117,10 +198,15 @@ public sealed partial class MqttServerSession
     private async ValueTask<bool> OnSubscribeAsync(SubscribePacket subscribe, CancellationToken ct)
     {
         var q = _broker.Quotas;
+        var v5 = _version == MqttVersion.V500;
         if (subscribe.Subscriptions.Count > q.MaxFiltersPerSubscribe)
         {
-            _closeReason = DisconnectReason.ClientError;
-            return false;
+            return ClientError(MqttReasonCode.QuotaExceeded);
+        }
+
+        if (v5 && subscribe.Properties?.SubscriptionIdentifiers is { Count: > 0 })
+        {
+            return ClientError(MqttReasonCode.SubscriptionIdentifiersNotSupported); // AWS does not support them (D), and its CONNACK said so
         }
 
         var codes = new byte[subscribe.Subscriptions.Count];
@@ -130,19 +216,32 @@ public sealed partial class MqttServerSession
             if (!Volatile.Read(ref _auth)!.Policy!.IsAllowed(IotAction.Subscribe, _broker.Arn.TopicFilter(filter), _context))
             {
                 _broker.Counters.Denied(DenyReason.PolicyDenied);
+                if (v5)
+                {
+                    codes[i] = (byte)MqttReasonCode.NotAuthorized; // MQTT 5: this filter is refused in the SUBACK, the connection stays (D)
+                    continue;
+                }
+
                 _closeReason = DisconnectReason.AuthError; // AWS closes on a denied subscribe (A.4)
                 return false;
             }
 
             if (!_filters.Contains(filter) && _filters.Count >= q.MaxSubscriptionsPerConnection)
             {
+                if (v5)
+                {
+                    codes[i] = (byte)MqttReasonCode.QuotaExceeded;
+                    continue;
+                }
+
                 _closeReason = DisconnectReason.ClientError; // over 50 subscriptions on one connection: AWS closes it (A.5)
                 return false;
             }
 
             if (!_broker.TrySubscribeQuota())
             {
-                codes[i] = SubAckPacket.Failure; // the account's subscribe rate: this filter is refused, the connection stays
+                // The account's subscribe rate: this filter is refused, the connection stays.
+                codes[i] = v5 ? (byte)MqttReasonCode.QuotaExceeded : SubAckPacket.Failure;
                 continue;
             }
 
@@ -152,7 +251,7 @@ public sealed partial class MqttServerSession
             codes[i] = (byte)granted;
         }
 
-        await SendAsync(w => new SubAckPacket(subscribe.PacketId, codes).Write(w), ct).ConfigureAwait(false);
+        await SendAsync(w => new SubAckPacket(subscribe.PacketId, codes) { Version = _version }.Write(w), ct).ConfigureAwait(false);
         return true;
     }
 }

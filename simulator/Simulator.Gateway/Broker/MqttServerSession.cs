@@ -52,6 +52,9 @@ public sealed partial class MqttServerSession
     private long _keepAliveMs;
     private ushort _nextId;
     private string? _closeReason;
+    private MqttVersion _version = MqttVersion.V311;
+    private MqttReasonCode? _disconnectCode; // a protocol error's v5 DISCONNECT reason, set with ClientError
+    private Dictionary<ushort, string>? _topicAliases; // the client's v5 Topic Aliases; the receive loop's alone
 
     internal MqttServerSession(MqttBroker broker, PipeReader reader, PipeWriter writer, AuthRequest baseRequest, AuthOutcome? preAuth, UpgradeConnectQuota upgradeQuota = UpgradeConnectQuota.NotChecked)
     {
@@ -99,6 +102,7 @@ public sealed partial class MqttServerSession
         catch (MqttProtocolException e)
         {
             _closeReason ??= DisconnectReason.ClientError;
+            _disconnectCode ??= DisconnectCodeFor(e.Code);
             _broker.LogProtocolViolation(ClientId, e.Message);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.Connections.ConnectionResetException)
@@ -109,6 +113,7 @@ public sealed partial class MqttServerSession
         {
             if (registered)
             {
+                await SayWhyAsync().ConfigureAwait(false);
                 _broker.Unregister(this);
                 _broker.Router.RemoveAll(this, _filters);
                 _broker.Counters.Disconnected();
@@ -119,6 +124,17 @@ public sealed partial class MqttServerSession
             await _frames.Output.CompleteAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>v5 §4.13: a packet that cannot be parsed is Malformed (0x81); one that parses but breaks a rule is a Protocol Error (0x82).</summary>
+    private static MqttReasonCode DisconnectCodeFor(MqttErrorCode code) => code switch
+    {
+        MqttErrorCode.PacketTooLarge => MqttReasonCode.PacketTooLarge,
+        MqttErrorCode.TopicAliasInvalid => MqttReasonCode.TopicAliasInvalid,
+        MqttErrorCode.MalformedRemainingLength or MqttErrorCode.MalformedPacket or MqttErrorCode.InvalidUtf8 or MqttErrorCode.NullCharacter
+            or MqttErrorCode.MalformedVariableByteInteger or MqttErrorCode.StringTooLong or MqttErrorCode.ReservedFlags or MqttErrorCode.InvalidQos
+            or MqttErrorCode.UnknownProperty or MqttErrorCode.InvalidPropertyValue or MqttErrorCode.ReservedPacketType or MqttErrorCode.InvalidReasonCode => MqttReasonCode.MalformedPacket,
+        _ => MqttReasonCode.ProtocolError,
+    };
 
     /// <summary>Ends the connection from outside (duplicate client id, TTL, keep-alive, injected drop).</summary>
     public void Close(string reason)

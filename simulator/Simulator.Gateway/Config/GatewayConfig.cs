@@ -53,6 +53,21 @@ public static class GatewayConfig
             throw new InputException($"must be 0 to 65535 (0 picks a free one), got {o.Port}", source, field: at + ".port");
         }
 
+        if (!Core.Mqtt.MqttReasonCodes.IsValid(Core.Mqtt.MqttPacketType.ConnAck, o.Mqtt5.CustomAuthDenyReasonCode) || o.Mqtt5.CustomAuthDenyReasonCode < 0x80)
+        {
+            throw new InputException($"must be a CONNACK failure reason code (0x80 to 0x9F, MQTT 5.0 §3.2.2.2), e.g. 135 (0x87 Not authorized) or 134 (0x86 Bad User Name or Password); got {o.Mqtt5.CustomAuthDenyReasonCode}", source, field: at + ".mqtt5.customAuthDenyReasonCode");
+        }
+
+        if (o.Mqtt5.MaxSessionExpirySeconds > 604_800)
+        {
+            throw new InputException($"must be at most 604800 (AWS's 7 days), got {o.Mqtt5.MaxSessionExpirySeconds}", source, field: at + ".mqtt5.maxSessionExpirySeconds");
+        }
+
+        if (o.Mqtt5.ReceiveMaximum == 0)
+        {
+            throw new InputException("must be 1 to 65535 (MQTT 5.0 §3.2.2.3.3)", source, field: at + ".mqtt5.receiveMaximum");
+        }
+
         for (var i = 0; i < o.Authorizers.Count; i++)
         {
             if (o.Authorizers[i].Lambda is not { } l)

@@ -46,5 +46,7 @@ public sealed record GatewayOptions
 
     public QuotaOptions Quotas { get; set; } = new();
 
+    public Mqtt5Options Mqtt5 { get; set; } = new();
+
     public FaultOptions Faults { get; set; } = new();
 }

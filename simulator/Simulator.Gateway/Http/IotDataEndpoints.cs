@@ -45,7 +45,9 @@ internal static class IotDataEndpoints
             // run custom auth at CONNECT from the MQTT username and password, as over ALPN "mqtt".
             // The account's connect rate comes first, as at CONNECT over MQTT (QuotaOptions.
             // ThrottledConnectsInvokeAuthorizer): a throttled upgrade costs the authorizer nothing,
-            // and is answered as a throttled MQTT connect is, by a close after CONNECT.
+            // and is answered as a throttled MQTT connect is, by a close after CONNECT. A denied upgrade
+            // is an HTTP 401 or 403, or, with Mqtt5Options.DenyWebSocketUpgradesAtConnect, accepted
+            // and answered at CONNECT (an MQTT 5 CONNACK with the deny's reason code).
             AuthOutcome? outcome = null;
             var credentials = HasCredentials(request, pipeline.TokenKeyNames);
             var quota = !credentials || broker.Quotas.ThrottledConnectsInvokeAuthorizer ? UpgradeConnectQuota.NotChecked
@@ -54,7 +56,7 @@ internal static class IotDataEndpoints
             if (credentials && quota != UpgradeConnectQuota.Throttled)
             {
                 outcome = await pipeline.AuthenticateAsync(request, context.RequestAborted).ConfigureAwait(false);
-                if (!outcome.Allowed)
+                if (!outcome.Allowed && !broker.Mqtt5.DenyWebSocketUpgradesAtConnect)
                 {
                     context.Response.StatusCode = outcome.Reason is DenyReason.MissingToken or DenyReason.MissingSignature or DenyReason.NoAuthorizer
                         ? StatusCodes.Status401Unauthorized

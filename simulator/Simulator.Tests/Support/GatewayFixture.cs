@@ -22,6 +22,8 @@ public class GatewayFixture : IAsyncLifetime
 
     protected virtual int DisconnectAfterSeconds => 86_400;
 
+    protected virtual Mqtt5Options Mqtt5 => new();
+
     public virtual async Task InitializeAsync()
     {
         Fleet = FleetStore.Create(new FleetSpec { Seed = 77, Count = 8 }, FleetDir);
@@ -32,6 +34,7 @@ public class GatewayFixture : IAsyncLifetime
             EndpointName = EndpointName,
             MinimumAuthTtlSeconds = 1,
             Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 },
+            Mqtt5 = Mqtt5,
             Authorizers =
             [
                 new() { Name = "1nce-authorizer", Type = "1nce", SigningDisabled = true, DisconnectAfterInSeconds = DisconnectAfterSeconds, RefreshAfterInSeconds = 86_400 },
