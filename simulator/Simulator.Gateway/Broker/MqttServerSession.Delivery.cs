@@ -87,9 +87,9 @@ public sealed partial class MqttServerSession
     /// MQTT 5 only: a DISCONNECT that says why the gateway ends the session (v5 §3.14), sent before
     /// the close, as AWS does. A session whose transport is stalled or gone gets no DISCONNECT.
     /// </summary>
-    private async Task SayWhyAsync()
+    private async Task SayWhyAsync(string closeReason)
     {
-        if (_version != MqttVersion.V500 || _closeReason is null || _frames.FlushPending || ReasonFor(_closeReason) is not { } reason)
+        if (_version != MqttVersion.V500 || _frames.FlushPending || ReasonFor(closeReason) is not { } reason)
         {
             return;
         }
@@ -97,7 +97,7 @@ public sealed partial class MqttServerSession
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            var packet = new DisconnectPacket(reason) { Properties = new MqttProperties { ReasonString = _closeReason } };
+            var packet = new DisconnectPacket(reason) { Properties = new MqttProperties { ReasonString = closeReason } };
             await _frames.WriteAsync(packet, static (w, p) => p.Write(w), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException)

@@ -32,6 +32,8 @@ namespace Simulator.Gateway.Broker;
 public sealed partial class MqttServerSession
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(2);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MqttBroker _broker;
     private readonly PipeReader _reader;
     private readonly MqttProtocolReader _packets;
@@ -55,6 +57,8 @@ public sealed partial class MqttServerSession
     private MqttVersion _version = MqttVersion.V311;
     private MqttReasonCode? _disconnectCode; // a protocol error's v5 DISCONNECT reason, set with ClientError
     private Dictionary<ushort, string>? _topicAliases; // the client's v5 Topic Aliases; the receive loop's alone
+    private bool _connected; // CONNACK sent: from here an MQTT 5 client is told why the gateway closes
+    private int _saidWhy; // the DISCONNECT with a reason goes out once, from Close or from the loop's end
 
     internal MqttServerSession(MqttBroker broker, PipeReader reader, PipeWriter writer, AuthRequest baseRequest, AuthOutcome? preAuth, UpgradeConnectQuota upgradeQuota = UpgradeConnectQuota.NotChecked)
     {
@@ -93,6 +97,7 @@ public sealed partial class MqttServerSession
             }
 
             registered = true;
+            Volatile.Write(ref _connected, true);
             await ReceiveLoopAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -113,7 +118,11 @@ public sealed partial class MqttServerSession
         {
             if (registered)
             {
-                await SayWhyAsync().ConfigureAwait(false);
+                if (_closeReason is { } reason && Interlocked.Exchange(ref _saidWhy, 1) == 0)
+                {
+                    await SayWhyAsync(reason).ConfigureAwait(false); // a close the receive loop decided: its read is not pending
+                }
+
                 _broker.Unregister(this);
                 _broker.Router.RemoveAll(this, _filters);
                 _broker.Counters.Disconnected();
@@ -122,6 +131,7 @@ public sealed partial class MqttServerSession
 
             await _reader.CompleteAsync().ConfigureAwait(false);
             await _frames.Output.CompleteAsync().ConfigureAwait(false);
+            _ended.TrySetResult();
         }
     }
 
@@ -137,9 +147,39 @@ public sealed partial class MqttServerSession
     };
 
     /// <summary>Ends the connection from outside (duplicate client id, TTL, keep-alive, injected drop).</summary>
+    /// <remarks>
+    /// An MQTT 5 session is told why first (<see cref="SayWhyAsync"/>). Its read is cancelled only
+    /// once the client has closed (as v5 §3.14.4 asks of a DISCONNECT's receiver) or after
+    /// <see cref="DisconnectGrace"/>: cancelling a pending WebSocket receive aborts the WebSocket,
+    /// and Kestrel drops what the abort finds unsent, the DISCONNECT included.
+    /// </remarks>
     public void Close(string reason)
     {
         _closeReason ??= reason;
+        if (Volatile.Read(ref _connected) && _version == MqttVersion.V500 && ReasonFor(reason) is not null && Interlocked.Exchange(ref _saidWhy, 1) == 0)
+        {
+            _ = SayWhyThenCancelAsync(reason);
+            return;
+        }
+
+        Cancel();
+    }
+
+    private async Task SayWhyThenCancelAsync(string reason)
+    {
+        try
+        {
+            await SayWhyAsync(reason).ConfigureAwait(false);
+            await Task.WhenAny(_ended.Task, Task.Delay(DisconnectGrace)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Cancel();
+        }
+    }
+
+    private void Cancel()
+    {
         try
         {
             _closed.Cancel();

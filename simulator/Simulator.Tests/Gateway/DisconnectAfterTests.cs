@@ -14,20 +14,25 @@ public sealed class DisconnectAfterTests : IClassFixture<ShortTtlGatewayFixture>
 
     public DisconnectAfterTests(ShortTtlGatewayFixture g) => _g = g;
 
-    [Fact]
-    public async Task DisconnectAfterInSecondsCutsTheConnectionOnTime()
+    [Theory]
+    [InlineData(MqttVersion.V311)]
+    [InlineData(MqttVersion.V500)]
+    public async Task DisconnectAfterInSecondsCutsTheConnectionOnTime(MqttVersion version)
     {
         var iccid = _g.Fleet[0].Iccid;
         var (username, _, _, _) = await _g.OnboardWithCurlAsync(iccid);
         var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _g.Gateway.Port, CaFile = _g.Gateway.CaFile, Alpn = ["mqtt"] };
         var sw = Stopwatch.StartNew();
-        var (client, _) = await ClientHarness.ConnectAsync(transport, new MqttClientOptions { ClientId = iccid, Username = username });
+        var (client, _) = await ClientHarness.ConnectAsync(transport, new MqttClientOptions { ClientId = iccid, Username = username, Version = version });
         await using (client)
         {
             var reason = await client.Completion.WaitAsync(TimeSpan.FromSeconds(10));
             var elapsed = sw.Elapsed;
             Assert.Equal(FailureKind.ClosedByServer, reason!.Kind);
             Assert.InRange(elapsed.TotalSeconds, 1.9, 3.5); // 2 s, checked by a 1 s timer
+
+            // MQTT 5 hears why: the authorizer's TTL is the spec's Maximum connect time [U].
+            Assert.Equal(version == MqttVersion.V500 ? "Disconnect:MaximumConnectTime" : "ClosedByServer", reason.FailureClass);
         }
     }
 }

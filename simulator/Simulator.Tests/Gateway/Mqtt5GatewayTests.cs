@@ -123,13 +123,17 @@ public sealed class Mqtt5GatewayTests : IClassFixture<GatewayFixture>
         Assert.Equal((byte)MqttReasonCode.TopicAliasInvalid, answer[disconnectAt + 2]);
     }
 
-    [Fact]
-    public async Task ATakenOverSessionIsToldWhyAndTheLifecycleEventIsUnchanged()
+    [Theory]
+    [InlineData("alpn", 3)]
+    [InlineData("wss-headers", 4)]
+    public async Task ATakenOverSessionIsToldWhyAndTheLifecycleEventIsUnchanged(string form, int device)
     {
-        var onboarded = await _g.OnboardWithCurlAsync(_g.Fleet[3].Iccid);
+        var onboarded = await _g.OnboardWithCurlAsync(_g.Fleet[device].Iccid);
+        var transport = form == "alpn" ? Alpn : Wss(onboarded.Username);
+        var username = form == "alpn" ? onboarded.Username : null;
         var before = _g.Gateway.Counters.DisconnectReasons.GetValueOrDefault("DUPLICATE_CLIENTID");
-        await using var first = await MqttClientConnection.ConnectAsync(Alpn, V5(onboarded.ClientId, onboarded.Username));
-        await using var second = await MqttClientConnection.ConnectAsync(Alpn, V5(onboarded.ClientId, onboarded.Username));
+        await using var first = await MqttClientConnection.ConnectAsync(transport, V5(onboarded.ClientId, username));
+        await using var second = await MqttClientConnection.ConnectAsync(transport, V5(onboarded.ClientId, username));
         var reason = await first.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(FailureKind.ClosedByServer, reason!.Kind);
         Assert.Equal("Disconnect:SessionTakenOver", reason.FailureClass);
