@@ -12,14 +12,14 @@ namespace Simulator.Tests.Capacity;
 [Collection(SerialCollection.Name)]
 public sealed class CapacityRunTests
 {
-    private static string Profile(string lambda, string capacity) => $$"""
+    private static string Profile(string lambda, string capacity, int mqttVersion = 4) => $$"""
         {
           "name": "capacity-test",
           "target": { "kind": "embedded" },
           "fleet": { "count": 20, "seed": "9" },
           "token": { "source": "device-jwt" },
           "transport": { "kind": "mqtt-alpn" },
-          "device": { "publishIntervalSeconds": 60, "qos": 1 },
+          "device": { "publishIntervalSeconds": 60, "qos": 1, "mqttVersion": {{mqttVersion}} },
           "warmUp": { "devices": 5 },
           "capacity": {{capacity}},
           "gateway": {
@@ -87,18 +87,23 @@ public sealed class CapacityRunTests
         Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnUnlimitedAuthorizerIsNeverReportedAsTheLimit()
+    /// <summary>The search runs unchanged on MQTT 5: the same steps, the same answer.</summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task AnUnlimitedAuthorizerIsNeverReportedAsTheLimit(int mqttVersion)
     {
         using var tmp = new TempDir();
         var (code, output, summary) = await RunAsync(tmp, Profile(
             string.Empty,
-            """{ "startRate": 20, "maxRate": 45, "growth": 1.5, "stepSeconds": 4, "sessionSeconds": 0.5, "cooldownSeconds": 1 }"""));
+            """{ "startRate": 20, "maxRate": 45, "growth": 1.5, "stepSeconds": 4, "sessionSeconds": 0.5, "cooldownSeconds": 1 }""",
+            mqttVersion));
         var capacity = summary.GetProperty("capacity");
         Assert.True(code == 0, output);
         Assert.Contains("warning: authorizer 'device-jwt' has no capacity model", output, StringComparison.Ordinal);
         Assert.Equal("maxRate", capacity.GetProperty("limitedBy").GetString());
         Assert.Equal(45, capacity.GetProperty("sustainableConnectsPerSecond").GetDouble());
         Assert.Contains("at least", capacity.GetProperty("conclusion").GetString(), StringComparison.Ordinal);
+        Assert.All(capacity.GetProperty("steps").EnumerateArray(), s => Assert.Equal(s.GetProperty("attempts").GetInt64(), s.GetProperty("successes").GetInt64()));
     }
 }

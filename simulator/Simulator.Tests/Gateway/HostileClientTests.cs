@@ -48,8 +48,10 @@ public sealed class HostileClientTests : IClassFixture<GatewayFixture>
         return ssl;
     }
 
-    [Fact]
-    public async Task GarbageFromClientsEndsOnlyTheirSessions()
+    [Theory]
+    [InlineData(MqttVersion.V311)]
+    [InlineData(MqttVersion.V500)]
+    public async Task GarbageFromClientsEndsOnlyTheirSessions(MqttVersion version)
     {
         var me = await DeviceAsync(0);
         var others = new List<(string ClientId, string Username)>();
@@ -58,14 +60,14 @@ public sealed class HostileClientTests : IClassFixture<GatewayFixture>
             others.Add(await DeviceAsync(d));
         }
 
-        var (bystander, inbox) = await ClientHarness.ConnectAsync(Alpn, new MqttClientOptions { ClientId = me.ClientId, Username = me.Username });
+        var (bystander, inbox) = await ClientHarness.ConnectAsync(Alpn, new MqttClientOptions { ClientId = me.ClientId, Username = me.Username, Version = version });
         await using (bystander)
         {
             var topic = $"{me.ClientId}/fuzz";
             await bystander.SubscribeAsync([(topic, MqttQos.AtLeastOnce)]);
             var baseline = _gw.Gateway.Counters.Connections;
             var rng = new Random(11);
-            var seeds = MqttCorpus.Seeds(withLarge: true).Where(s => (MqttPacketType)(s[0] >> 4) != MqttPacketType.Connect).ToArray();
+            var seeds = MqttCorpus.Seeds(withLarge: true, version: version).Where(s => (MqttPacketType)(s[0] >> 4) != MqttPacketType.Connect).ToArray();
             var afterConnect = 0;
             for (var i = 0; i < 40; i++)
             {
@@ -76,11 +78,14 @@ public sealed class HostileClientTests : IClassFixture<GatewayFixture>
                 {
                     // A valid CONNECT of its own device, then garbage in the same session.
                     var connect = new ArrayBufferWriter<byte>();
-                    new ConnectPacket { ClientId = others[i % 4].ClientId, Username = others[i % 4].Username, KeepAliveSeconds = 60 }.Write(connect);
+                    new ConnectPacket { ClientId = others[i % 4].ClientId, Username = others[i % 4].Username, KeepAliveSeconds = 60, ProtocolLevel = (byte)version }.Write(connect);
                     await ssl.WriteAsync(connect.WrittenMemory);
-                    var connAck = new byte[4];
-                    await ssl.ReadExactlyAsync(connAck);
-                    Assert.Equal(new byte[] { 0x20, 0x02, 0x00, 0x00 }, connAck);
+                    var head = new byte[2];
+                    await ssl.ReadExactlyAsync(head);
+                    var rest = new byte[head[1]];
+                    await ssl.ReadExactlyAsync(rest);
+                    Assert.Equal(0x20, head[0]);
+                    Assert.Equal(0x00, rest[1]); // accepted: return code 0 (3.1.1) or reason code Success (5.0)
                     afterConnect++;
                 }
 

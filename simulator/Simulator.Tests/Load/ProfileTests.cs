@@ -55,6 +55,11 @@ public sealed class ProfileTests
     [InlineData("{\"device\":{\"scenario\":\"duty-cycle\",\"dutyCycle\":{\"mode\":\"edrx\",\n\"edrxSeconds\": 2}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.dutyCycle.edrxSeconds", 2)]
     [InlineData("{\"device\":{\"scenario\":\"duty-cycle\",\"dutyCycle\":{\"mode\":\"edrx\",\n\"inactivitySeconds\": 0}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.dutyCycle.inactivitySeconds", 2)]
     [InlineData("{\"device\":{\"scenario\":\"duty-cycle\"},\"phases\":[\n{ \"kind\": \"arrivals\", \"rate\": 5, \"seconds\": 1 }]}", "$.phases[0].kind", 2)]
+    [InlineData("{\"device\":{\n\"mqttVersion\": 3},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqttVersion", 2)]
+    [InlineData("{\"device\":{\"mqttVersion\": 5,\"mqtt5\":{\n\"sessionExpirySeconds\": 700000}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5.sessionExpirySeconds", 2)]
+    [InlineData("{\"device\":{\"mqttVersion\": 5,\"mqtt5\":{\n\"messageExpirySeconds\": 0}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5.messageExpirySeconds", 2)]
+    [InlineData("{\"device\":{\n\"mqtt5\":{\"topicAliases\": false}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5", 2)]
+    [InlineData("{\"transport\":{\"kind\":\"https-publish\"},\"device\":{\n\"mqttVersion\": 5},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqttVersion", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {
         var e = Bad(json);

@@ -21,12 +21,22 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
     [InlineData(MqttQos.AtLeastOnce, "tcp")]
     [InlineData(MqttQos.AtMostOnce, "tls-openssl")]
     [InlineData(MqttQos.AtLeastOnce, "tls-openssl")]
-    public async Task PublishAndReceiveAllocateNothingInSteadyState(MqttQos qos, string over)
+    [InlineData(MqttQos.AtMostOnce, "tcp", MqttVersion.V500)]
+    [InlineData(MqttQos.AtLeastOnce, "tcp", MqttVersion.V500)]
+    [InlineData(MqttQos.AtLeastOnce, "tls-openssl", MqttVersion.V500)]
+    public async Task PublishAndReceiveAllocateNothingInSteadyState(MqttQos qos, string over, MqttVersion version = MqttVersion.V311)
     {
         var transport = over == "tcp"
             ? new TransportOptions { Kind = TransportKind.Tcp, Host = "127.0.0.1", Port = _broker.TcpPort }
             : new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _broker.TlsPort, CaFile = _broker.Ca.CaFile, Tls = TlsProvider.OpenSsl };
-        await using var client = await MqttClientConnection.ConnectAsync(transport, new MqttClientOptions { ClientId = $"alloc-{qos}-{over}", KeepAliveSeconds = 0 });
+        // At MQTT 5 every PUBLISH carries properties both ways and names its topic by an alias.
+        var options = new MqttClientOptions { ClientId = $"alloc-{qos}-{over}-{version}", KeepAliveSeconds = 0, Version = version };
+        if (version == MqttVersion.V500)
+        {
+            options = options with { PublishProperties = new MqttProperties { ContentType = "application/json", UserProperties = [new("fw", "2.0.1")] }.Encode() };
+        }
+
+        await using var client = await MqttClientConnection.ConnectAsync(transport, options);
         var received = 0;
         var target = 0;
         var done = new SemaphoreSlim(0);
@@ -37,7 +47,7 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
                 done.Release();
             }
         };
-        var topic = System.Text.Encoding.UTF8.GetBytes($"alloc/{qos}/{over}");
+        var topic = System.Text.Encoding.UTF8.GetBytes($"alloc/{qos}/{over}/{version}");
         await client.SubscribeAsync([(System.Text.Encoding.UTF8.GetString(topic), qos)]);
         var payload = new byte[256];
 
@@ -67,5 +77,6 @@ public sealed class AllocationTests : IClassFixture<Mosquitto>
         }
 
         Assert.True(best < 1.0, $"{best:F1} bytes allocated per publish+receive; sampled: {sampler.Top()}");
+        Assert.Equal(version == MqttVersion.V500 ? 1 : 0, client.AliasesInUse);
     }
 }

@@ -11,7 +11,7 @@ namespace Simulator.Cli;
 
 /// <summary>
 /// <c>simulator pub</c> and <c>simulator sub</c>: mosquitto_pub and mosquitto_sub's options where
-/// they exist (-h -p -t -m -q -i -u -P -k -A --cafile --tls-alpn --insecure -d), plus --ws,
+/// they exist (-h -p -t -m -q -i -u -P -k -A -V -x --cafile --tls-alpn --insecure -d), plus --ws,
 /// --header K=V for custom-auth headers and --timings for each connect phase.
 /// </summary>
 internal static class MqttClientCommands
@@ -20,7 +20,7 @@ internal static class MqttClientCommands
         Option<string> Host, Option<int?> Port, Option<string?> ClientId, Option<string?> User, Option<string?> Password,
         Option<int> Qos, Option<ushort> KeepAlive, Option<string?> CaFile, Option<string?> Alpn, Option<bool> Insecure,
         Option<bool> Ws, Option<string> WsPath, Option<string> Subprotocol, Option<string[]> Headers, Option<bool> Timings,
-        Option<bool> Debug, Option<string?> Bind, Option<double> Timeout);
+        Option<bool> Debug, Option<string?> Bind, Option<double> Timeout, Option<string> Version, Option<uint?> SessionExpiry);
 
     public static Command Pub(TextWriter stdout, TextWriter stderr)
     {
@@ -148,9 +148,11 @@ internal static class MqttClientCommands
                 try
                 {
                     var codes = await client.SubscribeAsync([.. parse.GetValue(topics)!.Select(t => (t, qos))]).ConfigureAwait(false);
-                    if (codes.Any(SubAckPacket.IsFailure))
+                    var refused = Array.Find(codes, SubAckPacket.IsFailure);
+                    if (SubAckPacket.IsFailure(refused))
                     {
-                        await stderr.WriteLineAsync("error: the broker refused a subscription (SUBACK 0x80)").ConfigureAwait(false);
+                        var why = client.ConnAck.Version == MqttVersion.V500 ? $" {MqttReasonCodes.Name((MqttReasonCode)refused)}" : string.Empty;
+                        await stderr.WriteLineAsync($"error: the broker refused a subscription (SUBACK 0x{refused:X2}{why})").ConfigureAwait(false);
                         return ExitCodes.Failed;
                     }
 
@@ -204,7 +206,9 @@ internal static class MqttClientCommands
         new Option<bool>("--timings") { Description = "Print each connect phase's duration." },
         new Option<bool>("-d", "--debug") { Description = "Print protocol events." },
         new Option<string?>("-A", "--bind-address") { Description = "Local source address." },
-        new Option<double>("--connect-timeout") { Description = "Seconds to wait for CONNACK.", DefaultValueFactory = _ => 10 });
+        new Option<double>("--connect-timeout") { Description = "Seconds to wait for CONNACK.", DefaultValueFactory = _ => 10 },
+        new Option<string>("-V", "--protocol-version") { Description = "MQTT version: mqttv311 (or 311, the default) or mqttv5 (or 5), as mosquitto's clients name them.", DefaultValueFactory = _ => "mqttv311" },
+        new Option<uint?>("-x", "--session-expiry-interval") { Description = "MQTT 5: seconds the broker keeps the session after the connection ends." });
 
     /// <summary>AWS IoT Core's own limits (A.5): 256 bytes and 7 slashes per topic; '$' topics are reserved.</summary>
     private static async Task WarnAboutAwsLimitsAsync(string topic, int bytes, TextWriter stderr)
@@ -227,7 +231,7 @@ internal static class MqttClientCommands
 
     private static void Add(Command command, Common c)
     {
-        foreach (var o in new Option[] { c.Host, c.Port, c.ClientId, c.User, c.Password, c.Qos, c.KeepAlive, c.CaFile, c.Alpn, c.Insecure, c.Ws, c.WsPath, c.Subprotocol, c.Headers, c.Timings, c.Debug, c.Bind, c.Timeout })
+        foreach (var o in new Option[] { c.Host, c.Port, c.ClientId, c.User, c.Password, c.Qos, c.KeepAlive, c.CaFile, c.Alpn, c.Insecure, c.Ws, c.WsPath, c.Subprotocol, c.Headers, c.Timings, c.Debug, c.Bind, c.Timeout, c.Version, c.SessionExpiry })
         {
             command.Options.Add(o);
         }
@@ -237,6 +241,15 @@ internal static class MqttClientCommands
             if (r.GetValue(c.Qos) is not (0 or 1))
             {
                 r.AddError("-q must be 0 or 1 (AWS IoT Core supports QoS 0 and 1)");
+            }
+
+            if (VersionOf(r.GetValue(c.Version)) is null)
+            {
+                r.AddError($"-V must be mqttv311 (311) or mqttv5 (5), got '{r.GetValue(c.Version)}'; MQTT 3.1 (mqttv31) is not supported");
+            }
+            else if (r.GetValue(c.SessionExpiry) is not null && VersionOf(r.GetValue(c.Version)) != MqttVersion.V500)
+            {
+                r.AddError("-x needs MQTT 5 (-V mqttv5): 3.1.1 has no session expiry");
             }
 
             if (r.GetValue(c.Port) is { } port && port is < 1 or > 65535)
@@ -250,6 +263,13 @@ internal static class MqttClientCommands
             }
         });
     }
+
+    private static MqttVersion? VersionOf(string? value) => (value ?? "mqttv311").ToLowerInvariant() switch
+    {
+        "mqttv311" or "311" or "4" => MqttVersion.V311,
+        "mqttv5" or "5" => MqttVersion.V500,
+        _ => null,
+    };
 
     private static async Task<MqttClientConnection?> ConnectAsync(ParseResult parse, Common c, string prefix, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -307,13 +327,16 @@ internal static class MqttClientCommands
             Password = parse.GetValue(c.Password) is { } pw ? Encoding.UTF8.GetBytes(pw) : null,
             KeepAliveSeconds = parse.GetValue(c.KeepAlive),
             ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(c.Timeout)),
+            Version = VersionOf(parse.GetValue(c.Version)) ?? MqttVersion.V311,
+            SessionExpirySeconds = parse.GetValue(c.SessionExpiry) ?? 0,
         };
         try
         {
             var client = await MqttClientConnection.ConnectAsync(transport, options, ct).ConfigureAwait(false);
             if (parse.GetValue(c.Debug))
             {
-                await stdout.WriteLineAsync($"Client {options.ClientId} sending CONNECT; received CONNACK (0)").ConfigureAwait(false);
+                var granted = client.ConnAck.Properties is { } p ? $" (topic aliases {p.TopicAliasMaximum ?? 0}, server keep-alive {(p.ServerKeepAlive is { } k ? $"{k} s" : "as asked")}, session expiry {(p.SessionExpiryInterval is { } e ? $"{e} s" : "as asked")})" : string.Empty;
+                await stdout.WriteLineAsync($"Client {options.ClientId} sending CONNECT; received CONNACK (0){granted}").ConfigureAwait(false);
             }
 
             if (parse.GetValue(c.Timings))
