@@ -88,17 +88,20 @@ for n in "$small" "$large"; do
   "$sim" token --fleet "$work/fleet" --device 0 --count "$n" --ttl 3600 > "$work/tokens-$n.txt"
 
   # Ours: the simulator's run verb, the same schedule, no publishes; once on each TLS provider
-  # ("ours" is the default, OpenSSL where libssl 3 loads; "ours-sslstream" is .NET's SslStream).
+  # ("ours" is the default, OpenSSL where libssl 3 loads; "ours-sslstream" is .NET's SslStream),
+  # and once on MQTT 5 ("ours-mqtt5": the default provider, device.mqttVersion 5).
   rm -rf "$work/fleet-$n"; "$sim" fleet create --count "$n" --seed 3 --out "$work/fleet-$n" >/dev/null
-  for tls in auto sslstream; do
-    row=ours; [ "$tls" = auto ] || row="ours-$tls"
+  for variant in auto sslstream mqtt5; do
+    tls=$variant mqtt=4 row="ours-$variant"
+    [ "$variant" = auto ] && row=ours
+    [ "$variant" = mqtt5 ] && tls=auto mqtt=5
     cat > "$work/$row-$n.json" <<JSON
 { "name": "bench-connect-$row-$n",
   "target": { "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": $port, "caFile": "$ca" },
   "fleet": { "count": $n, "directory": "$work/fleet-$n" },
   "token": { "source": "device-jwt", "lifetimeSeconds": 3600 },
   "transport": { "kind": "wss-custom-auth", "tls": "$tls" },
-  "device": { "publishIntervalSeconds": 3600, "qos": 1, "keepAliveSeconds": 300 },
+  "device": { "publishIntervalSeconds": 3600, "qos": 1, "keepAliveSeconds": 300, "mqttVersion": $mqtt },
   "warmUp": { "devices": 0 },
   "phases": [ { "kind": "ramp", "to": $n, "rate": $rate }, { "kind": "hold", "seconds": $hold }, { "kind": "rampDown", "rate": 5000 } ] }
 JSON
@@ -149,7 +152,7 @@ floor = 1000 / float(m.group(1)) if m else float("nan")
 lines = [f"# Connect cost, one run on this machine ({cores} cores), {small} and {large} devices over WSS with custom-auth headers", "",
          "| client | CPU ms per connect | RSS KB per device | gateway CPU ms per connect | connected (large run) | failed | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
 cost = {}
-for client in ("ours", "ours-sslstream", "mqtt.js", "mqttnet", "paho", "sslstream-floor", "libssl-floor"):
+for client in ("ours", "ours-sslstream", "ours-mqtt5", "mqtt.js", "mqttnet", "paho", "sslstream-floor", "libssl-floor"):
     if (client, large) not in rows:
         continue  # paho, when not installed
     a, b = rows[(client, small)], rows[(client, large)]
@@ -179,6 +182,8 @@ ratios = {
     "sslStreamProviderCpuVsSslStream": ratio(cost["ours-sslstream"][0], cost["sslstream-floor"][0]),
     "sslStreamProviderRssVsBestPeer": ratio(cost["ours-sslstream"][1], cost[best_rss][1]),
     "p50VsBestPeer": ratio(float(cost["ours"][2]), min(float(cost[c][2]) for c in peers)),
+    "mqtt5CpuVsOurs": ratio(cost["ours-mqtt5"][0], cost["ours"][0]),
+    "mqtt5RssVsOurs": ratio(cost["ours-mqtt5"][1], cost["ours"][1]),
     "libSslVsSslStreamCpu": ratio(cost["libssl-floor"][0], cost["sslstream-floor"][0]),
     "libSslVsSslStreamRss": ratio(cost["libssl-floor"][1], cost["sslstream-floor"][1]),
     "bestCpuPeer": best_cpu,
@@ -186,8 +191,9 @@ ratios = {
     "devices": [small, large],
 }
 lines += ["", f"Ratios (same run): our CPU per connect = {ratios['cpuPerConnectVsBestPeer']:.2f}x the best peer's ({best_cpu}), "
-          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "ours-sslstream", "sslstream-floor", "libssl-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
-          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "ours-sslstream", "sslstream-floor", "libssl-floor")) + ".",
+          + "".join(f"{ratio(cost['ours'][0], cost[c][0]):.2f}x {c}'s, " for c in cost if c not in ("ours", "ours-sslstream", "ours-mqtt5", "sslstream-floor", "libssl-floor")) + f"and {ratios['cpuPerConnectVsOpenSsl']:.2f}x OpenSSL's floor; "
+          f"our RSS per device = {ratios['rssPerDeviceVsBestPeer']:.2f}x the best peer's ({best_rss}), " + ", ".join(f"{ratio(cost['ours'][1], cost[c][1]):.2f}x {c}'s" for c in cost if c not in ("ours", "ours-sslstream", "ours-mqtt5", "sslstream-floor", "libssl-floor")) + ".",
+          f"Our client on MQTT 5 (ours-mqtt5: properties in CONNECT and CONNACK): {ratios['mqtt5CpuVsOurs']:.2f}x our 3.1.1 CPU per connect, {ratios['mqtt5RssVsOurs']:.2f}x our 3.1.1 RSS per device.",
           f"Against .NET's own floor (a bare SslStream handshake with the same gateway): our CPU per connect = {ratios['cpuPerConnectVsSslStream']:.2f}x, our RSS per device = {ratios['rssPerDeviceVsSslStream']:.2f}x.",
           f"Our client on SslStream (ours-sslstream): {ratios['sslStreamProviderCpuVsBestPeer']:.2f}x the best peer's CPU per connect, {ratios['sslStreamProviderCpuVsSslStream']:.2f}x the SslStream floor's, {ratios['sslStreamProviderRssVsBestPeer']:.2f}x the best peer's RSS per device.",
           "Targets for the default client: "

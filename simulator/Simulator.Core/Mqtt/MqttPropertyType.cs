@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt;
 
 /// <summary>The data representations of MQTT 5.0 §1.5 that properties use.</summary>
-public enum MqttPropertyType : byte
+internal enum MqttPropertyType : byte
 {
     Byte,
     TwoByteInteger,

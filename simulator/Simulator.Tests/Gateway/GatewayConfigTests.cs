@@ -26,4 +26,30 @@ public sealed class GatewayConfigTests
         Assert.Equal(3, e.Line);
         Assert.Contains("connectsPerMinute", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{ \"mqtt5\": { \"customAuthDenyReasonCode\": 5 } }", "$.mqtt5.customAuthDenyReasonCode")] // a 3.1.1 return code
+    [InlineData("{ \"mqtt5\": { \"customAuthDenyReasonCode\": 142 } }", "$.mqtt5.customAuthDenyReasonCode")] // 0x8E is DISCONNECT's, not CONNACK's
+    [InlineData("{ \"mqtt5\": { \"maxSessionExpirySeconds\": 604801 } }", "$.mqtt5.maxSessionExpirySeconds")]
+    [InlineData("{ \"mqtt5\": { \"receiveMaximum\": 0 } }", "$.mqtt5.receiveMaximum")]
+    public void AnMqtt5ValueTheGatewayCannotAnswerWithIsRefusedByField(string json, string field)
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["g.json"], json);
+        var e = Assert.Throws<InputException>(() => GatewayConfig.Load(tmp["g.json"]));
+        Assert.Equal(field, e.Field);
+    }
+
+    [Fact]
+    public void TheMqtt5DefaultsAreAwssAndOtherReadingsLoad()
+    {
+        Assert.Equal(0x87, new GatewayOptions().Mqtt5.CustomAuthDenyReasonCode);
+        Assert.Equal(3600u, new GatewayOptions().Mqtt5.MaxSessionExpirySeconds);
+        Assert.Equal((ushort)8, new GatewayOptions().Mqtt5.TopicAliasMaximum);
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["g.json"], "{ \"mqtt5\": { \"customAuthDenyReasonCode\": 134, \"denyWebSocketUpgradesAtConnect\": true } }");
+        var options = GatewayConfig.Load(tmp["g.json"]);
+        Assert.Equal(0x86, options.Mqtt5.CustomAuthDenyReasonCode);
+        Assert.True(options.Mqtt5.DenyWebSocketUpgradesAtConnect);
+    }
 }

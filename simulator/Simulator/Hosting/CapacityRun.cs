@@ -58,7 +58,7 @@ internal static class CapacityRun
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);
         }
 
-        await setup.Out.WriteLineAsync(string.Create(Inv, $"capacity '{profile.Name}': {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}; steps of {cap.StepSeconds:0.#} s from {cap.StartRate:0.#} to at most {cap.MaxRate:0.#} connects/s (x{cap.Growth:0.##}), sessions of {cap.SessionSeconds:0.#} s, {env.Devices.Count} identities")).ConfigureAwait(false);
+        await setup.Out.WriteLineAsync(string.Create(Inv, $"capacity '{profile.Name}': {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == 5 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}; steps of {cap.StepSeconds:0.#} s from {cap.StartRate:0.#} to at most {cap.MaxRate:0.#} connects/s (x{cap.Growth:0.##}), sessions of {cap.SessionSeconds:0.#} s, {env.Devices.Count} identities")).ConfigureAwait(false);
         await setup.Out.WriteLineAsync(string.Create(Inv, $"a step is bad above {cap.Limits.ErrorRate:P2} errors, above p99 {cap.Limits.ConnectP99Ms:0} ms, or below {cap.Limits.MinAchievedShare:P0} of the offered rate achieved")).ConfigureAwait(false);
 
         await using var dashboard = setup.Dashboard is { } at ? await Dashboard.StartAsync(at, profile.Name, 0, env.Gateway is not null, setup.Out, capacity: true).ConfigureAwait(false) : null;

@@ -64,7 +64,7 @@ internal static class FleetRun
             folder.Append(row);
             dashboard.Publish(row);
         };
-        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
+        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == 5 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         await setup.Out.WriteLineAsync(RunReport.DescribeThresholds(profile)).ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);

@@ -70,7 +70,7 @@ internal static class Probe
         }
         catch (ConnectionFailedException e)
         {
-            await w.WriteLineAsync($"connect: FAILED {e.Kind}: {e.Detail}{(e.HttpStatus is { } s ? $" (HTTP {s})" : string.Empty)}{(e.ConnAckCode is { } c ? $" (CONNACK {c})" : string.Empty)}").ConfigureAwait(false);
+            await w.WriteLineAsync($"connect: FAILED {e.FailureClass}: {e.Detail}{(e.HttpStatus is { } s ? $" (HTTP {s})" : string.Empty)}{(e.ConnAckCode is { } c ? $" (CONNACK {c})" : string.Empty)}").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
 
