@@ -11,7 +11,6 @@ namespace Simulator.Tests.DutyCycle;
 /// client's wakes, its successful connects and the gateway's own authorizer invocations. An eDRX
 /// fleet stays connected and costs one invocation per device for the whole run.
 /// </summary>
-[Collection(SerialCollection.Name)]
 public sealed class DutyCycleTests
 {
     private const int PsmDevices = 2000;

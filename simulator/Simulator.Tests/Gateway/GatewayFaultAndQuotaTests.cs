@@ -224,4 +224,39 @@ public sealed class GatewayFaultAndQuotaTests
             Assert.True(discarded >= 20, $"throttled {discarded}");
         }
     }
+
+    /// <summary>A silent MQTT 5 client is told Keep Alive timeout (0x8D) before the close; the lifecycle reason is the same as on 3.1.1.</summary>
+    [Fact]
+    public async Task ASilentMqtt5ClientHearsKeepAliveTimeoutBeforeTheClose()
+    {
+        var (g, fleet, dir) = await StartAsync(new FaultOptions(), new QuotaOptions { ClampKeepAlive = false });
+        await using (g)
+        using (dir)
+        using (var http = Http(g, fleet[0].Iccid))
+        {
+            var json = await http.GetStringAsync("/device-api/onboarding/mqtt/tokens");
+            var username = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("username").GetString()!;
+            await using var raw = await TransportConnector.ConnectAsync(new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = g.Port, CaFile = g.CaFile, Alpn = ["mqtt"] }, new ConnectTimings(), CancellationToken.None);
+            var connect = new System.Buffers.ArrayBufferWriter<byte>();
+            new Simulator.Core.Mqtt.ConnectPacket { ClientId = fleet[0].Iccid, Username = username, KeepAliveSeconds = 1, ProtocolLevel = 5 }.Write(connect);
+            await raw.WriteAsync(connect.WrittenMemory);
+
+            // Then silence: no PINGREQ. Everything the gateway sends until it closes.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var got = new MemoryStream();
+            var buffer = new byte[1024];
+            int n;
+            while ((n = await raw.ReadAsync(buffer, cts.Token)) > 0)
+            {
+                got.Write(buffer, 0, n);
+            }
+
+            var bytes = got.ToArray();
+            var disconnectAt = 2 + bytes[1];
+            Assert.Equal(0x20, bytes[0]);
+            Assert.Equal(0xE0, bytes[disconnectAt]);
+            Assert.Equal(0x8D, bytes[disconnectAt + 2]);
+            Assert.True(SpinWait.SpinUntil(() => g.Counters.DisconnectReasons.GetValueOrDefault("MQTT_KEEP_ALIVE_TIMEOUT") == 1, TimeSpan.FromSeconds(5)));
+        }
+    }
 }
