@@ -33,7 +33,7 @@ public sealed class MqttNetV5Tests : IClassFixture<GatewayFixture>
                 .WithWebSocketServer(o => o
                     .WithUri($"wss://localhost:{_g.Port}/mqtt")
                     .WithRequestHeaders(new Dictionary<string, string> { ["x-amz-customauthorizer-name"] = query["x-amz-customauthorizer-name"]!, ["token"] = query["token"]! }))
-                .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithCertificateValidationHandler(e => Trusted(e, trust)))
+                .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithCertificateValidationHandler(e => MqttNetTrust.Trusted(e, trust)))
             : builder
                 .WithTcpServer("localhost", _g.Gateway.Port)
                 .WithCredentials(username, string.Empty)
@@ -100,19 +100,5 @@ public sealed class MqttNetV5Tests : IClassFixture<GatewayFixture>
         var refused = await client.ConnectAsync(Builder("tls-alpn", onboarded.ClientId, onboarded.Username.Replace("token=", "token=x", StringComparison.Ordinal)).Build());
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, refused.ResultCode);
         Assert.False(client.IsConnected);
-    }
-
-    private static bool Trusted(MqttClientCertificateValidationEventArgs e, X509Certificate2Collection trust)
-    {
-        if ((e.SslPolicyErrors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None || e.Certificate is not X509Certificate2 leaf)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trust);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(leaf);
     }
 }
