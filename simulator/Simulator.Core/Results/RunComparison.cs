@@ -109,10 +109,42 @@ public static class RunComparison
             sb.AppendLine("| candidate | | cancelled | - | INCOMPLETE: stopped before its plan ended |");
         }
 
+        FailureClasses(sb, a, b);
+
         sb.AppendLine();
         sb.AppendLine(regressed ? $"REGRESSION beyond tolerance ({latencyTolerance:P0} latency, {errorRateTolerance:P1} error rate{(stormsA.Count > 0 ? $", {stormTolerance:P0} time to 90 % reconnected" : string.Empty)})" : "no regression beyond tolerance");
         return (sb.ToString(), regressed);
     }
+
+    /// <summary>
+    /// Failed attempts by class, side by side and not judged (the error rate is). A run on MQTT 5
+    /// names a denial by its reason code where 3.1.1 names a close, so the note says why the
+    /// classes of a fleet moved between versions do not line up.
+    /// </summary>
+    private static void FailureClasses(StringBuilder sb, ComparedRun a, ComparedRun b)
+    {
+        var classes = (a.Failures?.Keys ?? []).Union(b.Failures?.Keys ?? []).Order(StringComparer.Ordinal).ToList();
+        if (a.MqttVersion != b.MqttVersion)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"note: the baseline spoke {Version(a.MqttVersion)} and the candidate {Version(b.MqttVersion)}: on MQTT 5 a denied connect is counted under its CONNACK reason code (ConnAck:NotAuthorized, …) where 3.1.1 counts a close (ClosedAfterConnect); see docs/mqtt5.md");
+        }
+
+        if (classes.Count == 0)
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("| failed attempts by class (not judged) | baseline | candidate |");
+        sb.AppendLine("|---|---:|---:|");
+        foreach (var c in classes)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {c} | {a.Failures?.GetValueOrDefault(c) ?? 0} | {b.Failures?.GetValueOrDefault(c) ?? 0} |");
+        }
+    }
+
+    private static string Version(int level) => level == 5 ? "MQTT 5" : "MQTT 3.1.1";
 
     private static string Seconds(double? s) => s is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "never";
 

@@ -29,4 +29,13 @@ public sealed record ComparedRun
 
     /// <summary>The plan's outages in order; absent in runs without one and in files written before outages were.</summary>
     public IReadOnlyList<ComparedOutage>? Outages { get; init; }
+
+    /// <summary>Failed attempts by class; shown side by side, not judged (the error rate is).</summary>
+    public IReadOnlyDictionary<string, long>? Failures { get; init; }
+
+    /// <summary>The profile as run; compare reads the MQTT version from it.</summary>
+    public System.Text.Json.Nodes.JsonObject? Profile { get; init; }
+
+    /// <summary>The protocol level the devices spoke: 4 (3.1.1) unless the profile says 5.</summary>
+    public int MqttVersion => Profile?["device"]?["mqttVersion"]?.GetValue<int>() ?? 4;
 }
