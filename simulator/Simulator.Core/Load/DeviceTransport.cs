@@ -83,6 +83,7 @@ public static class DeviceTransport
             options = options with
             {
                 Version = MqttVersion.V500,
+                CleanSession = m.CleanStart,
                 SessionExpirySeconds = m.SessionExpirySeconds,
                 UserProperties = UserProperties(m.UserProperties, clientId) ?? [],
                 TopicAliases = m.TopicAliases,

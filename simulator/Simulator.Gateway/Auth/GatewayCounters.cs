@@ -17,6 +17,7 @@ public sealed class GatewayCounters : IDisposable
     private long _authorizerMicros;
     private long _published;
     private long _delivered;
+    private long _subscriptions;
     private long _disconnects;
     private volatile LambdaFunction[] _functions = [];
 
@@ -86,6 +87,11 @@ public sealed class GatewayCounters : IDisposable
     public void DisconnectedBecause(string reason) => _disconnectReasons.AddOrUpdate(reason, 1, static (_, n) => n + 1);
 
     public void DeliveredMessage() => Interlocked.Increment(ref _delivered);
+
+    /// <summary>Topic filters granted in SUBACKs (a resumed MQTT 5 session's kept ones are not granted again).</summary>
+    public long Subscriptions => Interlocked.Read(ref _subscriptions);
+
+    public void Subscribed() => Interlocked.Increment(ref _subscriptions);
 
     /// <summary>Subscribers disconnected because they stopped reading while messages kept coming.</summary>
     public long SlowConsumers => Interlocked.Read(ref _slowConsumers);

@@ -21,6 +21,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, MqttServerSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _clientIdConnects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PersistedSession> _persisted = new(StringComparer.Ordinal);
     private readonly TokenBucket _accountConnects;
     private readonly TokenBucket _accountSubscribes;
     private readonly TokenBucket _accountPublishesIn;
@@ -133,6 +134,17 @@ public sealed partial class MqttBroker : IAsyncDisposable
         return old;
     }
 
+    /// <summary>Keeps an MQTT 5 session's subscriptions for its expiry (v5 §4.1).</summary>
+    internal void Persist(string clientId, Dictionary<string, MqttQos> filters, uint expirySeconds) =>
+        _persisted[clientId] = new PersistedSession(filters, Time.GetUtcNow().AddSeconds(expirySeconds));
+
+    /// <summary>The session kept for a client id, if it has not expired; it is removed either way.</summary>
+    internal PersistedSession? TakePersisted(string clientId) =>
+        _persisted.TryRemove(clientId, out var kept) && kept.ExpiresAt > Time.GetUtcNow() ? kept : null;
+
+    /// <summary>MQTT 5 sessions kept for a client that is not connected now.</summary>
+    public int PersistedSessions => _persisted.Count;
+
     internal void Unregister(MqttServerSession session) => _sessions.TryRemove(new KeyValuePair<string, MqttServerSession>(session.ClientId, session));
 
     /// <summary>Delivers a message to every matching subscriber allowed to receive it.</summary>
@@ -206,6 +218,14 @@ public sealed partial class MqttBroker : IAsyncDisposable
         }
 
         var now = Time.GetUtcNow();
+        foreach (var (clientId, kept) in _persisted)
+        {
+            if (kept.ExpiresAt <= now)
+            {
+                _persisted.TryRemove(new KeyValuePair<string, PersistedSession>(clientId, kept));
+            }
+        }
+
         foreach (var session in _sessions.Values)
         {
             session.OnTick(now);

@@ -126,8 +126,9 @@ public sealed partial class MqttServerSession
 
         _broker.Register(this)?.Close(DisconnectReason.DuplicateClientId);
         _broker.Counters.Connected();
+        var sessionPresent = _version == MqttVersion.V500 && ResumeSession(connect);
         var connAck = _version == MqttVersion.V500
-            ? ConnAckPacket.V5(false, MqttReasonCode.Success, ConnAckProperties(connect, keepAlive))
+            ? ConnAckPacket.V5(sessionPresent, MqttReasonCode.Success, ConnAckProperties(connect, keepAlive))
             : new ConnAckPacket(false, ConnAckReturnCode.Accepted);
         await _frames.WriteAsync(connAck, static (w, a) => a.Write(w), ct).ConfigureAwait(false);
 
@@ -152,6 +153,29 @@ public sealed partial class MqttServerSession
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// v5 §3.1.2.4: Clean Start discards a kept session; without it, a session kept for this client
+    /// id comes back, its subscriptions routed again, and CONNACK says Session Present. The expiry
+    /// granted is the one asked for, cut to the gateway's cap.
+    /// </summary>
+    private bool ResumeSession(ConnectPacket connect)
+    {
+        _sessionExpirySeconds = Math.Min(connect.Properties?.SessionExpiryInterval ?? 0, _broker.Mqtt5.MaxSessionExpirySeconds);
+        var kept = _broker.TakePersisted(connect.ClientId);
+        if (connect.CleanSession || kept is null)
+        {
+            return false;
+        }
+
+        foreach (var (filter, qos) in kept.Filters)
+        {
+            _broker.Router.Add(this, filter, qos);
+            _filters[filter] = qos;
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -75,7 +75,12 @@ public sealed partial class MqttServerSession
                 PacketIdPacket.Read(packet, _version);
                 return true;
             case MqttPacketType.Disconnect:
-                DisconnectPacket.Read(packet, _version);
+                // v5 §3.14.2.2.2: a DISCONNECT may change the session's expiry, within the gateway's cap.
+                if (DisconnectPacket.Read(packet, _version).Properties?.SessionExpiryInterval is { } expiry)
+                {
+                    _sessionExpirySeconds = Math.Min(expiry, _broker.Mqtt5.MaxSessionExpirySeconds);
+                }
+
                 _closeReason = DisconnectReason.ClientInitiated;
                 return false;
             case MqttPacketType.Auth:
@@ -226,7 +231,7 @@ public sealed partial class MqttServerSession
                 return false;
             }
 
-            if (!_filters.Contains(filter) && _filters.Count >= q.MaxSubscriptionsPerConnection)
+            if (!_filters.ContainsKey(filter) && _filters.Count >= q.MaxSubscriptionsPerConnection)
             {
                 if (v5)
                 {
@@ -247,7 +252,8 @@ public sealed partial class MqttServerSession
 
             var granted = qos > MqttQos.AtLeastOnce ? MqttQos.AtLeastOnce : qos; // AWS grants at most QoS 1
             _broker.Router.Add(this, filter, granted);
-            _filters.Add(filter);
+            _filters[filter] = granted;
+            _broker.Counters.Subscribed();
             codes[i] = (byte)granted;
         }
 

@@ -40,7 +40,7 @@ public sealed partial class MqttServerSession
     private readonly MqttFrameWriter _frames;
     private readonly AuthRequest _baseRequest;
     private readonly CancellationTokenSource _closed = new();
-    private readonly HashSet<string> _filters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MqttQos> _filters = new(StringComparer.Ordinal); // filter -> granted QoS
     private readonly TokenBucket _publishRate;
     private AuthOutcome? _auth;
     private readonly UpgradeConnectQuota _upgradeQuota;
@@ -57,6 +57,7 @@ public sealed partial class MqttServerSession
     private MqttVersion _version = MqttVersion.V311;
     private MqttReasonCode? _disconnectCode; // a protocol error's v5 DISCONNECT reason, set with ClientError
     private Dictionary<ushort, string>? _topicAliases; // the client's v5 Topic Aliases; the receive loop's alone
+    private uint _sessionExpirySeconds; // v5: the expiry granted in CONNACK, or changed by the client's DISCONNECT
     private bool _connected; // CONNACK sent: from here an MQTT 5 client is told why the gateway closes
     private int _saidWhy; // the DISCONNECT with a reason goes out once, from Close or from the loop's end
 
@@ -124,7 +125,13 @@ public sealed partial class MqttServerSession
                 }
 
                 _broker.Unregister(this);
-                _broker.Router.RemoveAll(this, _filters);
+                _broker.Router.RemoveAll(this, _filters.Keys);
+                if (_version == MqttVersion.V500 && _sessionExpirySeconds > 0 && _closeReason != DisconnectReason.DuplicateClientId)
+                {
+                    // Kept for its expiry; a connection that took the client id over owns the session now.
+                    _broker.Persist(ClientId, new Dictionary<string, MqttQos>(_filters, StringComparer.Ordinal), _sessionExpirySeconds);
+                }
+
                 _broker.Counters.Disconnected();
                 await _broker.PublishLifecycleAsync(this, connected: false, _closeReason ?? DisconnectReason.ConnectionLost).ConfigureAwait(false);
             }

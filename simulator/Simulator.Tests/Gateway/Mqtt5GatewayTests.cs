@@ -141,6 +141,51 @@ public sealed class Mqtt5GatewayTests : IClassFixture<GatewayFixture>
         Assert.True(SpinWait.SpinUntil(() => _g.Gateway.Counters.DisconnectReasons.GetValueOrDefault("DUPLICATE_CLIENTID") == before + 1, TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task ASessionWithAnExpiryIsKeptForItsExpiryAndCleanStartDropsIt()
+    {
+        var onboarded = await _g.OnboardWithCurlAsync(_g.Fleet[5].Iccid);
+        var options = V5(onboarded.ClientId, onboarded.Username) with { CleanSession = false, SessionExpirySeconds = 600 };
+        var topic = $"{onboarded.ClientId}/kept";
+        await using (var first = await MqttClientConnection.ConnectAsync(Alpn, options))
+        {
+            Assert.False(first.ConnAck.SessionPresent);
+            await first.SubscribeAsync([(topic, MqttQos.AtLeastOnce)]);
+            await first.DisconnectAsync();
+        }
+
+        // Back without subscribing: the kept subscription delivers its own message.
+        var inbox = Channel.CreateUnbounded<string>();
+        await using (var second = await MqttClientConnection.ConnectAsync(Alpn, options))
+        {
+            second.MessageReceived = (in PublishPacket m) => inbox.Writer.TryWrite(Encoding.UTF8.GetString(m.Payload));
+            Assert.True(second.ConnAck.SessionPresent);
+            await second.PublishAsync(Encoding.UTF8.GetBytes(topic), "resumed"u8.ToArray(), MqttQos.AtLeastOnce);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.Equal("resumed", await inbox.Reader.ReadAsync(cts.Token));
+            await second.DisconnectAsync();
+        }
+
+        // Clean Start discards it; without an expiry nothing is kept.
+        await using (var clean = await MqttClientConnection.ConnectAsync(Alpn, options with { CleanSession = true, SessionExpirySeconds = 0 }))
+        {
+            Assert.False(clean.ConnAck.SessionPresent);
+            await clean.DisconnectAsync();
+        }
+
+        await using (var after = await MqttClientConnection.ConnectAsync(Alpn, options with { SessionExpirySeconds = 1 }))
+        {
+            Assert.False(after.ConnAck.SessionPresent);
+            await after.SubscribeAsync([(topic, MqttQos.AtLeastOnce)]);
+            await after.DisconnectAsync();
+        }
+
+        // A one-second expiry is over by the time it is asked for again.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await using var expired = await MqttClientConnection.ConnectAsync(Alpn, options);
+        Assert.False(expired.ConnAck.SessionPresent);
+    }
+
     private static async Task<byte[]> ReadAllAsync(Stream stream)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -93,6 +93,24 @@ public sealed class MqttNetV5Tests : IClassFixture<GatewayFixture>
     }
 
     [Fact]
+    public async Task MqttNetOnV500ResumesItsSessionWithoutCleanStart()
+    {
+        var onboarded = await _g.OnboardWithCurlAsync(_g.Fleet[3].Iccid);
+        var options = Builder("tls-alpn", onboarded.ClientId, onboarded.Username).WithCleanStart(false).Build();
+        using (var first = new MqttClientFactory().CreateMqttClient())
+        {
+            Assert.False((await first.ConnectAsync(options)).IsSessionPresent);
+            await first.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"{onboarded.ClientId}/kept", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await first.DisconnectAsync();
+        }
+
+        using var second = new MqttClientFactory().CreateMqttClient();
+        var resumed = await second.ConnectAsync(options);
+        Assert.True(resumed.IsSessionPresent);
+        Assert.Equal(3600u, resumed.SessionExpiryInterval);
+    }
+
+    [Fact]
     public async Task MqttNetOnV500IsRefusedWithNotAuthorized()
     {
         var onboarded = await _g.OnboardWithCurlAsync(_g.Fleet[2].Iccid);

@@ -48,4 +48,26 @@ public sealed class Mqtt5RunTests
         Assert.True(summary.GetProperty("accounting").GetProperty("holds").GetBoolean(), output);
         Assert.Equal(20, summary.GetProperty("devices").GetProperty("connectedAtLastHold").GetInt64());
     }
+
+    /// <summary>
+    /// Devices that reconnect every 2 s without Clean Start get their kept session back and do not
+    /// subscribe again: the gateway grants one subscription per device for the whole run, and every
+    /// message still comes back over the kept subscriptions.
+    /// </summary>
+    [Fact]
+    public async Task ResumedSessionsSkipTheSubscribeAndStillGetTheirMessages()
+    {
+        using var tmp = new TempDir();
+        await using var gateway = await LocalGateway.StartAsync(new GatewayOptions { DataDirectory = tmp["gw"], Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 } });
+        var target = $$"""{ "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": {{gateway.Port}}, "caFile": "{{gateway.CaFile}}", "onboardingUrl": "https://localhost:{{gateway.Port}}" }""";
+        var profile = RunHarness.Profile("mqtt-alpn", "1nce-onboarding", devices: 10, target: target, holdSeconds: 7, extra: """, "warmUp": { "devices": 0 }""")
+            .Replace("\"scenario\": \"telemetry\",", "\"scenario\": \"telemetry\", \"sessionSeconds\": 2, \"mqttVersion\": 5, \"mqtt5\": { \"sessionExpirySeconds\": 600, \"cleanStart\": false },", StringComparison.Ordinal);
+        Assert.Contains("\"cleanStart\": false", profile, StringComparison.Ordinal);
+        var (_, output, summary, _) = await RunHarness.RunAsync(profile, tmp);
+        Assert.True(summary.GetProperty("successes").GetInt64() >= 25, output); // each device reconnected at least twice
+        Assert.Equal(10, gateway.Counters.Subscriptions);
+        Assert.True(summary.GetProperty("received").GetInt64() > 0, output);
+        var publishes = summary.GetProperty("publishes").GetInt64();
+        Assert.InRange(summary.GetProperty("received").GetInt64(), publishes - 10, publishes); // at most a device's last message, in flight at the run's end
+    }
 }

@@ -10,10 +10,12 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="ContentType">Every PUBLISH's Content Type, e.g. "application/json"; null sends none.</param>
 /// <param name="MessageExpirySeconds">Every PUBLISH's Message Expiry Interval; null sends none. AWS allows 1 to 604800.</param>
 /// <param name="TopicAliases">Name each topic by a Topic Alias after its first PUBLISH, up to the server's Topic Alias Maximum (AWS's is 8).</param>
+/// <param name="CleanStart">False resumes the session the server kept (with sessionExpirySeconds): when CONNACK says Session Present, the device does not subscribe again, as nRF Connect SDK's aws_iot library does with persistent sessions.</param>
 public sealed record Mqtt5Settings(
     uint SessionExpirySeconds = 0,
     Dictionary<string, string>? UserProperties = null,
     Dictionary<string, string>? PublishUserProperties = null,
     string? ContentType = null,
     uint? MessageExpirySeconds = null,
-    bool TopicAliases = true);
+    bool TopicAliases = true,
+    bool CleanStart = true);

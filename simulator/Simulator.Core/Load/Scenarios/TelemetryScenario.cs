@@ -101,7 +101,9 @@ internal sealed class TelemetryScenario : IDeviceScenario
             connection.MessageReceived = (in PublishPacket message) => OnMessage(d, message);
             try
             {
-                if (_device.Subscribe)
+                // A resumed MQTT 5 session still has its subscription: the device does not send it again.
+                var resumed = _device.MqttVersion == 5 && !_device.Mqtt5.CleanStart && connection.ConnAck.SessionPresent;
+                if (_device.Subscribe && !resumed)
                 {
                     var codes = await connection.SubscribeAsync([(Encoding.UTF8.GetString(topic), qos)]).ConfigureAwait(false);
                     var refused = Array.Find(codes, SubAckPacket.IsFailure);
