@@ -139,7 +139,7 @@ public sealed class LocalGateway : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    HandshakeTimeout = TimeSpan.FromSeconds(options.TlsHandshakeTimeoutSeconds),
                     OnConnection = context =>
                     {
                         // A.1: "Connection attempts that don't include the SNI are refused."

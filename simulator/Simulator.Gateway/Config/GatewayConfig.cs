@@ -58,6 +58,11 @@ public static class GatewayConfig
             throw new InputException($"must be a CONNACK failure reason code (0x80 to 0x9F, MQTT 5.0 §3.2.2.2), e.g. 135 (0x87 Not authorized) or 134 (0x86 Bad User Name or Password); got {o.Mqtt5.CustomAuthDenyReasonCode}", source, field: at + ".mqtt5.customAuthDenyReasonCode");
         }
 
+        if (o.TlsHandshakeTimeoutSeconds is < 1 or > 600)
+        {
+            throw new InputException($"must be 1 to 600 seconds, got {o.TlsHandshakeTimeoutSeconds}", source, field: at + ".tlsHandshakeTimeoutSeconds");
+        }
+
         if (o.Mqtt5.MaxSessionExpirySeconds > 604_800)
         {
             throw new InputException($"must be at most 604800 (AWS's 7 days), got {o.Mqtt5.MaxSessionExpirySeconds}", source, field: at + ".mqtt5.maxSessionExpirySeconds");

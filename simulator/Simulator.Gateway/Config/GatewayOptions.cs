@@ -44,6 +44,14 @@ public sealed record GatewayOptions
     /// <summary>Lower bound of disconnectAfterInSeconds/refreshAfterInSeconds; AWS's is 300, tests shorten it.</summary>
     public int MinimumAuthTtlSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// [U] How long a TLS handshake may take before the gateway drops the connection. AWS does not
+    /// say. Kestrel's 10 s default cut NB-IoT handshakes in a wake storm: under TLS 1.3 the device
+    /// has already sent its CONNECT when the server gives up, so it sees a close after CONNECT,
+    /// which reads like an authorizer's denial. 30 s lets a slow cellular link finish.
+    /// </summary>
+    public int TlsHandshakeTimeoutSeconds { get; set; } = 30;
+
     public QuotaOptions Quotas { get; set; } = new();
 
     public Mqtt5Options Mqtt5 { get; set; } = new();

@@ -259,4 +259,38 @@ public sealed class GatewayFaultAndQuotaTests
             Assert.True(SpinWait.SpinUntil(() => g.Counters.DisconnectReasons.GetValueOrDefault("MQTT_KEEP_ALIVE_TIMEOUT") == 1, TimeSpan.FromSeconds(5)));
         }
     }
+
+    /// <summary>
+    /// A TLS handshake slower than the gateway's handshake timeout: under TLS 1.3 the device has sent
+    /// its CONNECT by the time the server gives up, so it sees a close after CONNECT. With the
+    /// default timeout the same slow link connects.
+    /// </summary>
+    [Fact]
+    public async Task ASlowHandshakeIsCutOnlyPastTheHandshakeTimeout()
+    {
+        foreach (var (timeout, expectConnected) in new[] { (1, false), (30, true) })
+        {
+            using var dir = new TempDir();
+            var fleet = FleetStore.Create(new FleetSpec { Seed = 8, Count = 1 }, dir["fleet"]);
+            await using var g = await LocalGateway.StartAsync(new GatewayOptions { DataDirectory = dir["data"], FleetDirectory = dir["fleet"], TlsHandshakeTimeoutSeconds = timeout });
+            using var http = Http(g, fleet[0].Iccid);
+            var json = await http.GetStringAsync("/device-api/onboarding/mqtt/tokens");
+            var username = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("username").GetString()!;
+
+            // 400 ms each way: the handshake's two round trips take 1.6 s.
+            await using var proxy = new DelayingProxy(new IPEndPoint(IPAddress.Loopback, g.Port), TimeSpan.FromMilliseconds(400));
+            var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = "localhost", Port = proxy.Port, CaFile = g.CaFile, Alpn = ["mqtt"] };
+            var options = new MqttClientOptions { ClientId = fleet[0].Iccid, Username = username, ConnectTimeout = TimeSpan.FromSeconds(20) };
+            if (expectConnected)
+            {
+                await using var client = await MqttClientConnection.ConnectAsync(transport, options);
+                Assert.True(client.IsConnected);
+            }
+            else
+            {
+                var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(transport, options));
+                Assert.True(e.Kind is FailureKind.ClosedAfterConnect or FailureKind.TlsHandshake, e.Message);
+            }
+        }
+    }
 }
