@@ -37,6 +37,9 @@ public enum FailureKind
 
     /// <summary>An MQTT 5 PUBACK with a reason code of 0x80 or above (e.g. 0x87 for AWS's policy denial).</summary>
     PublishRefused,
+
+    /// <summary>An MQTT 5 PUBLISH over the server's Maximum Packet Size: not sent, the connection stays ([MQTT-3.2.2-15]).</summary>
+    PacketTooLarge,
     HttpError,
     Cancelled,
 }

@@ -88,6 +88,12 @@ public sealed class Mqtt5GatewayTests : IClassFixture<GatewayFixture>
         Assert.Equal("PubAck:NotAuthorized", e.FailureClass);
         Assert.Equal(new byte[] { (byte)MqttReasonCode.NotAuthorized }, await client.SubscribeAsync([("someone-else/#", MqttQos.AtLeastOnce)]));
         Assert.True(client.IsConnected);
+
+        // A PUBLISH over the CONNACK's Maximum Packet Size is never sent ([MQTT-3.2.2-15]): the publish fails, the connection stays.
+        var tooLarge = await Assert.ThrowsAsync<ConnectionFailedException>(async () => await client.PublishAsync(Encoding.UTF8.GetBytes(topic), new byte[(int)p.MaximumPacketSize!.Value], MqttQos.AtLeastOnce));
+        Assert.Equal(FailureKind.PacketTooLarge, tooLarge.Kind);
+        Assert.Equal("Publish:PacketTooLarge", tooLarge.FailureClass);
+        Assert.True(client.IsConnected);
         await client.PublishAsync(Encoding.UTF8.GetBytes(topic), "still here"u8.ToArray(), MqttQos.AtLeastOnce);
         await client.DisconnectAsync();
     }

@@ -11,6 +11,7 @@ public sealed partial class MqttClientConnection
 {
     private ReadOnlyMemory<byte>[]? _aliasTopics; // v5 aliases in use, index + 1 is the alias; under the frame writer's lock
     private int _aliasCount;
+    private uint _serverMaxPacket; // the CONNACK's Maximum Packet Size; 0 = no limit
 
     /// <summary>Topic Aliases this connection has set so far.</summary>
     internal int AliasesInUse => _aliasCount;
@@ -29,6 +30,11 @@ public sealed partial class MqttClientConnection
 
         MqttTopic.ValidateTopicName(topic.Span); // before a packet id is taken: a refused topic leaves nothing pending
         ThrowIfEnded();
+        if (_serverMaxPacket != 0)
+        {
+            ThrowIfTooLarge(topic.Length, payload.Length, qos);
+        }
+
         if (qos == MqttQos.AtMostOnce)
         {
             await SendPublishAsync(topic, payload, qos, 0).ConfigureAwait(false);
@@ -65,6 +71,20 @@ public sealed partial class MqttClientConnection
     /// <summary>An MQTT 5 PUBACK that refused the message: the publish fails, the connection stays (v5 §3.4.2.1).</summary>
     private static void ThrowRefused(MqttReasonCode reason) =>
         throw new ConnectionFailedException(FailureKind.PublishRefused, $"PUBACK 0x{(byte)reason:X2} ({MqttReasonCodes.Name(reason)})", failureClass: MqttReasonCodes.FailureClass(MqttPacketType.PubAck, reason));
+
+    /// <summary>
+    /// [MQTT-3.2.2-15]: a client never sends a packet over the server's Maximum Packet Size. The
+    /// PUBLISH is weighed with its topic name in full and the alias property when aliases are on,
+    /// which is what a topic's first PUBLISH carries; later ones by alias alone are smaller.
+    /// </summary>
+    private void ThrowIfTooLarge(int topicLength, int payloadLength, MqttQos qos)
+    {
+        var size = PublishPacket.SizeV5(topicLength, payloadLength, qos, (_aliasTopics is null ? 0 : 3) + _options.PublishProperties.Length);
+        if ((uint)size > _serverMaxPacket)
+        {
+            throw new ConnectionFailedException(FailureKind.PacketTooLarge, $"a PUBLISH of {size} bytes is over the server's Maximum Packet Size of {_serverMaxPacket}: not sent", failureClass: "Publish:PacketTooLarge");
+        }
+    }
 
     /// <summary>Subscribes and returns the SUBACK return codes (3.1.1: 0x80 = refused; 5.0: 0x80 and above).</summary>
     public async Task<byte[]> SubscribeAsync(IReadOnlyList<(string Filter, MqttQos Qos)> subscriptions)

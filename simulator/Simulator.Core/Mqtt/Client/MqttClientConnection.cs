@@ -259,9 +259,11 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         UserProperties = _options.UserProperties.Count == 0 ? null : [.. _options.UserProperties],
     };
 
-    /// <summary>What a v5 CONNACK tells a client to do (v5 §3.2.2.3): keep-alive, in-flight window, topic aliases.</summary>
+    /// <summary>What a v5 CONNACK tells a client to do (v5 §3.2.2.3): keep-alive, in-flight window, topic aliases, packet size.</summary>
     private void ApplyConnAck(MqttProperties? p)
     {
+        _serverMaxPacket = p?.MaximumPacketSize ?? 0;
+
         if (p?.ServerKeepAlive is { } keepAlive)
         {
             SetKeepAlive(keepAlive); // [MQTT-3.2.2-21]: the client must use the server's value
