@@ -100,6 +100,25 @@ public sealed class GatewayCounters : IDisposable
 
     public void SlowConsumer() => Interlocked.Increment(ref _slowConsumers);
 
+    private long _queued;
+    private long _queuedDelivered;
+    private long _queuedDropped;
+
+    /// <summary>QoS 1 messages stored for a persistent session whose device was away (unacknowledged ones included).</summary>
+    public long MessagesQueued => Interlocked.Read(ref _queued);
+
+    /// <summary>Stored messages sent once their session resumed.</summary>
+    public long QueuedMessagesDelivered => Interlocked.Read(ref _queuedDelivered);
+
+    /// <summary>Messages not stored or thrown away: over a session's cap or the account's rate, or with a session that expired or started clean.</summary>
+    public long QueuedMessagesDropped => Interlocked.Read(ref _queuedDropped);
+
+    public void Queued() => Interlocked.Increment(ref _queued);
+
+    public void QueuedDelivered() => Interlocked.Increment(ref _queuedDelivered);
+
+    public void QueuedDropped(long n = 1) => Interlocked.Add(ref _queuedDropped, n);
+
     public object Snapshot() => new Dictionary<string, object>
     {
         ["connections"] = Connections,
@@ -111,6 +130,9 @@ public sealed class GatewayCounters : IDisposable
         ["published"] = Published,
         ["delivered"] = Delivered,
         ["slowConsumers"] = SlowConsumers,
+        ["messagesQueued"] = MessagesQueued,
+        ["queuedMessagesDelivered"] = QueuedMessagesDelivered,
+        ["queuedMessagesDropped"] = QueuedMessagesDropped,
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
         ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),

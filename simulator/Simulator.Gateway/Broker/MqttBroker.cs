@@ -26,6 +26,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     private readonly TokenBucket _accountSubscribes;
     private readonly TokenBucket _accountPublishesIn;
     private readonly TokenBucket _accountPublishesOut;
+    private readonly TokenBucket _accountQueued;
     private readonly Timer _timer;
     private long _lifecycleVersion;
 
@@ -45,6 +46,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
         _accountSubscribes = new TokenBucket(quotas.SubscriptionsPerSecondPerAccount);
         _accountPublishesIn = new TokenBucket(quotas.InboundPublishesPerSecondPerAccount);
         _accountPublishesOut = new TokenBucket(quotas.OutboundPublishesPerSecondPerAccount);
+        _accountQueued = new TokenBucket(quotas.QueuedMessagesPerSecondPerAccount);
         _timer = new Timer(_ => Tick(), null, 1000, 1000);
     }
 
@@ -134,16 +136,58 @@ public sealed partial class MqttBroker : IAsyncDisposable
         return old;
     }
 
-    /// <summary>Keeps an MQTT 5 session's subscriptions for its expiry (v5 §4.1).</summary>
-    internal void Persist(string clientId, Dictionary<string, MqttQos> filters, uint expirySeconds) =>
-        _persisted[clientId] = new PersistedSession(filters, Time.GetUtcNow().AddSeconds(expirySeconds));
+    /// <summary>
+    /// Keeps a persistent session for its expiry (3.1.1 Clean Session off, v5 §4.1): its router
+    /// entries stay with <paramref name="owner"/>, which stores the QoS 1 messages they route.
+    /// </summary>
+    internal PersistedSession Persist(MqttServerSession owner, Dictionary<string, MqttQos> filters, uint expirySeconds, ushort nextId, IEnumerable<StoredMessage> stored)
+    {
+        var kept = new PersistedSession(owner, filters, Time.GetUtcNow().AddSeconds(expirySeconds), nextId, stored);
+        PersistedSession? replaced = null;
+        _persisted.AddOrUpdate(owner.ClientId, kept, (_, old) =>
+        {
+            replaced = old;
+            return kept;
+        });
+        if (replaced is not null)
+        {
+            Counters.QueuedDropped(Release(replaced).Length);
+        }
 
-    /// <summary>The session kept for a client id, if it has not expired; it is removed either way.</summary>
-    internal PersistedSession? TakePersisted(string clientId) =>
-        _persisted.TryRemove(clientId, out var kept) && kept.ExpiresAt > Time.GetUtcNow() ? kept : null;
+        return kept;
+    }
 
-    /// <summary>MQTT 5 sessions kept for a client that is not connected now.</summary>
+    /// <summary>The session kept for a client id and its stored messages, unless it expired; it stops being kept either way.</summary>
+    internal (PersistedSession Kept, StoredMessage[] Stored)? TakePersisted(string clientId)
+    {
+        if (!_persisted.TryRemove(clientId, out var kept))
+        {
+            return null;
+        }
+
+        var stored = Release(kept);
+        if (kept.ExpiresAt <= Time.GetUtcNow())
+        {
+            Counters.QueuedDropped(stored.Length);
+            return null;
+        }
+
+        return (kept, stored);
+    }
+
+    /// <summary>Ends the keeping: the owner's router entries go, and what it stored is handed over.</summary>
+    private StoredMessage[] Release(PersistedSession kept)
+    {
+        var stored = kept.End();
+        Router.RemoveAll(kept.Owner, kept.Filters.Keys);
+        return stored;
+    }
+
+    /// <summary>Persistent sessions kept for a client that is not connected now.</summary>
     public int PersistedSessions => _persisted.Count;
+
+    /// <summary>The account's rate of messages stored for persistent sessions.</summary>
+    internal bool TryQueueQuota() => _accountQueued.TryTake() || Throttled("Queued.Throttle");
 
     internal void Unregister(MqttServerSession session) => _sessions.TryRemove(new KeyValuePair<string, MqttServerSession>(session.ClientId, session));
 
@@ -220,9 +264,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
         var now = Time.GetUtcNow();
         foreach (var (clientId, kept) in _persisted)
         {
-            if (kept.ExpiresAt <= now)
+            if (kept.ExpiresAt <= now && _persisted.TryRemove(new KeyValuePair<string, PersistedSession>(clientId, kept)))
             {
-                _persisted.TryRemove(new KeyValuePair<string, PersistedSession>(clientId, kept));
+                Counters.QueuedDropped(Release(kept).Length);
             }
         }
 

@@ -124,13 +124,18 @@ public sealed partial class MqttServerSession
         var keepAlive = EffectiveKeepAlive(connect.KeepAliveSeconds);
         Volatile.Write(ref _keepAliveMs, keepAlive * 1000L);
 
-        _broker.Register(this)?.Close(DisconnectReason.DuplicateClientId);
+        var displaced = _broker.Register(this);
+        displaced?.Close(DisconnectReason.DuplicateClientId);
         _broker.Counters.Connected();
-        var sessionPresent = _version == MqttVersion.V500 && ResumeSession(connect);
+        var sessionPresent = ResumeSession(connect, displaced);
         var connAck = _version == MqttVersion.V500
             ? ConnAckPacket.V5(sessionPresent, MqttReasonCode.Success, ConnAckProperties(connect, keepAlive))
-            : new ConnAckPacket(false, ConnAckReturnCode.Accepted);
+            : new ConnAckPacket(sessionPresent, ConnAckReturnCode.Accepted);
         await _frames.WriteAsync(connAck, static (w, a) => a.Write(w), ct).ConfigureAwait(false);
+        if (_toResend.Count > 0)
+        {
+            _ = SendStoredAsync(); // after CONNACK, beside the receive loop
+        }
 
         await _broker.PublishLifecycleAsync(this, connected: true, null).ConfigureAwait(false);
         return true;
@@ -156,25 +161,41 @@ public sealed partial class MqttServerSession
     }
 
     /// <summary>
-    /// v5 §3.1.2.4: Clean Start discards a kept session; without it, a session kept for this client
-    /// id comes back, its subscriptions routed again, and CONNACK says Session Present. The expiry
-    /// granted is the one asked for, cut to the gateway's cap.
+    /// A clean start (3.1.1 Clean Session, v5 §3.1.2.4 Clean Start) discards a kept session;
+    /// without it, a session kept for this client id comes back: its subscriptions routed again, its
+    /// stored messages sent after CONNACK, and CONNACK says Session Present. The expiry granted is
+    /// the one asked for (3.1.1: AWS's persistent session expiry), cut to the gateway's cap.
     /// </summary>
-    private bool ResumeSession(ConnectPacket connect)
+    private bool ResumeSession(ConnectPacket connect, MqttServerSession? displaced)
     {
-        _sessionExpirySeconds = Math.Min(connect.Properties?.SessionExpiryInterval ?? 0, _broker.Mqtt5.MaxSessionExpirySeconds);
-        var kept = _broker.TakePersisted(connect.ClientId);
-        if (connect.CleanSession || kept is null)
+        var cap = _broker.Mqtt5.MaxSessionExpirySeconds;
+        _sessionExpirySeconds = _version == MqttVersion.V500 ? Math.Min(connect.Properties?.SessionExpiryInterval ?? 0, cap) : connect.CleanSession ? 0 : cap;
+        if (_sessionExpirySeconds > 0)
+        {
+            _unacked = [];
+        }
+
+        var taken = _broker.TakePersisted(connect.ClientId);
+        var session = displaced?.HandOver() ?? (taken is var (kept, stored) ? (new Dictionary<string, MqttQos>(kept.Filters, StringComparer.Ordinal), [.. stored], kept.NextId) : null);
+        if (session is not var (filters, messages, nextId))
         {
             return false;
         }
 
-        foreach (var (filter, qos) in kept.Filters)
+        if (connect.CleanSession)
+        {
+            _broker.Counters.QueuedDropped(messages.Count);
+            return false;
+        }
+
+        _nextId = nextId;
+        foreach (var (filter, qos) in filters)
         {
             _broker.Router.Add(this, filter, qos);
             _filters[filter] = qos;
         }
 
+        _toResend.AddRange(messages);
         return true;
     }
 

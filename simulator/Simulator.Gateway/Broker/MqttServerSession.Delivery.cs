@@ -22,6 +22,12 @@ public sealed partial class MqttServerSession
     /// </summary>
     internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties = default)
     {
+        if (Volatile.Read(ref _kept) is { } kept)
+        {
+            Store(kept, topic, payload, qos, properties);
+            return false;
+        }
+
         if (_closed.IsCancellationRequested)
         {
             return false;
@@ -58,6 +64,11 @@ public sealed partial class MqttServerSession
                     id = s.Session._nextId;
                 }
 
+                if (id != 0)
+                {
+                    s.Session.TrackUnacked(s.Topic, s.Payload, s.Qos, s.Properties, id);
+                }
+
                 // Header and topic, then the payload segments as they lie in the publisher's buffer.
                 if (s.Session._version == MqttVersion.V500)
                 {
@@ -77,6 +88,137 @@ public sealed partial class MqttServerSession
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A message routed to a session whose device is away: AWS stores QoS 1 ones for a persistent
+    /// session (mqtt-persistent-sessions) within the account's queued rate and the session's cap;
+    /// QoS 0 is not stored.
+    /// </summary>
+    private void Store(PersistedSession kept, string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties)
+    {
+        if (qos == MqttQos.AtMostOnce)
+        {
+            return;
+        }
+
+        if (_broker.TryQueueQuota() && kept.TryStore(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), 0), _broker.Quotas.MaxQueuedMessagesPerSession))
+        {
+            _broker.Counters.Queued();
+        }
+        else
+        {
+            _broker.Counters.QueuedDropped();
+        }
+    }
+
+    /// <summary>
+    /// A persistent session remembers each QoS 1 message it sent until the device acknowledges it,
+    /// so one still unacknowledged when the connection ends is stored and sent again (MQTT §4.4).
+    /// Under the frame writer's lock; at most the session's stored-message cap are remembered.
+    /// </summary>
+    private void TrackUnacked(byte[] topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties, ushort id)
+    {
+        if (_unacked is not { } unacked)
+        {
+            return;
+        }
+
+        lock (unacked)
+        {
+            if (unacked.Count < _broker.Quotas.MaxQueuedMessagesPerSession)
+            {
+                unacked.Add(new StoredMessage(Encoding.UTF8.GetString(topic), payload.ToArray(), qos, properties.ToArray(), id));
+            }
+        }
+    }
+
+    private void Acknowledged(ushort id)
+    {
+        if (_unacked is { } unacked)
+        {
+            lock (unacked)
+            {
+                var i = unacked.FindIndex(m => m.PacketId == id);
+                if (i >= 0)
+                {
+                    unacked.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A resumed session's stored messages, oldest first, at AWS's rate (10 a second by default):
+    /// an unacknowledged one again with its packet id and DUP set, one stored while away with a
+    /// new id. Whatever has not gone out when the connection ends is stored again with the session.
+    /// </summary>
+    private async Task SendStoredAsync()
+    {
+        var rate = _broker.Quotas.QueuedDeliveriesPerSecond;
+        var gap = rate > 0 ? TimeSpan.FromSeconds(1.0 / rate) : TimeSpan.Zero;
+        var ct = _closed.Token;
+        var sent = 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (!ct.IsCancellationRequested)
+        {
+            StoredMessage m;
+            lock (_toResend)
+            {
+                if (_toResend.Count == 0)
+                {
+                    return;
+                }
+
+                m = _toResend[0];
+                _toResend.RemoveAt(0);
+            }
+
+            try
+            {
+                var wait = (gap * sent) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                }
+
+                await _frames.WriteAsync((Session: this, Message: m), static (w, s) =>
+                {
+                    var session = s.Session;
+                    var id = s.Message.PacketId;
+                    if (id == 0)
+                    {
+                        session._nextId = (ushort)(session._nextId == ushort.MaxValue ? 1 : session._nextId + 1);
+                        id = session._nextId;
+                    }
+
+                    var topic = Encoding.UTF8.GetBytes(s.Message.Topic);
+                    session.TrackUnacked(topic, new ReadOnlySequence<byte>(s.Message.Payload), s.Message.Qos, s.Message.Properties, id);
+                    var dup = s.Message.PacketId != 0;
+                    if (session._version == MqttVersion.V500)
+                    {
+                        PublishPacket.WriteHeaderV5(w, topic, s.Message.Payload.Length, s.Message.Qos, id, 0, s.Message.Properties, dup: dup);
+                    }
+                    else
+                    {
+                        PublishPacket.WriteHeader(w, topic, s.Message.Payload.Length, s.Message.Qos, id, dup: dup);
+                    }
+
+                    w.Write(s.Message.Payload);
+                }, ct).ConfigureAwait(false);
+                sent++;
+                _broker.Counters.QueuedDelivered();
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException or System.Net.WebSockets.WebSocketException)
+            {
+                lock (_toResend)
+                {
+                    _toResend.Insert(0, m); // not sent: stored again if the session is kept
+                }
+
+                return;
+            }
         }
     }
 

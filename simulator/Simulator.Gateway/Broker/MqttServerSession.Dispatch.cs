@@ -54,7 +54,7 @@ public sealed partial class MqttServerSession
                 {
                     var f = unsub.Filters[i];
                     _broker.Router.Remove(this, f);
-                    existed[i] = _filters.Remove(f) ? (byte)MqttReasonCode.Success : (byte)MqttReasonCode.NoSubscriptionExisted;
+                    existed[i] = RemoveFilter(f) ? (byte)MqttReasonCode.Success : (byte)MqttReasonCode.NoSubscriptionExisted;
                 }
 
                 if (_version == MqttVersion.V500)
@@ -72,7 +72,7 @@ public sealed partial class MqttServerSession
                 await SendAsync(w => EmptyPacket.Write(w, MqttPacketType.PingResp), ct).ConfigureAwait(false);
                 return true;
             case MqttPacketType.PubAck:
-                PacketIdPacket.Read(packet, _version);
+                Acknowledged(PacketIdPacket.Read(packet, _version).PacketId);
                 return true;
             case MqttPacketType.Disconnect:
                 // v5 §3.14.2.2.2: a DISCONNECT may change the session's expiry, within the gateway's cap.
@@ -252,7 +252,10 @@ public sealed partial class MqttServerSession
 
             var granted = qos > MqttQos.AtLeastOnce ? MqttQos.AtLeastOnce : qos; // AWS grants at most QoS 1
             _broker.Router.Add(this, filter, granted);
-            _filters[filter] = granted;
+            lock (_filters)
+            {
+                _filters[filter] = granted; // under its lock: a connection taking the client id over copies them
+            }
             _broker.Counters.Subscribed();
             codes[i] = (byte)granted;
         }

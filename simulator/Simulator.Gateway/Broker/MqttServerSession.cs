@@ -57,7 +57,10 @@ public sealed partial class MqttServerSession
     private MqttVersion _version = MqttVersion.V311;
     private MqttReasonCode? _disconnectCode; // a protocol error's v5 DISCONNECT reason, set with ClientError
     private Dictionary<ushort, string>? _topicAliases; // the client's v5 Topic Aliases; the receive loop's alone
-    private uint _sessionExpirySeconds; // v5: the expiry granted in CONNACK, or changed by the client's DISCONNECT
+    private uint _sessionExpirySeconds; // the expiry granted in CONNACK (3.1.1 Clean Session off: the cap), or changed by a v5 DISCONNECT
+    private PersistedSession? _kept; // set once the connection ended and its session is kept: routed messages are stored
+    private List<StoredMessage>? _unacked; // a persistent session's QoS 1 messages sent and not acknowledged, in send order
+    private readonly List<StoredMessage> _toResend = []; // a resumed session's stored messages not sent yet
     private bool _connected; // CONNACK sent: from here an MQTT 5 client is told why the gateway closes
     private int _saidWhy; // the DISCONNECT with a reason goes out once, from Close or from the loop's end
 
@@ -125,11 +128,15 @@ public sealed partial class MqttServerSession
                 }
 
                 _broker.Unregister(this);
-                _broker.Router.RemoveAll(this, _filters.Keys);
-                if (_version == MqttVersion.V500 && _sessionExpirySeconds > 0 && _closeReason != DisconnectReason.DuplicateClientId)
+                if (_sessionExpirySeconds > 0 && _closeReason != DisconnectReason.DuplicateClientId)
                 {
-                    // Kept for its expiry; a connection that took the client id over owns the session now.
-                    _broker.Persist(ClientId, new Dictionary<string, MqttQos>(_filters, StringComparer.Ordinal), _sessionExpirySeconds);
+                    // Kept for its expiry, its subscriptions still routed here so messages are stored;
+                    // a connection that took the client id over took the session with it (HandOver).
+                    Volatile.Write(ref _kept, _broker.Persist(this, CopyFilters(), _sessionExpirySeconds, _nextId, StillToSend()));
+                }
+                else
+                {
+                    _broker.Router.RemoveAll(this, _filters.Keys);
                 }
 
                 _broker.Counters.Disconnected();
@@ -140,6 +147,50 @@ public sealed partial class MqttServerSession
             await _frames.Output.CompleteAsync().ConfigureAwait(false);
             _ended.TrySetResult();
         }
+    }
+
+    private Dictionary<string, MqttQos> CopyFilters()
+    {
+        lock (_filters)
+        {
+            return new Dictionary<string, MqttQos>(_filters, StringComparer.Ordinal);
+        }
+    }
+
+    private bool RemoveFilter(string filter)
+    {
+        lock (_filters)
+        {
+            return _filters.Remove(filter);
+        }
+    }
+
+    /// <summary>
+    /// A persistent session taken over by a connection with the same client id while this one is
+    /// still open: what the new connection carries on with (AWS resumes the session). Messages
+    /// routed here after the copy go to this closing connection.
+    /// </summary>
+    internal (Dictionary<string, MqttQos> Filters, List<StoredMessage> Stored, ushort NextId)? HandOver() =>
+        _sessionExpirySeconds > 0 ? (CopyFilters(), StillToSend(), _nextId) : null;
+
+    /// <summary>What a kept session stores from this connection: its unacknowledged messages, then the stored ones it had not resent yet.</summary>
+    private List<StoredMessage> StillToSend()
+    {
+        var all = new List<StoredMessage>();
+        if (_unacked is { } unacked)
+        {
+            lock (unacked)
+            {
+                all.AddRange(unacked);
+            }
+        }
+
+        lock (_toResend)
+        {
+            all.AddRange(_toResend);
+        }
+
+        return all;
     }
 
     /// <summary>v5 §4.13: a packet that cannot be parsed is Malformed (0x81); one that parses but breaks a rule is a Protocol Error (0x82).</summary>

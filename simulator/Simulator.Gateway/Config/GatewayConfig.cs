@@ -68,6 +68,14 @@ public static class GatewayConfig
             throw new InputException($"must be at most 604800 (AWS's 7 days), got {o.Mqtt5.MaxSessionExpirySeconds}", source, field: at + ".mqtt5.maxSessionExpirySeconds");
         }
 
+        if (o.Quotas.MaxQueuedMessagesPerSession < 0 || o.Quotas.QueuedMessagesPerSecondPerAccount < 0 || o.Quotas.QueuedDeliveriesPerSecond < 0)
+        {
+            var (name, value) = o.Quotas.MaxQueuedMessagesPerSession < 0 ? ("maxQueuedMessagesPerSession", o.Quotas.MaxQueuedMessagesPerSession)
+                : o.Quotas.QueuedMessagesPerSecondPerAccount < 0 ? ("queuedMessagesPerSecondPerAccount", o.Quotas.QueuedMessagesPerSecondPerAccount)
+                : ("queuedDeliveriesPerSecond", o.Quotas.QueuedDeliveriesPerSecond);
+            throw new InputException($"must be 0 or more (0 stores nothing for a cap, turns a rate off), got {value}", source, field: at + ".quotas." + name);
+        }
+
         if (o.Mqtt5.ReceiveMaximum == 0)
         {
             throw new InputException("must be 1 to 65535 (MQTT 5.0 §3.2.2.3.3)", source, field: at + ".mqtt5.receiveMaximum");

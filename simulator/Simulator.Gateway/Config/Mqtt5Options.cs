@@ -10,7 +10,11 @@ public sealed record Mqtt5Options
     /// </summary>
     public byte CustomAuthDenyReasonCode { get; set; } = 0x87;
 
-    /// <summary>AWS caps a CONNECT's Session Expiry Interval at 3600 s by default (an account may raise it to 7 days) and returns the capped value in CONNACK.</summary>
+    /// <summary>
+    /// AWS's persistent session expiry: it caps a CONNECT's Session Expiry Interval at 3600 s by
+    /// default (an account may raise it to 7 days) and returns the capped value in CONNACK. A 3.1.1
+    /// session with Clean Session off is kept this long too.
+    /// </summary>
     public uint MaxSessionExpirySeconds { get; set; } = 3600;
 
     /// <summary>The Topic Alias Maximum CONNACK offers: AWS's default is 8.</summary>

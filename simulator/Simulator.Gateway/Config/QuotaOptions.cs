@@ -35,6 +35,22 @@ public sealed record QuotaOptions
 
     public int MaxFiltersPerSubscribe { get; set; } = 8;
 
+    /// <summary>
+    /// [U] Messages AWS may store for persistent sessions each second, account-wide (the quotas
+    /// page's "queued messages per second per account"); the excess is not stored.
+    /// </summary>
+    public int QueuedMessagesPerSecondPerAccount { get; set; } = 500;
+
+    /// <summary>
+    /// [U] At most this many QoS 1 messages are stored for one persistent session; later ones are
+    /// dropped and counted. AWS documents no per-session cap, only the account's rate and the
+    /// session's expiry; a cap keeps the gateway's memory bounded over a long run.
+    /// </summary>
+    public int MaxQueuedMessagesPerSession { get; set; } = 100;
+
+    /// <summary>A resumed session's stored messages go out at this rate at most: AWS's 10 a second (mqtt-persistent-sessions).</summary>
+    public int QueuedDeliveriesPerSecond { get; set; } = 10;
+
     /// <summary>AWS clamps keep-alive to 30..1200 s and disconnects at 1.5x (A.5).</summary>
     public bool ClampKeepAlive { get; set; } = true;
 }

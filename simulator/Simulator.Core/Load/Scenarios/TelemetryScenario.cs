@@ -65,7 +65,8 @@ internal sealed class TelemetryScenario : IDeviceScenario
         {
             var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false);
             var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null, d.Link);
-            connection = await MqttClientConnection.ConnectAsync(transport, options, stop).ConfigureAwait(false);
+            // The handler rides in the options: a resumed session's stored messages may come right behind CONNACK.
+            connection = await MqttClientConnection.ConnectAsync(transport, options with { MessageReceived = (in PublishPacket message) => OnMessage(d, message) }, stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)
         {
@@ -98,7 +99,6 @@ internal sealed class TelemetryScenario : IDeviceScenario
 
             var topic = Encoding.UTF8.GetBytes(_device.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
             var qos = (MqttQos)_device.Qos;
-            connection.MessageReceived = (in PublishPacket message) => OnMessage(d, message);
             try
             {
                 // A resumed MQTT 5 session still has its subscription: the device does not send it again.

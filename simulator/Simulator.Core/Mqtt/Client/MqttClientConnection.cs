@@ -59,6 +59,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
         _ackTimeoutTicks = (long)(options.AckTimeout.TotalSeconds * Stopwatch.Frequency);
         SetKeepAlive(options.KeepAliveSeconds);
         _lastSend = Stopwatch.GetTimestamp();
+        MessageReceived = options.MessageReceived;
     }
 
     /// <summary>The server's CONNACK: at level 5 its reason code and properties (Topic Alias Maximum, Server Keep Alive, the session expiry it granted).</summary>
@@ -74,7 +75,7 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
 
     public string ClientId => _options.ClientId;
 
-    /// <summary>Set before <see cref="ConnectAsync"/> returns messages; assign right after connecting, before subscribing.</summary>
+    /// <summary>Called for each message; starts as the options' handler. Set here, it may miss what a resumed session gets right behind CONNACK.</summary>
     public MqttMessageHandler? MessageReceived { get; set; }
 
     /// <summary>Completes when the connection ends: null after our DISCONNECT, else the classified reason.</summary>

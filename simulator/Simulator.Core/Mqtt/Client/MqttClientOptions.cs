@@ -38,6 +38,12 @@ public sealed record MqttClientOptions
     /// <summary>Properties every PUBLISH carries, encoded once (v5 §3.3.2.3): user properties, content type, message expiry. Never a Topic Alias.</summary>
     public byte[] PublishProperties { get; init; } = [];
 
+    /// <summary>
+    /// The connection's message handler from its first PUBLISH on. A resumed session's stored
+    /// messages may come right behind CONNACK, before a handler set on the connection would be.
+    /// </summary>
+    public MqttMessageHandler? MessageReceived { get; init; }
+
     /// <summary>Names a topic by a Topic Alias after its first PUBLISH, up to the server's Topic Alias Maximum (v5 §3.3.2.3.4).</summary>
     public bool TopicAliases { get; init; } = true;
 }
