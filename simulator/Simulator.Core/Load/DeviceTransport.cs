@@ -76,6 +76,7 @@ public static class DeviceTransport
             KeepAliveSeconds = (ushort)device.KeepAliveSeconds,
             ConnectTimeout = TimeSpan.FromSeconds(profileTransport.ConnectTimeoutSeconds),
             AckTimeout = TimeSpan.FromSeconds(device.AckTimeoutSeconds),
+            CleanSession = device.CleanSession,
         };
         if (device.MqttVersion == 5)
         {

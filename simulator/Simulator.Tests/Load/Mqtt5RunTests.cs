@@ -50,19 +50,22 @@ public sealed class Mqtt5RunTests
     }
 
     /// <summary>
-    /// Devices that reconnect every 2 s without Clean Start get their kept session back and do not
-    /// subscribe again: the gateway grants one subscription per device for the whole run, and every
-    /// message still comes back over the kept subscriptions.
+    /// Devices that reconnect every 2 s without a clean start (MQTT 5 Clean Start, 3.1.1 Clean
+    /// Session) get their kept session back and do not subscribe again: the gateway grants one
+    /// subscription per device for the whole run, and every message still comes back over the kept
+    /// subscriptions.
     /// </summary>
-    [Fact]
-    public async Task ResumedSessionsSkipTheSubscribeAndStillGetTheirMessages()
+    [Theory]
+    [InlineData(5)]
+    [InlineData(4)]
+    public async Task ResumedSessionsSkipTheSubscribeAndStillGetTheirMessages(int version)
     {
         using var tmp = new TempDir();
         await using var gateway = await LocalGateway.StartAsync(new GatewayOptions { DataDirectory = tmp["gw"], Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 } });
         var target = $$"""{ "kind": "endpoint", "host": "localhost", "address": "127.0.0.1", "port": {{gateway.Port}}, "caFile": "{{gateway.CaFile}}", "onboardingUrl": "https://localhost:{{gateway.Port}}" }""";
         var profile = RunHarness.Profile("mqtt-alpn", "1nce-onboarding", devices: 10, target: target, holdSeconds: 7, extra: """, "warmUp": { "devices": 0 }""")
-            .Replace("\"scenario\": \"telemetry\",", "\"scenario\": \"telemetry\", \"sessionSeconds\": 2, \"mqttVersion\": 5, \"mqtt5\": { \"sessionExpirySeconds\": 600, \"cleanStart\": false },", StringComparison.Ordinal);
-        Assert.Contains("\"cleanStart\": false", profile, StringComparison.Ordinal);
+            .Replace("\"scenario\": \"telemetry\",", "\"scenario\": \"telemetry\", \"sessionSeconds\": 2, " + (version == 5 ? "\"mqttVersion\": 5, \"mqtt5\": { \"sessionExpirySeconds\": 600, \"cleanStart\": false }," : "\"cleanSession\": false,"), StringComparison.Ordinal);
+        Assert.Contains(version == 5 ? "\"cleanStart\": false" : "\"cleanSession\": false", profile, StringComparison.Ordinal);
         var (_, output, summary, _) = await RunHarness.RunAsync(profile, tmp);
         Assert.True(summary.GetProperty("successes").GetInt64() >= 25, output); // each device reconnected at least twice
         Assert.Equal(10, gateway.Counters.Subscriptions);

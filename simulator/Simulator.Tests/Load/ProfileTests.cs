@@ -59,6 +59,7 @@ public sealed class ProfileTests
     [InlineData("{\"device\":{\"mqttVersion\": 5,\"mqtt5\":{\n\"sessionExpirySeconds\": 700000}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5.sessionExpirySeconds", 2)]
     [InlineData("{\"device\":{\"mqttVersion\": 5,\"mqtt5\":{\n\"messageExpirySeconds\": 0}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5.messageExpirySeconds", 2)]
     [InlineData("{\"device\":{\n\"mqtt5\":{\"topicAliases\": false}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5", 2)]
+    [InlineData("{\"device\":{\"mqttVersion\": 5,\n\"cleanSession\": false},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.cleanSession", 2)]
     [InlineData("{\"transport\":{\"kind\":\"https-publish\"},\"device\":{\n\"mqttVersion\": 5},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqttVersion", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {

@@ -19,6 +19,11 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="DutyCycle">The "duty-cycle" scenario's cycle; null reads as the defaults.</param>
 /// <param name="MqttVersion">The MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (reason codes, session expiry, topic aliases; see Mqtt5).</param>
 /// <param name="Mqtt5">What an MQTT 5 device sends beyond 3.1.1; null reads as the defaults.</param>
+/// <param name="CleanSession">
+/// MQTT 3.1.1's Clean Session flag (Zephyr's CONFIG_MQTT_CLEAN_SESSION). False asks for a
+/// persistent session: when CONNACK says Session Present the device does not subscribe again, and
+/// gets the QoS 1 messages stored while it was away. An MQTT 5 device sets mqtt5.cleanStart.
+/// </param>
 /// <param name="Link">The cellular link each device talks over: "none" (loopback speed), "lte-m", "nb-iot", or an object of a preset and overrides.</param>
 public sealed record DeviceSettings(
     ScenarioKind Scenario = ScenarioKind.Telemetry,
@@ -35,7 +40,8 @@ public sealed record DeviceSettings(
     LinkSettings? Link = null,
     DutyCycleSettings? DutyCycle = null,
     int MqttVersion = 4,
-    Mqtt5Settings? Mqtt5 = null)
+    Mqtt5Settings? Mqtt5 = null,
+    bool CleanSession = true)
 {
     public Mqtt5Settings Mqtt5 { get; init; } = Mqtt5 ?? new();
 

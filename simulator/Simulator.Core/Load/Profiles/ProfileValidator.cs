@@ -238,6 +238,16 @@ internal static class ProfileValidator
             fail("$.device.mqtt5", "applies to MQTT 5 devices only; set device.mqttVersion to 5");
         }
 
+        if (!p.Device.CleanSession && p.Device.MqttVersion == 5)
+        {
+            fail("$.device.cleanSession", "is MQTT 3.1.1's flag; an MQTT 5 device resumes its session with device.mqtt5.cleanStart false and a sessionExpirySeconds");
+        }
+
+        if (!p.Device.CleanSession && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        {
+            fail("$.device.cleanSession", "https-publish speaks HTTP and keeps no MQTT session; a persistent session needs wss-custom-auth, mqtt-alpn or mqtt-tcp");
+        }
+
         if (p.Device.MqttVersion == 5 && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
             fail("$.device.mqttVersion", "https-publish speaks HTTP, not MQTT; MQTT 5 needs wss-custom-auth, mqtt-alpn or mqtt-tcp");

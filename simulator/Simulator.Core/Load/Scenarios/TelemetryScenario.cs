@@ -101,8 +101,8 @@ internal sealed class TelemetryScenario : IDeviceScenario
             var qos = (MqttQos)_device.Qos;
             try
             {
-                // A resumed MQTT 5 session still has its subscription: the device does not send it again.
-                var resumed = _device.MqttVersion == 5 && !_device.Mqtt5.CleanStart && connection.ConnAck.SessionPresent;
+                // A resumed persistent session still has its subscription: the device does not send it again.
+                var resumed = (_device.MqttVersion == 5 ? !_device.Mqtt5.CleanStart : !_device.CleanSession) && connection.ConnAck.SessionPresent;
                 if (_device.Subscribe && !resumed)
                 {
                     var codes = await connection.SubscribeAsync([(Encoding.UTF8.GetString(topic), qos)]).ConfigureAwait(false);
