@@ -130,8 +130,9 @@ public sealed class ArrivalAndHealthTests
     public async Task ASaturatedGeneratorIsFlaggedWarnedAndCanFailTheRun()
     {
         // Devices that keep the thread pool busy: the scheduler's ticks come late, the CPU is pinned.
+        // The hold leaves room for six hot seconds in a row after a slow start on a busy machine.
         using var tmp = new TempDir();
-        var phases = """[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 9 } ]""";
+        var phases = """[ { "kind": "ramp", "rate": 100 }, { "kind": "hold", "seconds": 13 } ]""";
         var (code, output, summary, dir) = await RunHarness.RunAsync(
             RunHarness.DeviceOnlyProfile(phases, Environment.ProcessorCount * 8, extra: """, "thresholds": { "maxGeneratorCpu": 70 }"""),
             tmp,
