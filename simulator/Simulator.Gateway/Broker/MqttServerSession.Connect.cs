@@ -112,7 +112,7 @@ public sealed partial class MqttServerSession
             return await ThrottledAsync("connect rate", ct).ConfigureAwait(false);
         }
 
-        if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context))
+        if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context with { ConnectAttributes = ConnectAttributesOf(connect) }))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
             return await RefuseAsync(MqttReasonCode.NotAuthorized, ct).ConfigureAwait(false);
@@ -216,6 +216,23 @@ public sealed partial class MqttServerSession
             TopicAliasMaximum = options.TopicAliasMaximum,
             MaximumPacketSize = (uint)(_broker.Quotas.MaxPayloadBytes + 1024),
             SubscriptionIdentifierAvailable = 0,
+        };
+    }
+
+    /// <summary>
+    /// AWS IoT's connect attributes, which an iot:ConnectAttributes condition reads: PersistentConnect
+    /// for a session to be kept (3.1.1 Clean Session off; [U] at MQTT 5, a session expiry above 0,
+    /// which keeps the session whatever Clean Start says), LastWill when the CONNECT carries a Will.
+    /// </summary>
+    private IReadOnlyList<string> ConnectAttributesOf(ConnectPacket connect)
+    {
+        var persistent = _version == MqttVersion.V500 ? (connect.Properties?.SessionExpiryInterval ?? 0) > 0 : !connect.CleanSession;
+        return (persistent, connect.WillTopic is not null) switch
+        {
+            (true, true) => ["PersistentConnect", "LastWill"],
+            (true, false) => ["PersistentConnect"],
+            (false, true) => ["LastWill"],
+            _ => [],
         };
     }
 

@@ -37,7 +37,7 @@ public sealed class IotPolicy
                     throw new FormatException($"Effect must be Allow or Deny, got '{effect}'");
                 }
 
-                statements.Add(new PolicyStatement(effect == "Allow", Strings(s.GetProperty("Action")), Strings(s.GetProperty("Resource"))));
+                statements.Add(new PolicyStatement(effect == "Allow", Strings(s.GetProperty("Action")), Strings(s.GetProperty("Resource")), Conditions(s)));
             }
         }
 
@@ -59,6 +59,11 @@ public sealed class IotPolicy
                 continue;
             }
 
+            if (s.Conditions is { } conditions && !conditions.All(c => c.Holds(context)))
+            {
+                continue;
+            }
+
             if (!s.Allow)
             {
                 return false;
@@ -68,6 +73,39 @@ public sealed class IotPolicy
         }
 
         return allowed;
+    }
+
+    /// <summary>
+    /// A statement's Condition block. A key or operator the gateway does not evaluate makes the
+    /// policy invalid: judging the statement without it would allow or deny what AWS would not.
+    /// </summary>
+    private static List<PolicyCondition>? Conditions(JsonElement statement)
+    {
+        if (!statement.TryGetProperty("Condition", out var block))
+        {
+            return null;
+        }
+
+        var conditions = new List<PolicyCondition>();
+        foreach (var op in block.EnumerateObject())
+        {
+            if (!PolicyCondition.Operators.Contains(op.Name, StringComparer.Ordinal))
+            {
+                throw new FormatException($"the gateway does not evaluate the condition operator '{op.Name}' (only {string.Join(", ", PolicyCondition.Operators)} on {PolicyCondition.ConnectAttributes})");
+            }
+
+            foreach (var key in op.Value.EnumerateObject())
+            {
+                if (!string.Equals(key.Name, PolicyCondition.ConnectAttributes, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FormatException($"the gateway does not evaluate the condition key '{key.Name}' (only {PolicyCondition.ConnectAttributes})");
+                }
+
+                conditions.Add(new PolicyCondition(op.Name, PolicyCondition.ConnectAttributes, Strings(key.Value)));
+            }
+        }
+
+        return conditions;
     }
 
     private static List<string> Strings(JsonElement e) => e.ValueKind == JsonValueKind.Array

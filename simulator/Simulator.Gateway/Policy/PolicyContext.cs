@@ -1,7 +1,11 @@
 namespace Simulator.Gateway.Policy;
 
-/// <summary>What policy variables resolve to for one request: the MQTT connection's client id, or none (an HTTPS publish has no client id).</summary>
-public sealed record PolicyContext(string? ClientId, string? ThingName = null)
+/// <summary>
+/// What policy variables resolve to for one request: the MQTT connection's client id, or none (an
+/// HTTPS publish has no client id); and, for an iot:Connect, the CONNECT's attributes
+/// (<c>PersistentConnect</c>, <c>LastWill</c>) that an <c>iot:ConnectAttributes</c> condition reads.
+/// </summary>
+public sealed record PolicyContext(string? ClientId, string? ThingName = null, IReadOnlyList<string>? ConnectAttributes = null)
 {
     /// <summary>An HTTPS publish: nothing connected with a client id, so ${iot:ClientId} resolves to nothing.</summary>
     public static PolicyContext Http { get; } = new(ClientId: null);

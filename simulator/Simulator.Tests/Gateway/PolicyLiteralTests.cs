@@ -29,6 +29,32 @@ public sealed class PolicyLiteralTests
     }
 
     [Fact]
+    public void ConnectAttributeConditionsFollowIamsRulesAndAnyOtherConditionIsRefused()
+    {
+        var client = Arn.Client("dev1");
+        PolicyContext Attributes(params string[] a) => new("dev1", ConnectAttributes: a);
+
+        // AWS's example: connect allowed with no attribute beyond PersistentConnect.
+        var persistentOnly = IotPolicy.Parse(["""{"Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{"ForAllValues:StringEquals":{"iot:ConnectAttributes":["PersistentConnect"]}}}]}"""]);
+        Assert.True(persistentOnly.IsAllowed(IotAction.Connect, client, Attributes()));
+        Assert.True(persistentOnly.IsAllowed(IotAction.Connect, client, Attributes("PersistentConnect")));
+        Assert.False(persistentOnly.IsAllowed(IotAction.Connect, client, Attributes("LastWill")));
+        Assert.False(persistentOnly.IsAllowed(IotAction.Connect, client, Attributes("PersistentConnect", "LastWill")));
+
+        // A Deny that applies when any attribute is a Will: it wins over the Allow only then.
+        var noWill = IotPolicy.Parse(["""{"Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"},{"Effect":"Deny","Action":"iot:Connect","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":"LastWill"}}}]}"""]);
+        Assert.True(noWill.IsAllowed(IotAction.Connect, client, Attributes("PersistentConnect")));
+        Assert.False(noWill.IsAllowed(IotAction.Connect, client, Attributes("LastWill")));
+        Assert.True(noWill.IsAllowed(IotAction.Publish, Arn.Topic("dev1/x"), new PolicyContext("dev1")));
+
+        // What the gateway cannot evaluate makes the policy invalid, never silently true or false.
+        var key = Assert.Throws<FormatException>(() => IotPolicy.Parse(["""{"Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"10.0.0.1"}}}]}"""]));
+        Assert.Contains("aws:SourceIp", key.Message, StringComparison.Ordinal);
+        var op = Assert.Throws<FormatException>(() => IotPolicy.Parse(["""{"Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{"IpAddress":{"iot:ConnectAttributes":"x"}}}]}"""]));
+        Assert.Contains("IpAddress", op.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnHttpsPublishCannotClaimAnotherDevicesClientIdByHeader()
     {
         using var tmp = new TempDir();
