@@ -113,6 +113,19 @@ public sealed class GatewayCounters : IDisposable
     /// <summary>Messages not stored or thrown away: over a session's cap or the account's rate, or with a session that expired or started clean.</summary>
     public long QueuedMessagesDropped => Interlocked.Read(ref _queuedDropped);
 
+    private long _willsSent;
+    private long _willsDenied;
+
+    /// <summary>Will messages published for connections that ended without a normal DISCONNECT.</summary>
+    public long WillsSent => Interlocked.Read(ref _willsSent);
+
+    /// <summary>Will messages not published: the connection's policy does not allow iot:Publish on the Will's topic, or the topic breaks AWS's limits.</summary>
+    public long WillsDenied => Interlocked.Read(ref _willsDenied);
+
+    public void WillSent() => Interlocked.Increment(ref _willsSent);
+
+    public void WillDenied() => Interlocked.Increment(ref _willsDenied);
+
     public void Queued() => Interlocked.Increment(ref _queued);
 
     public void QueuedDelivered() => Interlocked.Increment(ref _queuedDelivered);
@@ -133,6 +146,8 @@ public sealed class GatewayCounters : IDisposable
         ["messagesQueued"] = MessagesQueued,
         ["queuedMessagesDelivered"] = QueuedMessagesDelivered,
         ["queuedMessagesDropped"] = QueuedMessagesDropped,
+        ["willsSent"] = WillsSent,
+        ["willsDenied"] = WillsDenied,
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
         ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),

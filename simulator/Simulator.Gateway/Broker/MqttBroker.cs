@@ -22,6 +22,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, MqttServerSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBucket> _clientIdConnects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PersistedSession> _persisted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingWill> _pendingWills = new(StringComparer.Ordinal);
     private readonly TokenBucket _accountConnects;
     private readonly TokenBucket _accountSubscribes;
     private readonly TokenBucket _accountPublishesIn;
@@ -183,6 +184,60 @@ public sealed partial class MqttBroker : IAsyncDisposable
         return stored;
     }
 
+    /// <summary>
+    /// Publishes a Will once its connection ended without a normal DISCONNECT: at once, or at MQTT 5
+    /// after its Will Delay Interval or when the session ends, whichever comes first (v5 §3.1.3.2.2).
+    /// </summary>
+    internal void PublishWill(MqttServerSession session, WillMessage will, uint sessionExpirySeconds)
+    {
+        var delay = Math.Min(will.DelaySeconds, sessionExpirySeconds);
+        if (delay == 0)
+        {
+            _ = session.SendWillAsync(will);
+            return;
+        }
+
+        var pending = new PendingWill(session, will, new CancellationTokenSource());
+        if (_pendingWills.TryRemove(session.ClientId, out var earlier))
+        {
+            earlier.Cancel.Cancel();
+            _ = earlier.Session.SendWillAsync(earlier.Will); // its session has ended now
+        }
+
+        _pendingWills[session.ClientId] = pending;
+        _ = SendWillLaterAsync(pending, TimeSpan.FromSeconds(delay));
+    }
+
+    private async Task SendWillLaterAsync(PendingWill pending, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, Time, pending.Cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (_pendingWills.TryRemove(new KeyValuePair<string, PendingWill>(pending.Session.ClientId, pending)))
+        {
+            await pending.Session.SendWillAsync(pending.Will).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A new connection for a client id: a delayed Will is not sent if it resumed the session, and sent now if it started clean (that ended the session).</summary>
+    internal void NewConnection(string clientId, bool resumed)
+    {
+        if (_pendingWills.TryRemove(clientId, out var pending))
+        {
+            pending.Cancel.Cancel();
+            if (!resumed)
+            {
+                _ = pending.Session.SendWillAsync(pending.Will);
+            }
+        }
+    }
+
     /// <summary>Persistent sessions kept for a client that is not connected now.</summary>
     public int PersistedSessions => _persisted.Count;
 
@@ -284,6 +339,11 @@ public sealed partial class MqttBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _timer.DisposeAsync().ConfigureAwait(false);
+        foreach (var pending in _pendingWills.Values)
+        {
+            pending.Cancel.Cancel();
+        }
+
         foreach (var session in _sessions.Values)
         {
             session.Close(DisconnectReason.ServerInitiated);

@@ -128,6 +128,8 @@ public sealed partial class MqttServerSession
         displaced?.Close(DisconnectReason.DuplicateClientId);
         _broker.Counters.Connected();
         var sessionPresent = ResumeSession(connect, displaced);
+        _broker.NewConnection(connect.ClientId, sessionPresent);
+        _will = WillMessage.Of(connect);
         var connAck = _version == MqttVersion.V500
             ? ConnAckPacket.V5(sessionPresent, MqttReasonCode.Success, ConnAckProperties(connect, keepAlive))
             : new ConnAckPacket(sessionPresent, ConnAckReturnCode.Accepted);

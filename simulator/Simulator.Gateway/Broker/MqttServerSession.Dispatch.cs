@@ -76,10 +76,13 @@ public sealed partial class MqttServerSession
                 return true;
             case MqttPacketType.Disconnect:
                 // v5 §3.14.2.2.2: a DISCONNECT may change the session's expiry, within the gateway's cap.
-                if (DisconnectPacket.Read(packet, _version).Properties?.SessionExpiryInterval is { } expiry)
+                var disconnect = DisconnectPacket.Read(packet, _version);
+                if (disconnect.Properties?.SessionExpiryInterval is { } expiry)
                 {
                     _sessionExpirySeconds = Math.Min(expiry, _broker.Mqtt5.MaxSessionExpirySeconds);
                 }
+
+                _willDiscarded = disconnect.ReasonCode != MqttReasonCode.DisconnectWithWillMessage; // [MQTT-3.14.4-3]
 
                 _closeReason = DisconnectReason.ClientInitiated;
                 return false;

@@ -61,6 +61,9 @@ public sealed partial class MqttServerSession
     private PersistedSession? _kept; // set once the connection ended and its session is kept: routed messages are stored
     private List<StoredMessage>? _unacked; // a persistent session's QoS 1 messages sent and not acknowledged, in send order
     private readonly List<StoredMessage> _toResend = []; // a resumed session's stored messages not sent yet
+    private WillMessage? _will; // the CONNECT's Will: published unless the connection ends with a normal DISCONNECT
+    private bool _willDiscarded; // a DISCONNECT without reason 0x04 (Disconnect with Will Message)
+    private bool _resumedElsewhere; // a connection took the client id over and carried the session on
     private bool _connected; // CONNACK sent: from here an MQTT 5 client is told why the gateway closes
     private int _saidWhy; // the DISCONNECT with a reason goes out once, from Close or from the loop's end
 
@@ -139,6 +142,12 @@ public sealed partial class MqttServerSession
                     _broker.Router.RemoveAll(this, _filters.Keys);
                 }
 
+                // [MQTT-3.1.2-8]: a Will goes unless a DISCONNECT discarded it; a delayed one is not sent when a takeover resumed the session.
+                if (_will is { } will && !_willDiscarded && !(_resumedElsewhere && will.DelaySeconds > 0))
+                {
+                    _broker.PublishWill(this, will, _sessionExpirySeconds);
+                }
+
                 _broker.Counters.Disconnected();
                 await _broker.PublishLifecycleAsync(this, connected: false, _closeReason ?? DisconnectReason.ConnectionLost).ConfigureAwait(false);
             }
@@ -170,8 +179,33 @@ public sealed partial class MqttServerSession
     /// still open: what the new connection carries on with (AWS resumes the session). Messages
     /// routed here after the copy go to this closing connection.
     /// </summary>
-    internal (Dictionary<string, MqttQos> Filters, List<StoredMessage> Stored, ushort NextId)? HandOver() =>
-        _sessionExpirySeconds > 0 ? (CopyFilters(), StillToSend(), _nextId) : null;
+    internal (Dictionary<string, MqttQos> Filters, List<StoredMessage> Stored, ushort NextId)? HandOver()
+    {
+        if (_sessionExpirySeconds == 0)
+        {
+            return null;
+        }
+
+        _resumedElsewhere = true;
+        return (CopyFilters(), StillToSend(), _nextId);
+    }
+
+    /// <summary>Publishes this connection's Will, if its policy allows iot:Publish on the Will's topic and the topic is within AWS's limits.</summary>
+    internal async Task SendWillAsync(WillMessage will)
+    {
+        var q = _broker.Quotas;
+        var allowed = will.Topic.Length > 0 && will.Topic.AsSpan().IndexOfAny('#', '+') < 0
+            && Encoding.UTF8.GetByteCount(will.Topic) <= q.MaxTopicBytes && will.Topic.Count(c => c == '/') <= q.MaxTopicSlashes
+            && Volatile.Read(ref _auth)?.Policy?.IsAllowed(Policy.IotAction.Publish, _broker.Arn.Topic(will.Topic), _context) == true;
+        if (!allowed)
+        {
+            _broker.Counters.WillDenied();
+            return;
+        }
+
+        _broker.Counters.WillSent();
+        await _broker.RouteAsync(will.Topic, new ReadOnlySequence<byte>(will.Payload), will.Qos, will.Properties).ConfigureAwait(false);
+    }
 
     /// <summary>What a kept session stores from this connection: its unacknowledged messages, then the stored ones it had not resent yet.</summary>
     private List<StoredMessage> StillToSend()

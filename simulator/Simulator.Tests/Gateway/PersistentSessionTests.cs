@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -209,42 +207,5 @@ public sealed class PersistentSessionTests : IClassFixture<GatewayFixture>
         Assert.Equal(dropped + 1, _g.Gateway.Counters.QueuedMessagesDropped);
     }
 
-    private async Task<RawSession> RawAsync(ConnectPacket connect)
-    {
-        var stream = await TransportConnector.ConnectAsync(Alpn, new ConnectTimings(), CancellationToken.None);
-        var session = new RawSession(stream);
-        await session.SendAsync(connect.Write);
-        return session;
-    }
-
-    /// <summary>A 3.1.1 session by hand: packets read with our reader, nothing acknowledged unless the test writes it.</summary>
-    private sealed class RawSession(Stream stream) : IAsyncDisposable
-    {
-        private readonly MqttProtocolReader _reader = new(PipeReader.Create(stream), 64 * 1024);
-        private bool _read;
-
-        public async Task SendAsync(Action<IBufferWriter<byte>> write)
-        {
-            var w = new ArrayBufferWriter<byte>();
-            write(w);
-            await stream.WriteAsync(w.WrittenMemory);
-            await stream.FlushAsync();
-        }
-
-        public async Task<MqttReadResult> NextAsync()
-        {
-            if (_read)
-            {
-                _reader.Advance();
-            }
-
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var read = await _reader.ReadAsync(cts.Token);
-            Assert.False(read.IsCompleted, "the gateway closed the connection");
-            _read = true;
-            return read;
-        }
-
-        public ValueTask DisposeAsync() => stream.DisposeAsync();
-    }
+    private Task<RawMqttSession> RawAsync(ConnectPacket connect) => RawMqttSession.ConnectAsync(Alpn, connect);
 }
