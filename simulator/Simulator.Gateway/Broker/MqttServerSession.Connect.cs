@@ -178,15 +178,15 @@ public sealed partial class MqttServerSession
         }
 
         var taken = _broker.TakePersisted(connect.ClientId);
+        if (connect.CleanSession)
+        {
+            _broker.Counters.QueuedDropped(taken?.Stored.Length ?? 0);
+            return false; // a displaced connection's session ends with it: nothing is handed over
+        }
+
         var session = displaced?.HandOver() ?? (taken is var (kept, stored) ? (new Dictionary<string, MqttQos>(kept.Filters, StringComparer.Ordinal), [.. stored], kept.NextId) : null);
         if (session is not var (filters, messages, nextId))
         {
-            return false;
-        }
-
-        if (connect.CleanSession)
-        {
-            _broker.Counters.QueuedDropped(messages.Count);
             return false;
         }
 

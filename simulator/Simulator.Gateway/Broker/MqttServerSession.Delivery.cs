@@ -54,7 +54,7 @@ public sealed partial class MqttServerSession
 
         try
         {
-            return await _frames.TryWriteWithoutWaitingAsync((Session: this, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties), static (w, s) =>
+            return await _frames.TryWriteWithoutWaitingAsync((Session: this, Name: topic, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties), static (w, s) =>
             {
                 // Under the frame writer's lock: packet ids are taken in the order frames are written.
                 ushort id = 0;
@@ -66,7 +66,7 @@ public sealed partial class MqttServerSession
 
                 if (id != 0)
                 {
-                    s.Session.TrackUnacked(s.Topic, s.Payload, s.Qos, s.Properties, id);
+                    s.Session.TrackUnacked(s.Name, s.Payload, s.Qos, s.Properties, id);
                 }
 
                 // Header and topic, then the payload segments as they lie in the publisher's buffer.
@@ -118,7 +118,7 @@ public sealed partial class MqttServerSession
     /// so one still unacknowledged when the connection ends is stored and sent again (MQTT §4.4).
     /// Under the frame writer's lock; at most the session's stored-message cap are remembered.
     /// </summary>
-    private void TrackUnacked(byte[] topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties, ushort id)
+    private void TrackUnacked(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties, ushort id)
     {
         if (_unacked is not { } unacked)
         {
@@ -129,7 +129,7 @@ public sealed partial class MqttServerSession
         {
             if (unacked.Count < _broker.Quotas.MaxQueuedMessagesPerSession)
             {
-                unacked.Add(new StoredMessage(Encoding.UTF8.GetString(topic), payload.ToArray(), qos, properties.ToArray(), id));
+                unacked.Add(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), id));
             }
         }
     }
@@ -194,7 +194,7 @@ public sealed partial class MqttServerSession
                     }
 
                     var topic = Encoding.UTF8.GetBytes(s.Message.Topic);
-                    session.TrackUnacked(topic, new ReadOnlySequence<byte>(s.Message.Payload), s.Message.Qos, s.Message.Properties, id);
+                    session.TrackUnacked(s.Message.Topic, new ReadOnlySequence<byte>(s.Message.Payload), s.Message.Qos, s.Message.Properties, id);
                     var dup = s.Message.PacketId != 0;
                     if (session._version == MqttVersion.V500)
                     {

@@ -130,8 +130,9 @@ public sealed partial class MqttServerSession
                     await SayWhyAsync(reason).ConfigureAwait(false); // a close the receive loop decided: its read is not pending
                 }
 
-                _broker.Unregister(this);
-                if (_sessionExpirySeconds > 0 && _closeReason != DisconnectReason.DuplicateClientId)
+                // Kept before this connection leaves the registry: a reconnect in between would find
+                // neither the connection to take over nor the kept session, and start afresh.
+                if (_sessionExpirySeconds > 0 && _closeReason != DisconnectReason.DuplicateClientId && !Volatile.Read(ref _resumedElsewhere))
                 {
                     // Kept for its expiry, its subscriptions still routed here so messages are stored;
                     // a connection that took the client id over took the session with it (HandOver).
@@ -142,8 +143,10 @@ public sealed partial class MqttServerSession
                     _broker.Router.RemoveAll(this, _filters.Keys);
                 }
 
+                _broker.Unregister(this);
+
                 // [MQTT-3.1.2-8]: a Will goes unless a DISCONNECT discarded it; a delayed one is not sent when a takeover resumed the session.
-                if (_will is { } will && !_willDiscarded && !(_resumedElsewhere && will.DelaySeconds > 0))
+                if (_will is { } will && !_willDiscarded && !(Volatile.Read(ref _resumedElsewhere) && will.DelaySeconds > 0))
                 {
                     _broker.PublishWill(this, will, _sessionExpirySeconds);
                 }
@@ -186,7 +189,7 @@ public sealed partial class MqttServerSession
             return null;
         }
 
-        _resumedElsewhere = true;
+        Volatile.Write(ref _resumedElsewhere, true);
         return (CopyFilters(), StillToSend(), _nextId);
     }
 
