@@ -71,7 +71,7 @@ peer() {
   /usr/bin/time -f "%U %S %M" -o "$work/time" "$@" > "$work/$name-$n.json" 2> "$work/$name-$n.err" || true
   g1=$(gcpu)
   read -r u s m < "$work/time"
-  python3 - "$work/$name-$n.json" "$name" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
+  /usr/bin/python3 - "$work/$name-$n.json" "$name" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY'
 import json, sys
 r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); name, n, u, sy, m, g, tick = sys.argv[2:]
 ms = lambda v: "" if v is None else f"{float(v):.1f}"
@@ -111,7 +111,7 @@ JSON
     read -r u s m < "$work/time"
     grep -m1 "^run '" "$work/$row-$n.log" >> "$out/providers.txt" || true
     summary=$(ls -td "$work/results"/*bench-connect-$row-$n*/ | head -1)/summary.json
-    python3 - "$summary" "$row" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY2'
+    /usr/bin/python3 - "$summary" "$row" "$n" "$u" "$s" "$m" "$(( g1 - g0 ))" "$tick" >> "$out/runs.csv" <<'PY2'
 import json, sys
 s = json.load(open(sys.argv[1])); row, n, u, sy, m, g, tick = sys.argv[2:]
 h = s["histograms"]["connect"]
@@ -142,7 +142,7 @@ sleep 1
 openssl s_time -connect "127.0.0.1:$sport" -new -time 10 > "$out/openssl-s_time.txt" 2>&1 || true
 kill $spid 2>/dev/null || true
 
-python3 - "$out" "$small" "$large" "$(nproc)" <<'PY'
+/usr/bin/python3 - "$out" "$small" "$large" "$(nproc)" <<'PY'
 import csv, re, sys
 out, small, large, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rows = {(r["client"], int(r["devices"])): r for r in csv.DictReader(open(f"{out}/runs.csv"))}
@@ -210,5 +210,5 @@ open(f"{out}/summary.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
 if [ -n "$baseline" ]; then
-  python3 bench/connect-gate.py "$baseline" "$out"
+  /usr/bin/python3 bench/connect-gate.py "$baseline" "$out"
 fi

@@ -50,7 +50,7 @@ JSON
     "$sim" run --profile "$work/p.json" --results "$work/results" > "$work/run.log" 2>&1 || true
     g1=$(gcpu)
     summary=$(ls -td "$work/results"/*sweep-$tls-$rate*/ | head -1)/summary.json
-    python3 - "$summary" "$tls" "$rate" "$n" "$(( g1 - g0 ))" "$tick" >> "$out/sweep.csv" <<'PY'
+    /usr/bin/python3 - "$summary" "$tls" "$rate" "$n" "$(( g1 - g0 ))" "$tick" >> "$out/sweep.csv" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1])); tls, rate, n, g, tick = sys.argv[2:]
 h = s["histograms"]["connect"]; gen = s["generator"]
@@ -59,7 +59,7 @@ PY
     sleep 2
   done
 done
-python3 - "$out" <<'PY'
+/usr/bin/python3 - "$out" <<'PY'
 import csv, sys
 out = sys.argv[1]
 rows = list(csv.DictReader(open(f"{out}/sweep.csv")))

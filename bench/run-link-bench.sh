@@ -45,7 +45,7 @@ one() {
   /usr/bin/time -f "%U %S" -o "$work/$name.time" "$sim" run --profile "$work/$name.json" --results "$work/results-$name" > "$out/$name.log" 2>&1 || true
   local cpu
   cpu=$(awk '{print $1 + $2}' "$work/$name.time")
-  python3 - "$work/results-$name" "$cpu" <<'PY'
+  /usr/bin/python3 - "$work/results-$name" "$cpu" <<'PY'
 import glob, json, sys
 s = json.load(open(glob.glob(sys.argv[1] + "/*/summary.json")[0]))
 print(float(sys.argv[2]), s["successes"], s["publishes"])
@@ -62,7 +62,7 @@ PY
   done
 } | tee "$out/runs.csv"
 
-python3 - "$out" <<'PY'
+/usr/bin/python3 - "$out" <<'PY'
 import csv, sys
 out = sys.argv[1]
 rows = list(csv.DictReader(open(f"{out}/runs.csv")))

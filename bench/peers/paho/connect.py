@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# paho-mqtt 1.6 (Debian's python3-paho-mqtt; the client under Locust's MQTT users) as a connect-cost
+# paho-mqtt 1.6 or 2.x (Debian's python3-paho-mqtt, or pip's; the client under Locust's MQTT users) as a connect-cost
 # peer: N clients over WSS with AWS custom-auth headers, started at RATE per second on a fixed
 # schedule, held HOLD seconds, no publishes. Each client runs its own network thread
 # (loop_start), as Locust's MQTT users do. Latency counts from each client's planned start, as ours
@@ -18,6 +18,8 @@ devices = [line.split(" ") for line in open(tokens_file).read().strip().split("\
 lock = threading.Lock()
 latencies, outcome = [], {}
 t0 = time.monotonic() + 0.05
+# paho-mqtt 2 asks which callback signatures the caller uses; version 1's are the ones below, and 1.x has no such argument.
+CALLBACK_API = (mqtt.CallbackAPIVersion.VERSION1,) if hasattr(mqtt, "CallbackAPIVersion") else ()
 
 
 def on_connect(client, due, flags, rc):
@@ -34,7 +36,7 @@ for i, (client_id, token) in enumerate(devices):
     delay = due - time.monotonic()
     if delay > 0:
         time.sleep(delay)
-    c = mqtt.Client(client_id=client_id, protocol=mqtt.MQTTv311, transport="websockets", userdata=due)
+    c = mqtt.Client(*CALLBACK_API, client_id=client_id, protocol=mqtt.MQTTv311, transport="websockets", userdata=due)
     c.ws_set_options(path="/mqtt", headers={"x-amz-customauthorizer-name": "device-jwt", "token": token})
     c.tls_set(ca_certs=ca)
     c.on_connect = on_connect

@@ -150,6 +150,7 @@ public sealed partial class CustomAuthPipeline
             // An injected failure is a function that ran (and took its time) and then failed.
             if (faults.AuthorizerFailureRate > 0 && Random.Shared.NextDouble() < faults.AuthorizerFailureRate)
             {
+                _faults.CountInjected();
                 throw new InvalidOperationException("injected authorizer failure");
             }
         }

@@ -331,6 +331,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
             var drop = Faults.Current.ConnectionDropRatePerSecond;
             if (drop > 0 && Random.Shared.NextDouble() < drop)
             {
+                Faults.CountInjected();
                 session.Close(DisconnectReason.ConnectionLost);
             }
         }

@@ -13,12 +13,12 @@ public sealed partial class MqttServerSession
     internal bool MayReceive(string topicArn) => Volatile.Read(ref _auth)?.Policy?.IsAllowed(IotAction.Receive, topicArn, _context) == true;
 
     /// <summary>
-    /// Writes a PUBLISH to this subscriber; false if it was not delivered (the connection is gone, or a rate discarded it). A slow subscriber never
-    /// stalls the publisher: when its transport buffer is full (the flush cannot complete at once),
-    /// the flush finishes off the publisher's path with the send lock held, and a message that
-    /// arrives while that flush is still pending disconnects the subscriber as a slow consumer
-    /// (THROTTLED, counted), as AWS cuts clients that cannot keep up. So a session holds at most
-    /// one transport buffer of unsent messages.
+    /// Writes a PUBLISH to this subscriber; false if it was not delivered (the connection is gone,
+    /// or a rate discarded it). It never waits on this subscriber: with its output busy (a flush
+    /// waiting on a full socket, or another writer), the frame joins the output's bounded backlog,
+    /// and a subscriber whose backlog would pass the bound is cut as a slow consumer (THROTTLED,
+    /// counted), as AWS cuts clients that cannot keep up. So a stalled reader costs its publishers
+    /// nothing, and a fast one is never cut for the size of its messages.
     /// </summary>
     internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties = default)
     {
@@ -30,13 +30,6 @@ public sealed partial class MqttServerSession
 
         if (_closed.IsCancellationRequested)
         {
-            return false;
-        }
-
-        if (_frames.FlushPending)
-        {
-            _broker.Counters.SlowConsumer();
-            Close(DisconnectReason.Throttled);
             return false;
         }
 
@@ -54,14 +47,14 @@ public sealed partial class MqttServerSession
 
         try
         {
-            return await _frames.TryWriteWithoutWaitingAsync((Session: this, Name: topic, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties), static (w, s) =>
+            var result = await _frames.TryWriteWithoutWaitingAsync((Session: this, Name: topic, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties), static (w, s) =>
             {
-                // Under the frame writer's lock: packet ids are taken in the order frames are written.
+                // Under the frame writer's lock, or into its backlog: ids are taken atomically, and
+                // need only be unique among the messages in flight (MQTT §2.2.1), not ordered.
                 ushort id = 0;
                 if (s.Qos > 0)
                 {
-                    s.Session._nextId = (ushort)(s.Session._nextId == ushort.MaxValue ? 1 : s.Session._nextId + 1);
-                    id = s.Session._nextId;
+                    id = s.Session.TakePacketId();
                 }
 
                 if (id != 0)
@@ -84,6 +77,13 @@ public sealed partial class MqttServerSession
                     w.Write(segment.Span);
                 }
             }).ConfigureAwait(false);
+            if (result == FrameWriteResult.Overflow)
+            {
+                _broker.Counters.SlowConsumer();
+                Close(DisconnectReason.Throttled);
+            }
+
+            return result == FrameWriteResult.Written;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
@@ -130,6 +130,20 @@ public sealed partial class MqttServerSession
             if (unacked.Count < _broker.Quotas.MaxQueuedMessagesPerSession)
             {
                 unacked.Add(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), id));
+            }
+        }
+    }
+
+    /// <summary>The next packet id, 1 to 65535 then 1 again (MQTT §2.2.1: never 0). Thread-safe.</summary>
+    private ushort TakePacketId()
+    {
+        while (true)
+        {
+            var seen = Volatile.Read(ref _nextId);
+            var next = seen >= ushort.MaxValue ? 1 : seen + 1;
+            if (Interlocked.CompareExchange(ref _nextId, next, seen) == seen)
+            {
+                return (ushort)next;
             }
         }
     }
@@ -189,8 +203,7 @@ public sealed partial class MqttServerSession
                     var id = s.Message.PacketId;
                     if (id == 0)
                     {
-                        session._nextId = (ushort)(session._nextId == ushort.MaxValue ? 1 : session._nextId + 1);
-                        id = session._nextId;
+                        id = session.TakePacketId();
                     }
 
                     var topic = Encoding.UTF8.GetBytes(s.Message.Topic);

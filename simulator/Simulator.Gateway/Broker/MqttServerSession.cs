@@ -26,7 +26,8 @@ namespace Simulator.Gateway.Broker;
 /// <item>The broker's timer calls <see cref="OnTick"/>, which only reads and calls <see cref="Close"/>;
 /// <see cref="Close"/> may come from any thread and only cancels.</item>
 /// <item>Every write to the device, from any session's thread, goes through <c>_frames</c>, which
-/// holds its lock until the flush completes (<c>.Delivery</c>); <c>_nextId</c> changes only under it.</item>
+/// holds its lock until the flush completes; other sessions never wait for it, their messages join
+/// its bounded backlog (<c>.Delivery</c>). <c>_nextId</c> changes only atomically.</item>
 /// </list>
 /// </summary>
 public sealed partial class MqttServerSession
@@ -52,7 +53,7 @@ public sealed partial class MqttServerSession
     private readonly string _connectionId = Guid.NewGuid().ToString();
     private long _lastReceiveTicks = Environment.TickCount64;
     private long _keepAliveMs;
-    private ushort _nextId;
+    private int _nextId; // the last packet id taken (TakePacketId), 0 to 65535
     private string? _closeReason;
     private MqttVersion _version = MqttVersion.V311;
     private MqttReasonCode? _disconnectCode; // a protocol error's v5 DISCONNECT reason, set with ClientError
@@ -136,7 +137,7 @@ public sealed partial class MqttServerSession
                 {
                     // Kept for its expiry, its subscriptions still routed here so messages are stored;
                     // a connection that took the client id over took the session with it (HandOver).
-                    Volatile.Write(ref _kept, _broker.Persist(this, CopyFilters(), _sessionExpirySeconds, _nextId, StillToSend()));
+                    Volatile.Write(ref _kept, _broker.Persist(this, CopyFilters(), _sessionExpirySeconds, (ushort)Volatile.Read(ref _nextId), StillToSend()));
                 }
                 else
                 {
@@ -156,6 +157,7 @@ public sealed partial class MqttServerSession
             }
 
             await _reader.CompleteAsync().ConfigureAwait(false);
+            _frames.DiscardBacklog();
             await _frames.Output.CompleteAsync().ConfigureAwait(false);
             _ended.TrySetResult();
         }
@@ -190,7 +192,7 @@ public sealed partial class MqttServerSession
         }
 
         Volatile.Write(ref _resumedElsewhere, true);
-        return (CopyFilters(), StillToSend(), _nextId);
+        return (CopyFilters(), StillToSend(), (ushort)Volatile.Read(ref _nextId));
     }
 
     /// <summary>Publishes this connection's Will, if its policy allows iot:Publish on the Will's topic and the topic is within AWS's limits.</summary>

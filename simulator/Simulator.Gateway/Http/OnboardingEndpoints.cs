@@ -40,6 +40,7 @@ internal static class OnboardingEndpoints
             var rate = faults.Current.OnboardingErrorRate;
             if (rate > 0 && Random.Shared.NextDouble() < rate)
             {
+                faults.CountInjected();
                 return Error(503, "Service Unavailable", "the onboarding service is temporarily unavailable");
             }
 

@@ -37,4 +37,25 @@ public sealed class DataDirectoryTests
 
         Assert.Contains(Environment.UserName, DataDirectory.Default, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ADirectoryAnotherUserOwnsIsRefusedRootIncluded()
+    {
+        using var tmp = new TempDir();
+        var theirs = tmp["theirs"];
+        Directory.CreateDirectory(theirs, Private);
+        var owner = Environment.UserName == "root" ? "1654" : "root"; // as root the test gives it away; as anyone else root's is someone else's
+        if (owner == "root")
+        {
+            theirs = "/root";
+        }
+        else
+        {
+            await Proc.CheckAsync("chown", ["1654:1654", theirs]);
+        }
+
+        var e = await Assert.ThrowsAsync<IOException>(() => LocalGateway.StartAsync(new GatewayOptions { DataDirectory = theirs }));
+        Assert.Contains("belongs to another user", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(theirs, "tls")), "nothing was written into another user's directory");
+    }
 }

@@ -46,9 +46,16 @@ public sealed class GatewayLogTests
     [Fact]
     public void AUrlEncodedSignatureIsRedactedWhole()
     {
+        // A signature whose base64 has '+' and '/', so that its URL-encoded form has %2B and %2F to redact.
         var signature = Convert.ToBase64String(RandomNumberGenerator.GetBytes(256));
+        while (!signature.Contains('+', StringComparison.Ordinal) || !signature.Contains('/', StringComparison.Ordinal))
+        {
+            signature = Convert.ToBase64String(RandomNumberGenerator.GetBytes(256));
+        }
+
         var encoded = Uri.EscapeDataString(signature);
-        Assert.Contains("%2B", encoded + "%2B", StringComparison.Ordinal);
+        Assert.Contains("%2B", encoded, StringComparison.Ordinal);
+        Assert.Contains("%2F", encoded, StringComparison.Ordinal);
         foreach (var text in new[] { $"GET /mqtt?sig={encoded} HTTP/1.1", $"signature={encoded}", $"\"token\":\"{encoded}\"", encoded })
         {
             var redacted = Secrets.Redact(text);

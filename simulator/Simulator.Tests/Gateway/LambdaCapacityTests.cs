@@ -119,10 +119,15 @@ public sealed class LambdaCapacityTests : IAsyncLifetime
     public async Task TheCountersAreServed()
     {
         using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } });
+        // One connect through the cold authorizer: one invocation, one cold start, 800 ms of it.
+        Assert.True((await ConnectAsync(await DeviceAsync(7, "cold"))).Connected);
         var json = await http.GetStringAsync($"https://localhost:{_gateway.Port}/gateway/counters");
-        var busy = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("authorizers").GetProperty("busy");
-        Assert.True(busy.TryGetProperty("throttles", out _));
-        Assert.True(busy.TryGetProperty("coldStarts", out _));
-        Assert.True(busy.TryGetProperty("durationP99Ms", out _));
+        var authorizers = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("authorizers");
+        var cold = authorizers.GetProperty("cold");
+        Assert.Equal(1, cold.GetProperty("invocations").GetInt64());
+        Assert.Equal(1, cold.GetProperty("coldStarts").GetInt64());
+        Assert.Equal(0, cold.GetProperty("throttles").GetInt64());
+        Assert.InRange(cold.GetProperty("durationP99Ms").GetDouble(), 750, 5000);
+        Assert.Equal(0, authorizers.GetProperty("busy").GetProperty("invocations").GetInt64());
     }
 }

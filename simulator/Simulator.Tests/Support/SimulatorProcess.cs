@@ -17,13 +17,16 @@ public static class SimulatorProcess
         }
     }
 
-    /// <summary>Starts `dotnet simulator.dll ARGS` under bash, with an optional open-files limit, in <paramref name="workingDirectory"/>; in a network namespace the test made, if named.</summary>
+    /// <summary>Starts `dotnet simulator.dll ARGS` under bash with SIGINT deliverable, with an optional open-files limit, in <paramref name="workingDirectory"/>; in a network namespace the test made, if named.</summary>
     /// <param name="environment">Variables to set, or with a null value to remove, in the child's environment.</param>
     public static Process Start(IEnumerable<string> args, string workingDirectory, int? openFilesLimit = null, string? networkNamespace = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var quoted = string.Join(' ', args.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         var inNamespace = networkNamespace is null ? string.Empty : $"ip netns exec '{networkNamespace}' ";
-        var script = (openFilesLimit is { } n ? $"ulimit -n {n} || exit 99; " : string.Empty) + $"exec {inNamespace}dotnet '{Dll}' {quoted}";
+        // A shell that starts the test command in the background without job control hands it
+        // SIGINT ignored, and every child inherits that; the simulator rightly leaves an ignored
+        // SIGINT ignored. A user's terminal delivers it, so the child gets SIGINT's default back.
+        var script = (openFilesLimit is { } n ? $"ulimit -n {n} || exit 99; " : string.Empty) + $"exec env --default-signal=INT {inNamespace}dotnet '{Dll}' {quoted}";
         var psi = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
