@@ -39,6 +39,7 @@ public sealed class CapacityRunTests
     }
 
     [Fact]
+    [Trait(Tier.Name, Tier.Full)]
     public async Task ItFindsTheAuthorizersCapacityAndNamesTheTarget()
     {
         // 5 concurrent executions of 100 ms: about 50 invocations a second at most.

@@ -9,6 +9,7 @@ namespace Simulator.Tests.Cli;
 /// heap stays in the process (only the top is returned on free) until malloc_trim releases it.
 /// </summary>
 [Collection(nameof(AllocationCollection))] // no other test allocates meanwhile
+[Trait(Support.Tier.Name, Support.Tier.Full)] // a memory check: what the allocator does with a whole process's heap
 public sealed class NativeHeapTrimTests
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace Simulator.Tests.Load;
 /// the end gets a history of bounded size.
 /// </summary>
 [Collection(SerialCollection.Name)]
+[Trait(Tier.Name, Tier.Full)]
 public sealed class DashboardMemoryTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

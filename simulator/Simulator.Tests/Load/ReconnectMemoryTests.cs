@@ -11,6 +11,7 @@ namespace Simulator.Tests.Load;
 /// (serially, and apart from the allocation tests, whose process-wide counts its forced collections would disturb).
 /// </summary>
 [Collection(SerialCollection.Name)]
+[Trait(Tier.Name, Tier.Full)]
 public sealed class ReconnectMemoryTests
 {
     private readonly Xunit.Abstractions.ITestOutputHelper _output;

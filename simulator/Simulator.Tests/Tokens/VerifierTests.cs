@@ -98,11 +98,11 @@ public sealed class VerifierTests
     [Fact]
     public void ExpiredAndNotYetValidAreDistinct()
     {
-        var now = TokenFixture.Now;
-        Assert.Equal(JwtRejectReason.Expired, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"iat\":{now - 700},\"exp\":{now - 100}}}")));
-        Assert.Equal(JwtRejectReason.NotYetValid, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"nbf\":{now + 100},\"exp\":{now + 700}}}")));
-        Assert.Equal(JwtRejectReason.NotYetValid, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"iat\":{now + 100}}}")));
-        Assert.Equal(JwtRejectReason.None, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"iat\":{now},\"exp\":{now + 1}}}")));
+        var now = TokenFixture.Now; // one instant for signing and checking: a second that ticks over in between must not matter
+        Assert.Equal(JwtRejectReason.Expired, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"iat\":{now - 700},\"exp\":{now - 100}}}"), now));
+        Assert.Equal(JwtRejectReason.NotYetValid, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"nbf\":{now + 100},\"exp\":{now + 700}}}"), now));
+        Assert.Equal(JwtRejectReason.NotYetValid, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"iat\":{now + 100}}}"), now));
+        Assert.Equal(JwtRejectReason.None, Check(Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"iat\":{now},\"exp\":{now + 1}}}"), now));
     }
 
     [Fact]
