@@ -81,13 +81,20 @@ timeout --kill-after=30s 40m dotnet test Simulator.sln -c Release --nologo "${fi
 rc=${PIPESTATUS[0]}
 
 floor=$(awk -v t="$tier" '$1 == t { print $2 }' scripts/test-floor)
-counts=$("$py" - "$trx_dir" "$rc" "${floor:-0}" "$tier" <<'PY'
+counts=$("$py" - "$trx_dir" "$rc" "${floor:-0}" "$tier" "$log" <<'PY'
 import glob, os, sys, xml.etree.ElementTree as ET
 from datetime import datetime
 
-trx_dir, rc, floor, tier = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+trx_dir, rc, floor, tier, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 problems = []
+# The runner says so when the host died or a test hung past the blame timeout, whatever the TRX counted.
+with open(log, errors="replace") as f:
+    said = f.read()
+for sign in ("Test host process crashed", "Test Run Aborted", "The active test run was aborted", "hang timeout"):
+    if sign in said:
+        problems.append(f"the runner reported: {sign}")
+        break
 files = sorted(glob.glob(os.path.join(trx_dir, "**", "*.trx"), recursive=True))
 passed = failed = 0
 if not files:
@@ -127,10 +134,13 @@ for f in files:
     if total < floor:
         problems.append(f"{total} tests were discovered, fewer than the floor of {floor} (scripts/test-floor): tests went missing")
 # The blame collector's sequence file: the tests that started, in order; the host died in the last.
+running = set()
 for seq in glob.glob(os.path.join(trx_dir, "**", "Sequence_*.xml"), recursive=True):
     names = [e.attrib.get("Name") for e in ET.parse(seq).getroot()]
     if names and problems:
-        problems.append(f"the test host was running {names[-1]} when it ended")
+        running.add(names[-1])
+for name in sorted(running):
+    problems.append(f"the test host was running {name} when it ended")
 if rc != 0 and failed == 0 and not problems:
     problems.append(f"dotnet test exited {rc} with no failed test")
 for p in problems:

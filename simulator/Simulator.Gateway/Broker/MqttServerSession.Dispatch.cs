@@ -75,10 +75,18 @@ public sealed partial class MqttServerSession
                 Acknowledged(PacketIdPacket.Read(packet, _version).PacketId);
                 return true;
             case MqttPacketType.Disconnect:
-                // v5 §3.14.2.2.2: a DISCONNECT may change the session's expiry, within the gateway's cap.
+                // v5 §3.14.2.2.2: a DISCONNECT may change the session's expiry, within the gateway's cap;
+                // one that raises it from 0 is a Protocol Error, not a valid DISCONNECT (its Will
+                // goes): a session the CONNECT did not ask for, and its policy's PersistentConnect
+                // condition was not checked for, is never granted at the end.
                 var disconnect = DisconnectPacket.Read(packet, _version);
                 if (disconnect.Properties?.SessionExpiryInterval is { } expiry)
                 {
+                    if (_sessionExpirySeconds == 0 && expiry > 0)
+                    {
+                        return ClientError(MqttReasonCode.ProtocolError);
+                    }
+
                     _sessionExpirySeconds = Math.Min(expiry, _broker.Mqtt5.MaxSessionExpirySeconds);
                 }
 

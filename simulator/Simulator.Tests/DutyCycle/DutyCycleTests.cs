@@ -61,11 +61,12 @@ public sealed class DutyCycleTests
         var invocations = s.GetProperty("targetAuthorizer").GetProperty("connectInvocations").GetInt64();
 
         // Each wake opened one attempt, and each attempt that connected was one invocation; a wake
-        // cut short by the run's stop may not have reached the authorizer, and is counted as interrupted.
+        // cut short by the run's stop is counted as interrupted, and may or may not have reached
+        // the authorizer before the stop.
         Assert.Equal(0, failed);
         Assert.Equal(wakes, connects + interrupted);
-        Assert.Equal(connects, invocations);
-        Assert.Equal(connects, duty.GetProperty("authorizerInvocations").GetInt64()); // the gateway's count against the devices' own
+        Assert.InRange(invocations, connects, connects + interrupted);
+        Assert.InRange(duty.GetProperty("authorizerInvocations").GetInt64(), connects, connects + interrupted); // the gateway's count against the devices' own
         Assert.True(wakes >= psmDevices, $"{wakes} wakes of {psmDevices} devices: every device wakes once in its first interval");
 
         // A wake every interval is 3600 / interval per device-hour; the first wakes spread over one interval keep the rate from the start.
@@ -91,7 +92,8 @@ public sealed class DutyCycleTests
         // Each second's wakes (the devices' count) against the gateway's connect invocations in the
         // same rows (the target's count): every wake that was not cut short reached the authorizer.
         long Total(string column) => csv.Skip(1).Sum(l => long.Parse(l.Split(',')[Col(column)], CultureInfo.InvariantCulture));
-        Assert.Equal(Total("wakes"), Total("authorizerInvocations") - Total("authorizerRefreshes") + interrupted);
+        var connectInvocations = Total("authorizerInvocations") - Total("authorizerRefreshes");
+        Assert.InRange(Total("wakes"), connectInvocations, connectInvocations + interrupted);
         Assert.Contains($"duty cycle (psm, every {scale.PsmWakeSeconds} s)", output, StringComparison.Ordinal);
         Assert.Contains("Duty cycle", await File.ReadAllTextAsync(Path.Combine(dir, "report.html")), StringComparison.Ordinal);
 

@@ -86,6 +86,22 @@ public sealed class PolicyConditionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APersistentSessionAskedForOnlyAtDisconnectIsAProtocolErrorNotASession()
+    {
+        // Clean at CONNECT (the policy allows it), then a DISCONNECT that raises the session expiry
+        // from 0: v5 §3.14.2.2.2 makes that a Protocol Error, so PersistentConnect is never dodged.
+        await using var raw = await RawMqttSession.ConnectAsync(Alpn, new ConnectPacket { ClientId = "late-keeper", Username = User("t"), ProtocolLevel = 5, CleanSession = true, KeepAliveSeconds = 60 });
+        var connAck = await raw.NextAsync();
+        Assert.Equal(MqttPacketType.ConnAck, connAck.Packet.Type);
+        await raw.SendAsync(new DisconnectPacket(MqttReasonCode.Success) { Properties = new MqttProperties { SessionExpiryInterval = 3600 } }.Write);
+        var answer = await raw.NextAsync();
+        Assert.Equal(MqttPacketType.Disconnect, answer.Packet.Type);
+        Assert.Equal(MqttReasonCode.ProtocolError, DisconnectPacket.Read(answer.Packet, MqttVersion.V500).ReasonCode);
+        await Task.Delay(200);
+        Assert.Equal(0, _gateway.Broker.PersistedSessions);
+    }
+
+    [Fact]
     public async Task AConditionTheGatewayCannotEvaluateIsAnInvalidAnswerNotASilentAllow()
     {
         var invalid = _gateway.Counters.Denies.GetValueOrDefault(DenyReason.InvalidResponse);
