@@ -73,7 +73,7 @@ public sealed class LocalGateway : IAsyncDisposable
         time ??= TimeProvider.System;
 
         // Query strings carry device credentials; no log line of the gateway or its host keeps them.
-        loggerFactory = loggerFactory is null ? null : new Logging.RedactingLoggerFactory(loggerFactory);
+        loggerFactory = loggerFactory is null ? null : new Logging.RedactingLoggerFactory(loggerFactory, options.Authorizers.Select(a => a.TokenKeyName));
         Config.DataDirectory.Prepare(options.DataDirectory);
         var certificates = GatewayCertificates.LoadOrCreate(options.DataDirectory, options.EndpointName);
         var gatewayKeys = GatewayKeys.LoadOrCreate(options.DataDirectory);

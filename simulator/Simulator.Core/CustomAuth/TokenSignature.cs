@@ -13,6 +13,8 @@ public static class TokenSignature
     /// <summary>TestInvokeAuthorizer's limit on tokenSignature.</summary>
     public const int MaxLength = 2560;
 
+    private static readonly System.Buffers.SearchValues<char> Base64Alphabet = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
     public static string Sign(RSA key, string token)
     {
         var signature = key.SignData(Encoding.UTF8.GetBytes(token), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -23,6 +25,12 @@ public static class TokenSignature
     public static bool Verify(IEnumerable<RSA> keys, string token, string? signatureBase64)
     {
         if (string.IsNullOrEmpty(signatureBase64) || signatureBase64.Length > MaxLength)
+        {
+            return false;
+        }
+
+        // Standard base64 and nothing else: .NET's decoder skips whitespace, AWS's does not.
+        if (signatureBase64.AsSpan().IndexOfAnyExcept(Base64Alphabet) >= 0)
         {
             return false;
         }

@@ -44,6 +44,47 @@ public sealed class GatewayLogTests
     }
 
     [Fact]
+    public async Task ATokenUnderAnAuthorizersOwnKeyNameAndAClientsControlCharactersNeverReachTheLog()
+    {
+        using var tmp = new TempDir();
+        var capture = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
+        await using var gateway = await LocalGateway.StartAsync(new GatewayOptions
+        {
+            DataDirectory = tmp["data"],
+            Authorizers = [new() { Name = "fleet-auth", Type = "1nce", SigningDisabled = true, TokenKeyName = "x-device-auth" }],
+            DefaultAuthorizer = "fleet-auth",
+        }, factory);
+
+        // A short token (no JWT, no long base64 run) under a key not named like "token".
+        const string token = "Q7shortsecret9";
+        var url = $"https://localhost:{gateway.Port}";
+        await Proc.RunAsync("curl", ["-sS", "--max-time", "5", "--cacert", gateway.CaFile, "-X", "POST", $"{url}/topics/x/y?qos=1&x-amz-customauthorizer-name=fleet-auth&x-device-auth={token}", "-d", "x"], timeoutMs: 10_000);
+        await Proc.RunAsync("curl", ["-sS", "--max-time", "5", "--cacert", gateway.CaFile, "-X", "POST", $"{url}/topics/x/y?qos=1", "-H", $"x-device-auth: {token}", "-H", "x-amz-customauthorizer-name: fleet-auth", "-d", "x"], timeoutMs: 10_000);
+
+        // A client id with a carriage return and an escape sequence, before any authentication.
+        var transport = new Simulator.Core.Transport.TransportOptions { Kind = Simulator.Core.Transport.TransportKind.Tls, Host = "localhost", Port = gateway.Port, CaFile = gateway.CaFile, Alpn = ["mqtt"] };
+        await using (var raw = await RawMqttSession.ConnectAsync(transport, new Simulator.Core.Mqtt.ConnectPacket { ClientId = "evil\r\u001b[2Jforged line", Username = "nobody?x-amz-customauthorizer-name=fleet-auth&x-device-auth=" + token, KeepAliveSeconds = 30 }))
+        {
+            try
+            {
+                await raw.NextAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Denied or closed: what matters is what was logged.
+            }
+        }
+
+        await Task.Delay(300);
+        var log = string.Join('\n', capture.Lines);
+        Assert.Contains("/topics/x/y", log, StringComparison.Ordinal); // the request lines were logged: this test can see a leak
+        Assert.DoesNotContain(token, log, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', log);
+        Assert.DoesNotContain('\r', log);
+    }
+
+    [Fact]
     public void AUrlEncodedSignatureIsRedactedWhole()
     {
         // A signature whose base64 has '+' and '/', so that its URL-encoded form has %2B and %2F to redact.

@@ -26,6 +26,11 @@ public sealed class OnceIssuerTests
         Assert.True(TokenSignature.Verify([rsa], token, signature));
         Assert.False(TokenSignature.Verify([rsa], token + "x", signature));
         Assert.False(TokenSignature.Verify([rsa], token, "not base64!"));
+
+        // The same signature with whitespace in it is not standard base64: refused, as AWS refuses it.
+        Assert.False(TokenSignature.Verify([rsa], token, signature[..10] + " " + signature[10..]));
+        Assert.False(TokenSignature.Verify([rsa], token, signature[..10] + "\n" + signature[10..]));
+        Assert.False(TokenSignature.Verify([rsa], token, " " + signature));
     }
 
     [Fact]
