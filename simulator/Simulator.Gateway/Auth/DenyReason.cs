@@ -21,4 +21,7 @@ public enum DenyReason
     InvalidResponse,
     PolicyDenied,
     Throttled,
+
+    /// <summary>A client id over AWS's 128 bytes, refused before any authorizer runs.</summary>
+    ClientIdTooLong,
 }

@@ -67,6 +67,15 @@ public sealed partial class MqttServerSession
 
         _version = connect.Version;
         _packets.Version = _version;
+
+        // AWS IoT Core's quota: a client id of at most 128 bytes of UTF-8, refused before anything
+        // else runs (and never carried into a log line, a policy or a lifecycle event).
+        if (Encoding.UTF8.GetByteCount(connect.ClientId) > MaxClientIdBytes)
+        {
+            _broker.Counters.Denied(DenyReason.ClientIdTooLong);
+            return await RefuseAsync(MqttReasonCode.ClientIdentifierNotValid, ct).ConfigureAwait(false);
+        }
+
         ClientId = connect.ClientId;
         _context = new PolicyContext(connect.ClientId);
         _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId, ConnectionId = _connectionId };

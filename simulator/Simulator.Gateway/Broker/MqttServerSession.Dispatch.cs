@@ -150,6 +150,13 @@ public sealed partial class MqttServerSession
 
     private async ValueTask<bool> OnPublishAsync(PublishPacket publish, CancellationToken ct)
     {
+        // AWS IoT Core does not support QoS 2: the client is disconnected, an MQTT 5 one told
+        // 0x9B (its CONNACK said Maximum QoS 1, v5 §3.3.1.2), rather than left waiting for a PUBREC.
+        if (publish.Qos == MqttQos.ExactlyOnce)
+        {
+            return ClientError(MqttReasonCode.QosNotSupported);
+        }
+
         var v5 = _version == MqttVersion.V500;
         var topic = v5 ? ResolveTopic(publish) : MqttBroker.Utf8(publish.Topic);
         if (topic is null)

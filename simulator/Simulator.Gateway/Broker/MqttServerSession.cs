@@ -32,6 +32,7 @@ namespace Simulator.Gateway.Broker;
 /// </summary>
 public sealed partial class MqttServerSession
 {
+    private const int MaxClientIdBytes = 128;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(2);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);

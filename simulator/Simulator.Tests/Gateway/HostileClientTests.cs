@@ -150,4 +150,63 @@ public sealed class HostileClientTests : IClassFixture<GatewayFixture>
             return true; // reset by the gateway: closed
         }
     }
+
+    [Theory]
+    [InlineData(MqttVersion.V311)]
+    [InlineData(MqttVersion.V500)]
+    public async Task AClientIdOverAwsLimitIsRefusedBeforeAnyAuthorizer(MqttVersion version)
+    {
+        var (_, username) = await DeviceAsync(5);
+        var denied = _gw.Gateway.Counters.Denies.GetValueOrDefault(Simulator.Gateway.Auth.DenyReason.ClientIdTooLong);
+        var calls = _gw.Gateway.Counters.AuthorizerCalls;
+        await using var raw = await RawMqttSession.ConnectAsync(Alpn, new ConnectPacket { ClientId = new string('c', 129), Username = username, KeepAliveSeconds = 30, ProtocolLevel = (byte)(version == MqttVersion.V500 ? 5 : 4) });
+        if (version == MqttVersion.V500)
+        {
+            var connAck = await raw.NextAsync();
+            Assert.Equal(MqttPacketType.ConnAck, connAck.Packet.Type);
+            Assert.Equal((byte)MqttReasonCode.ClientIdentifierNotValid, connAck.Packet.Body.FirstSpan[1]);
+        }
+
+        var closed = await Assert.ThrowsAnyAsync<Exception>(raw.NextAsync); // then closed (at 3.1.1 without a CONNACK, as AWS refuses connects)
+        Assert.False(closed is OperationCanceledException, "the connection stayed open: the read timed out");
+        Assert.Equal(denied + 1, _gw.Gateway.Counters.Denies.GetValueOrDefault(Simulator.Gateway.Auth.DenyReason.ClientIdTooLong));
+        Assert.Equal(calls, _gw.Gateway.Counters.AuthorizerCalls);
+
+        // 128 bytes is within the limit: it goes on to the authorizer (whose policy then decides).
+        await using var fine = await RawMqttSession.ConnectAsync(Alpn, new ConnectPacket { ClientId = new string('c', 128), Username = username, KeepAliveSeconds = 30, ProtocolLevel = (byte)(version == MqttVersion.V500 ? 5 : 4) });
+        Assert.True(SpinWait.SpinUntil(() => _gw.Gateway.Counters.AuthorizerCalls > calls, TimeSpan.FromSeconds(10)), "a 128-byte client id never reached the authorizer");
+        Assert.Equal(denied + 1, _gw.Gateway.Counters.Denies.GetValueOrDefault(Simulator.Gateway.Auth.DenyReason.ClientIdTooLong));
+    }
+
+    [Theory]
+    [InlineData(MqttVersion.V311)]
+    [InlineData(MqttVersion.V500)]
+    public async Task AQos2PublishEndsTheConnectionInsteadOfWaitingForeverForAPubrec(MqttVersion version)
+    {
+        var (clientId, username) = await DeviceAsync(7);
+        await using var raw = await RawMqttSession.ConnectAsync(Alpn, new ConnectPacket { ClientId = clientId, Username = username, KeepAliveSeconds = 30, ProtocolLevel = (byte)(version == MqttVersion.V500 ? 5 : 4) });
+        Assert.Equal(MqttPacketType.ConnAck, (await raw.NextAsync()).Packet.Type);
+        var topic = Encoding.UTF8.GetBytes($"{clientId}/messages");
+        await raw.SendAsync(w =>
+        {
+            if (version == MqttVersion.V500)
+            {
+                PublishPacket.WriteHeaderV5(w, topic, 4, MqttQos.ExactlyOnce, 7, 0, []);
+                w.Write(new byte[4]);
+            }
+            else
+            {
+                PublishPacket.Write(w, topic, new byte[4], MqttQos.ExactlyOnce, 7);
+            }
+        });
+        if (version == MqttVersion.V500)
+        {
+            var disconnect = await raw.NextAsync();
+            Assert.Equal(MqttPacketType.Disconnect, disconnect.Packet.Type);
+            Assert.Equal(MqttReasonCode.QosNotSupported, DisconnectPacket.Read(disconnect.Packet, MqttVersion.V500).ReasonCode);
+        }
+
+        var closed = await Assert.ThrowsAnyAsync<Exception>(raw.NextAsync);
+        Assert.False(closed is OperationCanceledException, "the connection stayed open: the read timed out");
+    }
 }
