@@ -189,6 +189,14 @@ public sealed partial class MqttServerSession
                 _toResend.RemoveAt(0);
             }
 
+            // Stored under whoever held the client id before: they go only where this connection's
+            // policy allows iot:Receive on their topic, as a live delivery would.
+            if (!MayReceive(_broker.Arn.Topic(m.Topic)))
+            {
+                _broker.Counters.QueuedDropped();
+                continue;
+            }
+
             try
             {
                 var wait = (gap * sent) - System.Diagnostics.Stopwatch.GetElapsedTime(started);

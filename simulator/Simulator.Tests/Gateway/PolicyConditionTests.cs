@@ -24,6 +24,8 @@ namespace Simulator.Tests.Gateway;
 public sealed class PolicyConditionTests : IAsyncLifetime
 {
     private const string CleanOnly = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{"ForAllValues:StringEquals":{"iot:ConnectAttributes":[]}}},{"Effect":"Allow","Action":["iot:Publish","iot:Subscribe","iot:Receive"],"Resource":"*"}]}""";
+    private const string Open = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}""";
+    private const string ReceiveNarrow = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Subscribe"],"Resource":"*"},{"Effect":"Allow","Action":"iot:Receive","Resource":"arn:aws:iot:*:*:topic/narrow/*"}]}""";
     private const string SourceIp = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.1/32"}}}]}""";
     private readonly TempDir _dir = new();
     private TestLambda _lambda = null!;
@@ -33,7 +35,13 @@ public sealed class PolicyConditionTests : IAsyncLifetime
     {
         _lambda = await TestLambda.StartAsync((e, _) =>
         {
-            var policy = e.GetProperty("token").GetString() == "source-ip" ? SourceIp : CleanOnly;
+            var policy = e.GetProperty("token").GetString() switch
+            {
+                "source-ip" => SourceIp,
+                "open" => Open,
+                "narrow" => ReceiveNarrow,
+                _ => CleanOnly,
+            };
             return $$"""{"isAuthenticated":true,"principalId":"fleet","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{System.Text.Json.JsonSerializer.Serialize(policy)}}]}""";
         });
         _gateway = await LocalGateway.StartAsync(new GatewayOptions
@@ -99,6 +107,33 @@ public sealed class PolicyConditionTests : IAsyncLifetime
         Assert.Equal(MqttReasonCode.ProtocolError, DisconnectPacket.Read(answer.Packet, MqttVersion.V500).ReasonCode);
         await Task.Delay(200);
         Assert.Equal(0, _gateway.Broker.PersistedSessions);
+    }
+
+    [Fact]
+    public async Task StoredMessagesGoOnlyWhereTheResumingPrincipalMayReceiveThem()
+    {
+        // A principal with an open policy keeps a session subscribed to secret/#, and a message is stored for it.
+        await using (var owner = await MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "shared-id", Username = User("open"), CleanSession = false }))
+        {
+            await owner.SubscribeAsync([("secret/#", MqttQos.AtLeastOnce)]);
+            await owner.DisconnectAsync();
+        }
+
+        var dropped = _gateway.Counters.QueuedMessagesDropped;
+        await using (var publisher = await MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "publisher", Username = User("open") }))
+        {
+            await publisher.PublishAsync("secret/plans"u8.ToArray(), "for the owner"u8.ToArray(), MqttQos.AtLeastOnce);
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => _gateway.Counters.MessagesQueued >= 1, TimeSpan.FromSeconds(5)), "the message was not stored");
+
+        // Another principal, whose policy allows iot:Receive only under narrow/, resumes the client id: the message is not its to get.
+        var received = 0;
+        await using var resumer = await MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "shared-id", Username = User("narrow"), CleanSession = false, MessageReceived = (in PublishPacket _) => Interlocked.Increment(ref received) });
+        Assert.True(SpinWait.SpinUntil(() => _gateway.Counters.QueuedMessagesDropped > dropped, TimeSpan.FromSeconds(5)), "the stored message was neither sent nor dropped");
+        await Task.Delay(500);
+        Assert.Equal(0, Volatile.Read(ref received));
+        Assert.Equal(dropped + 1, _gateway.Counters.QueuedMessagesDropped);
     }
 
     [Fact]
