@@ -19,7 +19,7 @@ public sealed class DashboardTests
         Assert.True(ChartLibrary.Available, "the chart library must be embedded (report-assets/ npm ci)");
         using var tmp = new TempDir();
         var port = Ports.Free();
-        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6, holdSeconds: 45), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port)));
+        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 6, holdSeconds: 32), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port)));
         var page = new Uri($"http://127.0.0.1:{port}/");
         await Ports.WaitOpenAsync(port, TimeSpan.FromSeconds(60));
 
