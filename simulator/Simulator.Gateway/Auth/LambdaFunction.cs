@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Simulator.Core.Histograms;
 using Simulator.Core.Metrics;
 using Simulator.Gateway.Config;
@@ -124,9 +123,10 @@ public sealed class LambdaFunction : IAuthorizer
             Interlocked.Increment(ref _coldStarts);
         }
 
-        var t0 = Stopwatch.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.TimeoutMs);
+        // The duration, the cold start and the timeout all run on the gateway's clock.
+        var t0 = _time.GetTimestamp();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.TimeoutMs), _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             var added = Draw() + (cold ? _options.ColdStartMs : 0) + extraMs;
@@ -144,7 +144,7 @@ public sealed class LambdaFunction : IAuthorizer
         }
         finally
         {
-            _durations.Record((long)(Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1000));
+            _durations.Record((long)(_time.GetElapsedTime(t0).TotalMilliseconds * 1000));
             lock (_gate)
             {
                 _inFlight--;

@@ -43,11 +43,11 @@ public sealed partial class MqttBroker : IAsyncDisposable
         Faults = faults;
         Counters = counters;
         Time = time;
-        _accountConnects = new TokenBucket(quotas.ConnectsPerSecondPerAccount);
-        _accountSubscribes = new TokenBucket(quotas.SubscriptionsPerSecondPerAccount);
-        _accountPublishesIn = new TokenBucket(quotas.InboundPublishesPerSecondPerAccount);
-        _accountPublishesOut = new TokenBucket(quotas.OutboundPublishesPerSecondPerAccount);
-        _accountQueued = new TokenBucket(quotas.QueuedMessagesPerSecondPerAccount);
+        _accountConnects = new TokenBucket(quotas.ConnectsPerSecondPerAccount, time);
+        _accountSubscribes = new TokenBucket(quotas.SubscriptionsPerSecondPerAccount, time);
+        _accountPublishesIn = new TokenBucket(quotas.InboundPublishesPerSecondPerAccount, time);
+        _accountPublishesOut = new TokenBucket(quotas.OutboundPublishesPerSecondPerAccount, time);
+        _accountQueued = new TokenBucket(quotas.QueuedMessagesPerSecondPerAccount, time);
         _timer = new Timer(_ => Tick(), null, 1000, 1000);
     }
 
@@ -83,7 +83,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// <summary>The connect rates (A.5); a throttled connect is counted under CloudWatch's name for it. <paramref name="accountTaken"/>: a WebSocket upgrade already took the account's.</summary>
     internal bool TryConnectQuota(string clientId, bool accountTaken = false)
     {
-        if (!_clientIdConnects.GetOrAdd(clientId, _ => new TokenBucket(Quotas.ConnectsPerSecondPerClientId)).TryTake())
+        if (!_clientIdConnects.GetOrAdd(clientId, _ => new TokenBucket(Quotas.ConnectsPerSecondPerClientId, Time)).TryTake())
         {
             Counters.Throttled("Connect.ClientIDThrottle");
             return false;

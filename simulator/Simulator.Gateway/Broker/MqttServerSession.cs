@@ -78,7 +78,7 @@ public sealed partial class MqttServerSession
         _baseRequest = baseRequest;
         _auth = preAuth;
         _upgradeQuota = upgradeQuota;
-        _publishRate = new TokenBucket(broker.Quotas.PublishesPerSecondPerConnection);
+        _publishRate = new TokenBucket(broker.Quotas.PublishesPerSecondPerConnection, broker.Time);
     }
 
     public string ClientId { get; private set; } = string.Empty;

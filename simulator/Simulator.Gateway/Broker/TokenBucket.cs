@@ -1,19 +1,23 @@
-using System.Diagnostics;
-
 namespace Simulator.Gateway.Broker;
 
-/// <summary>A rate limit of N per second with a burst of N; 0 means unlimited. Thread-safe.</summary>
+/// <summary>
+/// A rate limit of N per second with a burst of N; 0 means unlimited. Time is the gateway's
+/// <see cref="TimeProvider"/>, so a test can hold it still or move it on. Thread-safe.
+/// </summary>
 internal sealed class TokenBucket
 {
     private readonly double _rate;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private double _tokens;
-    private long _last = Stopwatch.GetTimestamp();
+    private long _last;
 
-    public TokenBucket(int perSecond)
+    public TokenBucket(int perSecond, TimeProvider time)
     {
         _rate = perSecond;
         _tokens = perSecond;
+        _time = time;
+        _last = time.GetTimestamp();
     }
 
     /// <summary>Full again: idle for a whole second, so forgetting it changes nothing.</summary>
@@ -23,7 +27,7 @@ internal sealed class TokenBucket
         {
             lock (_gate)
             {
-                return _rate <= 0 || _tokens + ((Stopwatch.GetTimestamp() - _last) * _rate / Stopwatch.Frequency) >= _rate;
+                return _rate <= 0 || _tokens + Refill(_time.GetTimestamp()) >= _rate;
             }
         }
     }
@@ -37,8 +41,8 @@ internal sealed class TokenBucket
 
         lock (_gate)
         {
-            var now = Stopwatch.GetTimestamp();
-            _tokens = Math.Min(_rate, _tokens + ((now - _last) * _rate / Stopwatch.Frequency));
+            var now = _time.GetTimestamp();
+            _tokens = Math.Min(_rate, _tokens + Refill(now));
             _last = now;
             if (_tokens < 1)
             {
@@ -49,4 +53,6 @@ internal sealed class TokenBucket
             return true;
         }
     }
+
+    private double Refill(long now) => (now - _last) * _rate / _time.TimestampFrequency;
 }

@@ -34,7 +34,7 @@ internal static class OnboardingEndpoints
 
         // Minting is an RSA-2048 signature: new tokens are rate-limited so that a caller naming
         // ever new ICCIDs cannot take the gateway's cores (a cached SIM's token costs nothing).
-        var minting = new Broker.TokenBucket(options.OnboardingTokensPerSecond);
+        var minting = new Broker.TokenBucket(options.OnboardingTokensPerSecond, time);
         app.MapGet(Path, (HttpContext context) =>
         {
             var rate = faults.Current.OnboardingErrorRate;

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Simulator.Core.Errors;
 using Simulator.Core.Identity;
 using Simulator.Core.Mqtt.Client;
@@ -13,11 +14,12 @@ namespace Simulator.Tests.Gateway;
 /// <summary>Injected faults and AWS's default quotas, each on its own gateway.</summary>
 public sealed class GatewayFaultAndQuotaTests
 {
-    private static async Task<(LocalGateway Gateway, Fleet Fleet, TempDir Dir)> StartAsync(FaultOptions faults, QuotaOptions? quotas = null)
+    /// <param name="time">The gateway's clock: a <see cref="FakeTimeProvider"/> holds its rates still until the test moves it.</param>
+    private static async Task<(LocalGateway Gateway, Fleet Fleet, TempDir Dir)> StartAsync(FaultOptions faults, QuotaOptions? quotas = null, TimeProvider? time = null)
     {
         var dir = new TempDir();
         var fleet = FleetStore.Create(new FleetSpec { Seed = 8, Count = 2 }, dir["fleet"]);
-        var gateway = await LocalGateway.StartAsync(new GatewayOptions { DataDirectory = dir["data"], FleetDirectory = dir["fleet"], Faults = faults, Quotas = quotas ?? new QuotaOptions() });
+        var gateway = await LocalGateway.StartAsync(new GatewayOptions { DataDirectory = dir["data"], FleetDirectory = dir["fleet"], Faults = faults, Quotas = quotas ?? new QuotaOptions() }, time: time);
         return (gateway, fleet, dir);
     }
 
@@ -129,7 +131,9 @@ public sealed class GatewayFaultAndQuotaTests
     [Fact]
     public async Task TheDefaultQuotaAllowsOneConnectPerSecondPerClientId()
     {
-        var (g, fleet, dir) = await StartAsync(new FaultOptions());
+        // The gateway's clock stands still: the second connect comes within the client id's second however slow the machine.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (g, fleet, dir) = await StartAsync(new FaultOptions(), time: time);
         await using (g)
         using (dir)
         using (var http = Http(g, fleet[1].Iccid))
@@ -145,7 +149,9 @@ public sealed class GatewayFaultAndQuotaTests
             Assert.Equal(1, g.Counters.Denies[DenyReason.Throttled]);
             Assert.Equal(1, g.Counters.Throttles["Connect.ClientIDThrottle"]);
             Assert.Equal(calls, g.Counters.AuthorizerCalls); // throttled at the front door: the authorizer was not invoked
-            await Task.Delay(1100);
+            time.Advance(TimeSpan.FromMilliseconds(999));
+            await Assert.ThrowsAsync<ConnectionFailedException>(() => MqttClientConnection.ConnectAsync(transport, options)); // not a second yet
+            time.Advance(TimeSpan.FromMilliseconds(1));
             await using var third = await MqttClientConnection.ConnectAsync(transport, options);
             Assert.True(third.IsConnected);
         }
@@ -162,7 +168,7 @@ public sealed class GatewayFaultAndQuotaTests
     [Fact]
     public async Task WithTheOptionOnAThrottledConnectStillInvokesTheAuthorizer()
     {
-        var (g, fleet, dir) = await StartAsync(new FaultOptions(), new QuotaOptions { ThrottledConnectsInvokeAuthorizer = true });
+        var (g, fleet, dir) = await StartAsync(new FaultOptions(), new QuotaOptions { ThrottledConnectsInvokeAuthorizer = true }, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await using (g)
         using (dir)
         {
@@ -192,14 +198,15 @@ public sealed class GatewayFaultAndQuotaTests
 
             var e = await Assert.ThrowsAsync<ConnectionFailedException>(() => c.SubscribeAsync([($"{fleet[0].Iccid}/s50", Simulator.Core.Mqtt.MqttQos.AtMostOnce)]));
             Assert.Equal(FailureKind.ClosedAfterSubscribe, e.Kind);
-            Assert.True(SpinWait.SpinUntil(() => g.Counters.DisconnectReasons.GetValueOrDefault("CLIENT_ERROR") == 1, 2000), string.Join(", ", g.Counters.DisconnectReasons));
+            Assert.True(await Eventually.TrueAsync(() => g.Counters.DisconnectReasons.GetValueOrDefault("CLIENT_ERROR") == 1, TimeSpan.FromSeconds(5)), string.Join(", ", g.Counters.DisconnectReasons));
         }
     }
 
     [Fact]
     public async Task OutboundMessagesCountTowardTheConnectionsHundredPerSecond()
     {
-        var (g, fleet, dir) = await StartAsync(new FaultOptions());
+        // The clock stands still: the connection's 100 tokens are all it gets, however long the loop takes.
+        var (g, fleet, dir) = await StartAsync(new FaultOptions(), time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         await using (g)
         using (dir)
         {
@@ -210,18 +217,19 @@ public sealed class GatewayFaultAndQuotaTests
             var topic = $"{fleet[0].Iccid}/loop";
             await c.SubscribeAsync([(topic, Simulator.Core.Mqtt.MqttQos.AtMostOnce)]);
 
-            // 80 in and 80 back out within a second: 160 against a budget of 100.
+            // 80 in and 80 back out within one second of the gateway's: 160 against a budget of 100.
             for (var k = 0; k < 80; k++)
             {
                 await c.PublishAsync(System.Text.Encoding.UTF8.GetBytes(topic), "x"u8.ToArray(), Simulator.Core.Mqtt.MqttQos.AtMostOnce);
             }
 
-            // Each message in and its copy out take one of the 100 tokens: about 50 go round, the rest are
-            // discarded on the way in. Were outbound messages free, all 80 (under 100) would come back.
-            await Task.Delay(500);
-            var discarded = g.Counters.Throttles.GetValueOrDefault("PublishIn.Throttle") + g.Counters.Throttles.GetValueOrDefault("PublishOut.Throttle");
-            Assert.True(received <= 60, $"received {received} of 80");
-            Assert.True(discarded >= 20, $"throttled {discarded}");
+            // Each message in and its copy out take one of the 100 tokens: 50 go round, the other 30
+            // are discarded on the way in. Were outbound messages free, all 80 (under 100) would come back.
+            int Discarded() => (int)(g.Counters.Throttles.GetValueOrDefault("PublishIn.Throttle") + g.Counters.Throttles.GetValueOrDefault("PublishOut.Throttle"));
+            Assert.True(await Eventually.TrueAsync(() => Volatile.Read(ref received) + Discarded() >= 80, TimeSpan.FromSeconds(10)), $"received {received}, throttled {Discarded()} of 80; published {g.Counters.Published}, delivered {g.Counters.Delivered}, throttles {string.Join(",", g.Counters.Throttles)}, denies {string.Join(",", g.Counters.Denies)}");
+            await Task.Delay(200); // nothing more comes
+            Assert.Equal(50, Volatile.Read(ref received));
+            Assert.Equal(30, Discarded());
         }
     }
 
@@ -256,7 +264,7 @@ public sealed class GatewayFaultAndQuotaTests
             Assert.Equal(0x20, bytes[0]);
             Assert.Equal(0xE0, bytes[disconnectAt]);
             Assert.Equal(0x8D, bytes[disconnectAt + 2]);
-            Assert.True(SpinWait.SpinUntil(() => g.Counters.DisconnectReasons.GetValueOrDefault("MQTT_KEEP_ALIVE_TIMEOUT") == 1, TimeSpan.FromSeconds(5)));
+            Assert.True(await Eventually.TrueAsync(() => g.Counters.DisconnectReasons.GetValueOrDefault("MQTT_KEEP_ALIVE_TIMEOUT") == 1, TimeSpan.FromSeconds(5)));
         }
     }
 

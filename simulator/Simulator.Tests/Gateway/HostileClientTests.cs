@@ -121,7 +121,7 @@ public sealed class HostileClientTests : IClassFixture<GatewayFixture>
             Assert.True(afterConnect >= 10, "too few sessions got garbage after a valid CONNECT");
 
             // Every hostile session was released, and the bystander is still served.
-            var released = SpinWait.SpinUntil(() => _gw.Gateway.Counters.Connections == baseline, TimeSpan.FromSeconds(5));
+            var released = await Eventually.TrueAsync(() => _gw.Gateway.Counters.Connections == baseline, TimeSpan.FromSeconds(5));
             Assert.True(released, $"connections {_gw.Gateway.Counters.Connections}, expected {baseline}");
             Assert.True(bystander.IsConnected);
             await bystander.PublishAsync(Encoding.UTF8.GetBytes(topic), "still here"u8.ToArray(), MqttQos.AtLeastOnce);
@@ -174,7 +174,7 @@ public sealed class HostileClientTests : IClassFixture<GatewayFixture>
 
         // 128 bytes is within the limit: it goes on to the authorizer (whose policy then decides).
         await using var fine = await RawMqttSession.ConnectAsync(Alpn, new ConnectPacket { ClientId = new string('c', 128), Username = username, KeepAliveSeconds = 30, ProtocolLevel = (byte)(version == MqttVersion.V500 ? 5 : 4) });
-        Assert.True(SpinWait.SpinUntil(() => _gw.Gateway.Counters.AuthorizerCalls > calls, TimeSpan.FromSeconds(10)), "a 128-byte client id never reached the authorizer");
+        Assert.True(await Eventually.TrueAsync(() => _gw.Gateway.Counters.AuthorizerCalls > calls, TimeSpan.FromSeconds(10)), "a 128-byte client id never reached the authorizer");
         Assert.Equal(denied + 1, _gw.Gateway.Counters.Denies.GetValueOrDefault(Simulator.Gateway.Auth.DenyReason.ClientIdTooLong));
     }
 

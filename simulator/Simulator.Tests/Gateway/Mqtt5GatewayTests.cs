@@ -144,7 +144,7 @@ public sealed class Mqtt5GatewayTests : IClassFixture<GatewayFixture>
         Assert.Equal(FailureKind.ClosedByServer, reason!.Kind);
         Assert.Equal("Disconnect:SessionTakenOver", reason.FailureClass);
         Assert.True(second.IsConnected);
-        Assert.True(SpinWait.SpinUntil(() => _g.Gateway.Counters.DisconnectReasons.GetValueOrDefault("DUPLICATE_CLIENTID") == before + 1, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.TrueAsync(() => _g.Gateway.Counters.DisconnectReasons.GetValueOrDefault("DUPLICATE_CLIENTID") == before + 1, TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

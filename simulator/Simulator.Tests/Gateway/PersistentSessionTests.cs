@@ -203,7 +203,7 @@ public sealed class PersistentSessionTests : IClassFixture<GatewayFixture>
             }
 
             // Kept: its subscription still routes, to the store.
-            Assert.True(SpinWait.SpinUntil(() => broker.PersistedSessions == 1, TimeSpan.FromSeconds(5)));
+            Assert.True(await Eventually.TrueAsync(() => broker.PersistedSessions == 1, TimeSpan.FromSeconds(5)));
             Assert.Equal(1, broker.Router.Count);
             var query = onboarded.Username[(onboarded.Username.IndexOf('?', StringComparison.Ordinal) + 1)..];
             Assert.StartsWith("HTTP/1.1 200 OK", await Proc.CheckAsync("curl", ["-sS", "-i", "-X", "POST", "--cacert", g.Gateway.CaFile, g.Url($"/topics/{topic}?qos=1&{query}"), "-d", "too late"]), StringComparison.Ordinal);
@@ -211,7 +211,7 @@ public sealed class PersistentSessionTests : IClassFixture<GatewayFixture>
 
             // Past its expiry the broker's timer ends it: the route, the session and the stored message go.
             // (The timer takes the session out of the registry first, then its routes and its messages.)
-            Assert.True(SpinWait.SpinUntil(() => broker.PersistedSessions == 0 && g.Gateway.Counters.QueuedMessagesDropped > 0, TimeSpan.FromSeconds(10)), "the expired session was not removed");
+            Assert.True(await Eventually.TrueAsync(() => broker.PersistedSessions == 0 && g.Gateway.Counters.QueuedMessagesDropped > 0, TimeSpan.FromSeconds(10)), "the expired session was not removed");
             Assert.Equal(0, broker.Router.Count);
             Assert.Equal(1, g.Gateway.Counters.QueuedMessagesDropped);
         }

@@ -125,12 +125,12 @@ public sealed class PolicyConditionTests : IAsyncLifetime
             await publisher.PublishAsync("secret/plans"u8.ToArray(), "for the owner"u8.ToArray(), MqttQos.AtLeastOnce);
         }
 
-        Assert.True(SpinWait.SpinUntil(() => _gateway.Counters.MessagesQueued >= 1, TimeSpan.FromSeconds(5)), "the message was not stored");
+        Assert.True(await Eventually.TrueAsync(() => _gateway.Counters.MessagesQueued >= 1, TimeSpan.FromSeconds(5)), "the message was not stored");
 
         // Another principal, whose policy allows iot:Receive only under narrow/, resumes the client id: the message is not its to get.
         var received = 0;
         await using var resumer = await MqttClientConnection.ConnectAsync(Alpn, new MqttClientOptions { ClientId = "shared-id", Username = User("narrow"), CleanSession = false, MessageReceived = (in PublishPacket _) => Interlocked.Increment(ref received) });
-        Assert.True(SpinWait.SpinUntil(() => _gateway.Counters.QueuedMessagesDropped > dropped, TimeSpan.FromSeconds(5)), "the stored message was neither sent nor dropped");
+        Assert.True(await Eventually.TrueAsync(() => _gateway.Counters.QueuedMessagesDropped > dropped, TimeSpan.FromSeconds(5)), "the stored message was neither sent nor dropped");
         await Task.Delay(500);
         Assert.Equal(0, Volatile.Read(ref received));
         Assert.Equal(dropped + 1, _gateway.Counters.QueuedMessagesDropped);

@@ -150,7 +150,7 @@ public sealed class WillTests : IAsyncLifetime
     {
         var denied = _gateway.Counters.WillsDenied;
         await (await ConnectedAsync(WithWill("denied", token: "no-will"))).DisposeAsync();
-        Assert.True(SpinWait.SpinUntil(() => _gateway.Counters.WillsDenied == denied + 1, TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.TrueAsync(() => _gateway.Counters.WillsDenied == denied + 1, TimeSpan.FromSeconds(5)));
         await NoWillWithinAsync(0.5);
     }
 }
