@@ -10,11 +10,13 @@ namespace Simulator.Gateway.Broker;
 /// <summary>The receive loop: each packet from the device, PUBLISH and SUBSCRIBE checked against the cached policy and the per-connection quotas.</summary>
 public sealed partial class MqttServerSession
 {
-    private async Task ReceiveLoopAsync(CancellationToken ct)
+    /// <param name="ct">The session's token, for the work each packet starts.</param>
+    /// <param name="reads">What ends a read: the session's own close, not the transport's closed signal.</param>
+    private async Task ReceiveLoopAsync(CancellationToken ct, CancellationToken reads)
     {
         while (true)
         {
-            var read = await _packets.ReadAsync(ct).ConfigureAwait(false);
+            var read = await _packets.ReadAsync(reads).ConfigureAwait(false);
             if (read.IsCompleted)
             {
                 _closeReason ??= DisconnectReason.ConnectionLost;

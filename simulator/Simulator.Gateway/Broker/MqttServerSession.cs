@@ -107,7 +107,11 @@ public sealed partial class MqttServerSession
 
             registered = true;
             Volatile.Write(ref _connected, true);
-            await ReceiveLoopAsync(ct).ConfigureAwait(false);
+
+            // Reads end when the input does, or at Close(), never at the transport's closed signal:
+            // Kestrel raises that on the peer's FIN, possibly before a DISCONNECT sent just ahead of
+            // the FIN was read from the pipe, which would report a clean disconnect as a lost connection.
+            await ReceiveLoopAsync(ct, _closed.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
