@@ -161,10 +161,36 @@ public sealed partial class MqttServerSession
                 await _broker.PublishLifecycleAsync(this, connected: false, _closeReason ?? DisconnectReason.ConnectionLost).ConfigureAwait(false);
             }
 
-            await _reader.CompleteAsync().ConfigureAwait(false);
             _frames.DiscardBacklog();
-            await _frames.Output.CompleteAsync().ConfigureAwait(false);
+            await CompleteTransportAsync().ConfigureAwait(false);
             _ended.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Completes both pipes. A transport already broken, or an output whose flush is still waiting
+    /// on a reader that stopped (a slow consumer just cut), may throw here: the connection is over
+    /// either way, and an exception leaving the session would be logged by the host as an error.
+    /// </summary>
+    private async Task CompleteTransportAsync()
+    {
+        try
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Broken already: nothing left to complete.
+        }
+
+        try
+        {
+            await _frames.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        {
+            // Broken already, or its flush still waits on a reader that stopped (SslStream then refuses
+            // a second write with NotSupportedException): nothing left to complete.
         }
     }
 

@@ -84,6 +84,14 @@ public sealed partial class NrfCloudFlowTests : IClassFixture<GatewayFixture>
         var fix = await Curl("-X", "POST", "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json", "-d", """{"lte":[{"mcc":242,"mnc":1,"tac":4003,"eci":21858829,"rsrp":-97,"nmr":[{"earfcn":6400,"pci":301,"rsrp":-110}]}]}""", _g.Url("/v1/location/ground-fix"));
         Assert.Contains("\"fulfilledWith\":\"MCELL\"", fix, StringComparison.Ordinal);
 
+        // A 12 MB body is refused by its bound (413), not read whole and parsed (which answered 400).
+        var huge = tmp["huge.json"];
+        await File.WriteAllTextAsync(huge, "{\"lte\":[" + string.Concat(Enumerable.Repeat("{\"mcc\":242,\"mnc\":1,\"tac\":4003,\"eci\":21858829,\"rsrp\":-97},", 160_000)) + "{}]}");
+        // (curl may also say it could not send the rest: the gateway answers before reading it.)
+        var refused = (await Proc.RunAsync("curl", ["-sS", "--cacert", _g.Gateway.CaFile, "-i", "-X", "POST", "-H", $"Authorization: Bearer {token}", "-H", "Content-Type: application/json", "--data-binary", "@" + huge, _g.Url("/v1/location/ground-fix")])).Stdout;
+        Assert.StartsWith("HTTP/1.1 413", refused, StringComparison.Ordinal);
+        Assert.Contains("\"code\":41300", refused, StringComparison.Ordinal);
+
         // A token signed by another key: 401 with code 40100.
         Assert.Equal(0, (await CliRunner.RunAsync("fleet", "create", "--count", "2", "--seed", "999", "--out", tmp["other"])).Code);
         var other = FleetStore.Load(tmp["other"]);

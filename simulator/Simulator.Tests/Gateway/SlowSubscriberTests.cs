@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Simulator.Core.CustomAuth;
 using Simulator.Core.Identity;
 using Simulator.Core.Mqtt;
@@ -26,7 +27,9 @@ public sealed class SlowSubscriberTests
     {
         using var tmp = new TempDir();
         var fleet = Fleet.Generate(new FleetSpec { Seed = 3, Count = 2 });
-        await using var gateway = await OpenGatewayAsync(tmp, fleet, new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 });
+        var capture = new CapturingLoggerProvider();
+        using var logs = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Information));
+        await using var gateway = await OpenGatewayAsync(tmp, fleet, new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 }, logs);
 
         // The slow one: a raw TLS connection that subscribes, reads its CONNACK and SUBACK, then never reads again.
         using var tcp = new TcpClient { ReceiveBufferSize = 4096 };
@@ -66,6 +69,11 @@ public sealed class SlowSubscriberTests
         Assert.Equal(1, gateway.Counters.SlowConsumers);
         Assert.True(await Eventually.TrueAsync(() => gateway.Counters.DisconnectReasons.GetValueOrDefault("THROTTLED") == 1, TimeSpan.FromSeconds(5)), "the cut subscriber's disconnect was not counted as THROTTLED"); // counted once its session has ended
         Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest PUBACK {slowest.TotalMilliseconds:F0} ms");
+
+        // A cut is the gateway doing its job, not an error of its own: nothing at Error or above.
+        await Task.Delay(500);
+        var errors = capture.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -225,15 +233,17 @@ public sealed class SlowSubscriberTests
     }
 
     /// <summary>A gateway whose device-jwt authorizer allows everything, with the fleet's keys registered.</summary>
-    private static async Task<LocalGateway> OpenGatewayAsync(TempDir tmp, Fleet fleet, QuotaOptions? quotas = null)
+    private static async Task<LocalGateway> OpenGatewayAsync(TempDir tmp, Fleet fleet, QuotaOptions? quotas = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
-        var gateway = await LocalGateway.StartAsync(new GatewayOptions
-        {
-            DataDirectory = tmp["gw"],
-            Quotas = quotas ?? new QuotaOptions(),
-            Authorizers = [new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true, PolicyTemplate = OpenPolicy }],
-            DefaultAuthorizer = "device-jwt",
-        });
+        var gateway = await LocalGateway.StartAsync(
+            new GatewayOptions
+            {
+                DataDirectory = tmp["gw"],
+                Quotas = quotas ?? new QuotaOptions(),
+                Authorizers = [new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true, PolicyTemplate = OpenPolicy }],
+                DefaultAuthorizer = "device-jwt",
+            },
+            logs);
         foreach (var d in fleet.Devices)
         {
             using var ec = ECDsa.Create();

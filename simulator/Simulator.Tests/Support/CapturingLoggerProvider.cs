@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Simulator.Tests.Support;
 
-/// <summary>Collects every formatted log line, to prove secrets never reach them.</summary>
+/// <summary>Collects every formatted log line, its level first, to prove secrets never reach them and what is logged at which level.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
@@ -22,6 +22,6 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -37,7 +37,9 @@ internal sealed class LiveMetrics : IDisposable
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                throw new InputException($"must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://otel-collector:4318, got \"{text}\"", field: "--otlp-endpoint");
+                // Not echoed when it may hold credentials (user:password@, a query): error output is often kept.
+                var got = text.Contains('@', StringComparison.Ordinal) || text.Contains('?', StringComparison.Ordinal) ? "a value that is not one" : $"\"{text}\"";
+                throw new InputException($"must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://otel-collector:4318, got {got}", field: "--otlp-endpoint");
             }
 
             // OTLP/HTTP puts metrics under /v1/metrics; a bare collector address gets that path.
@@ -53,7 +55,7 @@ internal sealed class LiveMetrics : IDisposable
                     reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
                 })
                 .Build();
-            output.WriteLine($"metrics: OTLP/HTTP to {endpoint} every {exportInterval.TotalSeconds:0.#} s (service.instance.id {shard})");
+            output.WriteLine($"metrics: OTLP/HTTP to {Shown(endpoint)} every {exportInterval.TotalSeconds:0.#} s (service.instance.id {shard})");
         }
 
         if (metricsPort is { } port)
@@ -82,6 +84,14 @@ internal sealed class LiveMetrics : IDisposable
     }
 
     /// <summary>Exports now: called when the run ends, while its meters still exist, so the last export carries the final figures.</summary>
+    /// <summary>The endpoint as the console shows it: a user name, a password or a query (where collectors take credentials) left out.</summary>
+    internal static string Shown(Uri endpoint)
+    {
+        var hidden = endpoint.UserInfo.Length > 0 || endpoint.Query.Length > 1;
+        var bare = new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty, Query = string.Empty }.Uri;
+        return hidden ? $"{bare.GetLeftPart(UriPartial.Path)} (its credentials not shown)" : bare.GetLeftPart(UriPartial.Path);
+    }
+
     public void Flush() => _otlp?.ForceFlush(5000);
 
     public void Dispose()
