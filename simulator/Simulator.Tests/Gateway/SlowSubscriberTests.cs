@@ -51,7 +51,7 @@ public sealed class SlowSubscriberTests
 
         // The publisher: QoS 1, 8 KB messages, as fast as PUBACKs come back.
         await using var publisher = await MqttClientConnection.ConnectAsync(
-            new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = gateway.EndpointName, Port = gateway.Port, CaFile = gateway.CaFile, Alpn = ["mqtt"] },
+            Alpn(gateway),
             new MqttClientOptions { ClientId = fleet[1].DeviceId, Username = Credentials(fleet, 1) });
         var payload = new byte[8 * 1024];
         var topic = "shared/firehose"u8.ToArray();
@@ -88,7 +88,7 @@ public sealed class SlowSubscriberTests
             QueuedDeliveriesPerSecond = 0, // stored messages go out as fast as the socket takes them
             QueuedMessagesPerSecondPerAccount = 0,
         });
-        var alpn = new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = gateway.EndpointName, Port = gateway.Port, CaFile = gateway.CaFile, Alpn = ["mqtt"] };
+        var alpn = Alpn(gateway);
 
         // The slow one keeps a session with 100 stored messages of 100 KB, on its topic and on presence events.
         var slowId = fleet[0].DeviceId;
@@ -174,7 +174,7 @@ public sealed class SlowSubscriberTests
         using var tmp = new TempDir();
         var fleet = Fleet.Generate(new FleetSpec { Seed = 6, Count = 2 });
         await using var gateway = await OpenGatewayAsync(tmp, fleet, new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 });
-        var alpn = new TransportOptions { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = gateway.EndpointName, Port = gateway.Port, CaFile = gateway.CaFile, Alpn = ["mqtt"] };
+        var alpn = Alpn(gateway);
         const int Messages = 200;
         var count = 0;
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -253,6 +253,9 @@ public sealed class SlowSubscriberTests
 
         return gateway;
     }
+
+    /// <summary>Our client's transport to the gateway: TLS with ALPN mqtt, by address, with the endpoint's name for SNI.</summary>
+    private static TransportOptions Alpn(LocalGateway gateway) => new() { Kind = TransportKind.Tls, Host = "127.0.0.1", ServerName = gateway.EndpointName, Port = gateway.Port, CaFile = gateway.CaFile, Alpn = ["mqtt"] };
 
     /// <summary>A raw TLS connection with ALPN mqtt: bytes in and out exactly as the test writes them.</summary>
     private static async Task<SslStream> RawTlsAsync(TcpClient tcp, LocalGateway gateway)

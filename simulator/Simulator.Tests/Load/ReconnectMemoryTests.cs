@@ -36,7 +36,7 @@ public sealed class ReconnectMemoryTests
         var run = RunHarness.RunAsync(profile, tmp, stop.Token);
 
         // Past start-up (JIT, pools, token caches), then two samples of the live heap far apart.
-        Assert.True(await WaitForAsync(() => gateway.Counters.ConnectsAccepted >= 300, TimeSpan.FromSeconds(30)), "the devices did not reconnect");
+        Assert.True(await Eventually.TrueAsync(() => gateway.Counters.ConnectsAccepted >= 300, TimeSpan.FromSeconds(30)), "the devices did not reconnect");
         var (heap1, connects1) = (LiveHeap(), gateway.Counters.ConnectsAccepted);
         await Task.Delay(TimeSpan.FromSeconds(15));
         var (heap2, connects2) = (LiveHeap(), gateway.Counters.ConnectsAccepted);
@@ -59,21 +59,5 @@ public sealed class ReconnectMemoryTests
         }
 
         return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return true;
     }
 }
