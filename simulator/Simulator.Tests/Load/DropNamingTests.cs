@@ -9,6 +9,7 @@ namespace Simulator.Tests.Load;
 /// truth): sessions the authorizer cut at disconnectAfterInSeconds are SessionExpired, never an
 /// "AWS policy denial" because a PUBLISH happened to be the last thing sent.
 /// </summary>
+[Collection(SerialCollection.Name)] // real seconds are the point (latency steps, 2 s sessions): run alone, not beside three other classes
 public sealed class DropNamingTests
 {
     [Fact]

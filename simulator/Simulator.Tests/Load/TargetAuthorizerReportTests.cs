@@ -7,6 +7,7 @@ namespace Simulator.Tests.Load;
 /// during the ramp show as a latency step, and during the hold the timer's policy refreshes come at
 /// about devices / refreshAfterInSeconds per second.
 /// </summary>
+[Collection(SerialCollection.Name)] // real seconds are the point (latency steps, 2 s sessions): run alone, not beside three other classes
 public sealed class TargetAuthorizerReportTests
 {
     [Fact]
