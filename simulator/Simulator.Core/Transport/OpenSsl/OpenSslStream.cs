@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
 using System.Text;
 using Simulator.Core.Buffers;
 using Simulator.Core.Errors;
@@ -23,7 +24,7 @@ namespace Simulator.Core.Transport.OpenSsl;
 /// never frees the SSL object under a call, and a read racing a stop ends in an
 /// <see cref="ObjectDisposedException"/> or <see cref="IOException"/>, never a use after free.
 /// </summary>
-internal sealed class OpenSslStream : Stream
+internal sealed partial class OpenSslStream : Stream, IValueTaskSource<int>
 {
     private static readonly FixedArrayPool Buffers = FixedArrayPool.Tls;
 
@@ -447,48 +448,6 @@ internal sealed class OpenSslStream : Stream
         };
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        // After a zero-byte read found libssl with nothing buffered and waited for the socket, the
-        // ciphertext is waiting there: receive it first instead of asking libssl for a record it
-        // cannot have (one failed SSL_read less per inbound packet).
-        if (_ready && !buffer.IsEmpty)
-        {
-            _ready = false;
-            await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        while (true)
-        {
-            var n = TryRead(buffer.Span, out var flush);
-            if (flush)
-            {
-                await FlushOutboundAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (n >= 0)
-            {
-                return n;
-            }
-
-            // Wait for readiness without a buffer, so an idle connection holds none; a caller's
-            // zero-byte read ends here, and its next read finds the data without waiting again.
-            if (buffer.IsEmpty || !_ready)
-            {
-                await ReceiveReadyAsync(cancellationToken).ConfigureAwait(false);
-                _ready = true;
-                if (buffer.IsEmpty)
-                {
-                    return 0;
-                }
-            }
-
-            _ready = false;
-            await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Plaintext into <paramref name="destination"/>: its length, 0 at the end of the stream (or, for an empty destination, when data is ready), -1 when libssl needs ciphertext.</summary>
     private unsafe int TryRead(Span<byte> destination, out bool flush)
     {
@@ -530,27 +489,7 @@ internal sealed class OpenSslStream : Stream
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReceiveReadyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (_link is { } link)
-            {
-                await link.ReceiveReadyAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (SocketException e)
-        {
-            throw new IOException("the connection broke: " + e.SocketErrorCode, e);
-        }
-    }
-
-    /// <summary>One receive into a pooled buffer that libssl then reads; false at the end of the stream.</summary>
+    /// <summary>One receive into a pooled buffer that libssl then reads (the handshake's); false at the end of the stream.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
     {
@@ -568,6 +507,12 @@ internal sealed class OpenSslStream : Stream
             throw e is SocketException s ? new IOException("the connection broke: " + s.SocketErrorCode, e) : e;
         }
 
+        return Deliver(buffer, n);
+    }
+
+    /// <summary>Hands a received buffer to the BIO (the stream owns it from here); false at the end of the stream.</summary>
+    private bool Deliver(byte[] buffer, int n)
+    {
         lock (_sync)
         {
             if (n == 0 || _disposed)
