@@ -23,6 +23,9 @@ public interface IDeviceRecorder
     /// <summary>A session the server closed, named once the fleet's view of that moment is in.</summary>
     void ServerClosed(string reason, string lastAction, double ageMs);
 
+    /// <summary>A named scenario step ran: its time, and its failure class when it failed (null when it ran to the end).</summary>
+    void Step(string name, double milliseconds, string? failureClass);
+
     /// <summary>Names an exception nobody named (<c>Unexpected:&lt;Type&gt;</c>), keeping its first message and stack.</summary>
     string Unexpected(Exception e);
 }

@@ -19,6 +19,7 @@ public sealed partial class RunMetrics : IDeviceRecorder
     private readonly ConcurrentDictionary<string, long> _drops = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _dropsByLastAction = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _crashes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StepCounter> _steps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _firstMessages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _firstStacks = new(StringComparer.Ordinal);
     private readonly OutageDetector _outages = new(TimeSpan.FromSeconds(1));
@@ -110,6 +111,16 @@ public sealed partial class RunMetrics : IDeviceRecorder
 
         _phases[(int)phase].Record((long)(milliseconds * 1000));
         _observer?.Phase(phase, milliseconds);
+    }
+
+    public void Step(string name, double milliseconds, string? failureClass)
+    {
+        if (!_steps.TryGetValue(name, out var counter))
+        {
+            counter = _steps.GetOrAdd(name, static _ => new StepCounter());
+        }
+
+        counter.Record(milliseconds, failureClass);
     }
 
     public void ConnectSucceeded(double totalMs)
@@ -258,6 +269,7 @@ public sealed partial class RunMetrics : IDeviceRecorder
             FirstMessages = new Dictionary<string, string>(_firstMessages, StringComparer.Ordinal),
             FirstStacks = new Dictionary<string, string>(_firstStacks, StringComparer.Ordinal),
             Histograms = histograms,
+            Steps = _steps.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(), StringComparer.Ordinal),
         };
     }
 

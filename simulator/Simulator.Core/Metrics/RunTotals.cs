@@ -32,6 +32,9 @@ public sealed record RunTotals
 
     public IReadOnlyDictionary<Phase, LatencyHistogram> Histograms { get; init; } = new Dictionary<Phase, LatencyHistogram>();
 
+    /// <summary>Named scenario steps by name; empty when the scenario names none.</summary>
+    public IReadOnlyDictionary<string, StepTotals> Steps { get; init; } = new Dictionary<string, StepTotals>();
+
     /// <summary>Where each unexpected class was first thrown (results' unexpected.txt); empty for totals read back.</summary>
     public IReadOnlyDictionary<string, string> FirstStacks { get; init; } = new Dictionary<string, string>();
 
@@ -73,6 +76,8 @@ public sealed record RunTotals
             FirstMessages = First(list.Select(t => t.FirstMessages)),
             FirstStacks = First(list.Select(t => t.FirstStacks)),
             Histograms = histograms,
+            Steps = list.SelectMany(t => t.Steps).GroupBy(kv => kv.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => StepTotals.Combine(g.Select(kv => kv.Value)), StringComparer.Ordinal),
         };
 
         static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> all)

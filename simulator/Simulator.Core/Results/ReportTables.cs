@@ -88,6 +88,20 @@ internal static class ReportTables
             Note = $"Connect counts from when the attempt was due (planned arrival or end of backoff), so generator lag shows instead of hiding. Values are within {LatencyHistogram.RelativeError.ToString("P1", Inv)} (HdrHistogram, 2 significant digits).",
         });
 
+        if (s.Steps is { Count: > 0 } steps)
+        {
+            sections.Add(new("Scenario steps (ms)", ["step", "ok", "failed", "failures", "p50", "p90", "p99", "max"],
+                [.. steps.Select(kv => new[]
+                {
+                    kv.Key, kv.Value.Ok.ToString(Inv), kv.Value.Failed == 0 ? "0" : $"**{kv.Value.Failed}**",
+                    kv.Value.Failures.Count == 0 ? "-" : string.Join(", ", kv.Value.Failures.Select(f => $"{f.Key} {f.Value}")),
+                    F(kv.Value.Latency.P50Ms), F(kv.Value.Latency.P90Ms), F(kv.Value.Latency.P99Ms), F(kv.Value.Latency.MaxMs),
+                })])
+            {
+                Note = "Each run of a named step, ok or failed: a failed run's time is in the percentiles too (a timeout shows as its wait).",
+            });
+        }
+
         if (s.Outages is { Count: > 0 } outages)
         {
             static string Sec(double? v) => v is { } x ? $"{x:F1} s" : "never";

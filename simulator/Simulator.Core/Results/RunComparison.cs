@@ -13,7 +13,9 @@ namespace Simulator.Core.Results;
 /// regresses on any increase of at least 1 ms. Each outage of the baseline is matched with the
 /// candidate's in plan order: a time to 90 % reconnected longer by more than the storm tolerance
 /// (and by at least 1 s), or one never reached, is a regression. A cancelled run is refused as a
-/// baseline, and flagged as a candidate.
+/// baseline, and flagged as a candidate. A code scenario's named steps are judged as phases are
+/// (p50, p99), and their failed share as the error rate is; a step the baseline ran and the
+/// candidate did not is a regression.
 /// </summary>
 public static class RunComparison
 {
@@ -63,6 +65,34 @@ public static class RunComparison
                 var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
                 sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} {label} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
             }
+        }
+
+        foreach (var (name, step) in a.Steps ?? new Dictionary<string, ComparedStep>())
+        {
+            if (step.Ok + step.Failed == 0)
+            {
+                continue;
+            }
+
+            if (b.Steps?.GetValueOrDefault(name) is not { } other || other.Ok + other.Failed == 0)
+            {
+                regressed = true;
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| step {name} | {step.Ok + step.Failed} runs | none | - | MISSING: the candidate did not run it |");
+                continue;
+            }
+
+            foreach (var (label, x, y) in new[] { ("p50", step.Latency.P50Ms, other.Latency.P50Ms), ("p99", step.Latency.P99Ms, other.Latency.P99Ms) })
+            {
+                var change = x == 0 ? (y == 0 ? 0 : double.PositiveInfinity) : (y - x) / x;
+                var bad = change > latencyTolerance && y - x >= 1.0;
+                regressed |= bad;
+                var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| step {name} {label} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
+            }
+
+            var failedBad = other.FailureRate - step.FailureRate > errorRateTolerance;
+            regressed |= failedBad;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| step {name} failed | {step.FailureRate:P3} | {other.FailureRate:P3} | {(other.FailureRate - step.FailureRate) * 100:+0.000;-0.000;0.000} pt | {(failedBad ? "REGRESSION" : "ok")} |");
         }
 
         var ea = a.ErrorRate;

@@ -62,20 +62,19 @@ public sealed class ShardRun
         var histograms = new Dictionary<Phase, LatencyHistogram>();
         foreach (var (phase, name, h) in s.Histograms.All())
         {
-            var path = $"histograms.{name}";
-            try
+            histograms[phase] = Decode(h, file, $"histograms.{name}");
+        }
+
+        var steps = new Dictionary<string, StepTotals>(StringComparer.Ordinal);
+        foreach (var (name, step) in s.Steps ?? new Dictionary<string, StepSummary>())
+        {
+            var latency = Decode(step.Latency, file, $"steps.{name}.latency");
+            if (latency.Count != step.Ok + step.Failed)
             {
-                histograms[phase] = h.Decode();
-            }
-            catch (FormatException e)
-            {
-                throw new InputException(e.Message, file, field: path + (h.Encoding == LatencyHistogram.Encoding ? ".histogram" : ".encoding"));
+                throw new InputException($"the step ran {step.Ok} + {step.Failed} times but its histogram holds {latency.Count}", file, field: $"steps.{name}.latency.count");
             }
 
-            if (histograms[phase].Count != h.Count)
-            {
-                throw new InputException($"the histogram holds {histograms[phase].Count} values but count says {h.Count}", file, field: path + ".count");
-            }
+            steps[name] = new StepTotals { Ok = step.Ok, Failed = step.Failed, Failures = step.Failures, Latency = latency };
         }
 
         var totals = new RunTotals
@@ -92,8 +91,25 @@ public sealed class ShardRun
             Crashes = s.Crashes,
             FirstMessages = s.Unexpected,
             Histograms = histograms,
+            Steps = steps,
         };
         return new ShardRun(directory, file, s, totals, ReadRows(Path.Combine(directory, "timeseries.csv")));
+    }
+
+    /// <summary>A summary's histogram decoded; a garbled one, or one whose count disagrees, names the field.</summary>
+    private static LatencyHistogram Decode(HistogramSummary h, string file, string path)
+    {
+        LatencyHistogram decoded;
+        try
+        {
+            decoded = h.Decode();
+        }
+        catch (FormatException e)
+        {
+            throw new InputException(e.Message, file, field: path + (h.Encoding == LatencyHistogram.Encoding ? ".histogram" : ".encoding"));
+        }
+
+        return decoded.Count == h.Count ? decoded : throw new InputException($"the histogram holds {decoded.Count} values but count says {h.Count}", file, field: path + ".count");
     }
 
     /// <summary>Reads timeseries.csv by its header's names, so a column added later does not shift the rest.</summary>

@@ -97,6 +97,13 @@ internal static class SummaryBuilder
             })],
             DutyCycle = DutyCycleFigures.Of(r),
             Histograms = PhaseHistograms.From(p => HistogramSummary.Of(m[p])),
+            Steps = m.Steps.Count == 0 ? null : m.Steps.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => new StepSummary
+            {
+                Ok = kv.Value.Ok,
+                Failed = kv.Value.Failed,
+                Failures = Sorted(kv.Value.Failures),
+                Latency = HistogramSummary.Of(kv.Value.Latency),
+            }, StringComparer.Ordinal),
             Thresholds = [.. r.Thresholds.Select(t => t with { Actual = Math.Round(t.Actual, 6) })],
             Shards = r.Shards,
         };

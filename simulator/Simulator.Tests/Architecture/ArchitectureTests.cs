@@ -25,6 +25,7 @@ public sealed class ArchitectureTests
         ["Simulator.Core.Transport.OpenSsl"],
         ["Simulator.Core.Transport", "Simulator.Core.Mqtt.Client", "Simulator.Core.Onboarding.Client"],
         ["Simulator.Core.Health", "Simulator.Core.Metrics"],
+        ["Simulator.Core.Scenarios"],
         ["Simulator.Core.Load.Profiles"],
         ["Simulator.Core.Load"],
         ["Simulator.Core.Load.Scenarios"],

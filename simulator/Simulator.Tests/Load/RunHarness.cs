@@ -35,13 +35,13 @@ internal static class RunHarness
         }
         """;
 
-    public static async Task<(int Code, string Output, JsonElement Summary, string Dir)> RunAsync(string profileJson, TempDir tmp, CancellationToken cancel = default, Func<Simulator.Hosting.RunServices, Func<Simulator.Core.Identity.DeviceIdentity, Simulator.Core.Load.ISupervisedDevice>>? devices = null, System.Net.IPEndPoint? dashboard = null)
+    public static async Task<(int Code, string Output, JsonElement Summary, string Dir)> RunAsync(string profileJson, TempDir tmp, CancellationToken cancel = default, Func<Simulator.Hosting.RunServices, Func<Simulator.Core.Identity.DeviceIdentity, Simulator.Core.Load.ISupervisedDevice>>? devices = null, System.Net.IPEndPoint? dashboard = null, Simulator.Core.Scenarios.ScenarioDefinition? scenario = null)
     {
         var path = tmp["profile.json"];
         await File.WriteAllTextAsync(path, profileJson, CancellationToken.None);
         var profile = ProfileLoader.Load(path);
         var output = new StringWriter();
-        var setup = new RunSetup { Profile = profile, ProfilePath = path, ResultsRoot = tmp["results"], Out = TextWriter.Synchronized(output), DeviceFactory = devices, Dashboard = dashboard };
+        var setup = new RunSetup { Profile = profile, ProfilePath = path, ResultsRoot = tmp["results"], Out = TextWriter.Synchronized(output), DeviceFactory = devices, Dashboard = dashboard, Scenario = scenario };
         var code = await FleetRun.ExecuteAsync(setup, cancel);
         var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(setup.ResultsDirectory!, "summary.json"), CancellationToken.None)).RootElement.Clone();
         return (code, output.ToString(), summary, setup.ResultsDirectory!);

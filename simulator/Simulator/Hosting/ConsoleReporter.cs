@@ -158,6 +158,11 @@ internal static class ConsoleReporter
             await w.WriteLineAsync($"  failed attempts {name}: {count}").ConfigureAwait(false);
         }
 
+        foreach (var (name, step) in report.Totals.Steps.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            await w.WriteLineAsync(string.Create(Inv, $"  step {name}: {step.Ok} ok, {step.Failed} failed{(step.Failures.Count == 0 ? string.Empty : " (" + string.Join(", ", step.Failures.Select(f => $"{f.Key} {f.Value}")) + ")")}; p50 {step.Latency.Percentile(50) / 1000.0:F1} ms, p99 {step.Latency.Percentile(99) / 1000.0:F1} ms")).ConfigureAwait(false);
+        }
+
         foreach (var (name, count) in report.Totals.Drops.OrderByDescending(kv => kv.Value))
         {
             await w.WriteLineAsync($"  dropped sessions {name}: {count}").ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal static class FleetRun
         }
 
         var skew = await StartAtAsync(profile, setup.Out, stop).ConfigureAwait(false);
-        var engine = env.Services.Engine(env.Devices, setup.DeviceFactory?.Invoke(env.Services) ?? env.Services.Devices());
+        var engine = env.Services.Engine(env.Devices, setup.DeviceFactory?.Invoke(env.Services) ?? env.Services.Devices(setup.Scenario));
         if (TlsLine.Fallback(profile) is { } fallback)
         {
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);

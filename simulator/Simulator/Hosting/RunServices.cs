@@ -45,8 +45,8 @@ internal sealed class RunServices
     }
 
     /// <summary>The run's devices, the profile's scenario for each.</summary>
-    public Func<DeviceIdentity, ISupervisedDevice> Devices() =>
-        ScenarioFactory.Devices(Options, Endpoint, Tokens, Scheduler, Recorder, SessionLifetime, NrfCloud, Links);
+    public Func<DeviceIdentity, ISupervisedDevice> Devices(Core.Scenarios.ScenarioDefinition? code = null) =>
+        ScenarioFactory.Devices(Options, Endpoint, Tokens, Scheduler, Recorder, SessionLifetime, NrfCloud, Links, code);
 
     /// <summary>An engine over these devices; <paramref name="phases"/> when the plan is not the profile's own (a capacity step's).</summary>
     public LoadEngine Engine(IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice> factory, IReadOnlyList<PhaseSettings>? phases = null) =>

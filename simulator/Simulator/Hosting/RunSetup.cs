@@ -50,6 +50,9 @@ internal sealed class RunSetup
     /// <summary>Search for the highest sustainable connect rate (<c>simulator capacity</c>) instead of running the phases.</summary>
     public bool Capacity { get; init; }
 
+    /// <summary>A scenario written as code, run instead of the profile's device.scenario.</summary>
+    public Core.Scenarios.ScenarioDefinition? Scenario { get; init; }
+
     /// <summary>Tests: devices other than <see cref="Core.Load.Scenarios.VirtualDevice"/>.</summary>
     public Func<RunServices, Func<Core.Identity.DeviceIdentity, Core.Load.ISupervisedDevice>>? DeviceFactory { get; init; }
 }

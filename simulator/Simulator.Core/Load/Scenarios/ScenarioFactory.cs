@@ -1,6 +1,7 @@
 using Simulator.Core.Identity;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
+using Simulator.Core.Scenarios;
 
 namespace Simulator.Core.Load.Scenarios;
 
@@ -11,10 +12,13 @@ public static class ScenarioFactory
     /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known.</param>
     /// <param name="nrfCloud">nRF Cloud REST, for the location scenario.</param>
     /// <param name="links">The devices' radio links (their delays, rates and outages); null makes them from the options.</param>
-    public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)
+    /// <param name="code">A scenario written as code; null runs the profile's own (device.scenario).</param>
+    public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null, ScenarioDefinition? code = null)
     {
         links ??= LinkFleet.For(options, scheduler);
-        var scenario = For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links);
+        var scenario = code is null
+            ? For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links)
+            : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime)) { Links = links };
         var reconnect = options.Device.Reconnect.Resolve();
         return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links);
     }

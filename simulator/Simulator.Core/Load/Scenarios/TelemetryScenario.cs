@@ -20,13 +20,12 @@ namespace Simulator.Core.Load.Scenarios;
 internal sealed class TelemetryScenario : IDeviceScenario
 {
     private readonly DeviceSettings _device;
-    private readonly DeviceTransportOptions _transport;
-    private readonly DeviceEndpoint _endpoint;
     private readonly ITokenSource _tokens;
     private readonly DelayScheduler _scheduler;
     private readonly IDeviceRecorder _recorder;
-    private readonly TimeSpan? _sessionLifetime;
     private readonly DutyCycleSettings? _duty;
+    private readonly MqttConnector _connector;
+    private readonly DropNamer _drops;
 
     /// <summary>The fleet's links, told when a device connects (an outage follows its devices back).</summary>
     public LinkFleet? Links { get; init; }
@@ -35,13 +34,12 @@ internal sealed class TelemetryScenario : IDeviceScenario
     public TelemetryScenario(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime)
     {
         _device = device;
-        _transport = transport;
-        _endpoint = endpoint;
         _tokens = tokens;
         _scheduler = scheduler;
         _recorder = recorder;
-        _sessionLifetime = sessionLifetime;
         _duty = device.Scenario == ScenarioKind.DutyCycle ? device.DutyCycle : null;
+        _connector = new MqttConnector(device, transport, endpoint, tokens, recorder);
+        _drops = new DropNamer(recorder, sessionLifetime);
     }
 
     /// <summary>A PSM fleet's first wakes fall uniformly over one interval from each device's start, as firmware's timers spread them.</summary>
@@ -63,10 +61,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
         MqttClientConnection connection;
         try
         {
-            var creds = _transport.Kind == DeviceTransportKind.MqttTcp ? null : await _tokens.GetAsync(d.Identity, _recorder, stop).ConfigureAwait(false);
-            var (transport, options) = DeviceTransport.Build(_endpoint, _transport, _device, d.Identity.Index, clientId, creds, _transport.TlsResume ? d.TlsSession : null, d.Link);
-            // The handler rides in the options: a resumed session's stored messages may come right behind CONNACK.
-            connection = await MqttClientConnection.ConnectAsync(transport, options with { MessageReceived = (in PublishPacket message) => OnMessage(d, message) }, stop).ConfigureAwait(false);
+            connection = await _connector.ConnectAsync(d, (in PublishPacket message) => OnMessage(d, message), stop).ConfigureAwait(false);
         }
         catch (AttemptFailedException e)
         {
@@ -88,12 +83,6 @@ internal sealed class TelemetryScenario : IDeviceScenario
             // The wait between publishes is woken early by the stop and by the connection ending (once per session, not per publish).
             using var wakeOnStop = stop.UnsafeRegister(static w => ((DeviceWait)w!).Wake(), d.Wait);
             _ = connection.Completion.ContinueWith(static (_, w) => ((DeviceWait)w!).Wake(), d.Wait, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            var t = connection.Timings;
-            _recorder.Record(Phase.Dns, t.DnsMs);
-            _recorder.Record(Phase.Tcp, t.TcpMs);
-            _recorder.Record(Phase.Tls, t.TlsMs);
-            _recorder.Record(Phase.WebSocket, t.WebSocketMs);
-            _recorder.Record(Phase.ConnAck, t.ConnAckMs);
             var connectedAt = d.Connected();
             Links?.Connected(d.Identity.Index);
 
@@ -151,7 +140,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
                     if (connection.Completion.IsCompleted)
                     {
                         var reason = await connection.Completion.ConfigureAwait(false);
-                        Dropped(reason, connection, connectedAt, d);
+                        _drops.Dropped(reason, connection, connectedAt, d);
                         return SessionEnd.Lost;
                     }
 
@@ -169,7 +158,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
             }
             catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
             {
-                Dropped(e, connection, connectedAt, d);
+                _drops.Dropped(e, connection, connectedAt, d);
                 return SessionEnd.Lost;
             }
         }
@@ -222,7 +211,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
 
         if (connection.Completion.IsCompleted)
         {
-            Dropped(await connection.Completion.ConfigureAwait(false), connection, connectedAt, d);
+            _drops.Dropped(await connection.Completion.ConfigureAwait(false), connection, connectedAt, d);
             return SessionEnd.Lost;
         }
 
@@ -231,36 +220,6 @@ internal sealed class TelemetryScenario : IDeviceScenario
         var interval = psm.WakeIntervalSeconds * (1 + (psm.WakeJitter * ((Random.Shared.NextDouble() * 2) - 1)));
         d.WakeDue = Math.Max(now, d.WakeDue + (long)(interval * Stopwatch.Frequency)); // a wake that ran past the next one's time wakes at once
         return SessionEnd.Sleep(d.WakeDue);
-    }
-
-    /// <summary>
-    /// Names a lost session by what happened: a server close when the session reached the target's
-    /// known lifetime (disconnectAfterInSeconds) is SessionExpired, whatever the client last sent;
-    /// any other server close is named once the fleet's view is in (TargetClosedAll in an outage).
-    /// </summary>
-    private void Dropped(ConnectionFailedException? reason, MqttClientConnection connection, long connectedAt, ScenarioDevice d)
-    {
-        var age = DeviceLifecycle.MillisecondsSince(connectedAt);
-        if (d.Link is { IsDown: true })
-        {
-            _recorder.SessionDropped("LinkOutage", connection.LastSent.ToString(), age); // the radio went down: the device's modem says so
-            return;
-        }
-
-        var kind = reason?.Kind;
-        var serverClose = kind is FailureKind.ClosedByServer or FailureKind.ClosedAfterPublish or FailureKind.ClosedAfterSubscribe;
-        if (serverClose && _sessionLifetime is { } lifetime && age >= (lifetime.TotalMilliseconds - 1500))
-        {
-            _recorder.SessionDropped("SessionExpired", connection.LastSent.ToString(), age);
-        }
-        else if (serverClose)
-        {
-            _recorder.ServerClosed(reason!.FailureClass, connection.LastSent.ToString(), age);
-        }
-        else
-        {
-            _recorder.SessionDropped(reason?.FailureClass ?? "Closed", connection.LastSent.ToString(), age);
-        }
     }
 
     private static async Task AbortLaterAsync(MqttClientConnection connection)

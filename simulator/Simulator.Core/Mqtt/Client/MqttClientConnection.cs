@@ -65,6 +65,9 @@ public sealed partial class MqttClientConnection : IAsyncDisposable
     /// <summary>The server's CONNACK: at level 5 its reason code and properties (Topic Alias Maximum, Server Keep Alive, the session expiry it granted).</summary>
     public ConnAckPacket ConnAck { get; private set; }
 
+    /// <summary>The protocol level this connection speaks.</summary>
+    public MqttVersion Version => _version;
+
     /// <summary>The keep-alive in force: the one asked for, or a v5 server's Server Keep Alive (v5 §3.2.2.3.14).</summary>
     public int KeepAliveSeconds => _keepAliveSeconds;
 

@@ -27,6 +27,9 @@ public sealed record ComparedRun
     /// <summary>By the phase's name as the file writes it.</summary>
     public required IReadOnlyDictionary<string, ComparedPhase> Histograms { get; init; }
 
+    /// <summary>A code scenario's named steps; absent in runs without any and in files written before schema 7.</summary>
+    public IReadOnlyDictionary<string, ComparedStep>? Steps { get; init; }
+
     /// <summary>The plan's outages in order; absent in runs without one and in files written before outages were.</summary>
     public IReadOnlyList<ComparedOutage>? Outages { get; init; }
 

@@ -13,12 +13,12 @@ namespace Simulator.Core.Results.Summary;
 public sealed record RunSummary
 {
     /// <summary>The version this simulator writes.</summary>
-    public const int CurrentSchema = 6;
+    public const int CurrentSchema = 7;
 
     /// <summary>The tool field's one value.</summary>
     public const string ToolName = "nrf-fleet-simulator";
 
-    [Description("The layout of this file; 5 added \"incomplete\", 6 \"aborted\".")]
+    [Description("The layout of this file; 5 added \"incomplete\", 6 \"aborted\", 7 \"steps\".")]
     public required int SchemaVersion { get; init; }
 
     [Description("Always \"nrf-fleet-simulator\".")]
@@ -123,6 +123,10 @@ public sealed record RunSummary
     [Description("A duty-cycle run's wakes and what they cost the target; absent for other scenarios.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DutyCycleSummary? DutyCycle { get; init; }
+
+    [Description("A code scenario's named steps, by name; absent when the scenario names none.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, StepSummary>? Steps { get; init; }
 
     [Description("A merged run's shards, each with its own machine's health; absent on a single run.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,0 +1,32 @@
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Metrics;
+using Simulator.Core.Mqtt.Client;
+
+namespace Simulator.Core.Load.Scenarios;
+
+/// <summary>
+/// A device's MQTT connect as the profile says (token, transport, TLS provider, link), with every
+/// phase recorded: the one connect the built-in telemetry scenario and code scenarios share.
+/// </summary>
+internal sealed class MqttConnector(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, IDeviceRecorder recorder)
+{
+    public ITokenSource Tokens => tokens;
+
+    /// <summary>Connects; throws <see cref="AttemptFailedException"/> (token) or <see cref="Errors.ConnectionFailedException"/>, for the caller to count.</summary>
+    public async Task<MqttClientConnection> ConnectAsync(ScenarioDevice d, MqttMessageHandler onMessage, CancellationToken stop)
+    {
+        var clientId = tokens.ClientIdOf(d.Identity);
+        var creds = transport.Kind == DeviceTransportKind.MqttTcp ? null : await tokens.GetAsync(d.Identity, recorder, stop).ConfigureAwait(false);
+        var (options, client) = DeviceTransport.Build(endpoint, transport, device, d.Identity.Index, clientId, creds, transport.TlsResume ? d.TlsSession : null, d.Link);
+
+        // The handler rides in the options: a resumed session's stored messages may come right behind CONNACK.
+        var connection = await MqttClientConnection.ConnectAsync(options, client with { MessageReceived = onMessage }, stop).ConfigureAwait(false);
+        var t = connection.Timings;
+        recorder.Record(Phase.Dns, t.DnsMs);
+        recorder.Record(Phase.Tcp, t.TcpMs);
+        recorder.Record(Phase.Tls, t.TlsMs);
+        recorder.Record(Phase.WebSocket, t.WebSocketMs);
+        recorder.Record(Phase.ConnAck, t.ConnAckMs);
+        return connection;
+    }
+}

@@ -1,0 +1,82 @@
+using Simulator.Core.Errors;
+
+namespace Simulator.Core.Scenarios;
+
+/// <summary>
+/// One device's attempt as its scenario sees it: who the device is, its connector and its clock,
+/// and the run's stop. Used by the device's own session only, one call at a time (a firmware's
+/// main loop); <see cref="DeviceSession"/> says what may run beside it.
+/// </summary>
+public sealed class DeviceContext
+{
+    internal DeviceContext(string scenarioName, DeviceInfo device, IScenarioHost host, CancellationToken stopping)
+    {
+        ScenarioName = scenarioName;
+        Device = device;
+        Host = host;
+        Stopping = stopping;
+    }
+
+    /// <summary>The scenario's name.</summary>
+    public string ScenarioName { get; }
+
+    /// <summary>Who the device is.</summary>
+    public DeviceInfo Device { get; }
+
+    /// <summary>Cancelled when the run stops this device (ramp-down, the end of the run); every wait here ends with it.</summary>
+    public CancellationToken Stopping { get; }
+
+    /// <summary>The open session, or null before the first connect and after a disconnect.</summary>
+    public DeviceSession? Session { get; private set; }
+
+    internal IScenarioHost Host { get; }
+
+    /// <summary>
+    /// Connects as the profile says: the token source (1NCE onboarding, the device's own ES256 JWT),
+    /// the transport (TLS with ALPN mqtt, WSS with custom-auth headers, TCP), the TLS provider and
+    /// the radio link; every phase goes into the run's histograms and the attempt is counted. A
+    /// refusal throws a <see cref="ConnectionFailedException"/> (or the token source's failure),
+    /// already counted under its class.
+    /// </summary>
+    public async Task<DeviceSession> ConnectAsync()
+    {
+        if (Session is { IsOpen: true })
+        {
+            throw new InvalidOperationException("the device is connected already: disconnect first");
+        }
+
+        var session = new DeviceSession(this);
+        var connection = await Host.ConnectAsync(session.OnMessage, Stopping).ConfigureAwait(false);
+        session.Attach(connection, Host.ConnectedAt);
+        Session = session;
+        return session;
+    }
+
+    /// <summary>
+    /// Waits on the run's scheduler (so a fleet's waits cost one timer thread). While connected, a
+    /// session that ends during the wait ends it at once with the session's failure, as firmware
+    /// hears its MQTT library's disconnect event; the run's stop ends it with an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task WaitAsync(TimeSpan delay)
+    {
+        var delayed = Host.DelayAsync(delay, Stopping);
+        if (Session is { IsOpen: true } open)
+        {
+            var closed = open.Closed;
+            if (await Task.WhenAny(delayed, closed).ConfigureAwait(false) == closed)
+            {
+                throw await closed.ConfigureAwait(false) ?? new ConnectionFailedException(FailureKind.ClosedByServer, "the session ended during a wait");
+            }
+        }
+
+        await delayed.ConfigureAwait(false);
+    }
+
+    internal void Ended(DeviceSession session)
+    {
+        if (ReferenceEquals(Session, session))
+        {
+            Session = null;
+        }
+    }
+}
