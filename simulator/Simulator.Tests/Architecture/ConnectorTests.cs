@@ -10,7 +10,7 @@ public sealed partial class ConnectorTests
     private static partial Regex Construction();
 
     public static IEnumerable<string> ProductFiles(string root) =>
-        new[] { "Simulator.Core", "Simulator", "Simulator.Gateway" }
+        new[] { "Simulator.Core", "Simulator.Hosting", "Simulator", "Simulator.Gateway" }
             .SelectMany(p => Directory.EnumerateFiles(Path.Combine(root, "simulator", p), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
 

@@ -28,6 +28,11 @@ internal sealed class LiveMetrics : IDisposable
     }
 
     /// <summary>Null when neither exporter was asked for.</summary>
+    /// <param name="metricsPort">The Prometheus scrape port, or null for none.</param>
+    /// <param name="otlpEndpoint">The OTLP endpoint to push to, or null for none.</param>
+    /// <param name="shard">This shard's label on every instrument.</param>
+    /// <param name="exportInterval">How often OTLP pushes.</param>
+    /// <param name="output">Where the endpoints are printed (without credentials).</param>
     /// <param name="prometheusHost">"+" listens on every address (a pod); tests use "127.0.0.1".</param>
     public static LiveMetrics? Start(int? metricsPort, string? otlpEndpoint, string shard, TimeSpan exportInterval, TextWriter output, string prometheusHost = "+")
     {

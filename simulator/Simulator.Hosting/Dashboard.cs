@@ -44,7 +44,11 @@ internal sealed class Dashboard : IAsyncDisposable
         _capacity = capacity;
     }
 
+    /// <param name="at">Where the page listens.</param>
+    /// <param name="profileName">The run's name, shown on the page.</param>
     /// <param name="planSeconds">The plan's length, shown on the page; a capacity search has none.</param>
+    /// <param name="authorizer">Whether the target reports its authorizer (the embedded gateway): its charts are shown.</param>
+    /// <param name="output">Where the page's address is printed.</param>
     /// <param name="capacity">A capacity search's page: its steps' charts above the seconds'.</param>
     public static async Task<Dashboard> StartAsync(IPEndPoint at, string profileName, double planSeconds, bool authorizer, TextWriter output, bool capacity = false)
     {
