@@ -23,7 +23,7 @@ internal static class WorkerRun
     /// <summary>Time the workers get to start, build their fleet and gateway and warm up before the agreed start.</summary>
     public static readonly TimeSpan SetUpAllowance = TimeSpan.FromSeconds(8);
 
-    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string metricsHost, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop, System.Net.IPEndPoint? dashboardAt = null)
+    public static async Task<int> ExecuteAsync(int workers, string profilePath, IReadOnlyList<string> overrides, string resultsRoot, string? startAt, bool noPreflight, bool connectSamples, int? metricsPort, string metricsHost, string? otlpEndpoint, RunOptions profile, TextWriter output, CancellationToken stop, System.Net.IPEndPoint? dashboardAt = null, IReadOnlyList<string>? scenarioArgs = null)
     {
         if (workers is < 1 or > 256)
         {
@@ -89,6 +89,8 @@ internal static class WorkerRun
                 {
                     args.Add("--no-preflight");
                 }
+
+                args.AddRange(scenarioArgs ?? []);
 
                 if (connectSamples)
                 {

@@ -23,8 +23,10 @@ internal static class RunCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve every instrument as a Prometheus scrape endpoint on this port (path /metrics); with --workers, worker i uses port + i." };
         var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default loopback (127.0.0.1), or every address (+) in a Kubernetes pod, where the scraper is another pod.", DefaultValueFactory = _ => MetricsHostDefault.For(Environment.GetEnvironmentVariable) };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export every instrument over OTLP/HTTP to this collector, e.g. http://otel-collector:4318." };
+        var scenarios = new Option<string?>("--scenarios") { Description = "An assembly of scenarios written as code (a scenario project's built .dll): its scenario replaces the profile's device.scenario." };
+        var scenarioName = new Option<string?>("--scenario") { Description = "Which scenario of --scenarios to run, by its name; needed when the assembly has more than one." };
         var workerRows = new Option<bool>("--worker-rows") { Description = "Set by run --workers on its workers: stream each second's row to the combined console.", Hidden = true };
-        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows, dashboard };
+        var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows, dashboard, scenarios, scenarioName };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(profile)!;
@@ -38,6 +40,14 @@ internal static class RunCommand
                 loaded = loaded with { StartAt = ProfileLoader.TryParseInstant(at, out var instant) ? instant : throw new Core.Errors.InputException($"must be an RFC 3339 instant with its offset, e.g. 2026-11-24T10:00:00Z, got \"{at}\"", field: "--start-at") };
             }
 
+            // Loaded before any work starts, so a wrong path or name is a bad-input error like the profile's.
+            var code = parse.GetValue(scenarios) is { } assembly ? ScenarioAssembly.Pick(ScenarioAssembly.Load(assembly), parse.GetValue(scenarioName), assembly) : null;
+            if (code is null && parse.GetValue(scenarioName) is not null)
+            {
+                throw new Core.Errors.InputException("names a scenario of --scenarios, which is missing", field: "--scenario");
+            }
+
+            string[] scenarioArgs = code is null ? [] : ["--scenarios", Path.GetFullPath(parse.GetValue(scenarios)!), "--scenario", code.Name];
             if (parse.GetValue(workers) is { } n)
             {
                 if (parse.GetValue(shards) is not null)
@@ -45,7 +55,7 @@ internal static class RunCommand
                     throw new Core.Errors.InputException("--workers sets the number of shards itself; leave --shards out", field: "--shards");
                 }
 
-                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlp), loaded, stdout, ct, parse.GetValue(dashboard) is { } over ? DashboardAddress.Parse(over) : null).ConfigureAwait(false);
+                return await WorkerRun.ExecuteAsync(n, path, parse.GetValue(set) ?? [], parse.GetValue(results)!, parse.GetValue(startAt), parse.GetValue(noPreflight), parse.GetValue(samples), parse.GetValue(metricsPort), parse.GetValue(metricsHost)!, parse.GetValue(otlp), loaded, stdout, ct, parse.GetValue(dashboard) is { } over ? DashboardAddress.Parse(over) : null, scenarioArgs).ConfigureAwait(false);
             }
 
             loaded = ShardAssignment.Resolve(loaded, parse.GetValue(shards), Environment.GetEnvironmentVariable, path);
@@ -63,6 +73,7 @@ internal static class RunCommand
                 OtlpEndpoint = parse.GetValue(otlp),
                 Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out) && !parse.GetValue(workerRows),
                 WorkerRows = parse.GetValue(workerRows),
+                Scenario = code,
             };
             return await HostedRun.RunAsync(setup, ct).ConfigureAwait(false);
         });
