@@ -6,7 +6,7 @@
 #
 # On a minimal Debian with only the .NET SDK it installs the real peers the tests talk to
 # (mosquitto, OpenSSL, PyJWT, paho-mqtt, Chromium, iproute2, procps, Node packages), runs the xunit
-# suite, the connect bench at a tiny size and its gate, and ends with one line: "N passed, N failed".
+# suite, the connect bench at a tiny size and its gate, the package check, and ends with one line: "N passed, N failed".
 #
 # The counts come from the test runner's own results (TRX), never from console text: the run
 # fails when the test host crashed or hung (the test that was running is named), when fewer tests
@@ -199,7 +199,17 @@ if [ "$same$worse$other" = "012" ] && grep -q "REGRESSED .*CPU per connect" "$lo
 else
   failed=$((failed + 1)); echo "connect gate: FAILED (exits $same $worse $other, want 0 1 2)"; cat "$log"
 fi
-rm -rf "$gate" "$log"
+rm -rf "$gate"
+
+# --- The packages as a user gets them: the tool installed from a local feed and run from an empty
+# directory, the sample scenario built against the feed by version, run by the tool and by its test.
+echo "package check"
+if bash scripts/package-check.sh >"$log" 2>&1; then
+  passed=$((passed + 1)); echo "package check: ok"
+else
+  failed=$((failed + 1)); echo "package check: FAILED"; tail -60 "$log"
+fi
+rm -f "$log"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,7 +6,7 @@ namespace Simulator.Core.Load;
 /// <summary>
 /// One live device as its supervisor sees it: identity, the instant it was due to start, its
 /// state, and its open attempt. Attempts are opened here (counted by the supervisor) and closed
-/// through <see cref="RunMetrics"/>-recording calls (counted there), so the two counts are kept
+/// through <see cref="Metrics.RunMetrics"/>-recording calls (counted there), so the two counts are kept
 /// in different places and can disagree when a device loses an attempt.
 /// </summary>
 public sealed class DeviceLifecycle

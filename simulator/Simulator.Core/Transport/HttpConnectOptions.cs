@@ -3,7 +3,7 @@ using System.Net;
 namespace Simulator.Core.Transport;
 
 /// <summary>
-/// How <see cref="TransportConnector.CreateHttpClient"/> opens the connections under an HTTP client
+/// How <see cref="TransportConnector.CreateHttpClient(HttpConnectOptions)"/> opens the connections under an HTTP client
 /// (onboarding, HTTPS publish, nRF Cloud REST, the gateway's authorizer callout): the same trust,
 /// source address, descriptor budget and timeouts as an MQTT connect. Validation is on unless
 /// <see cref="InsecureSkipVerify"/> says otherwise.

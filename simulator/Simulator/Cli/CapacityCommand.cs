@@ -17,7 +17,7 @@ internal static class CapacityCommand
         var command = new Command("capacity", "Find the highest connect rate the target sustains within the profile's capacity limits; says when this machine, not the target, was the limit.") { profile, set, results, noPreflight, dashboard };
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(profile)!;
+            var path = ShippedFiles.Resolve(parse.GetValue(profile)!);
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
             loaded = ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
             var setup = new RunSetup

@@ -15,7 +15,7 @@ internal static class ProbeCommand
         var command = new Command("probe", "Take one device through token, connect, subscribe, publish and back, printing each phase.") { profile, device, set };
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(profile)!;
+            var path = ShippedFiles.Resolve(parse.GetValue(profile)!);
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
             loaded = ShardAssignment.Resolve(loaded, null, Environment.GetEnvironmentVariable, path);
             return await Probe.ExecuteAsync(loaded, path, parse.GetValue(device), stdout, ct).ConfigureAwait(false);

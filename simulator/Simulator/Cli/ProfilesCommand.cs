@@ -14,7 +14,7 @@ internal static class ProfilesCommand
         var command = new Command("profiles", "List the profiles in a folder (profiles/ by default) with their descriptions.") { dir };
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(dir)!;
+            var folder = ShippedFiles.ResolveFolder(parse.GetValue(dir)!);
             if (!Directory.Exists(folder))
             {
                 throw new InputException("no such folder (run from the project's root, or give --dir)", folder);

@@ -29,7 +29,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows, dashboard, scenarios, scenarioName };
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(profile)!;
+            var path = ShippedFiles.Resolve(parse.GetValue(profile)!);
             var loaded = ProfileLoader.Load(path, parse.GetValue(set));
             if (loaded.Phases.Count == 0)
             {

@@ -39,7 +39,7 @@ internal sealed class ProfileDocument
     /// </summary>
     public string? StartAt { get; set; }
 
-    /// <summary>Null when the profile has no thresholds section: it is then judged by <see cref="ThresholdSettings.Defaults"/>. An empty section judges nothing (NO THRESHOLDS).</summary>
+    /// <summary>Null when the profile has no thresholds section: it is then judged by <see cref="ThresholdSettings.DefaultsFor"/>. An empty section judges nothing (NO THRESHOLDS).</summary>
     public ThresholdSettings? Thresholds { get; set; }
 
     /// <summary>Used by <c>simulator capacity</c> only.</summary>

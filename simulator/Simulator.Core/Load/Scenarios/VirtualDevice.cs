@@ -23,9 +23,9 @@ internal sealed class VirtualDevice : ISupervisedDevice
     private readonly DelayScheduler _scheduler;
     private readonly IDeviceRecorder _recorder;
 
-    /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
     private readonly LinkFleet? _links;
 
+    /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
     public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectPolicy reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null)
     {
         _links = links;

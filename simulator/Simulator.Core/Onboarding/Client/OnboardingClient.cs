@@ -26,10 +26,10 @@ public sealed class OnboardingClient : IDisposable
     private readonly bool _csv;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
-    /// <param name="connect">How its connections are opened (trust, source address, timeouts): by the one connector.</param>
     /// <summary>The most of an answer read: a token, or certificates and a key, take a few KB; a service that sends more is refused, not buffered.</summary>
     public const int MaxAnswerBytes = 64 * 1024;
 
+    /// <param name="connect">How its connections are opened (trust, source address, timeouts): by the one connector.</param>
     public OnboardingClient(Uri baseUrl, HttpConnectOptions connect, string simHeader = "X-Sim-Iccid", bool csv = false, int retries = 3)
     {
         _base = baseUrl;
