@@ -173,11 +173,16 @@ internal static class WorkerRun
         }
     }
 
+    /// <summary>The CLI's assembly name (simulator.dll, its apphost simulator).</summary>
+    internal const string CliAssembly = "simulator";
+
     /// <summary>This same simulator, as a child process: the apphost beside the assembly, else <c>dotnet simulator.dll</c>.</summary>
     private static Process Start(List<string> args, int index, int workers)
     {
         // A single-file or self-contained publish has no assembly path: the process itself is the simulator.
-        var dll = typeof(WorkerRun).Assembly.Location;
+        // Otherwise the CLI's assembly (simulator.dll) lies beside this library's, as the build and the tool package lay them out.
+        var here = typeof(WorkerRun).Assembly.Location;
+        var dll = string.IsNullOrEmpty(here) ? string.Empty : Path.Combine(Path.GetDirectoryName(here)!, CliAssembly + ".dll");
         var apphost = string.IsNullOrEmpty(dll) ? Environment.ProcessPath! : Path.ChangeExtension(dll, null);
         var info = File.Exists(apphost)
             ? new ProcessStartInfo(apphost)

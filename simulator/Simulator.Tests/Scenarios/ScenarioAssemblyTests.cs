@@ -26,6 +26,30 @@ public sealed class ScenarioAssemblyTests
         Assert.Contains("step round-trip:", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TwoWorkersEachRunTheScenarioAndTheMergedStepsAreTheirSum()
+    {
+        using var tmp = new TempDir();
+        await File.WriteAllTextAsync(tmp["p.json"], RunHarness.Profile("mqtt-alpn", "device-jwt", devices: 4, holdSeconds: 2));
+
+        var (code, stdout, stderr) = await SimulatorProcess.RunAsync(["run", "--profile", tmp["p.json"], "--results", tmp["results"], "--workers", "2", "--scenarios", Assembly, "--scenario", "cli-round-trip"], tmp.Path);
+
+        Assert.True(code == 0, stdout + stderr);
+        var root = Assert.Single(Directory.GetDirectories(tmp["results"]));
+        JsonElement Step(string dir)
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            return doc.RootElement.GetProperty("steps").GetProperty("round-trip").Clone();
+        }
+
+        var shards = Enumerable.Range(0, 2).Select(i => Step(Assert.Single(Directory.GetDirectories(Path.Combine(root, $"shard-{i}"))))).ToList();
+        var merged = Step(Path.Combine(root, "merged"));
+        Assert.All(shards, s => Assert.True(s.GetProperty("ok").GetInt64() > 0, "each worker ran the scenario"));
+        Assert.Equal(shards.Sum(s => s.GetProperty("ok").GetInt64()), merged.GetProperty("ok").GetInt64());
+        Assert.Equal(merged.GetProperty("ok").GetInt64(), merged.GetProperty("latency").GetProperty("count").GetInt64());
+        SummarySchema.AssertValid(Path.Combine(root, "merged", "summary.json"));
+    }
+
     [Theory]
     [InlineData(null, "has 2 scenarios (cli-round-trip, cli-idle): choose one with --scenario NAME")]
     [InlineData("nope", "has no scenario named 'nope' (it has: cli-round-trip, cli-idle)")]
