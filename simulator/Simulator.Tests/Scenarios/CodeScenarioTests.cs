@@ -119,7 +119,8 @@ public sealed class CodeScenarioTests
         Assert.Equal(n, step.GetProperty("failed").GetInt64());
         Assert.Equal(n, step.GetProperty("failures").GetProperty("Timeout").GetInt64());
         Assert.Equal(n, step.GetProperty("latency").GetProperty("count").GetInt64());
-        Assert.True(step.GetProperty("latency").GetProperty("p50Ms").GetDouble() >= 1100, "a timeout's time is the wait");
+        var p50 = step.GetProperty("latency").GetProperty("p50Ms").GetDouble();
+        Assert.True(p50 >= 1100 * (1 - Simulator.Core.Histograms.LatencyHistogram.RelativeError), $"a timeout's time is the wait (within the histogram's resolution); p50 {p50} ms");
 
         // The session it ended is a drop named Timeout, once per timeout; the connects themselves all succeeded.
         Assert.Equal(n, summary.GetProperty("drops").GetProperty("Timeout").GetInt64());
