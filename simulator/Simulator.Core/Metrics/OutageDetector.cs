@@ -8,7 +8,10 @@ namespace Simulator.Core.Metrics;
 /// least half the sessions connected at that moment (and at least two), the target went away for
 /// everyone (a crash, a restart, a cut link): every close of that burst is <see cref="Name"/>,
 /// whatever the device had just sent. Otherwise each keeps its own name, so a policy denial
-/// (ClosedAfterPublish) is claimed only for a device whose neighbours stayed connected.
+/// (ClosedAfterPublish) is claimed only for a device whose neighbours stayed connected. Only
+/// sessions that were already up at the window's first close count toward a burst: a fleet in a
+/// denial loop (each session closed moments after it connects, one device after another) is the
+/// target answering each device, not the target gone, and keeps its own names.
 /// </summary>
 internal sealed class OutageDetector
 {
@@ -59,7 +62,13 @@ internal sealed class OutageDetector
                     n++;
                 }
 
-                var burst = n >= Math.Max(2, Math.Ceiling(BurstShare * first.ConnectedThen));
+                var victims = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    victims += _held[i].BornAt <= first.At ? 1 : 0;
+                }
+
+                var burst = victims >= Math.Max(2, Math.Ceiling(BurstShare * first.ConnectedThen));
                 named ??= [];
                 for (var i = 0; i < n; i++)
                 {

@@ -182,7 +182,9 @@ public sealed partial class RunMetrics : IDeviceRecorder
     {
         Interlocked.Increment(ref _secDrops);
         Record(Phase.SessionAgeAtDrop, ageMs);
-        _outages.Hold(new HeldClose(System.Diagnostics.Stopwatch.GetTimestamp(), reason, lastAction, Volatile.Read(ref _live)?.Connected ?? 0));
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var born = double.IsNaN(ageMs) ? 0 : now - (long)(ageMs / 1000 * System.Diagnostics.Stopwatch.Frequency);
+        _outages.Hold(new HeldClose(now, reason, lastAction, Volatile.Read(ref _live)?.Connected ?? 0, born));
     }
 
     /// <summary>Names the held server closes whose window has passed, or all of them (at the run's end, before its totals are read).</summary>

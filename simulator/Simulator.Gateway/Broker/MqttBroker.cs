@@ -48,6 +48,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
         _accountPublishesIn = new TokenBucket(quotas.InboundPublishesPerSecondPerAccount, time);
         _accountPublishesOut = new TokenBucket(quotas.OutboundPublishesPerSecondPerAccount, time);
         _accountQueued = new TokenBucket(quotas.QueuedMessagesPerSecondPerAccount, time);
+        Shadows = new Services.ShadowService(time);
         _timer = new Timer(_ => Tick(), null, 1000, 1000);
     }
 
@@ -66,6 +67,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
     public TimeProvider Time { get; }
 
     public TopicRouter Router { get; } = new();
+
+    /// <summary>The Device Shadow service that answers requests on $aws/things/…/shadow/….</summary>
+    internal Services.ShadowService Shadows { get; }
 
     public int SessionCount => _sessions.Count;
 

@@ -205,6 +205,14 @@ public sealed partial class MqttServerSession
             _broker.Counters.Denied(DenyReason.Throttled);
             reason = MqttReasonCode.QuotaExceeded;
         }
+        else if (Services.ShadowTopic.TryParse(topic, out var shadowRequest))
+        {
+            // A shadow request goes to the Shadow service, which answers on its response topics (one dispatch point, as the cloud has).
+            foreach (var answer in _broker.Shadows.Handle(shadowRequest, publish.Payload.IsSingleSegment ? publish.Payload.FirstSpan : publish.Payload.ToArray()))
+            {
+                await _broker.RouteAsync(answer.Topic, new ReadOnlySequence<byte>(answer.Payload), MqttQos.AtLeastOnce).ConfigureAwait(false);
+            }
+        }
         else
         {
             await _broker.RouteAsync(topic, publish.Payload, publish.Qos, v5 ? Forwarded(publish) : ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);

@@ -42,6 +42,7 @@ public sealed class ArchitectureTests
         ["Simulator.Gateway.Config", "Simulator.Gateway.Logging"],
         ["Simulator.Gateway.Policy", "Simulator.Gateway.Tls"],
         ["Simulator.Gateway.Auth"],
+        ["Simulator.Gateway.Services"],
         ["Simulator.Gateway.Broker"],
         ["Simulator.Gateway.Http"],
         ["Simulator.Gateway"],

@@ -66,4 +66,27 @@ public sealed class OutageDetectorTests
         d.Hold(new HeldClose(5001 * Ms, "ClosedAfterPublish", "Publish", ConnectedThen: 2));
         Assert.Equal(new Dictionary<string, int> { ["ClosedByServer"] = 1, [OutageDetector.Name] = 2 }, Settle(d, 5002 * Ms, all: true));
     }
+
+    [Fact]
+    public void ADenialLoopWhoseSessionsDieMomentsAfterTheyConnectIsNotAnOutage()
+    {
+        // Ten sessions within a second, each born 2 ms before its close and after the window's
+        // first close: devices looping through a policy denial, one after another.
+        var loop = new OutageDetector(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 10; i++)
+        {
+            loop.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterSubscribe", "Subscribe", ConnectedThen: 2, BornAt: (998 + (i * 50)) * Ms));
+        }
+
+        Assert.Equal(new Dictionary<string, int> { ["ClosedAfterSubscribe"] = 10 }, Settle(loop, 5000 * Ms));
+
+        // The same closes of sessions that were all up before the first: the target went away.
+        var outage = new OutageDetector(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 10; i++)
+        {
+            outage.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterSubscribe", "Subscribe", ConnectedThen: 10, BornAt: 500 * Ms));
+        }
+
+        Assert.Equal(new Dictionary<string, int> { [OutageDetector.Name] = 10 }, Settle(outage, 5000 * Ms));
+    }
 }

@@ -252,6 +252,11 @@ internal static class ProfileValidator
         {
             fail("$.device.mqttVersion", "https-publish speaks HTTP, not MQTT; MQTT 5 needs wss-custom-auth, mqtt-alpn or mqtt-tcp");
         }
+
+        if (p.Device.Scenario == ScenarioKind.AwsIot && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        {
+            fail("$.device.scenario", "aws-iot is an MQTT firmware (shadow subscriptions and requests); use wss-custom-auth, mqtt-alpn or mqtt-tcp");
+        }
     }
 
     /// <summary>A duty cycle's values: a wake every 1 s to 413 days (periodic TAU's range), eDRX within 3GPP's cycles (TS 24.008 §10.5.5.32).</summary>

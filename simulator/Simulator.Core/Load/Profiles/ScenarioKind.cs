@@ -17,4 +17,8 @@ public enum ScenarioKind
     /// <summary>An MQTT device on a PSM or eDRX duty cycle (<see cref="DutyCycleSettings"/>).</summary>
     [JsonStringEnumMemberName("duty-cycle")]
     DutyCycle,
+
+    /// <summary>Nordic's aws_iot library as its sample configures it: shadow subscriptions and a shadow get at every connect, reported state on the publish interval.</summary>
+    [JsonStringEnumMemberName("aws-iot")]
+    AwsIot,
 }

@@ -16,6 +16,8 @@ public static class ScenarioFactory
     public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null, ScenarioDefinition? code = null)
     {
         links ??= LinkFleet.For(options, scheduler);
+        // aws-iot is a scenario on the public API, as a user's would be.
+        code ??= options.Device.Scenario == ScenarioKind.AwsIot ? AwsIotFirmware.Create(options.Device.PublishIntervalSeconds) : null;
         var scenario = code is null
             ? For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links)
             : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime)) { Links = links };
