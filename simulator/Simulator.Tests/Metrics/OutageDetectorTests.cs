@@ -80,11 +80,21 @@ public sealed class OutageDetectorTests
 
         Assert.Equal(new Dictionary<string, int> { ["ClosedAfterSubscribe"] = 10 }, Settle(loop, 5000 * Ms));
 
-        // The same closes of sessions that were all up before the first: the target went away.
+        // Closes at the subscription of sessions that overlap (all up at the first close): still each
+        // the server's answer to its own SUBSCRIBE, since every SUBSCRIBE is answered.
+        var overlapping = new OutageDetector(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 10; i++)
+        {
+            overlapping.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterSubscribe", "Subscribe", ConnectedThen: 10, BornAt: 990 * Ms));
+        }
+
+        Assert.Equal(new Dictionary<string, int> { ["ClosedAfterSubscribe"] = 10 }, Settle(overlapping, 5000 * Ms));
+
+        // The same fleet closed while idle or publishing, every session up before the first close: the target went away.
         var outage = new OutageDetector(TimeSpan.FromSeconds(1));
         for (var i = 0; i < 10; i++)
         {
-            outage.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterSubscribe", "Subscribe", ConnectedThen: 10, BornAt: 500 * Ms));
+            outage.Hold(new HeldClose((1000 + (i * 50)) * Ms, i % 2 == 0 ? "ClosedByServer" : "ClosedAfterPublish", "Publish", ConnectedThen: 10, BornAt: 500 * Ms));
         }
 
         Assert.Equal(new Dictionary<string, int> { [OutageDetector.Name] = 10 }, Settle(outage, 5000 * Ms));
