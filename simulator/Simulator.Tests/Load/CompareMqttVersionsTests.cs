@@ -25,8 +25,9 @@ public sealed class CompareMqttVersionsTests
 
         var r = await CliRunner.RunAsync("compare", baseline, candidate, "--error-tolerance", "1");
         Assert.Contains("note: the baseline spoke MQTT 3.1.1 and the candidate MQTT 5", r.Out, StringComparison.Ordinal);
-        Assert.Matches(@"\| ClosedAfterConnect \| [1-9][0-9]* \| 0 \|", r.Out);
-        Assert.Matches(@"\| ConnAck:NotAuthorized \| 0 \| [1-9][0-9]* \|", r.Out);
+        // The whole comparison goes with a failure: which classes each run counted instead.
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(r.Out, @"\| ClosedAfterConnect \| [1-9][0-9]* \| 0 \|"), r.Out);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(r.Out, @"\| ConnAck:NotAuthorized \| 0 \| [1-9][0-9]* \|"), r.Out);
 
         // The same run against itself: its classes, and no note.
         var same = await CliRunner.RunAsync("compare", candidate, candidate);
