@@ -57,14 +57,7 @@ public static class RunComparison
                 continue;
             }
 
-            foreach (var (label, x, y) in new[] { ("p50", phase.P50Ms, other.P50Ms), ("p99", phase.P99Ms, other.P99Ms) })
-            {
-                var change = x == 0 ? (y == 0 ? 0 : double.PositiveInfinity) : (y - x) / x;
-                var bad = change > latencyTolerance && y - x >= 1.0;
-                regressed |= bad;
-                var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} {label} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
-            }
+            regressed |= Percentiles(sb, name, phase, other, latencyTolerance);
         }
 
         foreach (var (name, step) in a.Steps ?? new Dictionary<string, ComparedStep>())
@@ -81,14 +74,7 @@ public static class RunComparison
                 continue;
             }
 
-            foreach (var (label, x, y) in new[] { ("p50", step.Latency.P50Ms, other.Latency.P50Ms), ("p99", step.Latency.P99Ms, other.Latency.P99Ms) })
-            {
-                var change = x == 0 ? (y == 0 ? 0 : double.PositiveInfinity) : (y - x) / x;
-                var bad = change > latencyTolerance && y - x >= 1.0;
-                regressed |= bad;
-                var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| step {name} {label} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
-            }
+            regressed |= Percentiles(sb, $"step {name}", step.Latency, other.Latency, latencyTolerance);
 
             var failedBad = other.FailureRate - step.FailureRate > errorRateTolerance;
             regressed |= failedBad;
@@ -182,4 +168,20 @@ public static class RunComparison
 
     private static string Describe(ComparedRun s) =>
         $"{s.ProfileName} at {s.StartedAt.ToString("O", CultureInfo.InvariantCulture)} (commit {s.GitCommit}, {s.Machine.Cores} cores)";
+
+    /// <summary>One row each for p50 and p99: worse by more than the tolerance, and by at least 1 ms, is a regression (true).</summary>
+    private static bool Percentiles(StringBuilder sb, string name, ComparedPhase baseline, ComparedPhase candidate, double latencyTolerance)
+    {
+        var regressed = false;
+        foreach (var (label, x, y) in new[] { ("p50", baseline.P50Ms, candidate.P50Ms), ("p99", baseline.P99Ms, candidate.P99Ms) })
+        {
+            var change = x == 0 ? (y == 0 ? 0 : double.PositiveInfinity) : (y - x) / x;
+            var bad = change > latencyTolerance && y - x >= 1.0;
+            regressed |= bad;
+            var shown = double.IsPositiveInfinity(change) ? "from 0" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} {label} (ms) | {x:F2} | {y:F2} | {shown} | {(bad ? "REGRESSION" : "ok")} |");
+        }
+
+        return regressed;
+    }
 }
