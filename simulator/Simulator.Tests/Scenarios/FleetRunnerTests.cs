@@ -44,6 +44,30 @@ public sealed class FleetRunnerTests
     }
 
     [Fact]
+    public async Task ACancelledRunStillReturnsItsSummaryMarkedCancelled()
+    {
+        using var tmp = new TempDir();
+        var profile = tmp["profile.json"];
+        await File.WriteAllTextAsync(profile, RunHarness.Profile("mqtt-alpn", "device-jwt", devices: 2, holdSeconds: 60));
+        long beats = 0;
+        using var stop = new CancellationTokenSource();
+        var heartbeat = Heartbeat(() =>
+        {
+            if (Interlocked.Increment(ref beats) == 4)
+            {
+                stop.Cancel(); // a few beats in: the run is under way
+            }
+        });
+
+        var summary = await FleetRunner.RunAsync(profile, heartbeat, new FleetRunnerOptions { ResultsDirectory = tmp["results"] }, stop.Token);
+
+        Assert.True(summary.Cancelled);
+        Assert.False(summary.Passed);
+        Assert.True(summary.DurationSeconds < 30, $"stopped early: {summary.DurationSeconds} s of a 60 s hold");
+        Assert.True(summary.Steps!["beat"].Ok >= 4);
+    }
+
+    [Fact]
     public async Task ABadProfileThrowsWithItsFileAndField()
     {
         using var tmp = new TempDir();
