@@ -13,7 +13,8 @@ mkdir -p "$empty"
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -1)
 
 echo "package check: pack $version"
-dotnet pack "$root/Simulator.sln" -c Release -o "$feed" --nologo -v q
+# The test command has just built the solution in Release: it says so, and the pack reuses that build.
+dotnet pack "$root/Simulator.sln" -c Release -o "$feed" --nologo -v q ${PACKAGE_CHECK_NO_BUILD:+--no-build}
 dotnet tool install NrfFleet.Simulator.Tool --version "$version" --tool-path "$tools" --add-source "$feed" >/dev/null
 
 cd "$empty"

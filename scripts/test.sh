@@ -204,7 +204,7 @@ rm -rf "$gate"
 # --- The packages as a user gets them: the tool installed from a local feed and run from an empty
 # directory, the sample scenario built against the feed by version, run by the tool and by its test.
 echo "package check"
-if bash scripts/package-check.sh >"$log" 2>&1; then
+if PACKAGE_CHECK_NO_BUILD=1 bash scripts/package-check.sh >"$log" 2>&1; then
   passed=$((passed + 1)); echo "package check: ok"
 else
   failed=$((failed + 1)); echo "package check: FAILED"; tail -60 "$log"
