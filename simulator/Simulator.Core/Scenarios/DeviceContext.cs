@@ -47,7 +47,7 @@ public sealed class DeviceContext
 
         var session = new DeviceSession(this);
         var connection = await Host.ConnectAsync(session.OnMessage, Stopping).ConfigureAwait(false);
-        session.Attach(connection, Host.ConnectedAt);
+        session.Attach(connection);
         Session = session;
         return session;
     }

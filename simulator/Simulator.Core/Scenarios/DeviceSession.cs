@@ -39,8 +39,6 @@ public sealed class DeviceSession : IAsyncDisposable
     /// <summary>When the session ended, with the failure that ended it (null when the device disconnected).</summary>
     internal Task<ConnectionFailedException?> Closed => Connection.Completion;
 
-    internal long ConnectedAt { get; private set; }
-
     internal MqttClientConnection Connection => _connection ?? throw new InvalidOperationException("not connected");
 
     /// <summary>Publishes <paramref name="payload"/> on <paramref name="topic"/>; at QoS 1 it returns at the PUBACK, whose latency the run records.</summary>
@@ -147,25 +145,13 @@ public sealed class DeviceSession : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            if (!_context.Stopping.IsCancellationRequested || c.Completion.IsCompleted)
-            {
-                await DisconnectAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _context.Ended(this);
-            await c.DisposeAsync().ConfigureAwait(false);
-        }
+        // Disposing the connection sends DISCONNECT first if it is still up.
+        _disconnected = true;
+        _context.Ended(this);
+        await c.DisposeAsync().ConfigureAwait(false);
     }
 
-    internal void Attach(MqttClientConnection connection, long connectedAt)
-    {
-        _connection = connection;
-        ConnectedAt = connectedAt;
-    }
+    internal void Attach(MqttClientConnection connection) => _connection = connection;
 
     /// <summary>A message arrived (the receive loop's thread): copied, then handed to the first wait that matches, or kept.</summary>
     internal void OnMessage(in PublishPacket packet)

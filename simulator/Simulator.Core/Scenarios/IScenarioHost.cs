@@ -14,9 +14,6 @@ internal interface IScenarioHost
     /// </summary>
     Task<MqttClientConnection> ConnectAsync(MqttMessageHandler onMessage, CancellationToken stop);
 
-    /// <summary>The device's session is established: when (a Stopwatch timestamp).</summary>
-    long ConnectedAt { get; }
-
     /// <summary>A wait on the run's scheduler, so a fleet's timers cost one thread, not one each.</summary>
     Task DelayAsync(TimeSpan delay, CancellationToken stop);
 }

@@ -13,7 +13,13 @@ internal static class StepNames
     private static string Check(string name, string parameter, bool colon)
     {
         ArgumentException.ThrowIfNullOrEmpty(name, parameter);
-        if (name.Length > MaxLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' || (colon && c == ':')))
+        var valid = name.Length <= MaxLength;
+        foreach (var c in name)
+        {
+            valid &= char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' || (colon && c == ':');
+        }
+
+        if (!valid)
         {
             throw new ArgumentException($"'{name}' is not a valid name: use letters, digits, '-', '_'{(colon ? ", ':'" : string.Empty)} and '.', at most {MaxLength}", parameter);
         }

@@ -22,19 +22,8 @@ internal sealed class ShadowService
 
     private readonly ConcurrentDictionary<string, ShadowDocument> _shadows = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private long _accepted;
-    private long _rejected;
 
     public ShadowService(TimeProvider time) => _time = time;
-
-    /// <summary>Requests answered on /accepted.</summary>
-    public long Accepted => Interlocked.Read(ref _accepted);
-
-    /// <summary>Requests answered on /rejected.</summary>
-    public long Rejected => Interlocked.Read(ref _rejected);
-
-    /// <summary>Shadows that exist now.</summary>
-    public int Count => _shadows.Values.Count(s => s.Exists);
 
     /// <summary>The answers to one request.</summary>
     public IReadOnlyList<ShadowAnswer> Handle(ShadowTopic request, ReadOnlySpan<byte> payload)
@@ -179,9 +168,8 @@ internal sealed class ShadowService
         return [Accept(request.Response("accepted"), new JsonObject { ["version"] = shadow.Version, ["timestamp"] = now }, token)];
     }
 
-    private ShadowAnswer Accept(string topic, JsonObject body, string? token)
+    private static ShadowAnswer Accept(string topic, JsonObject body, string? token)
     {
-        Interlocked.Increment(ref _accepted);
         if (token is not null)
         {
             body["clientToken"] = token;
@@ -190,9 +178,8 @@ internal sealed class ShadowService
         return new ShadowAnswer(topic, Encoding.UTF8.GetBytes(body.ToJsonString()));
     }
 
-    private ShadowAnswer Reject(ShadowTopic request, int code, string message, long now, string? token)
+    private static ShadowAnswer Reject(ShadowTopic request, int code, string message, long now, string? token)
     {
-        Interlocked.Increment(ref _rejected);
         var body = new JsonObject { ["code"] = code, ["message"] = message, ["timestamp"] = now };
         if (token is not null)
         {

@@ -71,14 +71,14 @@ public sealed class OutageDetectorTests
     public void ADenialLoopWhoseSessionsDieMomentsAfterTheyConnectIsNotAnOutage()
     {
         // Ten sessions within a second, each born 2 ms before its close and after the window's
-        // first close: devices looping through a policy denial, one after another.
+        // first close: devices looping through a publish denial, one after another.
         var loop = new OutageDetector(TimeSpan.FromSeconds(1));
         for (var i = 0; i < 10; i++)
         {
-            loop.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterSubscribe", "Subscribe", ConnectedThen: 2, BornAt: (998 + (i * 50)) * Ms));
+            loop.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterPublish", "Publish", ConnectedThen: 2, BornAt: (998 + (i * 50)) * Ms));
         }
 
-        Assert.Equal(new Dictionary<string, int> { ["ClosedAfterSubscribe"] = 10 }, Settle(loop, 5000 * Ms));
+        Assert.Equal(new Dictionary<string, int> { ["ClosedAfterPublish"] = 10 }, Settle(loop, 5000 * Ms));
 
         // Closes at the subscription of sessions that overlap (all up at the first close): still each
         // the server's answer to its own SUBSCRIBE, since every SUBSCRIBE is answered.
@@ -89,6 +89,17 @@ public sealed class OutageDetectorTests
         }
 
         Assert.Equal(new Dictionary<string, int> { ["ClosedAfterSubscribe"] = 10 }, Settle(overlapping, 5000 * Ms));
+
+        // Eight closes at the subscription and one unprompted close in the same second: the eight
+        // answered their own SUBSCRIBEs and are no burst's victims, so the ninth keeps its name too.
+        var mixed = new OutageDetector(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 8; i++)
+        {
+            mixed.Hold(new HeldClose((1000 + (i * 50)) * Ms, "ClosedAfterSubscribe", "Subscribe", ConnectedThen: 10, BornAt: 990 * Ms));
+        }
+
+        mixed.Hold(new HeldClose(1500 * Ms, "ClosedByServer", "None", ConnectedThen: 10, BornAt: 500 * Ms));
+        Assert.Equal(new Dictionary<string, int> { ["ClosedAfterSubscribe"] = 8, ["ClosedByServer"] = 1 }, Settle(mixed, 5000 * Ms));
 
         // The same fleet closed while idle or publishing, every session up before the first close: the target went away.
         var outage = new OutageDetector(TimeSpan.FromSeconds(1));

@@ -110,7 +110,10 @@ public sealed class CodeScenarioTests
             });
         });
 
-        var (code, output, summary, _) = await RunHarness.RunAsync(Profile(devices: 3, holdSeconds: 3), tmp, scenario: silent);
+        // Judged on its connects alone: each device spends part of every cycle backing off after its
+        // timeout, so the share connected at the hold's end depends on where the cycles stand then.
+        var profile = RunHarness.Profile("mqtt-alpn", "device-jwt", devices: 3, holdSeconds: 3, extra: """, "thresholds": { "errorRate": 0.0 }""");
+        var (code, output, summary, _) = await RunHarness.RunAsync(profile, tmp, scenario: silent);
 
         var n = Interlocked.Read(ref timeouts);
         Assert.True(n >= 3, $"every device timed out at least once; saw {n}\n{output}");
@@ -126,7 +129,7 @@ public sealed class CodeScenarioTests
         Assert.Equal(n, summary.GetProperty("drops").GetProperty("Timeout").GetInt64());
         Assert.Empty(summary.GetProperty("failures").EnumerateObject());
         Assert.True(summary.GetProperty("accounting").GetProperty("holds").GetBoolean(), output);
-        Assert.Equal(0, code);
+        Assert.True(code == 0, output);
     }
 
     [Fact]
