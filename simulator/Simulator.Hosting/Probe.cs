@@ -85,7 +85,10 @@ internal static class Probe
                 var codes = await connection.SubscribeAsync([(topic, MqttQos.AtLeastOnce)]).ConfigureAwait(false);
                 await w.WriteLineAsync($"subscribe {topic}: SUBACK {string.Join(',', codes)}").ConfigureAwait(false);
                 var p0 = Stopwatch.GetTimestamp();
-                await connection.PublishAsync(Encoding.UTF8.GetBytes(topic), new TelemetryPayload(device.Imei, 1).Write(1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), (MqttQos)profile.Device.Qos).ConfigureAwait(false);
+                var payload = profile.Device.Payload.ToFormat().For(device);
+                var body = new byte[payload.MaxBytes];
+                var length = payload.Write(body, 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                await connection.PublishAsync(Encoding.UTF8.GetBytes(topic), body.AsMemory(0, length), (MqttQos)profile.Device.Qos).ConfigureAwait(false);
                 await w.WriteLineAsync($"publish {topic} QoS {profile.Device.Qos}: acknowledged in {Stopwatch.GetElapsedTime(p0).TotalMilliseconds:F1} ms").ConfigureAwait(false);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 wait.CancelAfter(TimeSpan.FromSeconds(5));

@@ -4,7 +4,7 @@ namespace Simulator.Tests.Architecture;
 
 /// <summary>
 /// The layers, from the bottom: buffers, errors and the process's limits, histograms, wire formats,
-/// identity, transport (its TLS trust, then OpenSSL, then the connector and the clients over it),
+/// identity, payloads, transport (its TLS trust, then OpenSSL, then the connector and the clients over it),
 /// health and metrics, the profile, load, capacity, results, hosting and the CLI. A namespace uses its own layer
 /// and those below; no two namespaces reach each other; the gateway uses the wire formats and never
 /// the load engine, and the simulator's core never the gateway.
@@ -22,6 +22,7 @@ public sealed class ArchitectureTests
         ["Simulator.Core.Histograms"],
         ["Simulator.Core.Mqtt", "Simulator.Core.Tokens", "Simulator.Core.CustomAuth", "Simulator.Core.Onboarding", "Simulator.Core.NrfCloud"],
         ["Simulator.Core.Identity"],
+        ["Simulator.Core.Payloads"],
         ["Simulator.Core.Transport.Tls", "Simulator.Core.Transport.Link"],
         ["Simulator.Core.Transport.OpenSsl"],
         ["Simulator.Core.Transport", "Simulator.Core.Mqtt.Client", "Simulator.Core.Onboarding.Client"],

@@ -61,11 +61,29 @@ public sealed class ProfileTests
     [InlineData("{\"device\":{\n\"mqtt5\":{\"topicAliases\": false}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqtt5", 2)]
     [InlineData("{\"device\":{\"mqttVersion\": 5,\n\"cleanSession\": false},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.cleanSession", 2)]
     [InlineData("{\"transport\":{\"kind\":\"https-publish\"},\"device\":{\n\"mqttVersion\": 5},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.mqttVersion", 2)]
+    [InlineData("{\"device\":{\"payload\":{\"kind\":\"template\",\n\"template\": \"{{seq\"}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.template", 2)]
+    [InlineData("{\"device\":{\"payload\":{\n\"kind\":\"template\"}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.template", 1)] // a missing key: the line of its object
+    [InlineData("{\"device\":{\"payload\":{\"kind\":\"template\",\"template\":\"{{seq}}\",\n\"sizeBytes\": 100}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.sizeBytes", 2)]
+    [InlineData("{\"device\":{\"payload\":{\"kind\":\"template\",\n\"template\":\"{{pad}}\"}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.sizeBytes", 1)]
+    [InlineData("{\"device\":{\"payload\":{\"kind\":\"random\",\n\"sizeBytes\": 200000}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.sizeBytes", 2)]
+    [InlineData("{\"device\":{\"payload\":{\"kind\":\"random\",\"sizeBytes\": 100,\n\"sizeMaxBytes\": 50}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.sizeMaxBytes", 2)]
+    [InlineData("{\"device\":{\"payload\":{\n\"sizeBytes\": 100}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.sizeBytes", 2)]
+    [InlineData("{\"device\":{\"payload\":{\"kind\":\"random\",\n\"template\": \"x\",\"sizeBytes\": 10}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.template", 2)]
+    [InlineData("{\"device\":{\"scenario\":\"nrfcloud-location\",\"payload\":{\n\"kind\":\"random\",\"sizeBytes\": 10}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.kind", 2)]
+    [InlineData("{\"device\":{\"payload\":{\n\"kind\":\"binary\"}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.kind", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {
         var e = Bad(json);
         Assert.Equal(path, e.Field);
         Assert.Equal(line, e.Line);
+    }
+
+    [Fact]
+    public void ABadTemplateSaysWhereInTheTemplateAndWhichFieldsExist()
+    {
+        var e = Bad("{\"device\":{\"payload\":{\"kind\":\"template\",\n\"template\": \"{\\\"t\\\":{{temp}}}\"}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}");
+        Assert.Equal("$.device.payload.template", e.Field);
+        Assert.Contains("{{temp}} at character 6: not a field; the fields are deviceId, iccid, imei, index, seq, timeMs, time, random:MIN:MAX, lat, lon, pad", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ namespace Simulator.Core.Load.Profiles;
 /// persistent session: when CONNACK says Session Present the device does not subscribe again, and
 /// gets the QoS 1 messages stored while it was away. An MQTT 5 device sets mqtt5.cleanStart.
 /// </param>
+/// <param name="Payload">What each message carries: telemetry JSON (the default), a template or random binary.</param>
 /// <param name="Link">The cellular link each device talks over: "none" (loopback speed), "lte-m", "nb-iot", or an object of a preset and overrides.</param>
 public sealed record DeviceSettings(
     ScenarioKind Scenario = ScenarioKind.Telemetry,
@@ -41,8 +42,11 @@ public sealed record DeviceSettings(
     DutyCycleSettings? DutyCycle = null,
     int MqttVersion = 4,
     Mqtt5Settings? Mqtt5 = null,
-    bool CleanSession = true)
+    bool CleanSession = true,
+    PayloadSettings? Payload = null)
 {
+    public PayloadSettings Payload { get; init; } = Payload ?? new();
+
     public Mqtt5Settings Mqtt5 { get; init; } = Mqtt5 ?? new();
 
     public DutyCycleSettings DutyCycle { get; init; } = DutyCycle ?? new();

@@ -195,10 +195,71 @@ internal static class ProfileValidator
         }
 
         Link(p.Device.Link, fail);
+        Payload(p.Device.Payload, p.Device.Scenario, fail);
         Mqtt5(p, fail);
         if (p.Device.Scenario == ScenarioKind.DutyCycle)
         {
             DutyCycle(p.Device.DutyCycle, p.Transport.Kind, fail);
+        }
+    }
+
+    /// <summary>What the messages carry: a template that compiles, sizes within AWS IoT Core's 128 KB, and no key that does nothing.</summary>
+    private static void Payload(PayloadSettings pl, ScenarioKind scenario, Action<string, string> fail)
+    {
+        const int max = Payloads.PayloadFormat.MaxSizeBytes;
+        if (pl.Kind != PayloadKind.Telemetry && scenario is ScenarioKind.NrfCloudLocation or ScenarioKind.AwsIot)
+        {
+            fail("$.device.payload.kind", $"the {(scenario == ScenarioKind.AwsIot ? "aws-iot" : "nrfcloud-location")} scenario sends its own messages; a payload applies to telemetry, duty-cycle and https-publish devices");
+        }
+
+        if (pl.Kind != PayloadKind.Template && pl.Template is not null)
+        {
+            fail("$.device.payload.template", "applies to kind \"template\" only");
+        }
+
+        if (pl.Kind == PayloadKind.Telemetry && (pl.SizeBytes is not null || pl.SizeMaxBytes is not null))
+        {
+            fail(pl.SizeBytes is not null ? "$.device.payload.sizeBytes" : "$.device.payload.sizeMaxBytes", "the telemetry payload has its own size; sizes apply to kinds \"template\" (with a {{pad}}) and \"random\"");
+        }
+
+        var hasPad = false;
+        if (pl.Kind == PayloadKind.Template)
+        {
+            if (string.IsNullOrEmpty(pl.Template))
+            {
+                fail("$.device.payload.template", $"kind \"template\" needs a template, its fields written {{{{name}}}}: {Payloads.PayloadTemplate.Fields}");
+            }
+            else if (!Payloads.PayloadTemplate.TryParse(pl.Template, out var template, out var error))
+            {
+                fail("$.device.payload.template", error);
+            }
+            else if (template!.MaxLength(64, 64, 64) > max)
+            {
+                fail("$.device.payload.template", $"its messages can be longer than {max} bytes, AWS IoT Core's limit");
+            }
+            else
+            {
+                hasPad = template.HasPad;
+                if (!hasPad && (pl.SizeBytes is not null || pl.SizeMaxBytes is not null))
+                {
+                    fail(pl.SizeBytes is not null ? "$.device.payload.sizeBytes" : "$.device.payload.sizeMaxBytes", "a template's size is what it writes; to fill messages to a size, put {{pad}} in the template");
+                }
+            }
+        }
+
+        if ((pl.Kind == PayloadKind.Random || hasPad) && pl.SizeBytes is null)
+        {
+            fail("$.device.payload.sizeBytes", pl.Kind == PayloadKind.Random ? "kind \"random\" needs a size in bytes" : "a template with {{pad}} needs the size to fill each message to");
+        }
+
+        if (pl.SizeBytes is < 1 or > max)
+        {
+            fail("$.device.payload.sizeBytes", $"must be 1 to {max} (AWS IoT Core's largest message), got {pl.SizeBytes}");
+        }
+
+        if (pl.SizeMaxBytes is { } top && (pl.SizeBytes is null || top < pl.SizeBytes || top > max))
+        {
+            fail("$.device.payload.sizeMaxBytes", $"must be from sizeBytes ({pl.SizeBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not set"}) to {max}, got {top}");
         }
     }
 

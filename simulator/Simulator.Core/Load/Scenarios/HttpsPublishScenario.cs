@@ -57,15 +57,17 @@ internal sealed class HttpsPublishScenario : IDeviceScenario
             }
 
             var t0 = Stopwatch.GetTimestamp();
-            var payload = d.Payload.Write(d.NextPublish(t0), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             HttpsPublishResult result;
-            try
+            using (var message = d.NextMessage(t0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
             {
-                result = await publisher.PublishAsync(topic, payload, _device.Qos, creds, placement, stop, clientId).ConfigureAwait(false);
-            }
-            catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
-            {
-                return d.FailOrDrop(_recorder, e.FailureClass, connected, connectedAt);
+                try
+                {
+                    result = await publisher.PublishAsync(topic, message.Body, _device.Qos, creds, placement, stop, clientId).ConfigureAwait(false);
+                }
+                catch (ConnectionFailedException e) when (!stop.IsCancellationRequested)
+                {
+                    return d.FailOrDrop(_recorder, e.FailureClass, connected, connectedAt);
+                }
             }
 
             if (!result.IsSuccess)

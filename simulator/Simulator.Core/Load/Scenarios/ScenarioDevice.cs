@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Diagnostics;
 using Simulator.Core.Identity;
 using Simulator.Core.Metrics;
+using Simulator.Core.Payloads;
 using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.OpenSsl;
 
@@ -8,20 +10,29 @@ namespace Simulator.Core.Load.Scenarios;
 
 /// <summary>
 /// One device as its scenario sees it: its identity, its lifecycle, and what it keeps across its
-/// sessions (the publish sequence and send times, its wait, its own TLS session). Used by the
-/// device's own loop only, one attempt at a time.
+/// sessions (the publish sequence, its recent messages, its wait, its own TLS session). Used by the
+/// device's own loop, one attempt at a time, except <see cref="TryOwnMessage"/>, which the
+/// connection's receive path calls while the loop may be sending.
 /// </summary>
 public sealed class ScenarioDevice
 {
-    private readonly long[] _sentAt = new long[64];
+    private readonly SentMessage[] _sent = new SentMessage[64];
+    private readonly PayloadFormat _format;
+    private DevicePayload? _payload;
     private TlsSessionSlot? _tlsSession;
     private long _lastReceived;
+    private long _sequence;
 
     public ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life)
+        : this(identity, life, PayloadFormat.Telemetry)
+    {
+    }
+
+    internal ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life, PayloadFormat format)
     {
         Identity = identity;
         Life = life;
-        Payload = new TelemetryPayload(identity.Imei, identity.Index);
+        _format = format;
         AttemptDue = life.IntendedStart;
     }
 
@@ -29,13 +40,11 @@ public sealed class ScenarioDevice
 
     public DeviceLifecycle Life { get; }
 
-    public TelemetryPayload Payload { get; }
-
     /// <summary>The device's one reusable wait between publishes.</summary>
     public DeviceWait Wait { get; } = new();
 
     /// <summary>The last publish's sequence number.</summary>
-    public long Sequence { get; private set; }
+    public long Sequence => Volatile.Read(ref _sequence);
 
     /// <summary>A modem caches its own TLS session across reconnects, and only its own.</summary>
     public TlsSessionSlot TlsSession => _tlsSession ??= new TlsSessionSlot();
@@ -61,20 +70,56 @@ public sealed class ScenarioDevice
     /// <summary>When the open attempt was due (Stopwatch timestamp): its connect latency counts from here.</summary>
     public long AttemptDue { get; set; }
 
-    /// <summary>The next publish: its sequence number, with its send time kept for the end-to-end latency.</summary>
-    public long NextPublish(long sentAt)
+    /// <summary>
+    /// The next message: its body rendered into a pooled buffer (dispose it once sent), with its
+    /// fingerprint and send time kept, so that it is known when it comes back.
+    /// </summary>
+    internal OutgoingMessage NextMessage(long sentAt, long unixMs)
     {
-        var seq = ++Sequence;
-        _sentAt[seq % _sentAt.Length] = sentAt;
-        return seq;
+        var payload = _payload ??= _format.For(Identity);
+        var seq = _sequence + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(payload.MaxBytes);
+        var length = payload.Write(buffer, seq, unixMs);
+        var fingerprint = PayloadFingerprint.Of(buffer.AsSpan(0, length));
+        ref var slot = ref _sent[seq % _sent.Length];
+        Volatile.Write(ref slot.Fingerprint, 0UL); // the receive path skips the slot while it changes
+        slot.Sequence = seq;
+        slot.SentAt = sentAt;
+        Volatile.Write(ref slot.Fingerprint, fingerprint == 0 ? 1 : fingerprint);
+        Volatile.Write(ref _sequence, seq);
+        return new OutgoingMessage(buffer, length, seq);
     }
 
-    /// <summary>When publish <paramref name="seq"/> was sent, if it is recent enough to be kept.</summary>
-    public bool TrySentAt(long seq, out long sentAt)
+    /// <summary>
+    /// Whether <paramref name="body"/> is one of the device's recent messages come back, and which:
+    /// its sequence number and send time. Each message is known once, so a duplicate delivery is
+    /// not counted as another message back; equal bodies are matched oldest first.
+    /// </summary>
+    internal bool TryOwnMessage(in ReadOnlySequence<byte> body, out long seq, out long sentAt)
     {
-        var kept = seq > 0 && seq <= Sequence && seq > Sequence - _sentAt.Length;
-        sentAt = kept ? _sentAt[seq % _sentAt.Length] : 0;
-        return kept;
+        var fingerprint = PayloadFingerprint.Of(body);
+        fingerprint = fingerprint == 0 ? 1 : fingerprint;
+        var newest = Volatile.Read(ref _sequence);
+        for (var s = Math.Max(1, newest - _sent.Length + 1); s <= newest; s++)
+        {
+            ref var slot = ref _sent[s % _sent.Length];
+            if (Volatile.Read(ref slot.Fingerprint) != fingerprint || slot.Sequence != s)
+            {
+                continue;
+            }
+
+            var at = slot.SentAt;
+            if (Interlocked.CompareExchange(ref slot.Fingerprint, 0UL, fingerprint) == fingerprint)
+            {
+                seq = s;
+                sentAt = at;
+                return true;
+            }
+        }
+
+        seq = 0;
+        sentAt = 0;
+        return false;
     }
 
     /// <summary>

@@ -22,7 +22,8 @@ public static class ScenarioFactory
             ? For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links)
             : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime)) { Links = links };
         var reconnect = options.Device.Reconnect.Resolve();
-        return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links);
+        var payload = options.Device.Payload.ToFormat();
+        return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links, payload);
     }
 
     public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)

@@ -167,8 +167,11 @@ internal sealed class TelemetryScenario : IDeviceScenario
     private async Task PublishAsync(ScenarioDevice d, MqttClientConnection connection, byte[] topic, MqttQos qos)
     {
         var t0 = Stopwatch.GetTimestamp();
-        var payload = d.Payload.Write(d.NextPublish(t0), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        await connection.PublishAsync(topic, payload, qos).ConfigureAwait(false);
+        using (var message = d.NextMessage(t0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+        {
+            await connection.PublishAsync(topic, message.Body, qos).ConfigureAwait(false);
+        }
+
         _recorder.Published();
         if (qos == MqttQos.AtLeastOnce)
         {
@@ -228,15 +231,10 @@ internal sealed class TelemetryScenario : IDeviceScenario
         connection.Abort();
     }
 
-    /// <summary>The device's own message back: its end-to-end latency, from the sequence number at the payload's head.</summary>
+    /// <summary>The device's own message back, known by its fingerprint whatever the payload: its end-to-end latency.</summary>
     private void OnMessage(ScenarioDevice d, in PublishPacket message)
     {
-        var payload = message.Payload;
-        Span<byte> head = stackalloc byte[32];
-        var n = (int)Math.Min(head.Length, payload.Length);
-        payload.Slice(0, n).CopyTo(head);
-        var seq = TelemetryPayload.ReadSequence(head[..n]);
-        if (d.TrySentAt(seq, out var sentAt))
+        if (d.TryOwnMessage(message.Payload, out var seq, out var sentAt))
         {
             _recorder.ReceivedOwn(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
             if (_duty is not null)

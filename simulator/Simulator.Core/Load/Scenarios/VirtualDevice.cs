@@ -3,6 +3,7 @@ using Simulator.Core.Errors;
 using Simulator.Core.Identity;
 using Simulator.Core.Load.Profiles;
 using Simulator.Core.Metrics;
+using Simulator.Core.Payloads;
 
 namespace Simulator.Core.Load.Scenarios;
 
@@ -24,10 +25,13 @@ internal sealed class VirtualDevice : ISupervisedDevice
     private readonly IDeviceRecorder _recorder;
 
     private readonly LinkFleet? _links;
+    private readonly PayloadFormat _payload;
 
     /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
-    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectPolicy reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null)
+    /// <param name="payload">What the device's messages carry; null: telemetry JSON.</param>
+    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectPolicy reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null, PayloadFormat? payload = null)
     {
+        _payload = payload ?? PayloadFormat.Telemetry;
         _links = links;
         _identity = identity;
         _scenario = scenario;
@@ -40,7 +44,7 @@ internal sealed class VirtualDevice : ISupervisedDevice
 
     public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {
-        var device = new ScenarioDevice(_identity, life) { Link = _links?.For(_identity.Index) };
+        var device = new ScenarioDevice(_identity, life, _payload) { Link = _links?.For(_identity.Index) };
         var failures = 0;
         var reconnect = _reconnect;
         if (_scenario.FirstWake(device) is > 0 and var firstWake && !await SleepAsync(device, firstWake, life, stop).ConfigureAwait(false))
