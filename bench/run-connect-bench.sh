@@ -12,16 +12,21 @@
 # session. The gateway's
 # CPU per connect is taken the same way. Writes results/bench-connect-<time>/summary.md and
 # ratios.json; with --baseline DIR it then gates on that baseline's ratios (bench/connect-gate.py).
-# Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--port 18460] [--out DIR] [--baseline DIR]
+# Usage: bench/run-connect-bench.sh [--small 200] [--large 2000] [--rate 200] [--hold 15] [--pause 2] [--stime 10] [--port 18460] [--out DIR] [--baseline DIR]
+# --pause: seconds between two clients' runs, so that the gateway has closed the last one's
+# connections before the next is measured; 0 where only "does every client still connect" matters.
+# --stime: seconds of `openssl s_time -new` for OpenSSL's floor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-small=200 large=2000 rate=200 hold=15 port=18460 outdir="" baseline=""
+small=200 large=2000 rate=200 hold=15 pause=2 stime=10 port=18460 outdir="" baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) small=$2; shift 2 ;;
     --large) large=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --hold) hold=$2; shift 2 ;;
+    --pause) pause=$2; shift 2 ;;
+    --stime) stime=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --out) outdir=$2; shift 2 ;;
     --baseline) baseline=$2; shift 2 ;;
@@ -77,13 +82,13 @@ r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); name, n, u, s
 ms = lambda v: "" if v is None else f"{float(v):.1f}"
 print(f"{name},{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{r['connected']},{r['failed']},{ms(r['p50Ms'])},{ms(r['p99Ms'])}")
 PY
-  sleep 2
+  sleep "$pause"
 }
 # Warm the gateway first (its JIT, pools and TLS path), so that the first client measured does not
 # meet a colder target than the others: one throwaway run, not recorded.
 "$sim" token --fleet "$work/fleet" --device 0 --count "$small" --ttl 3600 > "$work/tokens-warm.txt"
 env NODE_PATH="$PWD/$peers" node bench/peers/mqttjs/connect.js "$work/tokens-warm.txt" "$port" "$ca" "$rate" 1 > /dev/null 2>&1 || true
-sleep 2
+sleep "$pause"
 for n in "$small" "$large"; do
   "$sim" token --fleet "$work/fleet" --device 0 --count "$n" --ttl 3600 > "$work/tokens-$n.txt"
 
@@ -117,7 +122,7 @@ s = json.load(open(sys.argv[1])); row, n, u, sy, m, g, tick = sys.argv[2:]
 h = s["histograms"]["connect"]
 print(f"{row},{n},{float(u)+float(sy):.2f},{m},{int(g)/int(tick):.2f},{s['successes']},{s['attempts']-s['successes']},{h['p50Ms']},{h['p99Ms']}")
 PY2
-    sleep 2
+    sleep "$pause"
   done
 
   # The peers, with the same devices, tokens and schedule. MQTT.js as the AWS SDK v1 runs it;
@@ -139,7 +144,7 @@ sport=$((port + 1))
 openssl s_server -accept "127.0.0.1:$sport" -key "$work/s.key" -cert "$work/s.crt" -quiet -naccept 1000000 > /dev/null 2>&1 &
 spid=$!
 sleep 1
-openssl s_time -connect "127.0.0.1:$sport" -new -time 10 > "$out/openssl-s_time.txt" 2>&1 || true
+openssl s_time -connect "127.0.0.1:$sport" -new -time "$stime" > "$out/openssl-s_time.txt" 2>&1 || true
 kill $spid 2>/dev/null || true
 
 /usr/bin/python3 - "$out" "$small" "$large" "$(nproc)" <<'PY'
