@@ -210,6 +210,7 @@ public sealed class LoadEngine
             DownlinksMissed = s.DownlinksMissed,
             Authorizer = authorizer,
             ConnectHistogram = s.Connect.Count == 0 ? string.Empty : s.Connect.ToCompressedBase64(),
+            Steps = s.Steps,
         };
     }
 }

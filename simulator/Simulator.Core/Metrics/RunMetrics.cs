@@ -242,7 +242,22 @@ public sealed partial class RunMetrics : IDeviceRecorder
         {
             Wakes = Interlocked.Exchange(ref _secWakes, 0),
             DownlinksMissed = Interlocked.Exchange(ref _secDownlinksMissed, 0),
+            Steps = TakeStepSeconds(),
         };
+    }
+
+    private Dictionary<string, StepSecond> TakeStepSeconds()
+    {
+        var steps = new Dictionary<string, StepSecond>(StringComparer.Ordinal);
+        foreach (var (name, counter) in _steps)
+        {
+            if (counter.TakeSecond() is { } second)
+            {
+                steps[name] = second;
+            }
+        }
+
+        return steps;
     }
 
     /// <summary>Everything recorded so far, copied: the immutable totals reports and summaries are built from.</summary>

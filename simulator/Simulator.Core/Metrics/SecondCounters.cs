@@ -16,4 +16,7 @@ public sealed record SecondCounters(
     public long Wakes { get; init; }
 
     public long DownlinksMissed { get; init; }
+
+    /// <summary>The named steps that ended in the second (code scenarios).</summary>
+    public IReadOnlyDictionary<string, StepSecond> Steps { get; init; } = new Dictionary<string, StepSecond>();
 }

@@ -106,6 +106,7 @@ public sealed class SecondHistory
             DownlinksMissed = earlier.DownlinksMissed + later.DownlinksMissed,
             ConnectHistogram = connect?.Encoded ?? string.Empty,
             Authorizer = Join(earlier.Authorizer, later.Authorizer),
+            Steps = StepSecond.Sum([earlier.Steps, later.Steps]),
         };
     }
 

@@ -44,6 +44,9 @@ public sealed record SecondRow(
     /// <summary>The embedded target's authorizer in this second; null against a real target.</summary>
     public AuthorizerSample? Authorizer { get; init; }
 
+    /// <summary>The named steps that ended in this second, by name (code scenarios); empty when none.</summary>
+    public IReadOnlyDictionary<string, StepSecond> Steps { get; init; } = new Dictionary<string, StepSecond>();
+
     /// <summary>This second's connect latencies (µs) in <see cref="LatencyHistogram.Encoding"/>, so shards' seconds merge exactly; empty when none.</summary>
     public string ConnectHistogram { get; init; } = string.Empty;
 }

@@ -188,6 +188,7 @@ public static class ShardMerge
             Wakes = flows.Sum(r => r.Wakes),
             DownlinksMissed = flows.Sum(r => r.DownlinksMissed),
             ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
+            Steps = StepSecond.Sum(flows.Select(r => r.Steps)),
             Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), levels.Where(r => r.Authorizer is not null).Sum(r => r.Authorizer!.Value.InFlight))
             {
                 ConnectThrottles = auth.Sum(a => a.ConnectThrottles),

@@ -12,7 +12,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class TimeseriesCsv
 {
-    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds,sleeping,wakes,downlinksMissed,targetConnectThrottles,targetClientIdThrottles";
+    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds,sleeping,wakes,downlinksMissed,targetConnectThrottles,targetClientIdThrottles,stepsOk,stepsFailed";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -45,8 +45,13 @@ public static class TimeseriesCsv
             sb.Append(",,,,,,");
         }
 
-        return sb.Append(row.ConnectHistogram).Append(',').Append(row.Seconds.ToString(Inv)).Append(Inv, $",{row.Sleeping},{row.Wakes},{row.DownlinksMissed},{row.Authorizer?.ConnectThrottles},{row.Authorizer?.ClientIdThrottles}");
+        return sb.Append(row.ConnectHistogram).Append(',').Append(row.Seconds.ToString(Inv)).Append(Inv, $",{row.Sleeping},{row.Wakes},{row.DownlinksMissed},{row.Authorizer?.ConnectThrottles},{row.Authorizer?.ClientIdThrottles},")
+            .Append('"').Append(Pairs(row.Steps, s => s.Ok)).Append("\",\"").Append(Pairs(row.Steps, s => s.Failed)).Append('"');
     }
+
+    /// <summary>"name:count;…" of the steps that ended in the second, as errors are written (step names hold no ':' or ';').</summary>
+    private static string Pairs(IReadOnlyDictionary<string, StepSecond> steps, Func<StepSecond, long> count) =>
+        string.Join(';', steps.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}:{count(s.Value).ToString(Inv)}"));
 
     private static string Csv(double value) => double.IsNaN(value) ? string.Empty : value.ToString("F3", Inv);
 }

@@ -16,7 +16,7 @@ public sealed class TimeseriesReader
     private readonly string[] _header;
     private readonly string _file;
     private readonly int _second, _phase, _target, _devices, _connecting, _connected, _backingOff, _givenUp, _holds, _inFlight, _ok, _failed, _publishes, _pubAcks, _received, _drops, _errors, _p50, _p99;
-    private readonly int _seconds, _sleeping, _wakes, _downlinksMissed, _connectThrottles, _clientIdThrottles;
+    private readonly int _seconds, _sleeping, _wakes, _downlinksMissed, _connectThrottles, _clientIdThrottles, _stepsOk, _stepsFailed;
     private readonly int _cpu, _machine, _queue, _lag, _gc, _files, _workingSet, _hot, _unix, _histogram, _authInv, _authRef, _authThr, _authCold, _authTo, _authFlight;
 
     public TimeseriesReader(string headerLine, string file)
@@ -37,6 +37,7 @@ public sealed class TimeseriesReader
         _seconds = Array.IndexOf(_header, "seconds"); // files written before it have a row per second
         (_sleeping, _wakes, _downlinksMissed) = (Array.IndexOf(_header, "sleeping"), Array.IndexOf(_header, "wakes"), Array.IndexOf(_header, "downlinksMissed")); // nor had these: none slept
         (_connectThrottles, _clientIdThrottles) = (Array.IndexOf(_header, "targetConnectThrottles"), Array.IndexOf(_header, "targetClientIdThrottles"));
+        (_stepsOk, _stepsFailed) = (Array.IndexOf(_header, "stepsOk"), Array.IndexOf(_header, "stepsFailed")); // files written before steps had none
         (_authInv, _authRef, _authThr, _authCold, _authTo, _authFlight) = (Col("authorizerInvocations"), Col("authorizerRefreshes"), Col("authorizerThrottles"), Col("authorizerColdStarts"), Col("authorizerTimeouts"), Col("authorizerInFlight"));
     }
 
@@ -75,12 +76,31 @@ public sealed class TimeseriesReader
             Wakes = _wakes < 0 ? 0 : L(_wakes),
             DownlinksMissed = _downlinksMissed < 0 ? 0 : L(_downlinksMissed),
             ConnectHistogram = connect,
+            Steps = Steps(f, line),
             Authorizer = f[_authInv].Length == 0 ? null : new AuthorizerSample(L(_authInv) + L(_authRef), L(_authRef), L(_authThr), L(_authCold), L(_authTo), (int)L(_authFlight))
             {
                 ConnectThrottles = _connectThrottles < 0 ? 0 : L(_connectThrottles),
                 ClientIdThrottles = _clientIdThrottles < 0 ? 0 : L(_clientIdThrottles),
             },
         };
+    }
+
+    private Dictionary<string, StepSecond> Steps(string[] f, int line)
+    {
+        var steps = new Dictionary<string, StepSecond>(StringComparer.Ordinal);
+        if (_stepsOk < 0 || _stepsFailed < 0)
+        {
+            return steps;
+        }
+
+        var ok = Pairs(f[_stepsOk], line, "stepsOk");
+        var failed = Pairs(f[_stepsFailed], line, "stepsFailed");
+        foreach (var name in ok.Keys.Union(failed.Keys, StringComparer.Ordinal))
+        {
+            steps[name] = new StepSecond(ok.GetValueOrDefault(name), failed.GetValueOrDefault(name), double.NaN);
+        }
+
+        return steps;
     }
 
     /// <summary>"a:1;b:2" as written for errors (keys may hold ':' only before the last one).</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Simulator.Core.Results;
 using Simulator.Core.Scenarios;
 using Simulator.Tests.Cli;
 using Simulator.Tests.Load;
@@ -64,6 +65,14 @@ public sealed class CodeScenarioTests
         Assert.Contains("| echo | ", File.ReadAllText(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
         Assert.Contains("Scenario steps", File.ReadAllText(Path.Combine(dir, "report.html")), StringComparison.Ordinal);
         Assert.Contains($"step echo: {step.GetProperty("ok").GetInt64()} ok, 0 failed", output, StringComparison.Ordinal);
+
+        // timeseries.csv has each second's steps, read back by the same reader shard merges use: the seconds add up to what the scenario counted.
+        var lines = File.ReadAllLines(Path.Combine(dir, "timeseries.csv"));
+        var reader = new TimeseriesReader(lines[0], "timeseries.csv");
+        var rows = lines.Skip(1).Select((l, i) => reader.Parse(l, i + 2)).ToList();
+        Assert.Equal(Interlocked.Read(ref echoed), rows.Sum(r => r.Steps.TryGetValue("echo", out var e) ? e.Ok : 0));
+        Assert.Equal(Interlocked.Read(ref subscribed), rows.Sum(r => r.Steps.TryGetValue("subscribe", out var e) ? e.Ok : 0));
+        Assert.True(rows.Count(r => r.Steps.ContainsKey("echo")) >= 2, "echoes spread over seconds");
 
         // compare judges each step: the same run passes, a slower or failing or missing step is a regression.
         string Variant(string name, Action<JsonObject> change)
