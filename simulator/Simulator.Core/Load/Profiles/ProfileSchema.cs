@@ -19,6 +19,7 @@ public static class ProfileSchema
         [typeof(DeviceTransportKind)] = ProfileEnumConverter<DeviceTransportKind>.AllNames,
         [typeof(DutyCycleMode)] = ProfileEnumConverter<DutyCycleMode>.AllNames,
         [typeof(LinkPreset)] = ProfileEnumConverter<LinkPreset>.AllNames,
+        [typeof(PayloadKind)] = ProfileEnumConverter<PayloadKind>.AllNames,
         [typeof(ReconnectJitter)] = ProfileEnumConverter<ReconnectJitter>.AllNames,
         [typeof(ReconnectPreset)] = ProfileEnumConverter<ReconnectPreset>.AllNames,
         [typeof(ReconnectShape)] = ProfileEnumConverter<ReconnectShape>.AllNames,
