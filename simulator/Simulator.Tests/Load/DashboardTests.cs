@@ -83,41 +83,6 @@ public sealed class DashboardTests
         Assert.Equal("passed", summary.GetProperty("verdict").GetString()); // the page said PASSED: the same verdict
     }
 
-    [Fact]
-    public async Task AScenariosNamedStepsShowEachSecondAsTheCsvHasThem()
-    {
-        using var tmp = new TempDir();
-        var port = Ports.Free();
-        var ping = Simulator.Core.Scenarios.Scenario.Create("ping", async ctx =>
-        {
-            await using var session = await ctx.ConnectAsync();
-            var topic = $"{ctx.Device.ClientId}/telemetry";
-            await Simulator.Core.Scenarios.Step.Run("subscribe", ctx, () => session.SubscribeAsync(topic));
-            while (!ctx.Stopping.IsCancellationRequested)
-            {
-                var body = System.Text.Encoding.UTF8.GetBytes(ctx.Device.ClientId);
-                await Simulator.Core.Scenarios.Step.Run("ping", ctx, () => session.RequestAsync(topic, body, topic, TimeSpan.FromSeconds(10)));
-                await ctx.WaitAsync(TimeSpan.FromMilliseconds(300));
-            }
-        });
-        var run = Task.Run(() => RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "device-jwt", devices: 3, holdSeconds: 8), tmp, dashboard: new IPEndPoint(IPAddress.Loopback, port), scenario: ping));
-        await Ports.WaitOpenAsync(port, TimeSpan.FromSeconds(60));
-        await using var browser = await HeadlessChromium.OpenAsync(new Uri($"http://127.0.0.1:{port}/"), TimeSpan.FromSeconds(30));
-        await browser.WaitForAsync("document.getElementById('live-steps').textContent.includes('ping: ')", TimeSpan.FromSeconds(30));
-        var second = int.Parse((await browser.EvaluateAsync("document.body.dataset.lastSecond")).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var shown = (await browser.EvaluateAsync("document.getElementById('live-steps').textContent")).GetString()!;
-        Directory.CreateDirectory(Path.Combine(Peers.RepoRoot, "artifacts"));
-        await browser.ScreenshotAsync(Path.Combine(Peers.RepoRoot, "artifacts", "dashboard-steps.png"));
-
-        var (code, output, _, dir) = await run;
-        Assert.True(code == 0, output);
-        var lines = File.ReadAllLines(Path.Combine(dir, "timeseries.csv"));
-        var reader = new Simulator.Core.Results.TimeseriesReader(lines[0], "timeseries.csv");
-        var row = lines.Skip(1).Select((l, i) => reader.Parse(l, i + 2)).Single(r => r.Second == second);
-        var ok = row.Steps["ping"].Ok;
-        Assert.Matches(@"ping: " + ok + @" ok, 0 failed, p99 \d+\.\d ms", shown);
-    }
-
     [Theory]
     [InlineData("nonsense", "must be PORT or HOST:PORT")]
     [InlineData("localhost:5665", "must be PORT or HOST:PORT")]
