@@ -273,6 +273,24 @@ public sealed partial class MqttBroker : IAsyncDisposable
             }
         }
 
+        // A shared group gets the message once, at a member picked at random among those allowed
+        // to receive it, as AWS IoT Core distributes it ("in a random manner").
+        foreach (var members in Router.MatchShared(topic))
+        {
+            var allowed = Array.FindAll(members, m => m.Session.MayReceive(topicArn));
+            if (allowed.Length == 0)
+            {
+                continue;
+            }
+
+            var pick = allowed[Random.Shared.Next(allowed.Length)];
+            if (await pick.Session.DeliverAsync(topic, payload, (MqttQos)Math.Min((int)qos, (int)pick.Qos), properties).ConfigureAwait(false))
+            {
+                delivered++;
+                Counters.DeliveredMessage();
+            }
+        }
+
         return delivered;
     }
 

@@ -246,6 +246,14 @@ public sealed partial class MqttServerSession
         for (var i = 0; i < codes.Length; i++)
         {
             var (filter, qos) = subscribe.Subscriptions[i];
+            if (SharedFilter.TryParse(filter, out _, out _, out var validShare) && !validShare)
+            {
+                // $share/{ShareName}/{TopicFilter}: a share name without wildcards and a filter after it (MQTT 5.0 §4.8.2).
+                codes[i] = v5 ? (byte)MqttReasonCode.TopicFilterInvalid : SubAckPacket.Failure;
+                continue;
+            }
+
+            // A shared subscription's policy resource is its whole filter, topicfilter/$share/{ShareName}/{TopicFilter}; receiving is checked on each message's topic.
             if (!Volatile.Read(ref _auth)!.Policy!.IsAllowed(IotAction.Subscribe, _broker.Arn.TopicFilter(filter), _context))
             {
                 _broker.Counters.Denied(DenyReason.PolicyDenied);

@@ -6,12 +6,15 @@ namespace Simulator.Gateway.Broker;
 /// In-memory routing with '+' and '#' (MQTT §4.7). Filters are indexed by their first level, so
 /// a fleet of devices each subscribed under its own ICCID costs one dictionary lookup per
 /// publish, not a scan of every subscription; filters starting with a wildcard are scanned.
+/// Shared subscriptions (<see cref="SharedFilter"/>) are kept apart, by their whole filter: each is
+/// one group, and <see cref="MatchShared"/> gives the groups a topic reaches.
 /// </summary>
 public sealed class TopicRouter
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Subscription>> _byFirstLevel = new(StringComparer.Ordinal);
     private readonly List<Subscription> _wildcardFirst = [];
+    private readonly Dictionary<string, SharedGroup> _shared = new(StringComparer.Ordinal);
 
     public int Count { get; private set; }
 
@@ -19,6 +22,27 @@ public sealed class TopicRouter
     {
         lock (_gate)
         {
+            if (SharedFilter.TryParse(filter, out _, out var inner, out _))
+            {
+                if (!_shared.TryGetValue(filter, out var group))
+                {
+                    _shared[filter] = group = new SharedGroup(filter, inner);
+                }
+
+                var member = group.Members.FindIndex(s => s.Session == session);
+                if (member >= 0)
+                {
+                    group.Members[member] = new Subscription(session, filter, qos);
+                }
+                else
+                {
+                    group.Members.Add(new Subscription(session, filter, qos));
+                    Count++;
+                }
+
+                return;
+            }
+
             var list = ListFor(filter, create: true)!;
             var existing = list.FindIndex(s => s.Session == session && s.Filter == filter);
             if (existing >= 0)
@@ -37,6 +61,11 @@ public sealed class TopicRouter
     {
         lock (_gate)
         {
+            if (RemoveShared(session, filter))
+            {
+                return;
+            }
+
             var list = ListFor(filter, create: false);
             if (list is not null)
             {
@@ -52,6 +81,11 @@ public sealed class TopicRouter
         {
             foreach (var filter in filters)
             {
+                if (RemoveShared(session, filter))
+                {
+                    continue;
+                }
+
                 var list = ListFor(filter, create: false);
                 if (list is not null)
                 {
@@ -79,6 +113,56 @@ public sealed class TopicRouter
         }
 
         return result;
+    }
+
+    /// <summary>The shared groups whose topic filter matches the topic: each group's members, copied, of which one is to get the message.</summary>
+    public List<Subscription[]> MatchShared(string topic)
+    {
+        var result = new List<Subscription[]>();
+        lock (_gate)
+        {
+            foreach (var group in _shared.Values)
+            {
+                if (MqttTopic.Matches(group.TopicFilter, topic))
+                {
+                    result.Add([.. group.Members]);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Shared groups with at least one member.</summary>
+    public int SharedGroups
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shared.Count;
+            }
+        }
+    }
+
+    /// <summary>Under the lock: true when the filter is a shared one (handled here, whether or not the session was in it).</summary>
+    private bool RemoveShared(MqttServerSession session, string filter)
+    {
+        if (!SharedFilter.TryParse(filter, out _, out _, out _))
+        {
+            return false;
+        }
+
+        if (_shared.TryGetValue(filter, out var group))
+        {
+            Count -= group.Members.RemoveAll(s => s.Session == session);
+            if (group.Members.Count == 0)
+            {
+                _shared.Remove(filter); // churning consumers leave nothing behind
+            }
+        }
+
+        return true;
     }
 
     private static void Collect(List<Subscription> list, string topic, List<Subscription> result)
