@@ -158,6 +158,12 @@ internal static class ConsoleReporter
             await w.WriteLineAsync($"  failed attempts {name}: {count}").ConfigureAwait(false);
         }
 
+        if (report.Totals.Consumers is { } c)
+        {
+            var delivery = report.Totals[Phase.Delivery];
+            await w.WriteLineAsync(string.Create(Inv, $"  consumers: {c.Received} received, {c.Lost} lost ({c.LossRate:P3}), {c.Duplicates} duplicates, {c.Unknown} unknown; delivery p50 {delivery.Percentile(50) / 1000.0:F1} ms, p99 {delivery.Percentile(99) / 1000.0:F1} ms")).ConfigureAwait(false);
+        }
+
         foreach (var (name, step) in report.Totals.Steps.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             await w.WriteLineAsync(string.Create(Inv, $"  step {name}: {step.Ok} ok, {step.Failed} failed{(step.Failures.Count == 0 ? string.Empty : " (" + string.Join(", ", step.Failures.Select(f => $"{f.Key} {f.Value}")) + ")")}; p50 {step.Latency.Percentile(50) / 1000.0:F1} ms, p99 {step.Latency.Percentile(99) / 1000.0:F1} ms")).ConfigureAwait(false);

@@ -1,5 +1,7 @@
+using Simulator.Core.Errors;
 using Simulator.Core.Load;
 using Simulator.Core.Load.Profiles;
+using Simulator.Core.Load.Scenarios;
 using Simulator.Core.Metrics;
 using Simulator.Core.Results;
 
@@ -44,6 +46,25 @@ internal static class FleetRun
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);
         }
 
+        // The backend is listening before the first device publishes.
+        BackendConsumers? consumers = null;
+        if (env.Consumers is { } access)
+        {
+            try
+            {
+                consumers = await BackendConsumers.StartAsync(profile.Consumers, profile.Device, access.Directory, metrics, access.Connection, stop).ConfigureAwait(false);
+            }
+            catch (ConnectionFailedException e)
+            {
+                await setup.Out.WriteLineAsync($"error: the backend consumers could not start: {e.FailureClass}: {e.Detail}").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            await setup.Out.WriteLineAsync($"consumers: {profile.Consumers.Count} on {profile.Consumers.FilterFor(profile.Device.Topic)}, QoS {profile.Consumers.Qos}").ConfigureAwait(false);
+        }
+
+        await using var consumersOwned = consumers;
+
         // The folder exists before the first arrival and takes each second as it closes: a run that dies leaves its rows (simulator report).
         RunFolder folder;
         try
@@ -69,6 +90,23 @@ internal static class FleetRun
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);
         await console.ConfigureAwait(false);
+        if (consumers is not null)
+        {
+            // Messages in flight at the stop still arrive; then what no consumer got is settled.
+            await consumers.DrainAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            var tally = metrics.Deliveries;
+            metrics.Consumers = new ConsumerTotals
+            {
+                Count = profile.Consumers.Count,
+                Topic = profile.Consumers.FilterFor(profile.Device.Topic),
+                Received = tally.Received,
+                Duplicates = tally.Duplicates,
+                Unknown = tally.Unknown,
+                Lost = tally.Lost,
+                DroppedConnections = consumers.Dropped,
+            };
+        }
+
         setup.FlushMetrics?.Invoke();
 
         var report = new RunReport(profile, outcome, metrics.Snapshot(), env.Devices.Count) { EmbeddedGateway = env.Gateway is not null, StartSkewMs = skew };

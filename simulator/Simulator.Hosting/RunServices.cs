@@ -35,6 +35,9 @@ internal sealed class RunServices
     /// <summary>The embedded target's authorizer counters (cumulative); null against a real target, which does not tell.</summary>
     public Func<AuthorizerSample>? SampleAuthorizer { get; init; }
 
+    /// <summary>Where backend consumers find the devices; null without consumers.</summary>
+    public DeviceDirectory? Directory { get; init; }
+
     private LinkFleet? _links;
 
     /// <summary>The devices' radio links, kept across their sessions; the engine's outages take them down.</summary>
@@ -46,7 +49,7 @@ internal sealed class RunServices
 
     /// <summary>The run's devices, the profile's scenario for each.</summary>
     public Func<DeviceIdentity, ISupervisedDevice> Devices(Core.Scenarios.ScenarioDefinition? code = null) =>
-        ScenarioFactory.Devices(Options, Endpoint, Tokens, Scheduler, Recorder, SessionLifetime, NrfCloud, Links, code);
+        ScenarioFactory.Devices(Options, Endpoint, Tokens, Scheduler, Recorder, SessionLifetime, NrfCloud, Links, code, Directory);
 
     /// <summary>An engine over these devices; <paramref name="phases"/> when the plan is not the profile's own (a capacity step's).</summary>
     public LoadEngine Engine(IReadOnlyList<DeviceIdentity> devices, Func<DeviceIdentity, ISupervisedDevice> factory, IReadOnlyList<PhaseSettings>? phases = null) =>
@@ -69,5 +72,6 @@ internal sealed class RunServices
         SessionLifetime = SessionLifetime,
         SampleAuthorizer = SampleAuthorizer,
         Links = Links,
+        Directory = Directory,
     };
 }

@@ -36,6 +36,9 @@ internal sealed class TargetEnvironment : IAsyncDisposable
 
     public RunServices Services { get; private set; } = null!;
 
+    /// <summary>How the run's backend consumers connect; null without consumers.</summary>
+    public BackendConsumerAccess? Consumers { get; private set; }
+
     /// <summary>The embedded gateway's options as the profile sets them; parsed before anything starts, so a bad gateway section is refused up front.</summary>
     public static GatewayOptions EmbeddedGatewayOptions(RunOptions profile, string profilePath) =>
         profile.Gateway is { } g ? GatewayConfig.FromJson(g, profilePath) : new GatewayOptions();
@@ -84,6 +87,11 @@ internal sealed class TargetEnvironment : IAsyncDisposable
             {
                 _dataDirectory = Directory.CreateTempSubdirectory("nrf-fleet-gateway-").FullName;
                 options = options with { DataDirectory = _dataDirectory };
+            }
+
+            if (profile.Consumers.Count > 0)
+            {
+                options = BackendConsumerAccess.WithAuthorizer(options);
             }
 
             Gateway = await LocalGateway.StartAsync(options with { ListenAddress = "127.0.0.1", Port = 0 }, cancellationToken: stop).ConfigureAwait(false);
@@ -165,22 +173,30 @@ internal sealed class TargetEnvironment : IAsyncDisposable
 
         var scheduler = new DelayScheduler();
         _owned.Add(scheduler);
+        var endpoint = new DeviceEndpoint
+        {
+            Host = host,
+            Address = address,
+            Port = port,
+            CaFile = caFile,
+            Insecure = profile.Target.Insecure,
+            SourceAddresses = profile.Transport.SourceAddresses,
+            Shards = profile.Fleet.Assigned.Count,
+            Fds = fds,
+        };
+        if (profile.Consumers.Count > 0)
+        {
+            Consumers = BackendConsumerAccess.Create(profile, endpoint, Gateway, metrics);
+            _owned.Add(Consumers);
+        }
+
         Services = new RunServices
         {
             Options = profile,
             Recorder = metrics,
             Tokens = tokens,
-            Endpoint = new DeviceEndpoint
-            {
-                Host = host,
-                Address = address,
-                Port = port,
-                CaFile = caFile,
-                Insecure = profile.Target.Insecure,
-                SourceAddresses = profile.Transport.SourceAddresses,
-                Shards = profile.Fleet.Assigned.Count,
-                Fds = fds,
-            },
+            Endpoint = endpoint,
+            Directory = Consumers?.Directory,
             NrfCloud = profile.Device.Scenario != ScenarioKind.NrfCloudLocation ? null
                 : new Core.Load.Scenarios.NrfCloudAccess(nrfCloudUrl ?? throw new Core.Errors.InputException("the location scenario needs target.nrfCloudUrl", profilePath, field: "$.target.nrfCloudUrl"), nrfHttp!),
             Scheduler = scheduler,

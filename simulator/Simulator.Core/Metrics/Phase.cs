@@ -23,4 +23,7 @@ public enum Phase
 
     /// <summary>Age of sessions that ended without being asked to.</summary>
     SessionAgeAtDrop,
+
+    /// <summary>Fan-in: a device's PUBLISH sent to a backend consumer's receipt of it.</summary>
+    Delivery,
 }

@@ -113,6 +113,12 @@ public sealed partial class RunMetrics : IDeviceRecorder
         _observer?.Phase(phase, milliseconds);
     }
 
+    /// <summary>What backend consumers got, counted as they get it.</summary>
+    public DeliveryTally Deliveries { get; } = new();
+
+    /// <summary>The consumers' figures once they drained; set by whoever ran them, null without consumers.</summary>
+    public ConsumerTotals? Consumers { get; set; }
+
     public void Step(string name, double milliseconds, string? failureClass)
     {
         if (!_steps.TryGetValue(name, out var counter))
@@ -287,6 +293,7 @@ public sealed partial class RunMetrics : IDeviceRecorder
             FirstStacks = new Dictionary<string, string>(_firstStacks, StringComparer.Ordinal),
             Histograms = histograms,
             Steps = _steps.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(), StringComparer.Ordinal),
+            Consumers = Consumers,
         };
     }
 

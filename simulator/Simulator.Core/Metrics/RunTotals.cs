@@ -35,6 +35,9 @@ public sealed record RunTotals
     /// <summary>Named scenario steps by name; empty when the scenario names none.</summary>
     public IReadOnlyDictionary<string, StepTotals> Steps { get; init; } = new Dictionary<string, StepTotals>();
 
+    /// <summary>The backend consumers' figures; null without consumers.</summary>
+    public ConsumerTotals? Consumers { get; init; }
+
     /// <summary>Where each unexpected class was first thrown (results' unexpected.txt); empty for totals read back.</summary>
     public IReadOnlyDictionary<string, string> FirstStacks { get; init; } = new Dictionary<string, string>();
 
@@ -78,6 +81,7 @@ public sealed record RunTotals
             Histograms = histograms,
             Steps = list.SelectMany(t => t.Steps).GroupBy(kv => kv.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => StepTotals.Combine(g.Select(kv => kv.Value)), StringComparer.Ordinal),
+            Consumers = ConsumerTotals.Combine(list.Select(t => t.Consumers)),
         };
 
         static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> all)

@@ -102,6 +102,20 @@ internal static class ReportTables
             });
         }
 
+        if (s.Consumers is { } c)
+        {
+            var delivery = s.Histograms.Delivery;
+            sections.Add(new("Backend consumers", ["consumers", "filter", "received", "lost", "loss rate", "duplicates", "unknown", "dropped connections", "delivery p50 / p99 / max (ms)"],
+                [[
+                    c.Count.ToString(Inv), c.Topic, c.Received.ToString(Inv), c.Lost == 0 ? "0" : $"**{c.Lost}**", c.LossRate.ToString("P3", Inv),
+                    c.Duplicates == 0 ? "0" : $"**{c.Duplicates}**", c.Unknown.ToString(Inv), c.DroppedConnections == 0 ? "0" : $"**{c.DroppedConnections}**",
+                    $"{F(delivery.P50Ms)} / {F(delivery.P99Ms)} / {F(delivery.MaxMs)}",
+                ]])
+            {
+                Note = "Each message is known by its device (the {id} in its topic) and its body among the device's last 64: lost is a message the device had its PUBACK for (or sent, at QoS 0) that no consumer got within its next 64 messages or by the run's end. Delivery counts from the device's PUBLISH.",
+            });
+        }
+
         if (s.Outages is { Count: > 0 } outages)
         {
             static string Sec(double? v) => v is { } x ? $"{x:F1} s" : "never";

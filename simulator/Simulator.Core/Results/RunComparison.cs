@@ -19,7 +19,8 @@ namespace Simulator.Core.Results;
 /// </summary>
 public static class RunComparison
 {
-    public static (string Text, bool Regressed) Compare(string baselinePath, string candidatePath, double latencyTolerance, double errorRateTolerance, double stormTolerance = 0.2)
+    /// <param name="lossTolerance">The increase allowed in the share of messages no backend consumer got (absolute: 0.001 is 0.1 point).</param>
+    public static (string Text, bool Regressed) Compare(string baselinePath, string candidatePath, double latencyTolerance, double errorRateTolerance, double stormTolerance = 0.2, double lossTolerance = 0.001)
     {
         var missing = new[] { baselinePath, candidatePath }.Where(p => !File.Exists(SummaryFile(p))).ToList();
         if (missing.Count > 0)
@@ -86,6 +87,15 @@ public static class RunComparison
         var errorBad = eb - ea > errorRateTolerance;
         regressed |= errorBad;
         sb.AppendLine(CultureInfo.InvariantCulture, $"| error rate | {ea:P3} | {eb:P3} | {(eb - ea) * 100:+0.000;-0.000;0.000} pt | {(errorBad ? "REGRESSION" : "ok")} |");
+        if (a.Consumers is { } ca)
+        {
+            // The share of the fleet's messages no consumer got, with a tolerance of its own (a backend that loses 1 % is broken); a candidate without consumers lost them all.
+            var lb = b.Consumers?.LossRate ?? 1;
+            var lossBad = lb - ca.LossRate > lossTolerance;
+            regressed |= lossBad;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| consumer loss rate | {ca.LossRate:P3} | {(b.Consumers is null ? "no consumers" : lb.ToString("P3", CultureInfo.InvariantCulture))} | {(lb - ca.LossRate) * 100:+0.000;-0.000;0.000} pt | {(lossBad ? "REGRESSION" : "ok")} |");
+        }
+
         var stormsA = a.Outages ?? [];
         var stormsB = b.Outages ?? [];
         for (var i = 0; i < stormsA.Count; i++)
@@ -128,7 +138,7 @@ public static class RunComparison
         FailureClasses(sb, a, b);
 
         sb.AppendLine();
-        sb.AppendLine(regressed ? $"REGRESSION beyond tolerance ({latencyTolerance:P0} latency, {errorRateTolerance:P1} error rate{(stormsA.Count > 0 ? $", {stormTolerance:P0} time to 90 % reconnected" : string.Empty)})" : "no regression beyond tolerance");
+        sb.AppendLine(regressed ? $"REGRESSION beyond tolerance ({latencyTolerance:P0} latency, {errorRateTolerance:P1} error rate{(a.Consumers is null ? string.Empty : $", {lossTolerance:P1} consumer loss")}{(stormsA.Count > 0 ? $", {stormTolerance:P0} time to 90 % reconnected" : string.Empty)})" : "no regression beyond tolerance");
         return (sb.ToString(), regressed);
     }
 

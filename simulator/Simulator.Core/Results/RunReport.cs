@@ -103,6 +103,8 @@ public sealed class RunReport
         Add("pubAckP99Ms", t.PubAckP99Ms, "<=");
         Add("maxGeneratorCpu", t.MaxGeneratorCpu, "<=");
         Add("maxSchedulerLagMs", t.MaxSchedulerLagMs, "<=");
+        Add("deliveryP99Ms", t.DeliveryP99Ms, "<=");
+        Add("consumerLossRate", t.ConsumerLossRate, "<=");
         return $"thresholds: {string.Join(", ", parts)}{(profile.Thresholds is null ? " (the defaults: the profile sets none)" : string.Empty)}; and at least one device must connect";
     }
 
@@ -157,6 +159,19 @@ public sealed class RunReport
             var h = Totals[Phase.PubAck];
             var actual = Ms(h, 99);
             results.Add(new("pubAckP99Ms", ack, actual, h.Count > 0 && actual <= ack));
+        }
+
+        if (t.DeliveryP99Ms is { } delivery)
+        {
+            var h = Totals[Phase.Delivery];
+            var actual = Ms(h, 99);
+            results.Add(new("deliveryP99Ms", delivery, actual, h.Count > 0 && actual <= delivery));
+        }
+
+        if (t.ConsumerLossRate is { } loss)
+        {
+            var actual = Totals.Consumers?.LossRate ?? 1;
+            results.Add(new("consumerLossRate", loss, actual, Totals.Consumers is { Received: > 0 } && actual <= loss));
         }
 
         // Generator limits judge the level sustained for more than the allowed seconds in a row

@@ -97,6 +97,17 @@ internal static class SummaryBuilder
             })],
             DutyCycle = DutyCycleFigures.Of(r),
             Histograms = PhaseHistograms.From(p => HistogramSummary.Of(m[p])),
+            Consumers = m.Consumers is { } c ? new ConsumerSummary
+            {
+                Count = c.Count,
+                Topic = c.Topic,
+                Received = c.Received,
+                Duplicates = c.Duplicates,
+                Unknown = c.Unknown,
+                Lost = c.Lost,
+                LossRate = c.LossRate,
+                DroppedConnections = c.DroppedConnections,
+            } : null,
             Steps = m.Steps.Count == 0 ? null : m.Steps.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => new StepSummary
             {
                 Ok = kv.Value.Ok,

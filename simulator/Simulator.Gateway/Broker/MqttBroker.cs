@@ -261,7 +261,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
         var topicArn = Arn.Topic(topic);
         foreach (var sub in Router.Match(topic))
         {
-            if (!sub.Session.MayReceive(topicArn))
+            if (!sub.Session.MayReceive(topicArn) || Faults.LoseDelivery())
             {
                 continue;
             }
@@ -284,6 +284,11 @@ public sealed partial class MqttBroker : IAsyncDisposable
             }
 
             var pick = allowed[Random.Shared.Next(allowed.Length)];
+            if (Faults.LoseDelivery())
+            {
+                continue;
+            }
+
             if (await pick.Session.DeliverAsync(topic, payload, (MqttQos)Math.Min((int)qos, (int)pick.Qos), properties).ConfigureAwait(false))
             {
                 delivered++;

@@ -14,4 +14,7 @@ public sealed record FaultOptions
 
     /// <summary>Share of established connections dropped each second.</summary>
     public double ConnectionDropRatePerSecond { get; set; }
+
+    /// <summary>Every Nth delivery to a subscriber is not sent, as a message lost on its way would not arrive; 0: none.</summary>
+    public int DeliveryLossEvery { get; set; }
 }

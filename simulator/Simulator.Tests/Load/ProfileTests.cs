@@ -71,6 +71,13 @@ public sealed class ProfileTests
     [InlineData("{\"device\":{\"payload\":{\"kind\":\"random\",\n\"template\": \"x\",\"sizeBytes\": 10}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.template", 2)]
     [InlineData("{\"device\":{\"scenario\":\"nrfcloud-location\",\"payload\":{\n\"kind\":\"random\",\"sizeBytes\": 10}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.kind", 2)]
     [InlineData("{\"device\":{\"payload\":{\n\"kind\":\"binary\"}},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.device.payload.kind", 2)]
+    [InlineData("{\"consumers\":{\"count\": 2,\n\"topic\": \"+/telemetry\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.topic", 2)]
+    [InlineData("{\"consumers\":{\n\"count\": 101},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.count", 2)]
+    [InlineData("{\"consumers\":{\"count\": 1,\n\"qos\": 2},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.qos", 2)]
+    [InlineData("{\"consumers\":{\n\"topic\": \"+/telemetry\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.topic", 2)]
+    [InlineData("{\"consumers\":{\"count\": 1,\n\"topic\": \"a/#/b\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.topic", 2)]
+    [InlineData("{\"consumers\":{\"count\": 1,\n\"topic\": \"$share/x\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.topic", 2)]
+    [InlineData("{\"target\":{\"kind\":\"endpoint\",\"host\":\"h\"},\"token\":{\"source\":\"device-jwt\"},\"transport\":{\"kind\":\"mqtt-alpn\"},\n\"consumers\":{\"count\": 1},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {
         var e = Bad(json);

@@ -14,7 +14,8 @@ internal static class CompareCommand
         var tolerance = new Option<double>("--tolerance") { Description = "Relative latency increase allowed (0.2 = 20%).", DefaultValueFactory = _ => 0.2 };
         var errorTolerance = new Option<double>("--error-tolerance") { Description = "Absolute error-rate increase allowed (0.01 = 1 point).", DefaultValueFactory = _ => 0.01 };
         var stormTolerance = new Option<double>("--storm-tolerance") { Description = "Relative increase allowed in each outage's time to 90 % reconnected (0.2 = 20%, and at least 1 s).", DefaultValueFactory = _ => 0.2 };
-        var command = new Command("compare", "Compare two runs and fail on a regression.") { baseline, candidate, tolerance, errorTolerance, stormTolerance };
+        var lossTolerance = new Option<double>("--loss-tolerance") { Description = "Absolute increase allowed in the share of messages no backend consumer got (0.001 = 0.1 point).", DefaultValueFactory = _ => 0.001 };
+        var command = new Command("compare", "Compare two runs and fail on a regression.") { baseline, candidate, tolerance, errorTolerance, stormTolerance, lossTolerance };
         command.SetAction(parse =>
         {
             if (parse.GetValue(tolerance) is var t && (t < 0 || double.IsNaN(t)))
@@ -32,7 +33,12 @@ internal static class CompareCommand
                 throw new Core.Errors.InputException($"must be 0 or more (0.2 = 20%), got {st}", field: "--storm-tolerance");
             }
 
-            var (text, regressed) = RunComparison.Compare(parse.GetValue(baseline)!, parse.GetValue(candidate)!, parse.GetValue(tolerance), parse.GetValue(errorTolerance), parse.GetValue(stormTolerance));
+            if (parse.GetValue(lossTolerance) is var lt && (lt is < 0 or > 1 || double.IsNaN(lt)))
+            {
+                throw new Core.Errors.InputException($"must be 0 to 1 (0.001 = 0.1 point), got {lt}", field: "--loss-tolerance");
+            }
+
+            var (text, regressed) = RunComparison.Compare(parse.GetValue(baseline)!, parse.GetValue(candidate)!, parse.GetValue(tolerance), parse.GetValue(errorTolerance), parse.GetValue(stormTolerance), lt);
             stdout.Write(text);
             return regressed ? ExitCodes.Failed : ExitCodes.Ok;
         });

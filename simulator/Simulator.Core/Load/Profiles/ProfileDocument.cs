@@ -42,6 +42,9 @@ internal sealed class ProfileDocument
     /// <summary>Null when the profile has no thresholds section: it is then judged by <see cref="ThresholdSettings.DefaultsFor"/>. An empty section judges nothing (NO THRESHOLDS).</summary>
     public ThresholdSettings? Thresholds { get; set; }
 
+    /// <summary>Backend subscribers that take the fleet's messages; none unless a count is set.</summary>
+    public ConsumerSettings Consumers { get; set; } = new();
+
     /// <summary>Used by <c>simulator capacity</c> only.</summary>
     public CapacitySettings Capacity { get; set; } = new();
 

@@ -161,6 +161,7 @@ public static class ProfileLoader
         StartAt = p.StartAt is { } startAt && TryParseInstant(startAt, out var at) ? at : null,
         Thresholds = p.Thresholds,
         Capacity = p.Capacity,
+        Consumers = p.Consumers,
         Gateway = p.Gateway,
         Document = document,
     };

@@ -18,6 +18,7 @@ internal static class ProfileValidator
         Device(p, fail);
         var phases = Phases(p, hasCapacity, fail);
         Capacity(p.Capacity, fail);
+        Consumers(p, fail);
         WarmUp(p.WarmUp, fail);
         Thresholds(p, fail);
         return phases;
@@ -200,6 +201,67 @@ internal static class ProfileValidator
         if (p.Device.Scenario == ScenarioKind.DutyCycle)
         {
             DutyCycle(p.Device.DutyCycle, p.Transport.Kind, fail);
+        }
+    }
+
+    /// <summary>Backend consumers: a count, a filter and a QoS they can hold, on a target and scenario they can take messages from.</summary>
+    private static void Consumers(ProfileDocument p, Action<string, string> fail)
+    {
+        var c = p.Consumers;
+        if (c.Count is < 0 or > 100)
+        {
+            fail("$.consumers.count", $"must be 0 (none) to 100, got {c.Count}");
+        }
+
+        if (c.Count == 0)
+        {
+            if (c.Topic is not null || c.Qos != 1)
+            {
+                fail(c.Topic is not null ? "$.consumers.topic" : "$.consumers.qos", "does nothing without consumers: set consumers.count");
+            }
+
+            return;
+        }
+
+        if (c.Qos is not (0 or 1))
+        {
+            fail("$.consumers.qos", $"must be 0 or 1 (AWS IoT Core has no QoS 2), got {c.Qos}");
+        }
+
+        var filter = c.FilterFor(p.Device.Topic);
+        var shared = filter.StartsWith("$share/", StringComparison.Ordinal);
+        try
+        {
+            Mqtt.MqttTopic.ValidateTopicFilter(filter);
+        }
+        catch (Mqtt.MqttProtocolException e)
+        {
+            fail("$.consumers.topic", $"\"{filter}\" is not a topic filter: {e.Message}");
+        }
+
+        if (shared && filter.Split('/') is not [_, { Length: > 0 }, _, ..])
+        {
+            fail("$.consumers.topic", $"a shared subscription is $share/{{ShareName}}/{{TopicFilter}}, got \"{filter}\"");
+        }
+
+        if (c.Count > 1 && !shared)
+        {
+            fail("$.consumers.topic", $"{c.Count} consumers on \"{filter}\" would each get every message; several consumers share the fleet's messages as one backend with $share/{{ShareName}}/{{TopicFilter}}");
+        }
+
+        if (!p.Device.Topic.Contains("{id}", StringComparison.Ordinal))
+        {
+            fail("$.device.topic", "consumers tell a message's device by the {id} in its topic; the device topic has none");
+        }
+
+        if (p.Device.Scenario is ScenarioKind.NrfCloudLocation or ScenarioKind.AwsIot)
+        {
+            fail("$.consumers.count", "consumers count the telemetry, duty-cycle and https-publish scenarios' messages; this scenario sends its own");
+        }
+
+        if (p.Target.Kind == TargetKind.Endpoint && p.Transport.Kind != DeviceTransportKind.MqttTcp)
+        {
+            fail("$.consumers", "consumers connect to the embedded gateway (as a backend principal it grants) or to a plain MQTT broker (transport mqtt-tcp); against AWS IoT Core a backend's own credentials are needed, which a profile does not hold");
         }
     }
 

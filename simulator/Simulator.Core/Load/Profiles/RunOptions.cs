@@ -40,6 +40,9 @@ public sealed record RunOptions
 
     public required CapacitySettings Capacity { get; init; }
 
+    /// <summary>Backend subscribers that take the fleet's messages; Count 0: none.</summary>
+    public ConsumerSettings Consumers { get; init; } = new();
+
     /// <summary>Settings of the embedded gateway (the gateway config's keys).</summary>
     public JsonElement? Gateway { get; init; }
 

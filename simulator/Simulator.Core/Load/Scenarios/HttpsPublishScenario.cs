@@ -68,6 +68,11 @@ internal sealed class HttpsPublishScenario : IDeviceScenario
                 {
                     return d.FailOrDrop(_recorder, e.FailureClass, connected, connectedAt);
                 }
+
+                if (result.IsSuccess)
+                {
+                    d.Acknowledged(message.Sequence); // accepted: a backend should get it
+                }
             }
 
             if (!result.IsSuccess)

@@ -72,7 +72,8 @@ public sealed class ScenarioDevice
 
     /// <summary>
     /// The next message: its body rendered into a pooled buffer (dispose it once sent), with its
-    /// fingerprint and send time kept, so that it is known when it comes back.
+    /// fingerprint and send time kept, so that it is known when it comes back. The slot it takes
+    /// held the message 64 before: one a backend should have had and did not is lost.
     /// </summary>
     internal OutgoingMessage NextMessage(long sentAt, long unixMs)
     {
@@ -82,12 +83,31 @@ public sealed class ScenarioDevice
         var length = payload.Write(buffer, seq, unixMs);
         var fingerprint = PayloadFingerprint.Of(buffer.AsSpan(0, length));
         ref var slot = ref _sent[seq % _sent.Length];
-        Volatile.Write(ref slot.Fingerprint, 0UL); // the receive path skips the slot while it changes
+        Volatile.Write(ref slot.Fingerprint, 0UL); // the receive paths skip the slot while it changes
+        if (Backend is not null && slot.Sequence > 0)
+        {
+            Settle(slot.Flags);
+        }
+
         slot.Sequence = seq;
         slot.SentAt = sentAt;
+        Volatile.Write(ref slot.Flags, 0);
         Volatile.Write(ref slot.Fingerprint, fingerprint == 0 ? 1 : fingerprint);
         Volatile.Write(ref _sequence, seq);
         return new OutgoingMessage(buffer, length, seq);
+    }
+
+    /// <summary>Backend consumers are counting this device's messages: what it loses goes here. Null: no consumers.</summary>
+    internal DeliveryTally? Backend { get; set; }
+
+    /// <summary>Message <paramref name="seq"/> had its PUBACK (or, at QoS 0, was sent): a backend consumer should get it.</summary>
+    internal void Acknowledged(long seq)
+    {
+        ref var slot = ref _sent[seq % _sent.Length];
+        if (slot.Sequence == seq)
+        {
+            Interlocked.Or(ref slot.Flags, SentMessage.Acked);
+        }
     }
 
     /// <summary>
@@ -95,11 +115,43 @@ public sealed class ScenarioDevice
     /// its sequence number and send time. Each message is known once, so a duplicate delivery is
     /// not counted as another message back; equal bodies are matched oldest first.
     /// </summary>
-    internal bool TryOwnMessage(in ReadOnlySequence<byte> body, out long seq, out long sentAt)
+    internal bool TryOwnMessage(in ReadOnlySequence<byte> body, out long seq, out long sentAt) =>
+        TryMark(PayloadFingerprint.Of(body), SentMessage.OwnBack, out seq, out sentAt, out _);
+
+    /// <summary>
+    /// A backend consumer got <paramref name="body"/>: true with its send time when it is one of
+    /// the device's recent messages, and <paramref name="duplicate"/> when a consumer had it already.
+    /// </summary>
+    internal bool TryDelivered(in ReadOnlySequence<byte> body, out long sentAt, out bool duplicate) =>
+        TryMark(PayloadFingerprint.Of(body), SentMessage.Delivered, out _, out sentAt, out duplicate);
+
+    /// <summary>At the run's end, once the consumers have drained: the messages still kept that a backend should have had and did not.</summary>
+    internal void SettleAll()
     {
-        var fingerprint = PayloadFingerprint.Of(body);
+        for (var i = 0; i < _sent.Length; i++)
+        {
+            ref var slot = ref _sent[i];
+            if (slot.Sequence > 0)
+            {
+                Settle(Interlocked.Exchange(ref slot.Flags, SentMessage.Delivered));
+            }
+        }
+    }
+
+    private void Settle(int flags)
+    {
+        if ((flags & (SentMessage.Acked | SentMessage.Delivered)) == SentMessage.Acked)
+        {
+            Backend?.Lose();
+        }
+    }
+
+    private bool TryMark(ulong fingerprint, int flag, out long seq, out long sentAt, out bool already)
+    {
         fingerprint = fingerprint == 0 ? 1 : fingerprint;
         var newest = Volatile.Read(ref _sequence);
+        var repeat = 0L;
+        var repeatAt = 0L;
         for (var s = Math.Max(1, newest - _sent.Length + 1); s <= newest; s++)
         {
             ref var slot = ref _sent[s % _sent.Length];
@@ -109,16 +161,24 @@ public sealed class ScenarioDevice
             }
 
             var at = slot.SentAt;
-            if (Interlocked.CompareExchange(ref slot.Fingerprint, 0UL, fingerprint) == fingerprint)
+            var before = Interlocked.Or(ref slot.Flags, flag);
+            if ((before & flag) == 0)
             {
                 seq = s;
                 sentAt = at;
+                already = false;
                 return true;
+            }
+
+            if (repeat == 0)
+            {
+                (repeat, repeatAt) = (s, at); // seen before: a duplicate, unless an equal body later in the window is still unseen
             }
         }
 
-        seq = 0;
-        sentAt = 0;
+        seq = repeat;
+        sentAt = repeatAt;
+        already = repeat != 0;
         return false;
     }
 

@@ -13,7 +13,8 @@ public static class ScenarioFactory
     /// <param name="nrfCloud">nRF Cloud REST, for the location scenario.</param>
     /// <param name="links">The devices' radio links (their delays, rates and outages); null makes them from the options.</param>
     /// <param name="code">A scenario written as code; null runs the profile's own (device.scenario).</param>
-    public static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null, ScenarioDefinition? code = null)
+    /// <param name="directory">Where backend consumers find the devices; null without consumers.</param>
+    internal static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null, ScenarioDefinition? code = null, DeviceDirectory? directory = null)
     {
         links ??= LinkFleet.For(options, scheduler);
         // aws-iot is a scenario on the public API, as a user's would be.
@@ -23,7 +24,8 @@ public static class ScenarioFactory
             : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime)) { Links = links };
         var reconnect = options.Device.Reconnect.Resolve();
         var payload = options.Device.Payload.ToFormat();
-        return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links, payload);
+        Action<ScenarioDevice>? started = directory is null ? null : d => directory.Add(tokens.ClientIdOf(d.Identity), d);
+        return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links, payload, started);
     }
 
     public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)

@@ -170,6 +170,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
         using (var message = d.NextMessage(t0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
         {
             await connection.PublishAsync(topic, message.Body, qos).ConfigureAwait(false);
+            d.Acknowledged(message.Sequence); // its PUBACK came (QoS 1), or it was sent (QoS 0): a backend should get it
         }
 
         _recorder.Published();

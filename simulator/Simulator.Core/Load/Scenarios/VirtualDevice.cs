@@ -26,11 +26,14 @@ internal sealed class VirtualDevice : ISupervisedDevice
 
     private readonly LinkFleet? _links;
     private readonly PayloadFormat _payload;
+    private readonly Action<ScenarioDevice>? _started;
 
     /// <param name="scenario">The run's scenario, shared by its devices; what this device keeps between attempts is its own <see cref="ScenarioDevice"/>.</param>
     /// <param name="payload">What the device's messages carry; null: telemetry JSON.</param>
-    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectPolicy reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null, PayloadFormat? payload = null)
+    /// <param name="started">Told of the device's state when it starts (backend consumers find it there); null: nobody.</param>
+    public VirtualDevice(DeviceIdentity identity, IDeviceScenario scenario, ReconnectPolicy reconnect, DelayScheduler scheduler, IDeviceRecorder recorder, LinkFleet? links = null, PayloadFormat? payload = null, Action<ScenarioDevice>? started = null)
     {
+        _started = started;
         _payload = payload ?? PayloadFormat.Telemetry;
         _links = links;
         _identity = identity;
@@ -45,6 +48,7 @@ internal sealed class VirtualDevice : ISupervisedDevice
     public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {
         var device = new ScenarioDevice(_identity, life, _payload) { Link = _links?.For(_identity.Index) };
+        _started?.Invoke(device);
         var failures = 0;
         var reconnect = _reconnect;
         if (_scenario.FirstWake(device) is > 0 and var firstWake && !await SleepAsync(device, firstWake, life, stop).ConfigureAwait(false))

@@ -33,6 +33,9 @@ public sealed record ComparedRun
     /// <summary>The plan's outages in order; absent in runs without one and in files written before outages were.</summary>
     public IReadOnlyList<ComparedOutage>? Outages { get; init; }
 
+    /// <summary>The backend consumers' figures; absent in runs without consumers and in files written before schema 8.</summary>
+    public ConsumerSummary? Consumers { get; init; }
+
     /// <summary>Failed attempts by class; shown side by side, not judged (the error rate is).</summary>
     public IReadOnlyDictionary<string, long>? Failures { get; init; }
 

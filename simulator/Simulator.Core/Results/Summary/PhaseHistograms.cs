@@ -46,6 +46,9 @@ public sealed record PhaseHistograms
     [Description("Age of sessions that ended without being asked to.")]
     public required HistogramSummary SessionAgeAtDrop { get; init; }
 
+    [Description("Fan-in: a device's PUBLISH sent to a backend consumer's receipt of it (consumers).")]
+    public HistogramSummary Delivery { get; init; } = HistogramSummary.Of(new Histograms.LatencyHistogram()); // summaries before schema 8 have none
+
     public HistogramSummary this[Phase phase] => phase switch
     {
         Phase.TokenFetch => TokenFetch,
@@ -62,6 +65,7 @@ public sealed record PhaseHistograms
         Phase.Location => Location,
         Phase.ScheduleLag => ScheduleLag,
         Phase.SessionAgeAtDrop => SessionAgeAtDrop,
+        Phase.Delivery => Delivery,
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
     };
 
@@ -85,5 +89,6 @@ public sealed record PhaseHistograms
         Location = of(Phase.Location),
         ScheduleLag = of(Phase.ScheduleLag),
         SessionAgeAtDrop = of(Phase.SessionAgeAtDrop),
+        Delivery = of(Phase.Delivery),
     };
 }

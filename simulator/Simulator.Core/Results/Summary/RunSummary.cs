@@ -13,7 +13,7 @@ namespace Simulator.Core.Results.Summary;
 public sealed record RunSummary
 {
     /// <summary>The version this simulator writes.</summary>
-    public const int CurrentSchema = 7;
+    public const int CurrentSchema = 8;
 
     /// <summary>The tool field's one value.</summary>
     public const string ToolName = "nrf-fleet-simulator";
@@ -127,6 +127,10 @@ public sealed record RunSummary
     [Description("A code scenario's named steps, by name; absent when the scenario names none.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, StepSummary>? Steps { get; init; }
+
+    [Description("The backend consumers' figures (schema 8); absent without consumers.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ConsumerSummary? Consumers { get; init; }
 
     [Description("A merged run's shards, each with its own machine's health; absent on a single run.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
