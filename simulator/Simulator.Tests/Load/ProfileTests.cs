@@ -78,6 +78,8 @@ public sealed class ProfileTests
     [InlineData("{\"consumers\":{\"count\": 1,\n\"topic\": \"a/#/b\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.topic", 2)]
     [InlineData("{\"consumers\":{\"count\": 1,\n\"topic\": \"$share/x\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers.topic", 2)]
     [InlineData("{\"target\":{\"kind\":\"endpoint\",\"host\":\"h\"},\"token\":{\"source\":\"device-jwt\"},\"transport\":{\"kind\":\"mqtt-alpn\"},\n\"consumers\":{\"count\": 1},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers", 2)]
+    [InlineData("{\"thresholds\":{\n\"consumerLossRate\": 0.01},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.thresholds.consumerLossRate", 2)]
+    [InlineData("{\"consumers\":{\"count\": 1},\"thresholds\":{\n\"deliveryP99Ms\": 0},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.thresholds.deliveryP99Ms", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {
         var e = Bad(json);

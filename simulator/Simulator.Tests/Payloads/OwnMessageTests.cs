@@ -149,6 +149,80 @@ public sealed class OwnMessageTests
         }
     }
 
+    [Fact]
+    public void ABackendFindingAMessagesDeviceAndMarkingItAllocatesNothing()
+    {
+        var directory = new DeviceDirectory(new Simulator.Core.Metrics.DeliveryTally());
+        var d = Device(PayloadFormat.Telemetry);
+        directory.Add("nrf-1", d);
+        var id = "nrf-1".ToCharArray();
+        var back = new byte[512];
+        void Once(int i)
+        {
+            int n;
+            using (var m = d.NextMessage(i, 0))
+            {
+                m.Body.Span.CopyTo(back);
+                n = m.Body.Length;
+                d.Acknowledged(m.Sequence);
+            }
+
+            var found = directory.Find(id.AsSpan());
+            Assert.True(found!.TryDelivered(new ReadOnlySequence<byte>(back, 0, n), out _, out _));
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Once(i);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 5_000; i++)
+        {
+            Once(i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        directory.SettleAll();
+        Assert.Equal(0, directory.Tally.Lost);
+    }
+
+    [Fact]
+    public void WhatNoConsumerGotIsLostOnceAndASecondCopyIsADuplicate()
+    {
+        var tally = new Simulator.Core.Metrics.DeliveryTally();
+        var directory = new DeviceDirectory(tally);
+        var d = Device(PayloadFormat.Telemetry);
+        directory.Add("nrf-1", d);
+        var bodies = new List<byte[]>();
+        for (var i = 1; i <= 100; i++)
+        {
+            using var m = d.NextMessage(i, 0);
+            bodies.Add(m.Body.ToArray());
+            if (i != 50)
+            {
+                d.Acknowledged(m.Sequence); // message 50 had no PUBACK: not the backend's to miss
+            }
+        }
+
+        // Messages 1-36 fell out of the 64 kept before anyone got them: lost as they went.
+        Assert.Equal(36, tally.Lost);
+        for (var i = 37; i <= 100; i++)
+        {
+            if (i is not (40 or 50 or 90))
+            {
+                Assert.True(d.TryDelivered(new ReadOnlySequence<byte>(bodies[i - 1]), out _, out _), $"message {i}");
+            }
+        }
+
+        Assert.False(d.TryDelivered(new ReadOnlySequence<byte>(bodies[60]), out _, out var duplicate));
+        Assert.True(duplicate);
+        directory.SettleAll();
+        Assert.Equal(38, tally.Lost); // and 40 and 90; 50 was never acknowledged
+        directory.SettleAll();
+        Assert.Equal(38, tally.Lost); // settled once
+    }
+
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;

@@ -619,12 +619,22 @@ internal static class ProfileValidator
             fail("$.thresholds.maxGeneratorCpu", $"must be above 0 and at most 100 (percent of all cores), got {t.MaxGeneratorCpu}");
         }
 
-        foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs) })
+        foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs), ("deliveryP99Ms", t.DeliveryP99Ms) })
         {
             if (value is <= 0)
             {
                 fail($"$.thresholds.{name}", $"must be above 0 ms, got {value}");
             }
+        }
+
+        if (t.ConsumerLossRate is < 0 or > 1)
+        {
+            fail("$.thresholds.consumerLossRate", $"must be 0 to 1, got {t.ConsumerLossRate}");
+        }
+
+        if (p.Consumers.Count == 0 && (t.DeliveryP99Ms is not null || t.ConsumerLossRate is not null))
+        {
+            fail(t.DeliveryP99Ms is not null ? "$.thresholds.deliveryP99Ms" : "$.thresholds.consumerLossRate", "judges backend consumers, and the profile has none: set consumers.count");
         }
     }
 
