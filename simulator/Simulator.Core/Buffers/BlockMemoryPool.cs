@@ -10,7 +10,7 @@ namespace Simulator.Core.Buffers;
 /// capped; blocks beyond the cap go to the GC. Larger requests are served unpooled (rare: payloads
 /// are copied in block-sized chunks).
 /// </summary>
-public sealed class BlockMemoryPool : MemoryPool<byte>
+internal sealed class BlockMemoryPool : MemoryPool<byte>
 {
     public const int BlockSize = 4096;
 

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Capacity;
 
 /// <summary>What a capacity search found.</summary>
-public sealed record CapacityResult
+internal sealed record CapacityResult
 {
     /// <summary>The highest offered rate whose step kept within every limit (0 when none did).</summary>
     public double SustainableConnectsPerSecond { get; init; }

@@ -9,7 +9,7 @@ namespace Simulator.Core.Capacity;
 /// <see cref="CapacitySettings.Retries"/> times); one still disturbed, or saturated, ends the search
 /// as <see cref="LimitedBy.Generator"/>: what broke was this machine, so the figure is a lower bound.
 /// </summary>
-public sealed class CapacitySearch
+internal sealed class CapacitySearch
 {
     private readonly CapacitySettings _settings;
     private readonly Func<double, string, int, CancellationToken, Task<CapacityStep>> _runStep;

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Capacity;
 
 /// <summary>One step of a capacity search: a rate offered for a while, and what came of it.</summary>
-public sealed record CapacityStep
+internal sealed record CapacityStep
 {
     public int Index { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Capacity;
 
 /// <summary>What ended a capacity search.</summary>
-public static class LimitedBy
+internal static class LimitedBy
 {
     public const string Target = "target";
 

@@ -5,7 +5,7 @@ namespace Simulator.Core.CustomAuth;
 /// name, the token under its key name, and the token signature. One type for every transport;
 /// each transport places the values differently (headers, query string, MQTT username).
 /// </summary>
-public sealed record CustomAuthCredentials(string? AuthorizerName, string TokenKeyName, string Token, string? Signature)
+internal sealed record CustomAuthCredentials(string? AuthorizerName, string TokenKeyName, string Token, string? Signature)
 {
     public const string AuthorizerNameKey = "x-amz-customauthorizer-name";
     public const string SignatureKey = "x-amz-customauthorizer-signature";

@@ -1,7 +1,7 @@
 namespace Simulator.Core.CustomAuth;
 
 /// <summary>application/x-www-form-urlencoded parsing as Node's query-string does: '+' is a space, %XX decoded, keys case-insensitive here.</summary>
-public static class QueryString
+internal static class QueryString
 {
     public static Dictionary<string, string> Parse(ReadOnlySpan<char> query)
     {

@@ -8,7 +8,7 @@ namespace Simulator.Core.CustomAuth;
 /// over exactly the token's bytes, standard base64 with padding, as
 /// <c>echo -n TOKEN | openssl dgst -sha256 -sign key.pem | openssl base64 -A</c> writes it.
 /// </summary>
-public static class TokenSignature
+internal static class TokenSignature
 {
     /// <summary>TestInvokeAuthorizer's limit on tokenSignature.</summary>
     public const int MaxLength = 2560;

@@ -5,7 +5,7 @@ namespace Simulator.Core.Errors;
 /// is one. An MQTT 5 refusal also names its packet and reason code in <see cref="FailureClass"/>
 /// (e.g. <c>ConnAck:NotAuthorized</c>), which is what runs count it under.
 /// </summary>
-public sealed class ConnectionFailedException : Exception
+internal sealed class ConnectionFailedException : Exception
 {
     private readonly string? _failureClass;
 

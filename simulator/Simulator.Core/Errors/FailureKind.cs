@@ -1,7 +1,7 @@
 namespace Simulator.Core.Errors;
 
 /// <summary>Why a connection attempt or a connection failed. Never just "exception".</summary>
-public enum FailureKind
+internal enum FailureKind
 {
     Dns,
     TcpRefused,

@@ -7,7 +7,7 @@ namespace Simulator.Core.Errors;
 /// Turns System.Text.Json's messages into a user's words: no .NET type names, no duplicated
 /// path (the caller names file, line and JSON path).
 /// </summary>
-public static partial class JsonErrors
+internal static partial class JsonErrors
 {
     public static string Plain(JsonException e)
     {

@@ -7,7 +7,7 @@ namespace Simulator.Core.Errors;
 /// base64 runs (signatures, keys), the same runs URL-encoded (%2B, %2F, %3D count as one
 /// character of the run), and the value of any credential-named query parameter or header.
 /// </summary>
-public static partial class Secrets
+internal static partial class Secrets
 {
     public const string Mark = "<redacted>";
 

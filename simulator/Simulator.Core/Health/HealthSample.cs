@@ -1,7 +1,7 @@
 namespace Simulator.Core.Health;
 
 /// <summary>The load generator's own health in one second.</summary>
-public sealed record HealthSample(
+internal sealed record HealthSample(
     double CpuPercent,
     double? MachineCpuPercent,
     long ThreadPoolQueue,

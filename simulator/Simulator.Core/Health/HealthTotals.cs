@@ -6,7 +6,7 @@ namespace Simulator.Core.Health;
 /// maxima, sums, and the level each figure held for longer than
 /// <see cref="GeneratorHealth.HotSecondsAllowed"/> seconds in a row.
 /// </summary>
-public sealed class HealthTotals
+internal sealed class HealthTotals
 {
     /// <summary>Percent in tenths, up to 200 % (a process's CPU read over a short second can pass 100 % of the cores).</summary>
     private const int Buckets = 2001;

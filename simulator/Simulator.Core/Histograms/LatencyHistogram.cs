@@ -14,7 +14,7 @@ namespace Simulator.Core.Histograms;
 /// exactly and HdrHistogram's own tools read our results. On top it keeps the exact min and max,
 /// which the encoding rounds to bucket bounds. Recording is lock-free.
 /// </summary>
-public sealed class LatencyHistogram
+internal sealed class LatencyHistogram
 {
     /// <summary>Values above this (1 hour in µs) are recorded as this: no latency we measure lasts that long.</summary>
     public const long HighestTrackable = 3_600_000_000L;

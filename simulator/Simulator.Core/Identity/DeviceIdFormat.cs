@@ -1,7 +1,7 @@
 namespace Simulator.Core.Identity;
 
 /// <summary>How a device id is formed.</summary>
-public enum DeviceIdFormat
+internal enum DeviceIdFormat
 {
     /// <summary>A UUID, as the modem's device UUID (nRF Cloud's default).</summary>
     Uuid,

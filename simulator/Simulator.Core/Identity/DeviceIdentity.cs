@@ -4,7 +4,7 @@ namespace Simulator.Core.Identity;
 /// One virtual nRF9160: who it is, not what it holds. The private key is rebuilt on demand by
 /// <see cref="Fleet.GetPrivateKey"/>, so identities can be listed and logged without secrets.
 /// </summary>
-public sealed record DeviceIdentity(
+internal sealed record DeviceIdentity(
     int Index,
     string DeviceId,
     string Imei,

@@ -8,7 +8,7 @@ namespace Simulator.Core.Identity;
 /// index, so a shard touches only its own devices; an imported fleet reads its keys from files.
 /// Thread-safe for reads.
 /// </summary>
-public sealed class Fleet
+internal sealed class Fleet
 {
     private readonly DeviceIdentity?[] _cache;
     private readonly Func<int, ECParameters> _privateKey;

@@ -8,7 +8,7 @@ namespace Simulator.Core.Identity;
 /// device certificates with CN = device id on P-256 keys, signed with ECDSA SHA-256.
 /// The CA key derives from the seed, so a shard can sign the same way.
 /// </summary>
-public sealed class FleetCa : IDisposable
+internal sealed class FleetCa : IDisposable
 {
     private static readonly DateTimeOffset NotBefore = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly ECDsa _key;

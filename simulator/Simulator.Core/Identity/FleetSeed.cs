@@ -11,7 +11,7 @@ namespace Simulator.Core.Identity;
 /// use) or as 64 hex digits (32 bytes: what <c>fleet create</c> draws by default). Device ids are
 /// public, so a seed that can be searched for offline gives away every key.
 /// </summary>
-public readonly struct FleetSeed : IEquatable<FleetSeed>
+internal readonly struct FleetSeed : IEquatable<FleetSeed>
 {
     /// <summary>Seeds of fewer bits than this are warned about where their keys leave the process.</summary>
     public const int StrongBits = 128;

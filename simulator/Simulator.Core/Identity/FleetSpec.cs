@@ -1,7 +1,7 @@
 namespace Simulator.Core.Identity;
 
 /// <summary>What a generated fleet is made from. The same spec always yields the same devices.</summary>
-public sealed record FleetSpec
+internal sealed record FleetSpec
 {
     /// <summary>Nordic's type allocation code for nRF9160 modules; any 8 digits may be configured.</summary>
     public const string DefaultTac = "35240411";

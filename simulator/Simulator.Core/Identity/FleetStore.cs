@@ -9,7 +9,7 @@ namespace Simulator.Core.Identity;
 /// beside its target and renamed into place only when whole, so a failure never leaves a partial
 /// fleet that looks complete.
 /// </summary>
-public static class FleetStore
+internal static class FleetStore
 {
     public const string ManifestFile = "fleet.json";
 

@@ -9,7 +9,7 @@ namespace Simulator.Core.Identity;
 /// and SPKI "PUBLIC KEY". Errors name the file and the line of the offending block and never
 /// include key material.
 /// </summary>
-public static class KeyPem
+internal static class KeyPem
 {
     private const string P256Oid = "1.2.840.10045.3.1.7";
 

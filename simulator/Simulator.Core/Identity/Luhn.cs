@@ -1,7 +1,7 @@
 namespace Simulator.Core.Identity;
 
 /// <summary>The Luhn (mod 10) check digit used by IMEIs (3GPP TS 23.003 §B.2) and ICCIDs (ITU-T E.118).</summary>
-public static class Luhn
+internal static class Luhn
 {
     /// <summary>Check digit for a string of decimal digits that does not yet carry one.</summary>
     public static int ComputeCheckDigit(ReadOnlySpan<char> digitsWithoutCheck)

@@ -3,7 +3,7 @@ using System.Text;
 namespace Simulator.Core.Identity;
 
 /// <summary>Writes secrets with mode 0600 from the first byte: the file is never readable by others, not even briefly.</summary>
-public static class SecretFile
+internal static class SecretFile
 {
     public static void Write(string path, string text)
     {

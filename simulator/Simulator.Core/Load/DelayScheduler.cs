@@ -13,7 +13,7 @@ namespace Simulator.Core.Load;
 /// up to its PUBACK wait is tens of µs) and hands the rest to the thread pool: at 10,000 devices
 /// publishing every 10 s that is about 10 a tick, and one work item per publish fewer.
 /// </summary>
-public sealed class DelayScheduler : ITimerQueue, IDisposable
+internal sealed class DelayScheduler : ITimerQueue, IDisposable
 {
     private const int PeriodMs = 10;
 

@@ -7,7 +7,7 @@ namespace Simulator.Core.Load;
 /// The target as every device of a run reaches it, resolved once: the name it presents (SNI, Host
 /// header), where it connects, the port, the trust, the source addresses and the descriptor budget.
 /// </summary>
-public sealed record DeviceEndpoint
+internal sealed record DeviceEndpoint
 {
     /// <summary>The data endpoint name (SNI, Host header).</summary>
     public required string Host { get; init; }

@@ -13,7 +13,7 @@ namespace Simulator.Core.Load;
 /// signer kept per device (its EVP_PKEY and reused EVP_PKEY_CTX) held about 9 KB, most of it in
 /// libcrypto, for the whole run.
 /// </summary>
-public sealed class DeviceJwtTokenSource : ITokenSource
+internal sealed class DeviceJwtTokenSource : ITokenSource
 {
     private readonly Fleet _fleet;
     private readonly DeviceTokenOptions _options;

@@ -9,7 +9,7 @@ namespace Simulator.Core.Load;
 /// through <see cref="Metrics.RunMetrics"/>-recording calls (counted there), so the two counts are kept
 /// in different places and can disagree when a device loses an attempt.
 /// </summary>
-public sealed class DeviceLifecycle
+internal sealed class DeviceLifecycle
 {
     private readonly DeviceSupervisor _supervisor;
 

@@ -9,7 +9,7 @@ using Simulator.Core.Transport.OpenSsl;
 namespace Simulator.Core.Load;
 
 /// <summary>Where a profile's transport puts a device's credentials: WebSocket headers or query, or the MQTT username (A.1).</summary>
-public static class DeviceTransport
+internal static class DeviceTransport
 {
     /// <summary>"OpenSSL 3.0.19", "SslStream", "SslStream (HTTPS)" or "none": the TLS a profile's devices connect with.</summary>
     public static string TlsName(DeviceTransportOptions transport) => transport.Kind switch

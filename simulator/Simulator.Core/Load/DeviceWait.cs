@@ -13,7 +13,7 @@ namespace Simulator.Core.Load;
 /// One waiter at a time (the device's own loop); <see cref="Wake"/> and the scheduler may race it.
 /// A wake may be spurious (a wake meant for an earlier wait): callers re-check and wait again.
 /// </summary>
-public sealed class DeviceWait : IValueTaskSource, ITimerItem
+internal sealed class DeviceWait : IValueTaskSource, ITimerItem
 {
     private ManualResetValueTaskSourceCore<bool> _core; // how continuations run is set per wait, in WaitAsync and Fire
     private long _generation;

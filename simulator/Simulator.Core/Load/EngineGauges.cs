@@ -8,4 +8,4 @@ namespace Simulator.Core.Load;
 /// <param name="SchedulerLag">Takes the shared delay scheduler's lag since the last call (<see cref="DelayScheduler.TakeLag"/>).</param>
 /// <param name="Fds">The descriptor budget the devices' connections draw on, for the open-files figure.</param>
 /// <param name="Authorizer">The embedded target's authorizer counters (cumulative); null against a real target, which does not tell.</param>
-public sealed record EngineGauges(Func<LatencyHistogram> SchedulerLag, FdBudget? Fds = null, Func<AuthorizerSample>? Authorizer = null);
+internal sealed record EngineGauges(Func<LatencyHistogram> SchedulerLag, FdBudget? Fds = null, Func<AuthorizerSample>? Authorizer = null);

@@ -5,7 +5,7 @@ namespace Simulator.Core.Load;
 /// each live device's own state against the state counters; attempts opened (counted by the
 /// supervisor) against attempt outcomes (counted by the metrics); devices started against ended.
 /// </summary>
-public sealed record FleetCensus(
+internal sealed record FleetCensus(
     long Live,
     long Connecting,
     long Connected,

@@ -4,7 +4,7 @@ using Simulator.Core.Identity;
 namespace Simulator.Core.Load;
 
 /// <summary>Where a device's custom-auth credentials come from. Implementations cache per device and refresh before expiry.</summary>
-public interface ITokenSource
+internal interface ITokenSource
 {
     /// <summary>The client id the credentials are valid for (ICCID for 1NCE, device id for device JWTs).</summary>
     string ClientIdOf(DeviceIdentity device);

@@ -11,7 +11,7 @@ namespace Simulator.Core.Load;
 /// rests <see cref="Rest"/> before it is lent again: AWS IoT allows one connect per second per client
 /// id, and a reuse sooner would be throttled by the target for a reason of our making. Thread-safe.
 /// </summary>
-public sealed class IdentityPool
+internal sealed class IdentityPool
 {
     /// <summary>AWS's per-client-id connect limit is 1/s; a little more keeps clear of its edge.</summary>
     public static readonly TimeSpan DefaultRest = TimeSpan.FromSeconds(1.1);

@@ -7,7 +7,7 @@ using Simulator.Core.Tokens;
 namespace Simulator.Core.Load;
 
 /// <summary>Mints 1NCE-style issuer tokens in process with the embedded gateway's keys, skipping the onboarding round trip.</summary>
-public sealed class IssuerTokenSource : ITokenSource
+internal sealed class IssuerTokenSource : ITokenSource
 {
     private readonly OnceIssuerTokens _issuer;
     private readonly TokenCache _cache;

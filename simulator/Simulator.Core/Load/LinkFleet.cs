@@ -11,7 +11,7 @@ namespace Simulator.Core.Load;
 /// puts on them. A device has a link when the profile gives it one or when the plan has an outage
 /// (then a link of no delay and no rate, which only an outage changes). Thread-safe.
 /// </summary>
-public sealed class LinkFleet
+internal sealed class LinkFleet
 {
     private readonly LinkProfile? _profile;
     private readonly ITimerQueue _timers;

@@ -13,7 +13,7 @@ namespace Simulator.Core.Load;
 /// writes a <see cref="SecondRow"/> to a channel (the console reads it) and keeps it for the results in bounded memory (<see cref="SecondHistory"/>).
 /// Cancellation stops every device gracefully; the outcome is still complete and says it was cancelled.
 /// </summary>
-public sealed class LoadEngine
+internal sealed class LoadEngine
 {
     internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
     private readonly Profiles.RunOptions _options;

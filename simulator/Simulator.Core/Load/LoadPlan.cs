@@ -8,7 +8,7 @@ namespace Simulator.Core.Load;
 /// evenly spaced instants 1/rate apart, or (Poisson) at instants drawn uniformly over the ramp,
 /// which is a Poisson process of that rate conditioned on the ramp's count.
 /// </summary>
-public sealed class LoadPlan
+internal sealed class LoadPlan
 {
     private readonly List<PlanSegment> _segments = [];
 

@@ -8,7 +8,7 @@ using Simulator.Core.Onboarding.Client;
 namespace Simulator.Core.Load;
 
 /// <summary>Fetches 1NCE tokens from the onboarding endpoint, cached per device until shortly before expiry.</summary>
-public sealed class OnboardingTokenSource : ITokenSource
+internal sealed class OnboardingTokenSource : ITokenSource
 {
     private readonly OnboardingClient _client;
     private readonly TokenCache _cache;

@@ -9,7 +9,7 @@ namespace Simulator.Core.Load;
 /// coming back, and when each was connected again, counted from the moment the links came back.
 /// Thread-safe.
 /// </summary>
-public sealed class OutageRecord
+internal sealed class OutageRecord
 {
     private readonly ConcurrentDictionary<int, int> _attempts = new();
     private readonly ConcurrentDictionary<int, double> _back = new();

@@ -5,7 +5,7 @@ namespace Simulator.Core.Load;
 /// from the links' return; null while not that many are), the attempts each made on the way, and
 /// the connect rate the target saw at the storm's peak.
 /// </summary>
-public sealed record OutageResult
+internal sealed record OutageResult
 {
     public int AtSecond { get; init; }
 

@@ -4,4 +4,4 @@ namespace Simulator.Core.Load;
 /// A planned start (+1) or stop (−1) of one device, <see cref="At"/> seconds into the run. A
 /// <see cref="Visit"/> starts a device that connects once, holds its session and leaves by itself.
 /// </summary>
-public readonly record struct PlanEvent(double At, int Delta, bool Visit = false);
+internal readonly record struct PlanEvent(double At, int Delta, bool Visit = false);

@@ -3,7 +3,7 @@ using Simulator.Core.Load.Profiles;
 namespace Simulator.Core.Load;
 
 /// <summary>One phase laid on the time line: from <see cref="From"/> to <see cref="To"/> devices over <see cref="Duration"/> seconds.</summary>
-public sealed record PlanSegment(double Start, double Duration, double From, double To, PhaseKind Kind, double Rate)
+internal sealed record PlanSegment(double Start, double Duration, double From, double To, PhaseKind Kind, double Rate)
 {
     /// <summary>For a spike: the level it jumps from.</summary>
     public double Before { get; init; }

@@ -4,7 +4,7 @@ using Simulator.Core.Metrics;
 namespace Simulator.Core.Load;
 
 /// <summary>What a run produced: its per-second rows, the fleet's final census and the generator's health.</summary>
-public sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds, IReadOnlyList<SecondRow> Rows, bool Cancelled, int PlannedDevices, long PeakConnected)
+internal sealed record RunOutcome(DateTimeOffset StartedAt, double DurationSeconds, IReadOnlyList<SecondRow> Rows, bool Cancelled, int PlannedDevices, long PeakConnected)
 {
     /// <summary>Devices in service (connected; on a duty cycle also asleep or waking) at the end of the last hold (the last second when there is no hold).</summary>
     public long ConnectedAtLastHold { get; init; }

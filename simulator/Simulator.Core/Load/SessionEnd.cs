@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load;
 
 /// <summary>What a scenario's attempt returns: a planned end, a sleep until the next wake, a session lost after being connected, or a failure with its class.</summary>
-public readonly record struct SessionEnd(SessionEndKind Kind, string? FailureClass)
+internal readonly record struct SessionEnd(SessionEndKind Kind, string? FailureClass)
 {
     /// <summary>For <see cref="SessionEndKind.Sleep"/>: when the device wakes next (a Stopwatch timestamp).</summary>
     public long WakeAt { get; init; }

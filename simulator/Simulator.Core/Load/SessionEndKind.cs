@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load;
 
 /// <summary>How one attempt of a scenario ended, which decides what the device does next.</summary>
-public enum SessionEndKind
+internal enum SessionEndKind
 {
     /// <summary>The session ended as planned (its length, a visit, the run's stop): reconnect at once.</summary>
     Planned,

@@ -8,7 +8,7 @@ namespace Simulator.Core.Metrics;
 /// throttles by CloudWatch's names: the account's connect rate (Connect.Throttle) and one client
 /// id's (Connect.ClientIDThrottle).
 /// </summary>
-public readonly record struct AuthorizerSample(long Invocations, long Refreshes, long Throttles, long ColdStarts, long Timeouts, int InFlight)
+internal readonly record struct AuthorizerSample(long Invocations, long Refreshes, long Throttles, long ColdStarts, long Timeouts, int InFlight)
 {
     /// <summary>Connects refused by the account-wide connect quota (Connect.Throttle).</summary>
     public long ConnectThrottles { get; init; }

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Metrics;
 
 /// <summary>What a run's backend consumers got of the fleet's messages (<see cref="DeliveryTally"/>), once they drained.</summary>
-public sealed record ConsumerTotals
+internal sealed record ConsumerTotals
 {
     /// <summary>Consumer connections.</summary>
     public required int Count { get; init; }

@@ -4,7 +4,7 @@ namespace Simulator.Core.Metrics;
 /// What backend consumers got of the fleet's messages, counted against what the devices sent.
 /// Thread-safe: every consumer connection and every device counts into it.
 /// </summary>
-public sealed class DeliveryTally
+internal sealed class DeliveryTally
 {
     private long _received;
     private long _duplicates;

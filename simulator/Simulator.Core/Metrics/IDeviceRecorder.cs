@@ -1,7 +1,7 @@
 namespace Simulator.Core.Metrics;
 
 /// <summary>What a device records about its sessions: all a scenario may write, and nothing it may read.</summary>
-public interface IDeviceRecorder
+internal interface IDeviceRecorder
 {
     void Record(Phase phase, double milliseconds);
 

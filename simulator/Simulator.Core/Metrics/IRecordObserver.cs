@@ -5,7 +5,7 @@ namespace Simulator.Core.Metrics;
 /// instruments need that a snapshot cannot give (a histogram of every sample, counters that keep
 /// counting across a warm-up). Must not block.
 /// </summary>
-public interface IRecordObserver
+internal interface IRecordObserver
 {
     void Phase(Phase phase, double milliseconds);
 

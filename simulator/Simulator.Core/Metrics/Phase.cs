@@ -1,7 +1,7 @@
 namespace Simulator.Core.Metrics;
 
 /// <summary>The timed phases of a device's life, one histogram each.</summary>
-public enum Phase
+internal enum Phase
 {
     TokenFetch,
     TokenMint,

@@ -9,7 +9,7 @@ namespace Simulator.Core.Metrics;
 /// observes each record (counters, the phase histogram) and reads the recorder's latest
 /// per-second state (gauges). A recorder read back from results, merged or rebuilt, has none.
 /// </summary>
-public sealed class RunInstruments : IRecordObserver, IDisposable
+internal sealed class RunInstruments : IRecordObserver, IDisposable
 {
     public const string MeterName = "Simulator.Run";
 

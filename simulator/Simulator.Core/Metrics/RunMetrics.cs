@@ -12,7 +12,7 @@ namespace Simulator.Core.Metrics;
 /// other. Thread-safe. It records and nothing else: the exported instruments (<see cref="RunInstruments"/>)
 /// observe it, and the console and results read its totals and per-second counters.
 /// </summary>
-public sealed partial class RunMetrics : IDeviceRecorder
+internal sealed partial class RunMetrics : IDeviceRecorder
 {
     private readonly LatencyHistogram[] _phases = [.. Enumerable.Range(0, Enum.GetValues<Phase>().Length).Select(_ => new LatencyHistogram())];
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);

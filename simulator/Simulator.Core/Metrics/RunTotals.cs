@@ -6,7 +6,7 @@ namespace Simulator.Core.Metrics;
 /// A run's totals at one instant, immutable: what reports, summaries and the console are built from
 /// (<see cref="RunMetrics.Snapshot"/>), what a summary.json gives back, and what a merge combines.
 /// </summary>
-public sealed record RunTotals
+internal sealed record RunTotals
 {
     public long Successes { get; init; }
 

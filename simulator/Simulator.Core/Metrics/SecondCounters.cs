@@ -3,7 +3,7 @@ using Simulator.Core.Histograms;
 namespace Simulator.Core.Metrics;
 
 /// <summary>What the devices did in one second, taken and reset by <see cref="RunMetrics.TakeSecond"/>.</summary>
-public sealed record SecondCounters(
+internal sealed record SecondCounters(
     long ConnectsOk,
     long ConnectsFailed,
     long Publishes,

@@ -12,7 +12,7 @@ namespace Simulator.Core.Metrics;
 /// span's last, and health is the span's worst second. The rows on disk (timeseries.csv) stay
 /// one a second.
 /// </summary>
-public sealed class SecondHistory
+internal sealed class SecondHistory
 {
     public const int DefaultCapacity = 3600;
 

@@ -4,7 +4,7 @@ using Simulator.Core.Histograms;
 namespace Simulator.Core.Metrics;
 
 /// <summary>One row of timeseries.csv: what happened in one second of the run, and the generator's own health.</summary>
-public sealed record SecondRow(
+internal sealed record SecondRow(
     int Second,
     string Phase,
     int Target,

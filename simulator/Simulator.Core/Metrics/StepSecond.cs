@@ -4,7 +4,7 @@ namespace Simulator.Core.Metrics;
 /// <param name="Ok">Runs of the step that ended ok in the second.</param>
 /// <param name="Failed">Runs that failed in the second.</param>
 /// <param name="P99Ms">The second's p99 latency; NaN when unknown: read back from timeseries.csv, which keeps the counts only (they merge exactly across shards), or several seconds or shards joined.</param>
-public sealed record StepSecond(long Ok, long Failed, double P99Ms)
+internal sealed record StepSecond(long Ok, long Failed, double P99Ms)
 {
     /// <summary>Several rows' steps as one: counts added; a p99 kept only where one row had the step.</summary>
     public static Dictionary<string, StepSecond> Sum(IEnumerable<IReadOnlyDictionary<string, StepSecond>> rows)

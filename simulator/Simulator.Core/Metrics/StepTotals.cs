@@ -3,7 +3,7 @@ using Simulator.Core.Histograms;
 namespace Simulator.Core.Metrics;
 
 /// <summary>One named scenario step's totals: how many ran to the end and how many failed (by class), and the latency of both.</summary>
-public sealed record StepTotals
+internal sealed record StepTotals
 {
     public required long Ok { get; init; }
 

@@ -6,7 +6,7 @@ namespace Simulator.Core.Mqtt;
 /// CONNACK, MQTT 3.1.1 §3.2 (<c>20 02 | 0000000 SP | return code</c>) and MQTT 5.0 §3.2
 /// (<c>20 | remaining | 0000000 SP | reason code | properties</c>).
 /// </summary>
-public readonly record struct ConnAckPacket(bool SessionPresent, ConnAckReturnCode ReturnCode)
+internal readonly record struct ConnAckPacket(bool SessionPresent, ConnAckReturnCode ReturnCode)
 {
     public MqttVersion Version { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt;
 
 /// <summary>MQTT 3.1.1 §3.2.2.3 Table 3.1.</summary>
-public enum ConnAckReturnCode : byte
+internal enum ConnAckReturnCode : byte
 {
     Accepted = 0,
     UnacceptableProtocolVersion = 1,

@@ -11,7 +11,7 @@ namespace Simulator.Core.Mqtt;
 /// payload: client id | [[v5: will properties] | will topic | will message] | [username] | [password]
 /// </code>
 /// </summary>
-public sealed class ConnectPacket
+internal sealed class ConnectPacket
 {
     public required string ClientId { get; init; }
 

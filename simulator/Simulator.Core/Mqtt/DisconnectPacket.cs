@@ -7,7 +7,7 @@ namespace Simulator.Core.Mqtt;
 /// length of 0 means Normal disconnection (0x00). Either side may send it in v5. At level 4 it is
 /// the bodiless <c>E0 00</c> of §3.14 (<see cref="EmptyPacket"/>).
 /// </summary>
-public sealed record DisconnectPacket(MqttReasonCode ReasonCode)
+internal sealed record DisconnectPacket(MqttReasonCode ReasonCode)
 {
     public MqttProperties? Properties { get; init; }
 

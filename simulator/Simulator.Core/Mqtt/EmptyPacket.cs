@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>The bodiless packets: PINGREQ §3.12 (C0 00), PINGRESP §3.13 (D0 00), DISCONNECT §3.14 (E0 00).</summary>
-public static class EmptyPacket
+internal static class EmptyPacket
 {
     public static void Write(IBufferWriter<byte> writer, MqttPacketType type)
     {

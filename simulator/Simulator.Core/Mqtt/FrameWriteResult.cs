@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt;
 
 /// <summary>What became of a frame handed to <see cref="MqttFrameWriter.TryWriteWithoutWaitingAsync{TState}"/>.</summary>
-public enum FrameWriteResult
+internal enum FrameWriteResult
 {
     /// <summary>Written to the output, or waiting in the backlog for the writer that holds the lock.</summary>
     Written,

@@ -20,7 +20,7 @@ namespace Simulator.Core.Mqtt;
 /// </para>
 /// <para>Thread-safe: every member may be called from any thread.</para>
 /// </summary>
-public sealed class MqttFrameWriter
+internal sealed class MqttFrameWriter
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Queue<(byte[] Buffer, int Length)> _backlog = new(); // guarded by itself

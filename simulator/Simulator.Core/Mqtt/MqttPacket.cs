@@ -6,7 +6,7 @@ namespace Simulator.Core.Mqtt;
 /// A framed packet: the type and flags of the fixed header (§2.2) and the body (variable header
 /// and payload). The body is a slice of the reader's buffer, valid until the buffer is advanced.
 /// </summary>
-public readonly struct MqttPacket
+internal readonly struct MqttPacket
 {
     public MqttPacket(MqttPacketType type, byte flags, ReadOnlySequence<byte> body)
     {

@@ -8,7 +8,7 @@ namespace Simulator.Core.Mqtt;
 /// DISCONNECT and the other packets that are not on the publish path. Null means absent; the
 /// spec's default applies then. Writing emits them in identifier order.
 /// </summary>
-public sealed class MqttProperties
+internal sealed class MqttProperties
 {
     public byte? PayloadFormatIndicator { get; set; }
 

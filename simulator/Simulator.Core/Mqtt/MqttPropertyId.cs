@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt;
 
 /// <summary>MQTT 5.0 §2.2.2.2 Table 2-4: property identifiers. Each is one byte on the wire.</summary>
-public enum MqttPropertyId : byte
+internal enum MqttPropertyId : byte
 {
     PayloadFormatIndicator = 0x01,
     MessageExpiryInterval = 0x02,

@@ -4,7 +4,7 @@ namespace Simulator.Core.Mqtt;
 /// The one exception of the codec: a reason code and the spec rule broken, e.g. [MQTT-2.2.3-1].
 /// A receiver that catches it closes the network connection, as the spec requires.
 /// </summary>
-public sealed class MqttProtocolException : Exception
+internal sealed class MqttProtocolException : Exception
 {
     public MqttProtocolException(MqttErrorCode code, string rule, string message)
         : base($"{rule} {message}")

@@ -10,7 +10,7 @@ namespace Simulator.Core.Mqtt;
 /// and stays valid until <see cref="Advance"/>; what follows it stays buffered and unexamined,
 /// so packets a peer pipelined (for example behind CONNECT, [MQTT-3.1.4-5]) are read at once.
 /// </summary>
-public sealed class MqttProtocolReader
+internal sealed class MqttProtocolReader
 {
     private readonly PipeReader _reader;
     private readonly int _maxPacketSize;

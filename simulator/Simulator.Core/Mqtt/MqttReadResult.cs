@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt;
 
 /// <summary>One read of <see cref="MqttProtocolReader"/>: a whole packet, or the end of the stream.</summary>
-public readonly struct MqttReadResult
+internal readonly struct MqttReadResult
 {
     public MqttReadResult(MqttPacket packet)
     {

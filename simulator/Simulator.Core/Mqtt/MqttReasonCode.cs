@@ -4,7 +4,7 @@ namespace Simulator.Core.Mqtt;
 /// MQTT 5.0 §2.4 Table 2-6. 0x00 is Success, Normal disconnection and Granted QoS 0 by packet; it
 /// has one name here so that a code prints the same everywhere. A code of 0x80 or above is a failure.
 /// </summary>
-public enum MqttReasonCode : byte
+internal enum MqttReasonCode : byte
 {
     Success = 0x00,
     GrantedQos1 = 0x01,

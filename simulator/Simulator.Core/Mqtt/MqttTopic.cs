@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Simulator.Core.Mqtt;
 
 /// <summary>Topic names and filters, MQTT 3.1.1 §4.7.</summary>
-public static class MqttTopic
+internal static class MqttTopic
 {
     /// <summary>A PUBLISH topic: at least one byte [MQTT-4.7.3-1], no wildcards [MQTT-3.3.2-2].</summary>
     public static void ValidateTopicName(in ReadOnlySequence<byte> topic)

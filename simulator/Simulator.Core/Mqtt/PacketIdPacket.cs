@@ -9,7 +9,7 @@ namespace Simulator.Core.Mqtt;
 /// reason code and properties (v5 §3.4.2): <c>type|flags 03 | packet identifier | reason</c>, or
 /// longer with a property section; a remaining length of 2 means Success and no properties.
 /// </summary>
-public readonly record struct PacketIdPacket(MqttPacketType Type, ushort PacketId)
+internal readonly record struct PacketIdPacket(MqttPacketType Type, ushort PacketId)
 {
     public MqttReasonCode ReasonCode { get; init; }
 

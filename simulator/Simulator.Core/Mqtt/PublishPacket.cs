@@ -11,7 +11,7 @@ namespace Simulator.Core.Mqtt;
 /// payload: the rest
 /// </code>
 /// </summary>
-public readonly struct PublishPacket
+internal readonly struct PublishPacket
 {
     public PublishPacket(ReadOnlySequence<byte> topic, ReadOnlySequence<byte> payload, MqttQos qos, bool retain, bool dup, ushort packetId)
     {

@@ -7,7 +7,7 @@ namespace Simulator.Core.Mqtt;
 /// 0x80 (failure). MQTT 5.0 §3.9 puts a property section after the packet id, and the codes are
 /// reason codes: 0x80 and above refuse the filter.
 /// </summary>
-public sealed record SubAckPacket(ushort PacketId, byte[] ReturnCodes)
+internal sealed record SubAckPacket(ushort PacketId, byte[] ReturnCodes)
 {
     public const byte Failure = 0x80;
 

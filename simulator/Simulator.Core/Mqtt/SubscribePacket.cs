@@ -8,7 +8,7 @@ namespace Simulator.Core.Mqtt;
 /// MQTT 5.0 §3.8 adds a property section after the packet id, and each filter's byte becomes
 /// subscription options: <c>00 | retain handling (2) | RAP | NL | QoS (2)</c>.
 /// </summary>
-public sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Filter, MqttQos Qos)> Subscriptions)
+internal sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Filter, MqttQos Qos)> Subscriptions)
 {
     public MqttVersion Version { get; init; }
 

@@ -6,7 +6,7 @@ namespace Simulator.Core.Mqtt;
 /// UNSUBACK, MQTT 5.0 §3.11: <c>B0 | remaining | packet id (2) | properties | reason code+</c>, a
 /// reason code per filter. At level 4 UNSUBACK is a <see cref="PacketIdPacket"/>.
 /// </summary>
-public sealed record UnsubAckPacket(ushort PacketId, byte[] ReasonCodes)
+internal sealed record UnsubAckPacket(ushort PacketId, byte[] ReasonCodes)
 {
     public MqttProperties? Properties { get; init; }
 

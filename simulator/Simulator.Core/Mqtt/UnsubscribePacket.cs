@@ -7,7 +7,7 @@ namespace Simulator.Core.Mqtt;
 /// UNSUBSCRIBE, MQTT 3.1.1 §3.10: <c>A2 | remaining | packet id (2) | filter (UTF-8)+</c>. MQTT 5.0
 /// §3.10 adds a property section after the packet id.
 /// </summary>
-public sealed record UnsubscribePacket(ushort PacketId, IReadOnlyList<string> Filters)
+internal sealed record UnsubscribePacket(ushort PacketId, IReadOnlyList<string> Filters)
 {
     public MqttVersion Version { get; init; }
 

@@ -1,4 +1,4 @@
 namespace Simulator.Core.NrfCloud;
 
 /// <summary>One CSV record and the body line it starts on.</summary>
-public sealed record CsvRow(int Line, string[] Fields, bool UnterminatedQuote = false);
+internal sealed record CsvRow(int Line, string[] Fields, bool UnterminatedQuote = false);

@@ -8,7 +8,7 @@ namespace Simulator.Core.NrfCloud;
 /// OnboardDevices: <c>deviceId,[subType],[tags],[fwTypes],"certPem"</c>;
 /// RegisterPublicKeys: <c>deviceId,"keyPem"</c>.
 /// </summary>
-public static class NrfCloudCsv
+internal static class NrfCloudCsv
 {
     public const int MaxRowsPerFile = 1000;
 

@@ -3,4 +3,4 @@ using Simulator.Core.CustomAuth;
 namespace Simulator.Core.Onboarding;
 
 /// <summary>What the 1NCE onboarding endpoint answered, decoded as the seed's client decodes it.</summary>
-public sealed record OnboardingResult(string Username, string IotCoreEndpointUrl, string ClientId, string AmazonRootCaUrl, CustomAuthCredentials Credentials, long? ExpiresAt);
+internal sealed record OnboardingResult(string Username, string IotCoreEndpointUrl, string ClientId, string AmazonRootCaUrl, CustomAuthCredentials Credentials, long? ExpiresAt);

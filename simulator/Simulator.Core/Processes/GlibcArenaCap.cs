@@ -12,7 +12,7 @@ namespace Simulator.Core.Processes;
 /// from inside the process (or calling mallopt) is too late; the process re-executes itself once
 /// with the variable set. A variable the user set, to any value, is left alone.
 /// </summary>
-public static partial class GlibcArenaCap
+internal static partial class GlibcArenaCap
 {
     public const string Variable = "MALLOC_ARENA_MAX";
     public const string Arenas = "2";

@@ -10,7 +10,7 @@ namespace Simulator.Core.Processes;
 /// them. <c>malloc_trim(0)</c> releases every free page of every arena. It costs a walk of the
 /// free lists, about a millisecond for tens of MB, once a period, on a timer of its own.
 /// </summary>
-public sealed partial class NativeHeapTrimmer : IDisposable
+internal sealed partial class NativeHeapTrimmer : IDisposable
 {
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromSeconds(30);
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Simulator.Core.Processes;
 
 /// <summary>What the kernel allows this process (Linux /proc); null where it cannot be read.</summary>
-public static class ProcessLimits
+internal static class ProcessLimits
 {
     /// <summary>The soft limit on open files (RLIMIT_NOFILE), from /proc/self/limits.</summary>
     public static long? OpenFileLimit()

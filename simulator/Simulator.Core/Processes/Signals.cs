@@ -7,7 +7,7 @@ namespace Simulator.Core.Processes;
 /// SIGKILL, which leaves a worker no chance to stop its devices and write its results; SIGTERM does
 /// (the generic host turns it into a graceful stop).
 /// </summary>
-public static partial class Signals
+internal static partial class Signals
 {
     public const int SigInt = 2;
     public const int SigTerm = 15;

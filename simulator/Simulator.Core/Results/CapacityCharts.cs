@@ -8,7 +8,7 @@ namespace Simulator.Core.Results;
 /// errors, generator CPU), one code for the capacity report and for <c>capacity --dashboard</c>,
 /// which adds each step as it is judged.
 /// </summary>
-public static class CapacityCharts
+internal static class CapacityCharts
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

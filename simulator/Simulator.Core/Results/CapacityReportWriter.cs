@@ -13,7 +13,7 @@ namespace Simulator.Core.Results;
 /// steps.csv, report.md and a self-contained report.html charting offered against achieved rate,
 /// connect latency and errors against rate.
 /// </summary>
-public static class CapacityReportWriter
+internal static class CapacityReportWriter
 {
     public const int SchemaVersion = 1;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

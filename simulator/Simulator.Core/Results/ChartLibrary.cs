@@ -1,7 +1,7 @@
 namespace Simulator.Core.Results;
 
 /// <summary>The pinned chart library (Chart.js, from report-assets), embedded at build time when npm was there.</summary>
-public static class ChartLibrary
+internal static class ChartLibrary
 {
     private const string Resource = "chart.umd.js";
 

@@ -4,7 +4,7 @@ using Simulator.Core.Results.Summary;
 namespace Simulator.Core.Results;
 
 /// <summary>A duty-cycle run's figures, from its seconds, so a merge of shards' rows gives the same.</summary>
-public static class DutyCycleFigures
+internal static class DutyCycleFigures
 {
     /// <summary>A duty-cycle run's wakes and their cost per device-hour, from its seconds; null for other scenarios.</summary>
     public static DutyCycleSummary? Of(RunReport r)

@@ -16,7 +16,7 @@ namespace Simulator.Core.Results;
 /// histogram is exact (the seconds' buckets summed); phases not kept per second are empty. The
 /// verdict is INCOMPLETE, never PASSED: the devices live when it died were never accounted for.
 /// </summary>
-public static class IncompleteRun
+internal static class IncompleteRun
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

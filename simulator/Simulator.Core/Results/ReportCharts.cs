@@ -7,7 +7,7 @@ namespace Simulator.Core.Results;
 /// (a coarsened row's counts per second), the canvases, and the script that draws them and adds
 /// points as seconds arrive.
 /// </summary>
-public static class ReportCharts
+internal static class ReportCharts
 {
     /// <summary>
     /// <c>line(d, id, sets)</c> draws one chart over the series object <c>d</c>; <c>drawCharts(d)</c> draws

@@ -7,7 +7,7 @@ namespace Simulator.Core.Results;
 /// Writes results/&lt;timestamp&gt;-&lt;profile&gt;/: summary.json (<see cref="RunSummary"/>), timeseries.csv (a row per
 /// second), report.md and report.html (self-contained, the pinned chart library inlined).
 /// </summary>
-public static class ResultsWriter
+internal static class ResultsWriter
 {
     /// <summary>Writes the four files into exactly <paramref name="dir"/> (simulator merge --out), never over an earlier run's.</summary>
     /// <param name="rowsOnDisk">The folder's timeseries.csv already holds every second, one a row (streamed as each closed), so it is left as it is.</param>

@@ -17,7 +17,7 @@ namespace Simulator.Core.Results;
 /// (p50, p99), and their failed share as the error rate is; a step the baseline ran and the
 /// candidate did not is a regression.
 /// </summary>
-public static class RunComparison
+internal static class RunComparison
 {
     /// <param name="lossTolerance">The increase allowed in the share of messages no backend consumer got (absolute: 0.001 is 0.1 point).</param>
     public static (string Text, bool Regressed) Compare(string baselinePath, string candidatePath, double latencyTolerance, double errorRateTolerance, double stormTolerance = 0.2, double lossTolerance = 0.001)

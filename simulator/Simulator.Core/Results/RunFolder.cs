@@ -14,7 +14,7 @@ namespace Simulator.Core.Results;
 /// evicted pod) leaves every closed second; <c>simulator report</c> turns them into an incomplete
 /// summary (<see cref="IncompleteRun"/>). A finished run's files replace the streamed one.
 /// </summary>
-public sealed class RunFolder : IAsyncDisposable
+internal sealed class RunFolder : IAsyncDisposable
 {
     public const string StartFile = "run.json";
 

@@ -13,7 +13,7 @@ namespace Simulator.Core.Results;
 /// whatever its latencies; a saturated generator is flagged, and fails the run where a
 /// generator threshold says so.
 /// </summary>
-public sealed class RunReport
+internal sealed class RunReport
 {
     public RunReport(RunOptions profile, RunOutcome outcome, RunTotals totals, int fleetDevices)
     {

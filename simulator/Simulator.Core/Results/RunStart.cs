@@ -1,4 +1,4 @@
 namespace Simulator.Core.Results;
 
 /// <summary>What is known of a run before its first arrival, for run.json: enough to judge its rows if it never finishes.</summary>
-public sealed record RunStart(int FleetDevices, int PlannedDevices, double PlanSeconds, bool EmbeddedGateway, double? StartSkewMs);
+internal sealed record RunStart(int FleetDevices, int PlannedDevices, double PlanSeconds, bool EmbeddedGateway, double? StartSkewMs);

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Results;
 
 /// <summary>How a run ended: passed its thresholds with every device accounted for, failed, stopped early, or died before its end (rebuilt from its rows).</summary>
-public enum RunVerdict
+internal enum RunVerdict
 {
     Passed,
     Failed,

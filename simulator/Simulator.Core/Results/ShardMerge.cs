@@ -16,7 +16,7 @@ namespace Simulator.Core.Results;
 /// so one saturated shard shows. A missing shard fails the accounting: the verdict would not
 /// cover every device.
 /// </summary>
-public static class ShardMerge
+internal static class ShardMerge
 {
     public static RunReport Merge(IReadOnlyList<ShardRun> shards)
     {

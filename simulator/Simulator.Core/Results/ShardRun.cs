@@ -11,7 +11,7 @@ namespace Simulator.Core.Results;
 /// One shard's finished run read back from its folder (summary.json and timeseries.csv) for
 /// <see cref="ShardMerge"/>. Anything missing or malformed is bad input naming the file and field.
 /// </summary>
-public sealed class ShardRun
+internal sealed class ShardRun
 {
     private ShardRun(string directory, string summaryFile, RunSummary summary, RunTotals totals, IReadOnlyList<SecondRow> rows)
     {

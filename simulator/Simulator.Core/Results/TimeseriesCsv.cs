@@ -10,7 +10,7 @@ namespace Simulator.Core.Results;
 /// <see cref="TimeseriesReader"/> for a merge, and streamed line by line from workers to the
 /// combined console of <c>run --workers</c>.
 /// </summary>
-public static class TimeseriesCsv
+internal static class TimeseriesCsv
 {
     public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds,sleeping,wakes,downlinksMissed,targetConnectThrottles,targetClientIdThrottles,stepsOk,stepsFailed";
 

@@ -10,7 +10,7 @@ namespace Simulator.Core.Results;
 /// Reads rows of <see cref="TimeseriesCsv"/> by the header's names, so a column added later does
 /// not shift the rest. Anything malformed is bad input naming the file, line and column.
 /// </summary>
-public sealed class TimeseriesReader
+internal sealed class TimeseriesReader
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly string[] _header;

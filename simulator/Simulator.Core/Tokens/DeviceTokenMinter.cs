@@ -11,7 +11,7 @@ namespace Simulator.Core.Tokens;
 /// encoded once per device; per token only jti, iat and exp are written. After warm-up a mint
 /// allocates nothing. Not thread-safe, like the signer it owns.
 /// </summary>
-public sealed class DeviceTokenMinter : IDisposable
+internal sealed class DeviceTokenMinter : IDisposable
 {
     /// <summary>base64url of <c>{"alg":"ES256","typ":"JWT"}</c>, byte for byte the nRF Cloud guide's header.</summary>
     public static ReadOnlySpan<byte> EncodedHeader => "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9"u8;

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Tokens;
 
 /// <summary>The claims of a device token, as AT%JWT and nrf_cloud_jwt_generate() set them (C.1, C.2).</summary>
-public sealed record DeviceTokenOptions
+internal sealed record DeviceTokenOptions
 {
     /// <summary>NRF_CLOUD_JWT_VALID_TIME_S_DEF.</summary>
     public const int DefaultLifetimeSeconds = 600;

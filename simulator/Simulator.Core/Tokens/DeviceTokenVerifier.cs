@@ -15,7 +15,7 @@ namespace Simulator.Core.Tokens;
 /// <see cref="MaxLifetimeSeconds"/> it may not outlive that from its iat (or from now).
 /// Thread-safe if the resolver's keys are used under its own locking.
 /// </summary>
-public sealed class DeviceTokenVerifier
+internal sealed class DeviceTokenVerifier
 {
     public const int MaxTokenLength = 6144;
 

@@ -6,7 +6,7 @@ namespace Simulator.Core.Tokens;
 /// Signs with one P-256 private key and writes the 64-byte IEEE P1363 r||s that JWS ES256 needs
 /// (RFC 7518 §3.4). Not thread-safe: one signer per device or per worker, never shared.
 /// </summary>
-public abstract class Es256Signer : IDisposable
+internal abstract class Es256Signer : IDisposable
 {
     public const int SignatureLength = 64;
 

@@ -9,7 +9,7 @@ namespace Simulator.Core.Tokens;
 /// 24 h as 1NCE says, signed by the issuer's P-256 key, plus the AWS token signature by an RSA
 /// key registered with the authorizer. Thread-safe: signing is serialized per key.
 /// </summary>
-public sealed class OnceIssuerTokens : IDisposable
+internal sealed class OnceIssuerTokens : IDisposable
 {
     public const string DefaultAuthorizerName = "1nce-authorizer";
     public const string DefaultTokenKeyName = "token";

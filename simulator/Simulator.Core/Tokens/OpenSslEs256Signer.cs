@@ -8,7 +8,7 @@ namespace Simulator.Core.Tokens;
 /// (SEC 1 §C.5 ECDSA-Sig-Value) converted to P1363 in place. Allocates nothing per signature.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed unsafe class OpenSslEs256Signer : Es256Signer
+internal sealed unsafe class OpenSslEs256Signer : Es256Signer
 {
     private readonly ECDsaOpenSsl _key;
     private readonly SafeEvpPKeyHandle _pkey;

@@ -1,4 +1,4 @@
 namespace Simulator.Core.Tokens;
 
 /// <summary>The claims of a token that passed verification.</summary>
-public sealed record VerifiedDeviceToken(string DeviceId, string? Subject, string? Issuer, string? Audience, long? IssuedAt, long? ExpiresAt, string? JwtId);
+internal sealed record VerifiedDeviceToken(string DeviceId, string? Subject, string? Issuer, string? Audience, long? IssuedAt, long? ExpiresAt, string? JwtId);

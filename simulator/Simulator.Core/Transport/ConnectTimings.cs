@@ -4,7 +4,7 @@ namespace Simulator.Core.Transport;
 /// How long each phase of one connect took, in milliseconds; NaN for a phase that did not run or
 /// did not finish. Lets a user see whether time went to TCP, TLS, the upgrade, the authorizer or CONNACK.
 /// </summary>
-public sealed class ConnectTimings
+internal sealed class ConnectTimings
 {
     public double DnsMs { get; set; } = double.NaN;
 

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Transport;
 
 /// <summary>Where custom-auth values travel on HTTP requests (A.1): headers, or the query string.</summary>
-public enum CredentialPlacement
+internal enum CredentialPlacement
 {
     Headers,
     Query,

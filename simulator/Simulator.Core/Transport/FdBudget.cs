@@ -12,7 +12,7 @@ namespace Simulator.Core.Transport;
 /// near the limit it is recounted (at most every 50 ms), so closed sockets free their budget.
 /// Thread-safe.
 /// </summary>
-public sealed class FdBudget
+internal sealed class FdBudget
 {
     private static readonly long RecountTicks = Stopwatch.Frequency / 20;
     private readonly long _limit;

@@ -8,7 +8,7 @@ namespace Simulator.Core.Transport;
 /// source address, descriptor budget and timeouts as an MQTT connect. Validation is on unless
 /// <see cref="InsecureSkipVerify"/> says otherwise.
 /// </summary>
-public sealed record HttpConnectOptions
+internal sealed record HttpConnectOptions
 {
     /// <summary>PEM file of the CA(s) to trust instead of the system store.</summary>
     public string? CaFile { get; init; }

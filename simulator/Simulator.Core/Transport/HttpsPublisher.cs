@@ -15,7 +15,7 @@ namespace Simulator.Core.Transport;
 /// keep-alive connection per publisher, bound to a chosen source address if asked; certificate
 /// validation as for MQTT over TLS. Thread-safe.
 /// </summary>
-public sealed class HttpsPublisher : IDisposable
+internal sealed class HttpsPublisher : IDisposable
 {
     private readonly HttpClient _http;
     private readonly TransportOptions _options;

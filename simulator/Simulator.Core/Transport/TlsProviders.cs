@@ -3,7 +3,7 @@ using Simulator.Core.Transport.OpenSsl;
 namespace Simulator.Core.Transport;
 
 /// <summary>Picks the TLS provider a connection gets, and names it for the run's first line.</summary>
-public static class TlsProviders
+internal static class TlsProviders
 {
     /// <summary>Why <see cref="TlsProvider.OpenSsl"/> is not available here, or null when it is.</summary>
     public static string? OpenSslUnavailableReason => OpenSslTls.UnavailableReason;

@@ -16,7 +16,7 @@ namespace Simulator.Core.Transport;
 /// here too, with the same trust, source address and descriptor budget. Nothing else in the
 /// product creates a socket, a TLS stream or an HTTP client.
 /// </summary>
-public static class TransportConnector
+internal static class TransportConnector
 {
     /// <summary>An HTTP client whose connections this connector opens (see <see cref="HttpConnectOptions"/>).</summary>
     public static HttpClient CreateHttpClient(HttpConnectOptions options) => CreateHttpClient(options, out _);

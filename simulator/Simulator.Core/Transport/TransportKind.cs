@@ -1,7 +1,7 @@
 namespace Simulator.Core.Transport;
 
 /// <summary>How MQTT bytes reach the broker (spec/protocols.md A.1).</summary>
-public enum TransportKind
+internal enum TransportKind
 {
     /// <summary>Plain TCP, for generic brokers (1883).</summary>
     Tcp,

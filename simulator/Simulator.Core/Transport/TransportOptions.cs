@@ -5,7 +5,7 @@ using Simulator.Core.Transport.OpenSsl;
 namespace Simulator.Core.Transport;
 
 /// <summary>Where and how to open a connection. Certificate validation is on unless <see cref="InsecureSkipVerify"/> says otherwise.</summary>
-public sealed record TransportOptions
+internal sealed record TransportOptions
 {
     public required TransportKind Kind { get; init; }
 

@@ -7,7 +7,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Tests.Mqtt;
 
 /// <summary>Connects our client and collects what it receives.</summary>
-public static class ClientHarness
+internal static class ClientHarness
 {
     public static async Task<(MqttClientConnection Client, ChannelReader<(string Topic, string Payload, MqttQos Qos)> Inbox)> ConnectAsync(TransportOptions transport, MqttClientOptions options)
     {

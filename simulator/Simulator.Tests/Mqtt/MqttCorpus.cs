@@ -4,7 +4,7 @@ using Simulator.Core.Mqtt;
 namespace Simulator.Tests.Mqtt;
 
 /// <summary>Well-formed packets of every kind, and the mutations fuzzing makes of them.</summary>
-public static class MqttCorpus
+internal static class MqttCorpus
 {
     public static byte[][] Seeds(bool withLarge = false, MqttVersion version = MqttVersion.V311)
     {

@@ -12,7 +12,7 @@ public class GatewayFixture : IAsyncLifetime
 
     public LocalGateway Gateway { get; private set; } = null!;
 
-    public Fleet Fleet { get; private set; } = null!;
+    internal Fleet Fleet { get; private set; } = null!;
 
     public string FleetDir => _dir["fleet"];
 

@@ -6,7 +6,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Tests.Support;
 
 /// <summary>An MQTT session by hand: packets read with our reader, nothing acknowledged or sent unless the test writes it, and closed without a DISCONNECT.</summary>
-public sealed class RawMqttSession : IAsyncDisposable
+internal sealed class RawMqttSession : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly MqttProtocolReader _reader;

@@ -5,7 +5,7 @@ using Simulator.Core.Load;
 namespace Simulator.Tests.Support;
 
 /// <summary>A token source that fails the way unnamed errors do: an exception type nobody classifies.</summary>
-public sealed class ThrowingTokenSource : ITokenSource
+internal sealed class ThrowingTokenSource : ITokenSource
 {
     public string ClientIdOf(DeviceIdentity device) => device.DeviceId;
 

@@ -5,7 +5,7 @@ using Simulator.Core.Tokens;
 namespace Simulator.Tests.Tokens;
 
 /// <summary>A small fleet and a verifier that knows its keys.</summary>
-public static class TokenFixture
+internal static class TokenFixture
 {
     public static readonly Fleet Fleet = Fleet.Generate(new FleetSpec { Seed = 2024, Count = 4 });
 

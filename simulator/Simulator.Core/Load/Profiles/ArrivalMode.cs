@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How a ramp's arrivals are spaced (open model): evenly at 1/rate, or as a Poisson process of that rate.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<ArrivalMode>))]
-public enum ArrivalMode
+internal enum ArrivalMode
 {
     [JsonStringEnumMemberName("even")]
     Even,

@@ -20,7 +20,7 @@ namespace Simulator.Core.Load.Profiles;
 /// </param>
 /// <param name="CooldownSeconds">Pause after each step, so its sessions end before the next step starts.</param>
 /// <param name="Limits">What makes a step bad; null reads as the defaults.</param>
-public sealed record CapacitySettings(
+internal sealed record CapacitySettings(
     double StartRate = 10,
     double MaxRate = 500,
     double Growth = 1.5,

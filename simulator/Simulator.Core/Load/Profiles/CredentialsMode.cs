@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Where WebSocket and HTTPS custom-auth values go.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<CredentialsMode>))]
-public enum CredentialsMode
+internal enum CredentialsMode
 {
     [JsonStringEnumMemberName("headers")]
     Headers,

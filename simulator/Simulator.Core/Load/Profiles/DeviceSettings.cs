@@ -26,7 +26,7 @@ namespace Simulator.Core.Load.Profiles;
 /// </param>
 /// <param name="Payload">What each message carries: telemetry JSON (the default), a template or random binary.</param>
 /// <param name="Link">The cellular link each device talks over: "none" (loopback speed), "lte-m", "nb-iot", or an object of a preset and overrides.</param>
-public sealed record DeviceSettings(
+internal sealed record DeviceSettings(
     ScenarioKind Scenario = ScenarioKind.Telemetry,
     bool Subscribe = true,
     double PublishIntervalSeconds = 10,

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How devices reach the broker.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<DeviceTransportKind>))]
-public enum DeviceTransportKind
+internal enum DeviceTransportKind
 {
     [JsonStringEnumMemberName("wss-custom-auth")]
     WssCustomAuth,

@@ -4,7 +4,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How devices reach the broker, resolved: source addresses parsed, this shard's share taken.</summary>
-public sealed record DeviceTransportOptions
+internal sealed record DeviceTransportOptions
 {
     public required DeviceTransportKind Kind { get; init; }
 

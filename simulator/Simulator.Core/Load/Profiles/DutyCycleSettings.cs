@@ -14,7 +14,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="EdrxSeconds">eDRX: the paging cycle, 5.12 to 10485.76 s (LTE-M up to 2621.44 s).</param>
 /// <param name="PagingWindowSeconds">eDRX: the paging time window at the start of each cycle in which downlink data is delivered.</param>
 /// <param name="InactivitySeconds">eDRX: how long the radio stays connected after the device's last traffic (the network's RRC inactivity timer); downlink in that time is not held, so the answers to the device's own sends (PUBACK, its message back) are never paged. 1 to 3600 s.</param>
-public sealed record DutyCycleSettings(
+internal sealed record DutyCycleSettings(
     DutyCycleMode Mode = DutyCycleMode.Psm,
     double WakeIntervalSeconds = 1800,
     double WakeJitter = 0.05,

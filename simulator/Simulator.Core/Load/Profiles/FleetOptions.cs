@@ -1,7 +1,7 @@
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Which devices run, as the loader settled it: a generated fleet (count, seed) or a fleet directory, and which shard of it.</summary>
-public sealed record FleetOptions
+internal sealed record FleetOptions
 {
     public required int Count { get; init; }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>One shard of a fleet split N ways: this process runs every device whose index % <see cref="Count"/> == <see cref="Index"/>.</summary>
-public readonly record struct FleetShard(int Index, int Count)
+internal readonly record struct FleetShard(int Index, int Count)
 {
     public static FleetShard Whole { get; } = new(0, 1);
 

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>A device's link to start from (docs/cellular-links.md).</summary>
 [JsonConverter(typeof(ProfileEnumConverter<LinkPreset>))]
-public enum LinkPreset
+internal enum LinkPreset
 {
     /// <summary>Loopback speed: no delay, no rate, no loss.</summary>
     [JsonStringEnumMemberName("none")]

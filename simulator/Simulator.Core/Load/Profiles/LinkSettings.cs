@@ -8,7 +8,7 @@ namespace Simulator.Core.Load.Profiles;
 /// preset and the values that override it. A rate of 0 is unlimited.
 /// </summary>
 [JsonConverter(typeof(LinkSettingsConverter))]
-public sealed record LinkSettings
+internal sealed record LinkSettings
 {
     public LinkPreset Preset { get; init; }
 

@@ -11,7 +11,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="MessageExpirySeconds">Every PUBLISH's Message Expiry Interval; null sends none. AWS allows 1 to 604800.</param>
 /// <param name="TopicAliases">Name each topic by a Topic Alias after its first PUBLISH, up to the server's Topic Alias Maximum (AWS's is 8).</param>
 /// <param name="CleanStart">False resumes the session the server kept (with sessionExpirySeconds): when CONNACK says Session Present, the device does not subscribe again, as nRF Connect SDK's aws_iot library does with persistent sessions.</param>
-public sealed record Mqtt5Settings(
+internal sealed record Mqtt5Settings(
     uint SessionExpirySeconds = 0,
     Dictionary<string, string>? UserProperties = null,
     Dictionary<string, string>? PublishUserProperties = null,

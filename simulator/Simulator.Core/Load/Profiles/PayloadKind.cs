@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>What a device's messages carry.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<PayloadKind>))]
-public enum PayloadKind
+internal enum PayloadKind
 {
     /// <summary>nRF9160-like telemetry JSON (sequence, time, IMEI, RSRP, battery, temperature, a GNSS fix): about 190 bytes.</summary>
     [JsonStringEnumMemberName("telemetry")]

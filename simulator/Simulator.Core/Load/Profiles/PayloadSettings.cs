@@ -12,7 +12,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="Template">The template's text; only with kind "template".</param>
 /// <param name="SizeBytes">A random body's size, or the size a template's {{pad}} fills each message to; with SizeMaxBytes, the lower bound of a uniform draw per message.</param>
 /// <param name="SizeMaxBytes">The upper bound of each message's size (at most 131072, AWS IoT Core's limit); null: always SizeBytes.</param>
-public sealed record PayloadSettings(
+internal sealed record PayloadSettings(
     PayloadKind Kind = PayloadKind.Telemetry,
     string? Template = null,
     int? SizeBytes = null,

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>The kinds of load phase, in NBomber's vocabulary.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<PhaseKind>))]
-public enum PhaseKind
+internal enum PhaseKind
 {
     [JsonStringEnumMemberName("ramp")]
     Ramp,

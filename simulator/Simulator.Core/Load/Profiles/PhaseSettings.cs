@@ -11,4 +11,4 @@ namespace Simulator.Core.Load.Profiles;
 /// all; a share is the sector of the lowest device indices, as one cell serves one block) are down.
 /// A ramp's or spike's <paramref name="To"/> defaults to the fleet size.
 /// </summary>
-public sealed record PhaseSettings(PhaseKind Kind = PhaseKind.Hold, int? To = null, double? Rate = null, double? Seconds = null, double? Share = null);
+internal sealed record PhaseSettings(PhaseKind Kind = PhaseKind.Hold, int? To = null, double? Rate = null, double? Seconds = null, double? Share = null);

@@ -9,7 +9,7 @@ namespace Simulator.Core.Load.Profiles;
 /// An unknown name is refused with the allowed values (the loader adds file, line and JSON path),
 /// never with a .NET type name: profiles are parsed once, so nothing downstream compares strings.
 /// </summary>
-public sealed class ProfileEnumConverter<T> : JsonConverter<T>
+internal sealed class ProfileEnumConverter<T> : JsonConverter<T>
     where T : struct, Enum
 {
     private static readonly (string Name, T Value)[] Names = [.. Enum.GetValues<T>().Select(v => (NameOf(v), v))];

@@ -10,7 +10,7 @@ namespace Simulator.Core.Load.Profiles;
 /// type or an impossible value is an <see cref="InputException"/> naming the file, the JSON path
 /// and the line.
 /// </summary>
-public static class ProfileLoader
+internal static class ProfileLoader
 {
     /// <param name="overrides">"path=value" pairs applied before validation, e.g. "fleet.count=500".</param>
     public static RunOptions Load(string path, IEnumerable<string>? overrides = null)

@@ -9,7 +9,7 @@ namespace Simulator.Core.Load.Profiles;
 /// (docs/profile.schema.json): every key, its type, the names each choice allows, and no key
 /// besides. Bounds that depend on other keys stay the loader's to check, with file, line and path.
 /// </summary>
-public static class ProfileSchema
+internal static class ProfileSchema
 {
     /// <summary>Every choice a profile makes, with the names it allows; a choice missing here would be an unchecked string, so a test holds the list to the types.</summary>
     internal static readonly IReadOnlyDictionary<Type, IReadOnlyList<string>> ChoiceNames = new Dictionary<Type, IReadOnlyList<string>>

@@ -5,7 +5,7 @@ namespace Simulator.Core.Load.Profiles;
 /// ceiling that grows with the failures in a row, exponentially or linearly up to a maximum, with
 /// full jitter or none; a device gives up after <see cref="MaxAttempts"/> failures in a row.
 /// </summary>
-public sealed record ReconnectPolicy(int BaseMilliseconds, int MaxMilliseconds, int MaxAttempts, ReconnectJitter Jitter, int StartTimerMilliseconds, ReconnectShape Shape, int IncrementMilliseconds)
+internal sealed record ReconnectPolicy(int BaseMilliseconds, int MaxMilliseconds, int MaxAttempts, ReconnectJitter Jitter, int StartTimerMilliseconds, ReconnectShape Shape, int IncrementMilliseconds)
 {
     /// <summary>Never giving up, as the clients that retry forever do.</summary>
     public const int Forever = int.MaxValue;

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>A reconnect policy taken from a real client; keys set beside it override its values (docs/cellular-links.md).</summary>
 [JsonConverter(typeof(ProfileEnumConverter<ReconnectPreset>))]
-public enum ReconnectPreset
+internal enum ReconnectPreset
 {
     /// <summary>This tool's own: exponential from 1 s to 30 s with full jitter, giving up after 8 failures.</summary>
     [JsonStringEnumMemberName("default")]

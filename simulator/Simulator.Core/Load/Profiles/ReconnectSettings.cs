@@ -13,7 +13,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="StartTimerMilliseconds">After an outage, a wait drawn from [0, this] once the link is back, before the first attempt (GSMA TS.34's randomised start).</param>
 /// <param name="Shape">"exponential" or "linear" (the n-th ceiling 2·base + (n − 1)·increment).</param>
 /// <param name="IncrementMilliseconds">A linear ceiling's growth per failure.</param>
-public sealed record ReconnectSettings(
+internal sealed record ReconnectSettings(
     ReconnectPreset Preset = ReconnectPreset.Default,
     int? BaseMilliseconds = null,
     int? MaxMilliseconds = null,

@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How a backoff's ceiling grows with the failures in a row.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<ReconnectShape>))]
-public enum ReconnectShape
+internal enum ReconnectShape
 {
     /// <summary>The n-th ceiling is base·2^n.</summary>
     [JsonStringEnumMemberName("exponential")]

@@ -9,7 +9,7 @@ namespace Simulator.Core.Load.Profiles;
 /// resolved, --start-at) is a new one made with <c>with</c>; nothing after the loader reads the
 /// profile's JSON shape, except <see cref="Document"/>, which results keep as the profile's text.
 /// </summary>
-public sealed record RunOptions
+internal sealed record RunOptions
 {
     public required string Name { get; init; }
 

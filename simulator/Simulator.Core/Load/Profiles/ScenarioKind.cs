@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>What each device does.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<ScenarioKind>))]
-public enum ScenarioKind
+internal enum ScenarioKind
 {
     /// <summary>MQTT connect, subscribe, publish loop.</summary>
     [JsonStringEnumMemberName("telemetry")]

@@ -10,7 +10,7 @@ namespace Simulator.Core.Load.Profiles;
 /// never collide; with at least N source addresses each shard also takes its own (address j goes
 /// to shard j % N), so shards on one machine never share a source address's ports.
 /// </summary>
-public static class ShardAssignment
+internal static class ShardAssignment
 {
     public const string Auto = "auto";
     public const string IndexVariable = "JOB_COMPLETION_INDEX";

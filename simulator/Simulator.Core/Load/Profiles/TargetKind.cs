@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Where devices go: the in-process local gateway, or real endpoints.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<TargetKind>))]
-public enum TargetKind
+internal enum TargetKind
 {
     [JsonStringEnumMemberName("embedded")]
     Embedded,

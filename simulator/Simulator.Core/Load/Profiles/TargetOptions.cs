@@ -3,7 +3,7 @@ using System.Net;
 namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Where the devices go, resolved: the embedded gateway, or a real endpoint with its name, address, port and trust.</summary>
-public sealed record TargetOptions
+internal sealed record TargetOptions
 {
     public required TargetKind Kind { get; init; }
 

@@ -10,7 +10,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="MaxSchedulerLagMs">Fail the run if the generator's scheduler lag p99 stays above this for more than 5 s.</param>
 /// <param name="DeliveryP99Ms">Fan-in delivery p99 (a device's PUBLISH to a backend consumer's receipt), at most; needs consumers.</param>
 /// <param name="ConsumerLossRate">Messages no consumer got over all that should have arrived, 0..1, at most; needs consumers.</param>
-public sealed record ThresholdSettings(
+internal sealed record ThresholdSettings(
     double? ConnectP99Ms = null,
     double? ConnectP50Ms = null,
     double? ErrorRate = null,

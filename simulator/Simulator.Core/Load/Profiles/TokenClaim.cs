@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>Which claim of a device JWT carries the device id.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<TokenClaim>))]
-public enum TokenClaim
+internal enum TokenClaim
 {
     [JsonStringEnumMemberName("sub")]
     Sub,

@@ -8,7 +8,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="RefreshBeforeSeconds">A cached token is replaced this long before it expires.</param>
 /// <param name="Claim">"sub" or "iss" for device JWTs.</param>
 /// <param name="SendSignature">Whether to send the token signature (1NCE tokens carry one).</param>
-public sealed record TokenSettings(
+internal sealed record TokenSettings(
     TokenSourceKind Source = TokenSourceKind.OnceOnboarding,
     string? Authorizer = null,
     string TokenKeyName = "token",

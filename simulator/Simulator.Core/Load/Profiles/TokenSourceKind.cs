@@ -4,7 +4,7 @@ namespace Simulator.Core.Load.Profiles;
 
 /// <summary>How a device gets its token.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<TokenSourceKind>))]
-public enum TokenSourceKind
+internal enum TokenSourceKind
 {
     /// <summary>GET the 1NCE onboarding endpoint.</summary>
     [JsonStringEnumMemberName("1nce-onboarding")]

@@ -8,4 +8,4 @@ namespace Simulator.Core.Load.Profiles;
 /// </summary>
 /// <param name="Devices">Devices (taken from the end of the fleet) that connect once and disconnect; 0 turns warm-up off.</param>
 /// <param name="Required">When every warm-up device that tried was refused (no timeouts), abort before the plan with the failure named; false runs the plan anyway.</param>
-public sealed record WarmUpSettings(int Devices = 10, bool Required = true);
+internal sealed record WarmUpSettings(int Devices = 10, bool Required = true);

@@ -6,7 +6,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// <see cref="ScenarioDevice"/> it passes. The device's loop (backoff, giving up, the run's stop)
 /// is <see cref="VirtualDevice"/>'s, the same for every scenario.
 /// </summary>
-public interface IDeviceScenario
+internal interface IDeviceScenario
 {
     /// <summary>One attempt and its session. The attempt is open on <see cref="ScenarioDevice.Life"/>; close it (succeeded or failed) before returning.</summary>
     Task<SessionEnd> RunAsync(ScenarioDevice device, CancellationToken stop);

@@ -14,7 +14,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// device's own loop, one attempt at a time, except <see cref="TryOwnMessage"/>, which the
 /// connection's receive path calls while the loop may be sending.
 /// </summary>
-public sealed class ScenarioDevice
+internal sealed class ScenarioDevice
 {
     private readonly SentMessage[] _sent = new SentMessage[64];
     private readonly PayloadFormat _format;

@@ -6,7 +6,7 @@ using Simulator.Core.Scenarios;
 namespace Simulator.Core.Load.Scenarios;
 
 /// <summary>Picks a run's scenario from its options, once, and hands it exactly what it needs.</summary>
-public static class ScenarioFactory
+internal static class ScenarioFactory
 {
     /// <summary>The run's devices: one scenario for all, each device with its own state.</summary>
     /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known.</param>

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt.Client;
 
 /// <summary>What the client last sent: a server close right after it may be an AWS policy denial (A.4).</summary>
-public enum LastAction
+internal enum LastAction
 {
     None,
     Connect,

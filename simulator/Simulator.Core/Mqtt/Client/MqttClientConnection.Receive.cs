@@ -7,7 +7,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Core.Mqtt.Client;
 
 /// <summary>The receive loop: frames packets, completes acks, delivers messages, answers QoS 1 with PUBACK.</summary>
-public sealed partial class MqttClientConnection
+internal sealed partial class MqttClientConnection
 {
     private readonly Lock _pubAckLock = new();
     private ushort[] _acksToSend = new ushort[16];

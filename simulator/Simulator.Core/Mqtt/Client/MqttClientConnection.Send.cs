@@ -7,7 +7,7 @@ using Simulator.Core.Transport;
 namespace Simulator.Core.Mqtt.Client;
 
 /// <summary>Publish, subscribe and unsubscribe: written through the frame writer, acks awaited on pooled sources.</summary>
-public sealed partial class MqttClientConnection
+internal sealed partial class MqttClientConnection
 {
     private ReadOnlyMemory<byte>[]? _aliasTopics; // v5 aliases in use, index + 1 is the alias; under the frame writer's lock
     private int _aliasCount;

@@ -17,7 +17,7 @@ namespace Simulator.Core.Mqtt.Client;
 /// and its transport is closed exactly once. An ack's awaiter resumes on the receive loop at a safe
 /// point, or on the thread pool when the connection ends under it (see <see cref="PendingAck"/>).
 /// </summary>
-public sealed partial class MqttClientConnection : IAsyncDisposable
+internal sealed partial class MqttClientConnection : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly PipeReader _reader;

@@ -1,7 +1,7 @@
 namespace Simulator.Core.Mqtt.Client;
 
 /// <summary>The MQTT session settings of one client connection.</summary>
-public sealed record MqttClientOptions
+internal sealed record MqttClientOptions
 {
     public required string ClientId { get; init; }
 

@@ -17,7 +17,7 @@ namespace Simulator.Core.Onboarding.Client;
 /// 503 are retried with exponential backoff and jitter (Polly), then named. One shared, pooled
 /// HTTP client for all devices. The SIM header stands for the SIM's network address (see README).
 /// </summary>
-public sealed class OnboardingClient : IDisposable
+internal sealed class OnboardingClient : IDisposable
 {
     public const string Path = "/device-api/onboarding/mqtt/tokens";
     private readonly HttpClient _http;

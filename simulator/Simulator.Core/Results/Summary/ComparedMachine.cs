@@ -4,7 +4,7 @@ namespace Simulator.Core.Results.Summary;
 
 /// <summary>The machine block as <c>compare</c> names it beside each run.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record ComparedMachine
+internal sealed record ComparedMachine
 {
     public required int Cores { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Simulator.Core.Results.Summary;
 
 /// <summary>The part of an outage's storm that <c>compare</c> reads.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record ComparedOutage
+internal sealed record ComparedOutage
 {
     public required int AtSecond { get; init; }
 

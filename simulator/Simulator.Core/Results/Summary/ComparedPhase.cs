@@ -4,7 +4,7 @@ namespace Simulator.Core.Results.Summary;
 
 /// <summary>One phase's figures that <c>compare</c> judges.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record ComparedPhase
+internal sealed record ComparedPhase
 {
     public required long Count { get; init; }
 

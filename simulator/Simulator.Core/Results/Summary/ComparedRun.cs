@@ -7,7 +7,7 @@ namespace Simulator.Core.Results.Summary;
 /// members, so a baseline kept from an older simulator still compares.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record ComparedRun
+internal sealed record ComparedRun
 {
     public required int SchemaVersion { get; init; }
 

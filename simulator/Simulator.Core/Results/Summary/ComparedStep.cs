@@ -4,7 +4,7 @@ namespace Simulator.Core.Results.Summary;
 
 /// <summary>One named scenario step's figures that <c>compare</c> judges.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record ComparedStep
+internal sealed record ComparedStep
 {
     public required long Ok { get; init; }
 

@@ -38,7 +38,7 @@ public sealed record HistogramSummary
     [Description("The microsecond counts in HdrHistogram's V2 compressed encoding, base64.")]
     public required string Histogram { get; init; }
 
-    public static HistogramSummary Of(LatencyHistogram h) => new()
+    internal static HistogramSummary Of(LatencyHistogram h) => new()
     {
         Count = h.Count,
         MinMs = h.Min / 1000.0,
@@ -55,7 +55,7 @@ public sealed record HistogramSummary
     };
 
     /// <summary>The histogram itself again; a foreign encoding or garbled data throws <see cref="FormatException"/>.</summary>
-    public LatencyHistogram Decode()
+    internal LatencyHistogram Decode()
     {
         if (Encoding != LatencyHistogram.Encoding)
         {

@@ -49,7 +49,7 @@ public sealed record PhaseHistograms
     [Description("Fan-in: a device's PUBLISH sent to a backend consumer's receipt of it (consumers).")]
     public HistogramSummary Delivery { get; init; } = HistogramSummary.Of(new Histograms.LatencyHistogram()); // summaries before schema 8 have none
 
-    public HistogramSummary this[Phase phase] => phase switch
+    internal HistogramSummary this[Phase phase] => phase switch
     {
         Phase.TokenFetch => TokenFetch,
         Phase.TokenMint => TokenMint,
@@ -70,10 +70,10 @@ public sealed record PhaseHistograms
     };
 
     /// <summary>The phases in the order the file lists them, each with the name it has there.</summary>
-    public IEnumerable<(Phase Phase, string Name, HistogramSummary Histogram)> All() =>
+    internal IEnumerable<(Phase Phase, string Name, HistogramSummary Histogram)> All() =>
         Enum.GetValues<Phase>().Select(p => (p, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.ToString()), this[p]));
 
-    public static PhaseHistograms From(Func<Phase, HistogramSummary> of) => new()
+    internal static PhaseHistograms From(Func<Phase, HistogramSummary> of) => new()
     {
         TokenFetch = of(Phase.TokenFetch),
         TokenMint = of(Phase.TokenMint),

@@ -6,7 +6,7 @@ namespace Simulator.Core.Results.Summary;
 
 /// <summary>run.json: what is known of a run before its first arrival, enough to judge its rows if it never finishes.</summary>
 [Description("A run's run.json, written before its first arrival.")]
-public sealed record RunStartRecord
+internal sealed record RunStartRecord
 {
     public required int SchemaVersion { get; init; }
 

@@ -53,13 +53,13 @@ public static class SummaryJson
         return Parse(bytes, file, Context.RunSummary);
     }
 
-    public static string Write(RunStartRecord start) => JsonSerializer.Serialize(start, Context.RunStartRecord) + "\n";
+    internal static string Write(RunStartRecord start) => JsonSerializer.Serialize(start, Context.RunStartRecord) + "\n";
 
     /// <summary>report.html's per-second series, by name, as one compact JSON object for its inline script.</summary>
     public static string WriteChartSeries(Dictionary<string, double?[]> series) => JsonSerializer.Serialize(series, CompactContext.ChartSeries);
 
     /// <summary>A run's run.json, of this simulator's layout only: it is read to judge the rows this version wrote.</summary>
-    public static RunStartRecord ReadStart(string file)
+    internal static RunStartRecord ReadStart(string file)
     {
         var bytes = ReadBytes(file);
         var version = Header(bytes, file, "a run's start record").SchemaVersion;
@@ -72,7 +72,7 @@ public static class SummaryJson
     }
 
     /// <summary>The figures <c>compare</c> judges, from a run's summary of any schema.</summary>
-    public static ComparedRun ReadForComparison(string file)
+    internal static ComparedRun ReadForComparison(string file)
     {
         var bytes = ReadBytes(file);
         var header = Header(bytes, file, "a run summary");

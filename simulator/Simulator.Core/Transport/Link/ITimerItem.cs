@@ -1,7 +1,7 @@
 namespace Simulator.Core.Transport.Link;
 
 /// <summary>Something an <see cref="ITimerQueue"/> wakes when it is due.</summary>
-public interface ITimerItem
+internal interface ITimerItem
 {
     /// <summary>
     /// Completes the wait of <paramref name="generation"/> if it is still pending. With

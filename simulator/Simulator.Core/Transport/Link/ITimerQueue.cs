@@ -4,7 +4,7 @@ namespace Simulator.Core.Transport.Link;
 /// A shared timer for many waits: the load engine's one scheduler, so a link's packet delays cost
 /// a queue entry each, not a timer or a task. Thread-safe.
 /// </summary>
-public interface ITimerQueue
+internal interface ITimerQueue
 {
     /// <summary>How often due items are checked: a wait ends up to this much after its due time.</summary>
     TimeSpan Resolution { get; }

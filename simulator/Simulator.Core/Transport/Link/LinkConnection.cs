@@ -19,7 +19,7 @@ namespace Simulator.Core.Transport.Link;
 /// Holds run on the shared timer, rounded to its resolution (their mean error is centred on 0).
 /// Thread-safety: one reader and one writer at a time, concurrently.
 /// </summary>
-public sealed class LinkConnection
+internal sealed class LinkConnection
 {
     /// <summary>Bytes queued before a sender is held, as a socket's send buffer would hold it.</summary>
     internal const int SendBufferBytes = 64 * 1024;

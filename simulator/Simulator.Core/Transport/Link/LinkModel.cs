@@ -11,7 +11,7 @@ namespace Simulator.Core.Transport.Link;
 /// index, and each packet draws around that with the rest (sigma × √¾), so the fleet's packets
 /// together keep the profile's median and 99th percentile. A packet's one-way delay is half a draw.
 /// </summary>
-public sealed class LinkModel
+internal sealed class LinkModel
 {
     private const double Z99 = 2.3263478740408408;
 

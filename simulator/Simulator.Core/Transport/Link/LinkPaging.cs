@@ -12,7 +12,7 @@ namespace Simulator.Core.Transport.Link;
 /// <param name="CycleSeconds">The eDRX cycle.</param>
 /// <param name="WindowSeconds">The paging time window.</param>
 /// <param name="InactivitySeconds">Connected time after the last traffic either way.</param>
-public sealed record LinkPaging(double CycleSeconds, double WindowSeconds, double InactivitySeconds)
+internal sealed record LinkPaging(double CycleSeconds, double WindowSeconds, double InactivitySeconds)
 {
     internal long CycleTicks => (long)(CycleSeconds * Stopwatch.Frequency);
 

@@ -14,7 +14,7 @@ namespace Simulator.Core.Transport.Link;
 /// A token bucket's depth on each rate: bytes that leave at once after a pause. A radio link has
 /// none (0); a shaper such as <c>tc tbf</c> has its burst, and a model compared with one needs it.
 /// </param>
-public sealed record LinkProfile(double RttP50Ms, double RttP99Ms, double? UplinkKbps = null, double? DownlinkKbps = null, double LossRate = 0, int BurstBytes = 0)
+internal sealed record LinkProfile(double RttP50Ms, double RttP99Ms, double? UplinkKbps = null, double? DownlinkKbps = null, double LossRate = 0, int BurstBytes = 0)
 {
     /// <summary>LTE-M (Cat-M1): a practical 100 ms round trip to a cloud region with a 300 ms tail, and the category's 1 Mbit/s peak each way.</summary>
     public static LinkProfile LteM { get; } = new(100, 300, 1000, 1000);

@@ -7,7 +7,7 @@ namespace Simulator.Core.Transport.OpenSsl;
 /// SslStream transport cannot use it (.NET keeps one cache per process and server name).
 /// Used by one device's connects, one at a time; the exchange is atomic anyway.
 /// </summary>
-public sealed class TlsSessionSlot : IDisposable
+internal sealed class TlsSessionSlot : IDisposable
 {
     private SafeSslSessionHandle? _session;
 

@@ -3,7 +3,7 @@ using Simulator.Core.Load;
 namespace Simulator.Tests.Support.Devices;
 
 /// <summary>Broken bookkeeping on purpose: opens an attempt, then reports itself connected without recording an outcome.</summary>
-public sealed class AttemptLosingDevice : ISupervisedDevice
+internal sealed class AttemptLosingDevice : ISupervisedDevice
 {
     public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {

@@ -3,7 +3,7 @@ using Simulator.Core.Load;
 namespace Simulator.Tests.Support.Devices;
 
 /// <summary>Connects at once (no network) and idles until stopped; optionally tracks live identities.</summary>
-public sealed class IdleDevice : ISupervisedDevice
+internal sealed class IdleDevice : ISupervisedDevice
 {
     private readonly LiveIdentities? _tracker;
 

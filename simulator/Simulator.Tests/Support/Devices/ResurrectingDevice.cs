@@ -3,7 +3,7 @@ using Simulator.Core.Load;
 namespace Simulator.Tests.Support.Devices;
 
 /// <summary>A device with a bookkeeping bug: it gives up, then moves back to connected, a move no device may make.</summary>
-public sealed class ResurrectingDevice : ISupervisedDevice
+internal sealed class ResurrectingDevice : ISupervisedDevice
 {
     public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {

@@ -6,7 +6,7 @@ namespace Simulator.Tests.Support.Devices;
 /// Saturates the generator on purpose: after connecting it keeps the thread pool busy with
 /// blocking work, as a CPU-heavy or blocking device would, until stopped.
 /// </summary>
-public sealed class StarvingDevice : ISupervisedDevice
+internal sealed class StarvingDevice : ISupervisedDevice
 {
     public async Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {

@@ -3,7 +3,7 @@ using Simulator.Core.Load;
 namespace Simulator.Tests.Support.Devices;
 
 /// <summary>A device with a bug: it opens an attempt and throws out of its task.</summary>
-public sealed class ThrowingDevice : ISupervisedDevice
+internal sealed class ThrowingDevice : ISupervisedDevice
 {
     public Task RunAsync(DeviceLifecycle life, CancellationToken stop)
     {
