@@ -14,10 +14,11 @@ using Simulator.Gateway.Config;
 namespace Simulator.Hosting;
 
 /// <summary>
-/// How a run's backend consumers reach the target. On the embedded gateway they are a backend
-/// principal it grants: an authorizer of their own (device JWTs from keys made for the run, a
-/// policy that may subscribe to and receive every topic), over TLS with ALPN mqtt. On a plain MQTT
-/// broker (transport mqtt-tcp) they connect as the devices do, without credentials.
+/// How a run's backend (its consumers and its command sender) reaches the target. On the embedded
+/// gateway it is a backend principal the gateway grants: an authorizer of its own (device JWTs
+/// from keys made for the run, a policy that may publish, subscribe to and receive every topic),
+/// over TLS with ALPN mqtt. On a plain MQTT broker (transport mqtt-tcp) it connects as the devices
+/// do, without credentials.
 /// </summary>
 internal sealed class BackendConsumerAccess : IDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class BackendConsumerAccess : IDisposable
         {"Version":"2012-10-17","Statement":[
          {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:{region}:{account}:client/{deviceId}"},
          {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:{region}:{account}:topicfilter/*"},
-         {"Effect":"Allow","Action":"iot:Receive","Resource":"arn:aws:iot:{region}:{account}:topic/*"}]}
+         {"Effect":"Allow","Action":["iot:Receive","iot:Publish"],"Resource":"arn:aws:iot:{region}:{account}:topic/*"}]}
         """;
 
     private readonly List<ECDsa> _keys = [];
@@ -41,7 +42,7 @@ internal sealed class BackendConsumerAccess : IDisposable
         _profile = profile;
         _endpoint = endpoint;
         _embedded = embedded;
-        Directory = new DeviceDirectory(metrics.Deliveries);
+        Directory = new DeviceDirectory(profile.Consumers.Count > 0 ? metrics.Deliveries : null);
     }
 
     /// <summary>Where the consumers find the devices.</summary>
@@ -57,17 +58,20 @@ internal sealed class BackendConsumerAccess : IDisposable
     public static BackendConsumerAccess Create(RunOptions profile, DeviceEndpoint endpoint, LocalGateway? gateway, RunMetrics metrics)
     {
         var access = new BackendConsumerAccess(profile, endpoint, gateway is not null, metrics);
-        for (var i = 0; gateway is not null && i < profile.Consumers.Count; i++)
+        for (var i = 0; gateway is not null && i <= profile.Consumers.Count; i++) // the last key is the command sender's
         {
             var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             access._keys.Add(key);
-            gateway.Keys.Register(ClientId(i), key.ExportSubjectPublicKeyInfo());
+            gateway.Keys.Register(access.ClientId(i), key.ExportSubjectPublicKeyInfo());
         }
 
         return access;
     }
 
-    /// <summary>Consumer <paramref name="i"/>'s connection.</summary>
+    /// <summary>The command sender's connection.</summary>
+    public (TransportOptions Transport, MqttClientOptions Options) CommanderConnection() => Connection(_profile.Consumers.Count);
+
+    /// <summary>Consumer <paramref name="i"/>'s connection (<see cref="CommanderConnection"/> after the last).</summary>
     public (TransportOptions Transport, MqttClientOptions Options) Connection(int i)
     {
         var transport = new TransportOptions
@@ -101,5 +105,5 @@ internal sealed class BackendConsumerAccess : IDisposable
         }
     }
 
-    private static string ClientId(int i) => $"{AuthorizerName}-{i}";
+    private string ClientId(int i) => i == _profile.Consumers.Count ? $"{AuthorizerName}-commands" : $"{AuthorizerName}-{i}";
 }

@@ -158,6 +158,12 @@ internal static class ConsoleReporter
             await w.WriteLineAsync($"  failed attempts {name}: {count}").ConfigureAwait(false);
         }
 
+        if (report.Totals.Commands is { } cmd)
+        {
+            var latency = report.Totals[Phase.Command];
+            await w.WriteLineAsync(string.Create(Inv, $"  commands: {cmd.Sent} sent, {cmd.Received} received, {cmd.Missed} missed ({cmd.MissRate:P3}); latency p50 {latency.Percentile(50) / 1000.0:F1} ms, p99 {latency.Percentile(99) / 1000.0:F1} ms")).ConfigureAwait(false);
+        }
+
         if (report.Totals.Consumers is { } c)
         {
             var delivery = report.Totals[Phase.Delivery];

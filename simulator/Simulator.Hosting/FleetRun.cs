@@ -48,7 +48,7 @@ internal static class FleetRun
 
         // The backend is listening before the first device publishes.
         BackendConsumers? consumers = null;
-        if (env.Consumers is { } access)
+        if (env.Consumers is { } access && profile.Consumers.Count > 0)
         {
             try
             {
@@ -64,6 +64,23 @@ internal static class FleetRun
         }
 
         await using var consumersOwned = consumers;
+        CloudCommander? commander = null;
+        if (env.Consumers is { } backend && profile.Commands.RatePerSecond > 0)
+        {
+            try
+            {
+                commander = await CloudCommander.StartAsync(profile.Commands, backend.Directory, metrics.CommandCounts, backend.CommanderConnection(), stop).ConfigureAwait(false);
+            }
+            catch (ConnectionFailedException e)
+            {
+                await setup.Out.WriteLineAsync($"error: the command sender could not connect: {e.FailureClass}: {e.Detail}").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            await setup.Out.WriteLineAsync($"commands: {profile.Commands.RatePerSecond:0.##}/s to {profile.Commands.Topic}, QoS {profile.Commands.Qos}, until the last hold ends").ConfigureAwait(false);
+        }
+
+        await using var commanderOwned = commander;
 
         // The folder exists before the first arrival and takes each second as it closes: a run that dies leaves its rows (simulator report).
         RunFolder folder;
@@ -85,6 +102,20 @@ internal static class FleetRun
             folder.Append(row);
             dashboard.Publish(row);
         };
+        if (commander is not null)
+        {
+            // Commands go while the fleet is meant to be up: to the end of the last hold (or of the plan).
+            var stopAt = engine.Plan.LastHoldEndSecond ?? engine.Plan.TotalSeconds;
+            var closed = engine.RowClosed;
+            engine.RowClosed = row =>
+            {
+                closed(row);
+                if (row.Second >= Math.Floor(stopAt))
+                {
+                    commander.Stop();
+                }
+            };
+        }
         await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == 5 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         await setup.Out.WriteLineAsync(RunReport.DescribeThresholds(profile)).ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
@@ -105,6 +136,12 @@ internal static class FleetRun
                 Lost = tally.Lost,
                 DroppedConnections = consumers.Dropped,
             };
+        }
+
+        if (commander is not null)
+        {
+            await commander.FinishAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            metrics.Commands = new CommandTotals { RatePerSecond = profile.Commands.RatePerSecond, Topic = profile.Commands.Topic, Sent = metrics.CommandCounts.Sent, Received = metrics.CommandCounts.Received };
         }
 
         setup.FlushMetrics?.Invoke();

@@ -36,7 +36,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
 
     public RunServices Services { get; private set; } = null!;
 
-    /// <summary>How the run's backend consumers connect; null without consumers.</summary>
+    /// <summary>How the run's backend (consumers, command sender) connects; null without either.</summary>
     public BackendConsumerAccess? Consumers { get; private set; }
 
     /// <summary>The embedded gateway's options as the profile sets them; parsed before anything starts, so a bad gateway section is refused up front.</summary>
@@ -89,7 +89,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
                 options = options with { DataDirectory = _dataDirectory };
             }
 
-            if (profile.Consumers.Count > 0)
+            if (profile.Consumers.Count > 0 || profile.Commands.RatePerSecond > 0)
             {
                 options = BackendConsumerAccess.WithAuthorizer(options);
             }
@@ -184,7 +184,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
             Shards = profile.Fleet.Assigned.Count,
             Fds = fds,
         };
-        if (profile.Consumers.Count > 0)
+        if (profile.Consumers.Count > 0 || profile.Commands.RatePerSecond > 0)
         {
             Consumers = BackendConsumerAccess.Create(profile, endpoint, Gateway, metrics);
             _owned.Add(Consumers);

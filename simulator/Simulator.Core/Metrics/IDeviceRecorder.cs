@@ -11,6 +11,9 @@ internal interface IDeviceRecorder
 
     void ReceivedOwn(double ms);
 
+    /// <summary>A cloud-to-device command arrived, <paramref name="ms"/> after the backend sent it.</summary>
+    void CommandReceived(double ms);
+
     /// <summary>A duty-cycled device woke (its attempt follows).</summary>
     void Woke();
 

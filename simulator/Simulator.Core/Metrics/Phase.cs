@@ -26,4 +26,7 @@ internal enum Phase
 
     /// <summary>Fan-in: a device's PUBLISH sent to a backend consumer's receipt of it.</summary>
     Delivery,
+
+    /// <summary>Cloud to device: the backend's command PUBLISH sent to the device's receipt of it.</summary>
+    Command,
 }

@@ -119,6 +119,18 @@ internal sealed partial class RunMetrics : IDeviceRecorder
     /// <summary>The consumers' figures once they drained; set by whoever ran them, null without consumers.</summary>
     public ConsumerTotals? Consumers { get; set; }
 
+    /// <summary>Cloud-to-device commands, counted as they are sent and received.</summary>
+    public CommandTally CommandCounts { get; } = new();
+
+    /// <summary>The commands' figures once the backend stopped; null without commands.</summary>
+    public CommandTotals? Commands { get; set; }
+
+    public void CommandReceived(double ms)
+    {
+        CommandCounts.CountReceived();
+        Record(Phase.Command, ms);
+    }
+
     public void Step(string name, double milliseconds, string? failureClass)
     {
         if (!_steps.TryGetValue(name, out var counter))
@@ -294,6 +306,7 @@ internal sealed partial class RunMetrics : IDeviceRecorder
             Histograms = histograms,
             Steps = _steps.ToDictionary(kv => kv.Key, kv => kv.Value.Snapshot(), StringComparer.Ordinal),
             Consumers = Consumers,
+            Commands = Commands,
         };
     }
 

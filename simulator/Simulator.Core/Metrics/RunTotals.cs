@@ -38,6 +38,9 @@ internal sealed record RunTotals
     /// <summary>The backend consumers' figures; null without consumers.</summary>
     public ConsumerTotals? Consumers { get; init; }
 
+    /// <summary>The cloud-to-device commands' figures; null without commands.</summary>
+    public CommandTotals? Commands { get; init; }
+
     /// <summary>Where each unexpected class was first thrown (results' unexpected.txt); empty for totals read back.</summary>
     public IReadOnlyDictionary<string, string> FirstStacks { get; init; } = new Dictionary<string, string>();
 
@@ -82,6 +85,7 @@ internal sealed record RunTotals
             Steps = list.SelectMany(t => t.Steps).GroupBy(kv => kv.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => StepTotals.Combine(g.Select(kv => kv.Value)), StringComparer.Ordinal),
             Consumers = ConsumerTotals.Combine(list.Select(t => t.Consumers)),
+            Commands = CommandTotals.Combine(list.Select(t => t.Commands)),
         };
 
         static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> all)

@@ -116,6 +116,19 @@ internal static class ReportTables
             });
         }
 
+        if (s.Commands is { } cmd)
+        {
+            var commandLatency = s.Histograms.Command;
+            sections.Add(new("Cloud-to-device commands", ["rate", "topic", "sent", "received", "missed", "miss rate", "latency p50 / p99 / max (ms)"],
+                [[
+                    $"{cmd.RatePerSecond:0.##}/s", cmd.Topic, cmd.Sent.ToString(Inv), cmd.Received.ToString(Inv), cmd.Missed == 0 ? "0" : $"**{cmd.Missed}**", cmd.MissRate.ToString("P3", Inv),
+                    $"{F(commandLatency.P50Ms)} / {F(commandLatency.P99Ms)} / {F(commandLatency.MaxMs)}",
+                ]])
+            {
+                Note = "Each command goes to the next connected device in turn, until the last hold ends; its latency runs from the backend's PUBLISH to the device's receipt, through the device's link (under eDRX, its paging). A command whose device's session ended before it arrived is missed, as AWS drops it for a device without a persistent session.",
+            });
+        }
+
         if (s.Outages is { Count: > 0 } outages)
         {
             static string Sec(double? v) => v is { } x ? $"{x:F1} s" : "never";

@@ -105,6 +105,7 @@ internal sealed class RunReport
         Add("maxSchedulerLagMs", t.MaxSchedulerLagMs, "<=");
         Add("deliveryP99Ms", t.DeliveryP99Ms, "<=");
         Add("consumerLossRate", t.ConsumerLossRate, "<=");
+        Add("commandP99Ms", t.CommandP99Ms, "<=");
         return $"thresholds: {string.Join(", ", parts)}{(profile.Thresholds is null ? " (the defaults: the profile sets none)" : string.Empty)}; and at least one device must connect";
     }
 
@@ -172,6 +173,13 @@ internal sealed class RunReport
         {
             var actual = Totals.Consumers?.LossRate ?? 1;
             results.Add(new("consumerLossRate", loss, actual, Totals.Consumers is { Received: > 0 } && actual <= loss));
+        }
+
+        if (t.CommandP99Ms is { } command)
+        {
+            var h = Totals[Phase.Command];
+            var actual = Ms(h, 99);
+            results.Add(new("commandP99Ms", command, actual, h.Count > 0 && actual <= command));
         }
 
         // Generator limits judge the level sustained for more than the allowed seconds in a row

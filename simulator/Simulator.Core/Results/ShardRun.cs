@@ -92,6 +92,7 @@ internal sealed class ShardRun
             FirstMessages = s.Unexpected,
             Histograms = histograms,
             Steps = steps,
+            Commands = s.Commands is { } cmd ? new CommandTotals { RatePerSecond = cmd.RatePerSecond, Topic = cmd.Topic, Sent = cmd.Sent, Received = cmd.Received } : null,
             Consumers = s.Consumers is { } c ? new ConsumerTotals { Count = c.Count, Topic = c.Topic, Received = c.Received, Duplicates = c.Duplicates, Unknown = c.Unknown, Lost = c.Lost, DroppedConnections = c.DroppedConnections } : null,
         };
         return new ShardRun(directory, file, s, totals, ReadRows(Path.Combine(directory, "timeseries.csv")));

@@ -97,6 +97,7 @@ internal static class SummaryBuilder
             })],
             DutyCycle = DutyCycleFigures.Of(r),
             Histograms = PhaseHistograms.From(p => HistogramSummary.Of(m[p])),
+            Commands = m.Commands is { } cmd ? new CommandSummary { RatePerSecond = cmd.RatePerSecond, Topic = cmd.Topic, Sent = cmd.Sent, Received = cmd.Received, Missed = cmd.Missed, MissRate = cmd.MissRate } : null,
             Consumers = m.Consumers is { } c ? new ConsumerSummary
             {
                 Count = c.Count,

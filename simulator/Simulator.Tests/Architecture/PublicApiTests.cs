@@ -16,7 +16,7 @@ public sealed class PublicApiTests
         "Simulator.Core.Mqtt.MqttQos",
 
         // The typed summary (summary.json) and its reader.
-        "Simulator.Core.Results.Summary.AccountingSummary", "Simulator.Core.Results.Summary.AuthorizerSummary", "Simulator.Core.Results.Summary.ConsumerSummary",
+        "Simulator.Core.Results.Summary.AccountingSummary", "Simulator.Core.Results.Summary.AuthorizerSummary", "Simulator.Core.Results.Summary.CommandSummary", "Simulator.Core.Results.Summary.ConsumerSummary",
         "Simulator.Core.Results.Summary.DeviceCounts", "Simulator.Core.Results.Summary.DutyCycleSummary", "Simulator.Core.Results.Summary.GeneratorSummary",
         "Simulator.Core.Results.Summary.HistogramSummary", "Simulator.Core.Results.Summary.MachineSummary", "Simulator.Core.Results.Summary.OutageSummary",
         "Simulator.Core.Results.Summary.PhaseHistograms", "Simulator.Core.Results.Summary.RunSummary", "Simulator.Core.Results.Summary.ShardSummary",

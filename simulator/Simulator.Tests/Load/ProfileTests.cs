@@ -80,6 +80,10 @@ public sealed class ProfileTests
     [InlineData("{\"target\":{\"kind\":\"endpoint\",\"host\":\"h\"},\"token\":{\"source\":\"device-jwt\"},\"transport\":{\"kind\":\"mqtt-alpn\"},\n\"consumers\":{\"count\": 1},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.consumers", 2)]
     [InlineData("{\"thresholds\":{\n\"consumerLossRate\": 0.01},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.thresholds.consumerLossRate", 2)]
     [InlineData("{\"consumers\":{\"count\": 1},\"thresholds\":{\n\"deliveryP99Ms\": 0},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.thresholds.deliveryP99Ms", 2)]
+    [InlineData("{\"commands\":{\n\"ratePerSecond\": 2000},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.commands.ratePerSecond", 2)]
+    [InlineData("{\"commands\":{\"ratePerSecond\": 5,\n\"topic\": \"+/commands\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.commands.topic", 2)]
+    [InlineData("{\"commands\":{\n\"topic\": \"{id}/cmd\"},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.commands", 1)]
+    [InlineData("{\"thresholds\":{\n\"commandP99Ms\": 100},\"phases\":[{ \"kind\": \"hold\", \"seconds\": 1 }]}", "$.thresholds.commandP99Ms", 2)]
     public void AnImpossibleValueNamesItsPathAndLine(string json, string path, int line)
     {
         var e = Bad(json);

@@ -184,7 +184,7 @@ public sealed class OwnMessageTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         directory.SettleAll();
-        Assert.Equal(0, directory.Tally.Lost);
+        Assert.Equal(0, directory.Tally!.Lost);
     }
 
     [Fact]

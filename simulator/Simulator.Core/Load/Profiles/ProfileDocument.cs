@@ -45,6 +45,9 @@ internal sealed class ProfileDocument
     /// <summary>Backend subscribers that take the fleet's messages; none unless a count is set.</summary>
     public ConsumerSettings Consumers { get; set; } = new();
 
+    /// <summary>Cloud-to-device commands; none unless a rate is set.</summary>
+    public CommandSettings Commands { get; set; } = new();
+
     /// <summary>Used by <c>simulator capacity</c> only.</summary>
     public CapacitySettings Capacity { get; set; } = new();
 

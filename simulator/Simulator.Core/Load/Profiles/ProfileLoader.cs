@@ -162,6 +162,7 @@ internal static class ProfileLoader
         Thresholds = p.Thresholds,
         Capacity = p.Capacity,
         Consumers = p.Consumers,
+        Commands = p.Commands,
         Gateway = p.Gateway,
         Document = document,
     };

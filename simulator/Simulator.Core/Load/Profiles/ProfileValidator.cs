@@ -19,6 +19,7 @@ internal static class ProfileValidator
         var phases = Phases(p, hasCapacity, fail);
         Capacity(p.Capacity, fail);
         Consumers(p, fail);
+        Commands(p, fail);
         WarmUp(p.WarmUp, fail);
         Thresholds(p, fail);
         return phases;
@@ -262,6 +263,51 @@ internal static class ProfileValidator
         if (p.Target.Kind == TargetKind.Endpoint && p.Transport.Kind != DeviceTransportKind.MqttTcp)
         {
             fail("$.consumers", "consumers connect to the embedded gateway (as a backend principal it grants) or to a plain MQTT broker (transport mqtt-tcp); against AWS IoT Core a backend's own credentials are needed, which a profile does not hold");
+        }
+    }
+
+    /// <summary>Commands: a finite rate, a topic a device can subscribe to, and a scenario and target that can carry them.</summary>
+    private static void Commands(ProfileDocument p, Action<string, string> fail)
+    {
+        var c = p.Commands;
+        if (c.RatePerSecond is < 0 or > 1000 || double.IsNaN(c.RatePerSecond))
+        {
+            fail("$.commands.ratePerSecond", $"must be 0 (none) to 1000, got {c.RatePerSecond}");
+        }
+
+        if (c.RatePerSecond == 0)
+        {
+            if (c != new CommandSettings())
+            {
+                fail("$.commands", "does nothing without a rate: set commands.ratePerSecond");
+            }
+
+            return;
+        }
+
+        if (c.Qos is not (0 or 1))
+        {
+            fail("$.commands.qos", $"must be 0 or 1 (AWS IoT Core has no QoS 2), got {c.Qos}");
+        }
+
+        if (!c.Topic.Contains("{id}", StringComparison.Ordinal) || c.Topic.Contains('#', StringComparison.Ordinal) || c.Topic.Contains('+', StringComparison.Ordinal))
+        {
+            fail("$.commands.topic", $"must name each device's own topic with {{id}} and no wildcards, got \"{c.Topic}\"");
+        }
+
+        if (c.Topic == p.Device.Topic)
+        {
+            fail("$.commands.topic", "is the devices' telemetry topic; commands need a topic of their own");
+        }
+
+        if (p.Device.Scenario is not (ScenarioKind.Telemetry or ScenarioKind.DutyCycle) || p.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        {
+            fail("$.commands.ratePerSecond", "commands go to MQTT devices of the telemetry and duty-cycle scenarios, which subscribe to them");
+        }
+
+        if (p.Target.Kind == TargetKind.Endpoint && p.Transport.Kind != DeviceTransportKind.MqttTcp)
+        {
+            fail("$.commands", "commands are sent from the embedded gateway's backend principal or to a plain MQTT broker (transport mqtt-tcp); against AWS IoT Core a backend's own credentials are needed, which a profile does not hold");
         }
     }
 
@@ -619,7 +665,7 @@ internal static class ProfileValidator
             fail("$.thresholds.maxGeneratorCpu", $"must be above 0 and at most 100 (percent of all cores), got {t.MaxGeneratorCpu}");
         }
 
-        foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs), ("deliveryP99Ms", t.DeliveryP99Ms) })
+        foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs), ("deliveryP99Ms", t.DeliveryP99Ms), ("commandP99Ms", t.CommandP99Ms) })
         {
             if (value is <= 0)
             {
@@ -630,6 +676,11 @@ internal static class ProfileValidator
         if (t.ConsumerLossRate is < 0 or > 1)
         {
             fail("$.thresholds.consumerLossRate", $"must be 0 to 1, got {t.ConsumerLossRate}");
+        }
+
+        if (p.Commands.RatePerSecond == 0 && t.CommandP99Ms is not null)
+        {
+            fail("$.thresholds.commandP99Ms", "judges cloud-to-device commands, and the profile sends none: set commands.ratePerSecond");
         }
 
         if (p.Consumers.Count == 0 && (t.DeliveryP99Ms is not null || t.ConsumerLossRate is not null))

@@ -43,6 +43,9 @@ internal sealed record RunOptions
     /// <summary>Backend subscribers that take the fleet's messages; Count 0: none.</summary>
     public ConsumerSettings Consumers { get; init; } = new();
 
+    /// <summary>Cloud-to-device commands; RatePerSecond 0: none.</summary>
+    public CommandSettings Commands { get; init; } = new();
+
     /// <summary>Settings of the embedded gateway (the gateway config's keys).</summary>
     public JsonElement? Gateway { get; init; }
 

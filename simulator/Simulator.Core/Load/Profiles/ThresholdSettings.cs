@@ -10,6 +10,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="MaxSchedulerLagMs">Fail the run if the generator's scheduler lag p99 stays above this for more than 5 s.</param>
 /// <param name="DeliveryP99Ms">Fan-in delivery p99 (a device's PUBLISH to a backend consumer's receipt), at most; needs consumers.</param>
 /// <param name="ConsumerLossRate">Messages no consumer got over all that should have arrived, 0..1, at most; needs consumers.</param>
+/// <param name="CommandP99Ms">Cloud-to-device command latency p99 (the backend's PUBLISH to the device's receipt), at most; needs commands.</param>
 internal sealed record ThresholdSettings(
     double? ConnectP99Ms = null,
     double? ConnectP50Ms = null,
@@ -19,7 +20,8 @@ internal sealed record ThresholdSettings(
     double? MaxGeneratorCpu = null,
     double? MaxSchedulerLagMs = null,
     double? DeliveryP99Ms = null,
-    double? ConsumerLossRate = null)
+    double? ConsumerLossRate = null,
+    double? CommandP99Ms = null)
 {
     /// <summary>
     /// What a profile without a thresholds section is judged by: at most 1 % of attempts failed,
@@ -31,5 +33,5 @@ internal sealed record ThresholdSettings(
 
     /// <summary>No threshold set: an explicit empty thresholds section.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsEmpty => ConnectP99Ms is null && ConnectP50Ms is null && ErrorRate is null && MinConnectedShare is null && PubAckP99Ms is null && MaxGeneratorCpu is null && MaxSchedulerLagMs is null && DeliveryP99Ms is null && ConsumerLossRate is null;
+    public bool IsEmpty => ConnectP99Ms is null && ConnectP50Ms is null && ErrorRate is null && MinConnectedShare is null && PubAckP99Ms is null && MaxGeneratorCpu is null && MaxSchedulerLagMs is null && DeliveryP99Ms is null && ConsumerLossRate is null && CommandP99Ms is null;
 }

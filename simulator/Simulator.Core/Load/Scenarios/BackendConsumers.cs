@@ -71,7 +71,7 @@ internal sealed class BackendConsumers : IAsyncDisposable
     /// <summary>After the devices stopped: waits until no message has arrived for half a second (at most <paramref name="limit"/>), then settles what none got.</summary>
     public async Task DrainAsync(TimeSpan limit)
     {
-        var tally = _directory.Tally;
+        var tally = _directory.Tally!;
         var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         var last = -1L;
         while (Stopwatch.GetTimestamp() < until)
@@ -100,7 +100,7 @@ internal sealed class BackendConsumers : IAsyncDisposable
     private void OnMessage(in PublishPacket message)
     {
         var at = Stopwatch.GetTimestamp();
-        var tally = _directory.Tally;
+        var tally = _directory.Tally!;
         Span<byte> topic = stackalloc byte[256];
         Span<char> id = stackalloc char[256];
         if (message.Topic.Length > topic.Length)

@@ -14,13 +14,14 @@ internal sealed class DeviceDirectory
     private readonly ConcurrentDictionary<string, ScenarioDevice>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly ConcurrentQueue<ScenarioDevice> _all = new();
 
-    public DeviceDirectory(DeliveryTally tally)
+    /// <param name="tally">Where backend consumers count; null when the run has none (commands only), so devices settle nothing.</param>
+    public DeviceDirectory(DeliveryTally? tally)
     {
         Tally = tally;
         _lookup = _byClientId.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public DeliveryTally Tally { get; }
+    public DeliveryTally? Tally { get; }
 
     /// <summary>A device starts: its messages are counted from now on.</summary>
     public void Add(string clientId, ScenarioDevice device)
@@ -29,6 +30,9 @@ internal sealed class DeviceDirectory
         _byClientId[clientId] = device;
         _all.Enqueue(device);
     }
+
+    /// <summary>The devices now, by client id: a copy, for a backend that addresses them in turn.</summary>
+    public KeyValuePair<string, ScenarioDevice>[] Snapshot() => _byClientId.ToArray();
 
     public ScenarioDevice? Find(ReadOnlySpan<char> clientId) => _lookup.TryGetValue(clientId, out var device) ? device : null;
 

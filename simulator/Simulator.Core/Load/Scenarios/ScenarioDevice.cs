@@ -97,6 +97,9 @@ internal sealed class ScenarioDevice
         return new OutgoingMessage(buffer, length, seq);
     }
 
+    /// <summary>The device's command topic (UTF-8) while cloud-to-device commands are on; null otherwise.</summary>
+    internal byte[]? CommandTopic { get; set; }
+
     /// <summary>Backend consumers are counting this device's messages: what it loses goes here. Null: no consumers.</summary>
     internal DeliveryTally? Backend { get; set; }
 

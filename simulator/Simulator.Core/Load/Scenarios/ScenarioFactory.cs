@@ -38,6 +38,6 @@ internal static class ScenarioFactory
 
         return options.Transport.Kind == DeviceTransportKind.HttpsPublish
             ? new HttpsPublishScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder)
-            : new TelemetryScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder, sessionLifetime) { Links = links };
+            : new TelemetryScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder, sessionLifetime) { Links = links, Commands = options.Commands.RatePerSecond > 0 ? options.Commands : null };
     }
 }

@@ -30,6 +30,9 @@ internal sealed class TelemetryScenario : IDeviceScenario
     /// <summary>The fleet's links, told when a device connects (an outage follows its devices back).</summary>
     public LinkFleet? Links { get; init; }
 
+    /// <summary>Cloud-to-device commands: each device subscribes to its command topic and times what arrives; null when off.</summary>
+    public CommandSettings? Commands { get; init; }
+
     /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known: such a cut is SessionExpired.</param>
     public TelemetryScenario(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime)
     {
@@ -58,6 +61,11 @@ internal sealed class TelemetryScenario : IDeviceScenario
     {
         var life = d.Life;
         var clientId = _tokens.ClientIdOf(d.Identity);
+        if (Commands is { } commands && d.CommandTopic is null)
+        {
+            d.CommandTopic = Encoding.UTF8.GetBytes(commands.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
+        }
+
         MqttClientConnection connection;
         try
         {
@@ -92,9 +100,20 @@ internal sealed class TelemetryScenario : IDeviceScenario
             {
                 // A resumed persistent session still has its subscription: the device does not send it again.
                 var resumed = (_device.MqttVersion == 5 ? !_device.Mqtt5.CleanStart : !_device.CleanSession) && connection.ConnAck.SessionPresent;
-                if (_device.Subscribe && !resumed)
+                if ((_device.Subscribe || Commands is not null) && !resumed)
                 {
-                    var codes = await connection.SubscribeAsync([(Encoding.UTF8.GetString(topic), qos)]).ConfigureAwait(false);
+                    List<(string, MqttQos)> filters = [];
+                    if (_device.Subscribe)
+                    {
+                        filters.Add((Encoding.UTF8.GetString(topic), qos));
+                    }
+
+                    if (Commands is { } c)
+                    {
+                        filters.Add((Encoding.UTF8.GetString(d.CommandTopic!), (MqttQos)c.Qos));
+                    }
+
+                    var codes = await connection.SubscribeAsync(filters).ConfigureAwait(false);
                     var refused = Array.Find(codes, SubAckPacket.IsFailure);
                     if (SubAckPacket.IsFailure(refused))
                     {
@@ -226,6 +245,28 @@ internal sealed class TelemetryScenario : IDeviceScenario
         return SessionEnd.Sleep(d.WakeDue);
     }
 
+    private static bool IsTopic(in ReadOnlySequence<byte> topic, byte[] expected)
+    {
+        if (topic.Length != expected.Length)
+        {
+            return false;
+        }
+
+        if (topic.IsSingleSegment)
+        {
+            return topic.FirstSpan.SequenceEqual(expected);
+        }
+
+        if (expected.Length > 256)
+        {
+            return false; // AWS's topics are 256 bytes at most, and so the command topics the profile allows
+        }
+
+        Span<byte> copy = stackalloc byte[256];
+        topic.CopyTo(copy);
+        return copy[..expected.Length].SequenceEqual(expected);
+    }
+
     private static async Task AbortLaterAsync(MqttClientConnection connection)
     {
         await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
@@ -235,6 +276,19 @@ internal sealed class TelemetryScenario : IDeviceScenario
     /// <summary>The device's own message back, known by its fingerprint whatever the payload: its end-to-end latency.</summary>
     private void OnMessage(ScenarioDevice d, in PublishPacket message)
     {
+        if (d.CommandTopic is { } commandTopic && IsTopic(message.Topic, commandTopic))
+        {
+            // A command: 8 bytes of its number, 8 of the backend's Stopwatch timestamp at its PUBLISH (one process, one clock).
+            if (message.Payload.Length == 16)
+            {
+                Span<byte> body = stackalloc byte[16];
+                message.Payload.CopyTo(body);
+                _recorder.CommandReceived(Stopwatch.GetElapsedTime(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(body[8..])).TotalMilliseconds);
+            }
+
+            return;
+        }
+
         if (d.TryOwnMessage(message.Payload, out var seq, out var sentAt))
         {
             _recorder.ReceivedOwn(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);

@@ -49,6 +49,9 @@ public sealed record PhaseHistograms
     [Description("Fan-in: a device's PUBLISH sent to a backend consumer's receipt of it (consumers).")]
     public HistogramSummary Delivery { get; init; } = HistogramSummary.Of(new Histograms.LatencyHistogram()); // summaries before schema 8 have none
 
+    [Description("Cloud to device: the backend's command PUBLISH sent to the device's receipt of it (commands).")]
+    public HistogramSummary Command { get; init; } = HistogramSummary.Of(new Histograms.LatencyHistogram());
+
     internal HistogramSummary this[Phase phase] => phase switch
     {
         Phase.TokenFetch => TokenFetch,
@@ -66,6 +69,7 @@ public sealed record PhaseHistograms
         Phase.ScheduleLag => ScheduleLag,
         Phase.SessionAgeAtDrop => SessionAgeAtDrop,
         Phase.Delivery => Delivery,
+        Phase.Command => Command,
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
     };
 
@@ -90,5 +94,6 @@ public sealed record PhaseHistograms
         ScheduleLag = of(Phase.ScheduleLag),
         SessionAgeAtDrop = of(Phase.SessionAgeAtDrop),
         Delivery = of(Phase.Delivery),
+        Command = of(Phase.Command),
     };
 }

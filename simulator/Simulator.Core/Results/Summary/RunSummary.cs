@@ -132,6 +132,10 @@ public sealed record RunSummary
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ConsumerSummary? Consumers { get; init; }
 
+    [Description("Cloud-to-device commands (schema 8); absent without commands.")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CommandSummary? Commands { get; init; }
+
     [Description("A merged run's shards, each with its own machine's health; absent on a single run.")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ShardSummary>? Shards { get; init; }
