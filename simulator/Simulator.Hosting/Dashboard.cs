@@ -223,6 +223,8 @@ internal sealed class Dashboard : IAsyncDisposable
             w.WriteNumber("publishes", row.Publishes);
             w.WriteNumber("pubAcks", row.PubAcks);
             w.WriteNumber("drops", row.Drops);
+            w.WriteNumber("consumers", row.ConsumersReceived);
+            w.WriteNumber("commands", row.CommandsReceived);
             w.WriteString("steps", row.Steps.Count == 0 ? "-" : string.Join("; ", row.Steps.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {e.Value.Ok} ok, {e.Value.Failed} failed, p99 {Ms(e.Value.P99Ms)} ms")));
             w.WriteString("errors", row.ErrorsByClass.Count == 0 ? "none" : string.Join(", ", row.ErrorsByClass.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}")));
             w.WriteNumber("cpu", row.Health.CpuPercent);
@@ -246,7 +248,7 @@ internal sealed class Dashboard : IAsyncDisposable
             ("second", "second"), ("phase", "phase"), ("target", "target devices"), ("connected", "connected"), ("connecting", "connecting"),
             ("backingOff", "backing off"), ("givenUp", "given up"), ("sleeping", "asleep (duty cycle)"), ("connects", "connects this second"), ("failed", "failed this second"),
             ("p50", "connect p50 (ms)"), ("p99", "connect p99 (ms)"), ("publishes", "publishes"), ("pubAcks", "PUBACKs"), ("drops", "dropped sessions"),
-            ("steps", "scenario steps this second"), ("errors", "errors this second"), ("cpu", "generator CPU (% of cores)"), ("lag", "scheduler lag p99 (ms)"), ("accounting", "accounting"),
+            ("consumers", "messages backend consumers got"), ("commands", "commands devices got"), ("steps", "scenario steps this second"), ("errors", "errors this second"), ("cpu", "generator CPU (% of cores)"), ("lag", "scheduler lag p99 (ms)"), ("accounting", "accounting"),
             ("authorizer", "target authorizer this second"),
         };
         var table = string.Concat(figures.Select(f => $"<tr><th>{E(f.Name)}</th><td id=\"live-{f.Id}\">-</td></tr>"));

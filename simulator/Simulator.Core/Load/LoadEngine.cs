@@ -211,6 +211,8 @@ internal sealed class LoadEngine
             Authorizer = authorizer,
             ConnectHistogram = s.Connect.Count == 0 ? string.Empty : s.Connect.ToCompressedBase64(),
             Steps = s.Steps,
+            ConsumersReceived = s.ConsumersReceived,
+            CommandsReceived = s.CommandsReceived,
         };
     }
 }

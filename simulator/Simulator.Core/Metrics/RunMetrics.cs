@@ -261,7 +261,20 @@ internal sealed partial class RunMetrics : IDeviceRecorder
             Wakes = Interlocked.Exchange(ref _secWakes, 0),
             DownlinksMissed = Interlocked.Exchange(ref _secDownlinksMissed, 0),
             Steps = TakeStepSeconds(),
+            ConsumersReceived = Since(ref _lastDeliveries, Deliveries.Received),
+            CommandsReceived = Since(ref _lastCommands, CommandCounts.Received),
         };
+    }
+
+    private long _lastDeliveries;
+    private long _lastCommands;
+
+    /// <summary>A running count's growth since the last second (seconds are taken by one caller at a time).</summary>
+    private static long Since(ref long last, long now)
+    {
+        var delta = now - last;
+        last = now;
+        return delta;
     }
 
     private Dictionary<string, StepSecond> TakeStepSeconds()

@@ -17,6 +17,12 @@ internal sealed record SecondCounters(
 
     public long DownlinksMissed { get; init; }
 
+    /// <summary>Device messages backend consumers got for the first time in the second.</summary>
+    public long ConsumersReceived { get; init; }
+
+    /// <summary>Cloud-to-device commands devices received in the second.</summary>
+    public long CommandsReceived { get; init; }
+
     /// <summary>The named steps that ended in the second (code scenarios).</summary>
     public IReadOnlyDictionary<string, StepSecond> Steps { get; init; } = new Dictionary<string, StepSecond>();
 }

@@ -107,6 +107,8 @@ internal sealed class SecondHistory
             ConnectHistogram = connect?.Encoded ?? string.Empty,
             Authorizer = Join(earlier.Authorizer, later.Authorizer),
             Steps = StepSecond.Sum([earlier.Steps, later.Steps]),
+            ConsumersReceived = earlier.ConsumersReceived + later.ConsumersReceived,
+            CommandsReceived = earlier.CommandsReceived + later.CommandsReceived,
         };
     }
 

@@ -44,6 +44,12 @@ internal sealed record SecondRow(
     /// <summary>The embedded target's authorizer in this second; null against a real target.</summary>
     public AuthorizerSample? Authorizer { get; init; }
 
+    /// <summary>Device messages backend consumers got for the first time in this second; 0 without consumers.</summary>
+    public long ConsumersReceived { get; init; }
+
+    /// <summary>Cloud-to-device commands devices received in this second; 0 without commands.</summary>
+    public long CommandsReceived { get; init; }
+
     /// <summary>The named steps that ended in this second, by name (code scenarios); empty when none.</summary>
     public IReadOnlyDictionary<string, StepSecond> Steps { get; init; } = new Dictionary<string, StepSecond>();
 

@@ -189,6 +189,8 @@ internal static class ShardMerge
             DownlinksMissed = flows.Sum(r => r.DownlinksMissed),
             ConnectHistogram = connect.Count == 0 ? string.Empty : connect.ToCompressedBase64(),
             Steps = StepSecond.Sum(flows.Select(r => r.Steps)),
+            ConsumersReceived = flows.Sum(r => r.ConsumersReceived),
+            CommandsReceived = flows.Sum(r => r.CommandsReceived),
             Authorizer = auth.Count == 0 ? null : new AuthorizerSample(auth.Sum(a => a.Invocations), auth.Sum(a => a.Refreshes), auth.Sum(a => a.Throttles), auth.Sum(a => a.ColdStarts), auth.Sum(a => a.Timeouts), levels.Where(r => r.Authorizer is not null).Sum(r => r.Authorizer!.Value.InFlight))
             {
                 ConnectThrottles = auth.Sum(a => a.ConnectThrottles),

@@ -12,7 +12,7 @@ namespace Simulator.Core.Results;
 /// </summary>
 internal static class TimeseriesCsv
 {
-    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds,sleeping,wakes,downlinksMissed,targetConnectThrottles,targetClientIdThrottles,stepsOk,stepsFailed";
+    public const string Header = "second,phase,target,devices,connecting,connected,backingOff,givenUp,accountingHolds,attemptsInFlight,connectsOk,connectsFailed,publishes,pubAcks,received,drops,connectP50Ms,connectP99Ms,errors,cpuPercent,machineCpuPercent,threadPoolQueue,schedulerLagP99Ms,gcPauseMs,openFiles,workingSetMB,generatorHot,unixSecond,authorizerInvocations,authorizerRefreshes,authorizerThrottles,authorizerColdStarts,authorizerTimeouts,authorizerInFlight,connectHistogram,seconds,sleeping,wakes,downlinksMissed,targetConnectThrottles,targetClientIdThrottles,stepsOk,stepsFailed,consumersReceived,commandsReceived";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -46,7 +46,8 @@ internal static class TimeseriesCsv
         }
 
         return sb.Append(row.ConnectHistogram).Append(',').Append(row.Seconds.ToString(Inv)).Append(Inv, $",{row.Sleeping},{row.Wakes},{row.DownlinksMissed},{row.Authorizer?.ConnectThrottles},{row.Authorizer?.ClientIdThrottles},")
-            .Append('"').Append(Pairs(row.Steps, s => s.Ok)).Append("\",\"").Append(Pairs(row.Steps, s => s.Failed)).Append('"');
+            .Append('"').Append(Pairs(row.Steps, s => s.Ok)).Append("\",\"").Append(Pairs(row.Steps, s => s.Failed)).Append('"')
+            .Append(Inv, $",{row.ConsumersReceived},{row.CommandsReceived}");
     }
 
     /// <summary>"name:count;…" of the steps that ended in the second, as errors are written (step names hold no ':' or ';').</summary>

@@ -16,7 +16,7 @@ internal sealed class TimeseriesReader
     private readonly string[] _header;
     private readonly string _file;
     private readonly int _second, _phase, _target, _devices, _connecting, _connected, _backingOff, _givenUp, _holds, _inFlight, _ok, _failed, _publishes, _pubAcks, _received, _drops, _errors, _p50, _p99;
-    private readonly int _seconds, _sleeping, _wakes, _downlinksMissed, _connectThrottles, _clientIdThrottles, _stepsOk, _stepsFailed;
+    private readonly int _seconds, _sleeping, _wakes, _downlinksMissed, _connectThrottles, _clientIdThrottles, _stepsOk, _stepsFailed, _consumersReceived, _commandsReceived;
     private readonly int _cpu, _machine, _queue, _lag, _gc, _files, _workingSet, _hot, _unix, _histogram, _authInv, _authRef, _authThr, _authCold, _authTo, _authFlight;
 
     public TimeseriesReader(string headerLine, string file)
@@ -38,6 +38,7 @@ internal sealed class TimeseriesReader
         (_sleeping, _wakes, _downlinksMissed) = (Array.IndexOf(_header, "sleeping"), Array.IndexOf(_header, "wakes"), Array.IndexOf(_header, "downlinksMissed")); // nor had these: none slept
         (_connectThrottles, _clientIdThrottles) = (Array.IndexOf(_header, "targetConnectThrottles"), Array.IndexOf(_header, "targetClientIdThrottles"));
         (_stepsOk, _stepsFailed) = (Array.IndexOf(_header, "stepsOk"), Array.IndexOf(_header, "stepsFailed")); // files written before steps had none
+        (_consumersReceived, _commandsReceived) = (Array.IndexOf(_header, "consumersReceived"), Array.IndexOf(_header, "commandsReceived")); // nor consumers and commands
         (_authInv, _authRef, _authThr, _authCold, _authTo, _authFlight) = (Col("authorizerInvocations"), Col("authorizerRefreshes"), Col("authorizerThrottles"), Col("authorizerColdStarts"), Col("authorizerTimeouts"), Col("authorizerInFlight"));
     }
 
@@ -77,6 +78,8 @@ internal sealed class TimeseriesReader
             DownlinksMissed = _downlinksMissed < 0 ? 0 : L(_downlinksMissed),
             ConnectHistogram = connect,
             Steps = Steps(f, line),
+            ConsumersReceived = _consumersReceived < 0 ? 0 : L(_consumersReceived),
+            CommandsReceived = _commandsReceived < 0 ? 0 : L(_commandsReceived),
             Authorizer = f[_authInv].Length == 0 ? null : new AuthorizerSample(L(_authInv) + L(_authRef), L(_authRef), L(_authThr), L(_authCold), L(_authTo), (int)L(_authFlight))
             {
                 ConnectThrottles = _connectThrottles < 0 ? 0 : L(_connectThrottles),

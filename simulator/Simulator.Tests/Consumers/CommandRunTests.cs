@@ -45,6 +45,7 @@ public sealed class CommandRunTests
         Assert.Equal(8, seen.Distinct().Count()); // each device in turn
         Assert.InRange(received, sent - 2, sent); // a command racing its device's planned stop may miss it
         Assert.Equal(received, summary.GetProperty("histograms").GetProperty("command").GetProperty("count").GetInt64());
+        Assert.Equal(received, ConsumerRunTests.Rows(dir).Sum(r => r.CommandsReceived));
         Assert.True(summary.GetProperty("histograms").GetProperty("command").GetProperty("p99Ms").GetDouble() < 1000);
         Assert.Contains("Cloud-to-device commands", File.ReadAllText(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
     }

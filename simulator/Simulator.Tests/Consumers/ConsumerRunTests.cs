@@ -19,6 +19,13 @@ public sealed class ConsumerRunTests
 
     private const string Payload = """ "payload": { "kind": "template", "template": "{\"seq\":{{seq}},\"t\":{{random:0:9}}}" } """;
 
+    internal static List<Simulator.Core.Metrics.SecondRow> Rows(string dir)
+    {
+        var lines = File.ReadAllLines(Path.Combine(dir, "timeseries.csv"));
+        var reader = new Simulator.Core.Results.TimeseriesReader(lines[0], "timeseries.csv");
+        return [.. lines.Skip(1).Select((l, i) => reader.Parse(l, i + 2))];
+    }
+
     private static JsonElement Consumers(JsonElement summary) => summary.GetProperty("consumers");
 
     [Fact]
@@ -39,6 +46,7 @@ public sealed class ConsumerRunTests
         Assert.Equal(0, c.GetProperty("droppedConnections").GetInt64());
         Assert.Equal(c.GetProperty("received").GetInt64(), summary.GetProperty("histograms").GetProperty("delivery").GetProperty("count").GetInt64());
         Assert.Contains("consumers: 3 on $share/fleet-backend/+/telemetry", output, StringComparison.Ordinal);
+        Assert.Equal(c.GetProperty("received").GetInt64(), Rows(dir).Sum(r => r.ConsumersReceived)); // each second's share, as timeseries.csv has it
         Assert.Contains("Backend consumers", File.ReadAllText(Path.Combine(dir, "report.html")), StringComparison.Ordinal);
     }
 
