@@ -72,20 +72,7 @@ internal sealed class BackendConsumers : IAsyncDisposable
     public async Task DrainAsync(TimeSpan limit)
     {
         var tally = _directory.Tally!;
-        var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        var last = -1L;
-        while (Stopwatch.GetTimestamp() < until)
-        {
-            var seen = tally.Received + tally.Duplicates + tally.Unknown;
-            if (seen == last)
-            {
-                break;
-            }
-
-            last = seen;
-            await Task.Delay(500).ConfigureAwait(false);
-        }
-
+        await Quiet.UntilAsync(() => tally.Received + tally.Duplicates + tally.Unknown, limit).ConfigureAwait(false);
         _directory.SettleAll();
     }
 

@@ -49,13 +49,7 @@ internal sealed class CloudCommander : IAsyncDisposable
     {
         Stop();
         await _loop.ConfigureAwait(false);
-        var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        var last = -1L;
-        while (Stopwatch.GetTimestamp() < until && _tally.Received != last)
-        {
-            last = _tally.Received;
-            await Task.Delay(500).ConfigureAwait(false);
-        }
+        await Quiet.UntilAsync(() => _tally.Received, limit).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
