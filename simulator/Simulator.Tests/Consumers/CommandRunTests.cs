@@ -62,8 +62,9 @@ public sealed class CommandRunTests
         Assert.True(code == 0, output);
         var latency = summary.GetProperty("histograms").GetProperty("command");
         Assert.True(latency.GetProperty("count").GetInt64() >= 12, output);
-        // A command arriving outside its device's paging window waits for the next: up to a cycle (5.12 s), about half of one on average.
-        Assert.InRange(latency.GetProperty("p50Ms").GetDouble(), 500, 5_120 + 500);
+        // A command arriving in its device's paging window (1.28 of each 5.12 s) or while the radio is still up goes at once;
+        // one arriving outside waits for the next window, up to 3.84 s: well over a tenth of them wait.
+        Assert.InRange(latency.GetProperty("p90Ms").GetDouble(), 1_000, 5_120 + 500);
         Assert.InRange(latency.GetProperty("maxMs").GetDouble(), 2_000, 5_120 + 1_000);
     }
 }
