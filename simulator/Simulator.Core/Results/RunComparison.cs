@@ -96,6 +96,12 @@ internal static class RunComparison
             sb.AppendLine(CultureInfo.InvariantCulture, $"| consumer loss rate | {ca.LossRate:P3} | {(b.Consumers is null ? "no consumers" : lb.ToString("P3", CultureInfo.InvariantCulture))} | {(lb - ca.LossRate) * 100:+0.000;-0.000;0.000} pt | {(lossBad ? "REGRESSION" : "ok")} |");
         }
 
+        if (a.Commands is { } ka && b.Commands is { } kb)
+        {
+            // Shown, not judged: a command racing its device's planned stop is missed by design, so the share moves with the plan.
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| command miss rate | {ka.MissRate:P3} | {kb.MissRate:P3} | {(kb.MissRate - ka.MissRate) * 100:+0.000;-0.000;0.000} pt | not judged |");
+        }
+
         var stormsA = a.Outages ?? [];
         var stormsB = b.Outages ?? [];
         for (var i = 0; i < stormsA.Count; i++)

@@ -48,6 +48,10 @@ public sealed class CommandRunTests
         Assert.Equal(received, ConsumerRunTests.Rows(dir).Sum(r => r.CommandsReceived));
         Assert.True(summary.GetProperty("histograms").GetProperty("command").GetProperty("p99Ms").GetDouble() < 1000);
         Assert.Contains("Cloud-to-device commands", File.ReadAllText(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
+        var compared = await Cli.CliRunner.RunAsync("compare", dir, dir);
+        Assert.Equal(0, compared.Code);
+        Assert.Contains("| command miss rate |", compared.Out, StringComparison.Ordinal);
+        Assert.Contains("| command p99 (ms) |", compared.Out, StringComparison.Ordinal); // the latency is judged as every phase
     }
 
     [Fact]

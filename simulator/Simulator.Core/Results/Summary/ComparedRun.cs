@@ -36,6 +36,9 @@ internal sealed record ComparedRun
     /// <summary>The backend consumers' figures; absent in runs without consumers and in files written before schema 8.</summary>
     public ConsumerSummary? Consumers { get; init; }
 
+    /// <summary>The cloud-to-device commands' figures; absent in runs without commands and in files written before schema 8.</summary>
+    public CommandSummary? Commands { get; init; }
+
     /// <summary>Failed attempts by class; shown side by side, not judged (the error rate is).</summary>
     public IReadOnlyDictionary<string, long>? Failures { get; init; }
 
