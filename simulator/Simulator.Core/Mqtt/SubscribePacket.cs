@@ -14,6 +14,15 @@ internal sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Fi
 
     public MqttProperties? Properties { get; init; }
 
+    /// <summary>
+    /// Each filter's options byte as it came, beside <see cref="Subscriptions"/>: at 3.1.1 the QoS
+    /// alone; at 5.0 also No Local, Retain As Published and Retain Handling (v5 §3.8.3.1).
+    /// </summary>
+    public IReadOnlyList<byte> Options { get; init; } = [];
+
+    /// <summary>v5 §3.8.3.1 Retain Handling of the filter at <paramref name="index"/>: 0 send retained messages at subscribe, 1 only for a new subscription, 2 never; 0 at 3.1.1.</summary>
+    public int RetainHandling(int index) => Version == MqttVersion.V500 && index < Options.Count ? (Options[index] >> 4) & 0x03 : 0;
+
     public static SubscribePacket Read(in MqttPacket packet, MqttVersion version = MqttVersion.V311)
     {
         var r = new MqttBodyReader(packet.Body, MqttPacketType.Subscribe);
@@ -27,6 +36,7 @@ internal sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Fi
         var properties = v5 ? MqttProperties.Read(r.ReadPropertySection(), MqttPacketType.Subscribe) : null;
 
         var list = new List<(string, MqttQos)>();
+        var optionBytes = new List<byte>();
         while (r.Remaining > 0)
         {
             var filter = r.ReadString();
@@ -44,6 +54,7 @@ internal sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Fi
             }
 
             list.Add((filter, (MqttQos)qos));
+            optionBytes.Add(options);
         }
 
         if (list.Count == 0)
@@ -51,7 +62,7 @@ internal sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Fi
             MqttProtocolException.Throw(MqttErrorCode.EmptySubscription, "[MQTT-3.8.3-3]", "SUBSCRIBE without a topic filter");
         }
 
-        return new SubscribePacket(id, list) { Version = version, Properties = properties };
+        return new SubscribePacket(id, list) { Version = version, Properties = properties, Options = optionBytes };
     }
 
     public void Write(IBufferWriter<byte> writer)

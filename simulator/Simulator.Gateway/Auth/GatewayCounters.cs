@@ -119,12 +119,20 @@ public sealed class GatewayCounters : IDisposable
     /// <summary>Will messages published for connections that ended without a normal DISCONNECT.</summary>
     public long WillsSent => Interlocked.Read(ref _willsSent);
 
-    /// <summary>Will messages not published: the connection's policy does not allow iot:Publish on the Will's topic, or the topic breaks AWS's limits.</summary>
+    /// <summary>Will messages not published because the policy the connection held when it ended no longer allowed them (a CONNECT whose Will its policy refused is refused itself).</summary>
     public long WillsDenied => Interlocked.Read(ref _willsDenied);
+
+    private long _retainedDelivered;
+
+    /// <summary>Retained messages sent to new subscriptions.</summary>
+    public long RetainedDelivered => Interlocked.Read(ref _retainedDelivered);
 
     public void WillSent() => Interlocked.Increment(ref _willsSent);
 
     public void WillDenied() => Interlocked.Increment(ref _willsDenied);
+
+    /// <summary>A retained message sent to a new subscription.</summary>
+    public void RetainedSent() => Interlocked.Increment(ref _retainedDelivered);
 
     public void Queued() => Interlocked.Increment(ref _queued);
 
@@ -148,6 +156,7 @@ public sealed class GatewayCounters : IDisposable
         ["queuedMessagesDropped"] = QueuedMessagesDropped,
         ["willsSent"] = WillsSent,
         ["willsDenied"] = WillsDenied,
+        ["retainedDelivered"] = RetainedDelivered,
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
         ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),

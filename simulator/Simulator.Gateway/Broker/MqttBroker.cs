@@ -71,6 +71,9 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// <summary>The Device Shadow service that answers requests on $aws/things/…/shadow/….</summary>
     internal Services.ShadowService Shadows { get; }
 
+    /// <summary>The account's retained messages, one per topic.</summary>
+    internal RetainedMessages Retained { get; } = new();
+
     public int SessionCount => _sessions.Count;
 
     /// <summary>Runs one MQTT connection to its end. <paramref name="preAuth"/> is set when a WebSocket upgrade already authenticated.</summary>
@@ -322,6 +325,32 @@ public sealed partial class MqttBroker : IAsyncDisposable
         var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJson.Context.DictionaryStringObject);
         var topic = $"$aws/events/presence/{(connected ? "connected" : "disconnected")}/{session.ClientId}";
         return IgnoreResult(RouteAsync(topic, new ReadOnlySequence<byte>(json), MqttQos.AtMostOnce));
+    }
+
+    /// <summary>
+    /// $aws/events/presence/connect_failed/&lt;clientId&gt; (life-cycle-events, "Connect attempt failure
+    /// event"): a connect the authorizer or the policy refused. A client id with '#' or '+' gets no
+    /// lifecycle event, as AWS says; a connect throttled before its authorizer ran is not an
+    /// authorization failure and publishes none ([U]).
+    /// </summary>
+    internal ValueTask PublishConnectFailedAsync(string clientId, string? principalId, string? ipAddress)
+    {
+        if (clientId.Length == 0 || clientId.AsSpan().IndexOfAny('#', '+') >= 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var body = new Dictionary<string, object?>
+        {
+            ["clientId"] = clientId,
+            ["timestamp"] = Time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ["eventType"] = "connect_failed",
+            ["failureReason"] = "AUTHORIZATION_FAILED",
+            ["principalIdentifier"] = principalId,
+            ["ipAddress"] = ipAddress,
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, GatewayJson.Context.DictionaryStringObject);
+        return IgnoreResult(RouteAsync("$aws/events/presence/connect_failed/" + clientId, new ReadOnlySequence<byte>(json), MqttQos.AtMostOnce));
     }
 
     private static async ValueTask IgnoreResult(ValueTask<int> task) => await task.ConfigureAwait(false);

@@ -103,7 +103,7 @@ public sealed partial class MqttServerSession
         if (_auth is { Allowed: false })
         {
             // A WebSocket upgrade whose custom-auth values were denied, answered at CONNECT (Mqtt5Options.DenyWebSocketUpgradesAtConnect).
-            return await RefuseAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, ct).ConfigureAwait(false);
+            return await AuthorizationFailedAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, connect.ClientId, ct).ConfigureAwait(false);
         }
 
         if (_auth is null)
@@ -112,7 +112,7 @@ public sealed partial class MqttServerSession
             if (!_auth.Allowed)
             {
                 // 3.1.1: AWS closes the connection without a CONNACK (A.4). 5.0: a CONNACK with a reason code (D, [U] which).
-                return await RefuseAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, ct).ConfigureAwait(false);
+                return await AuthorizationFailedAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, connect.ClientId, ct).ConfigureAwait(false);
             }
         }
 
@@ -124,7 +124,23 @@ public sealed partial class MqttServerSession
         if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context with { ConnectAttributes = ConnectAttributesOf(connect) }))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
-            return await RefuseAsync(MqttReasonCode.NotAuthorized, ct).ConfigureAwait(false);
+            return await AuthorizationFailedAsync(MqttReasonCode.NotAuthorized, connect.ClientId, ct).ConfigureAwait(false);
+        }
+
+        // AWS supports QoS 0 and 1 only: a Will at QoS 2 is refused, an MQTT 5 client told 0x9B (v5 §3.2.2.2).
+        if (connect.WillTopic is not null && connect.WillQos == MqttQos.ExactlyOnce)
+        {
+            return await RefuseAsync(MqttReasonCode.QosNotSupported, ct).ConfigureAwait(false);
+        }
+
+        // The Will is authorized when the connect is, not when it would be sent: AWS refuses a
+        // CONNECT whose Will the policy may not publish (or, for a retained Will, retain-publish),
+        // and says so with a connect_failed event. A fleet whose firmware names a Will topic outside
+        // its policy fails here as it would there.
+        if (connect.WillTopic is { } willTopic && !WillAllowed(willTopic, connect.WillRetain, _auth.Policy))
+        {
+            _broker.Counters.Denied(DenyReason.PolicyDenied);
+            return await AuthorizationFailedAsync(MqttReasonCode.NotAuthorized, connect.ClientId, ct).ConfigureAwait(false);
         }
 
         var now = _broker.Time.GetUtcNow();
@@ -158,6 +174,24 @@ public sealed partial class MqttServerSession
         _broker.Counters.Denied(DenyReason.Throttled);
         _broker.LogThrottledConnect(_baseRequest.Protocol, ClientId ?? "-", which);
         return await RefuseAsync(MqttReasonCode.QuotaExceeded, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A connect the authorizer or the policy refused: refused as <see cref="RefuseAsync"/> does, with a connect_failed lifecycle event.</summary>
+    private async Task<bool> AuthorizationFailedAsync(MqttReasonCode reason, string clientId, CancellationToken ct)
+    {
+        await _broker.PublishConnectFailedAsync(clientId, _auth?.PrincipalId, RemoteAddress).ConfigureAwait(false);
+        return await RefuseAsync(reason, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a Will may go to <paramref name="topic"/>: a topic within AWS's limits, iot:Publish on it, and iot:RetainPublish for a retained Will.</summary>
+    private bool WillAllowed(string topic, bool retain, IotPolicy? policy)
+    {
+        var q = _broker.Quotas;
+        var arn = _broker.Arn.Topic(topic);
+        return topic.Length > 0 && topic.AsSpan().IndexOfAny('#', '+') < 0
+            && Encoding.UTF8.GetByteCount(topic) <= q.MaxTopicBytes && topic.Count(c => c == '/') <= q.MaxTopicSlashes
+            && policy?.IsAllowed(IotAction.Publish, arn, _context) == true
+            && (!retain || policy.IsAllowed(IotAction.RetainPublish, arn, _context));
     }
 
     /// <summary>A refused connect: at 3.1.1 the connection just closes (A.4); an MQTT 5 client is told why in its CONNACK first (v5 §3.2.2.2).</summary>

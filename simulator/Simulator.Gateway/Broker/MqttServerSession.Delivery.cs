@@ -20,7 +20,8 @@ public sealed partial class MqttServerSession
     /// counted), as AWS cuts clients that cannot keep up. So a stalled reader costs its publishers
     /// nothing, and a fast one is never cut for the size of its messages.
     /// </summary>
-    internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties = default)
+    /// <param name="retain">A retained message sent because of a new subscription: its PUBLISH has RETAIN set ([MQTT-3.3.1-8]).</param>
+    internal async ValueTask<bool> DeliverAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties = default, bool retain = false)
     {
         if (Volatile.Read(ref _kept) is { } kept)
         {
@@ -47,7 +48,7 @@ public sealed partial class MqttServerSession
 
         try
         {
-            var result = await _frames.TryWriteWithoutWaitingAsync((Session: this, Name: topic, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties), static (w, s) =>
+            var result = await _frames.TryWriteWithoutWaitingAsync((Session: this, Name: topic, Topic: Encoding.UTF8.GetBytes(topic), Payload: payload, Qos: qos, Properties: properties, Retain: retain), static (w, s) =>
             {
                 // Under the frame writer's lock, or into its backlog: ids are taken atomically, and
                 // need only be unique among the messages in flight (MQTT §2.2.1), not ordered.
@@ -65,11 +66,11 @@ public sealed partial class MqttServerSession
                 // Header and topic, then the payload segments as they lie in the publisher's buffer.
                 if (s.Session._version == MqttVersion.V500)
                 {
-                    PublishPacket.WriteHeaderV5(w, s.Topic, s.Payload.Length, s.Qos, id, 0, s.Properties.Span);
+                    PublishPacket.WriteHeaderV5(w, s.Topic, s.Payload.Length, s.Qos, id, 0, s.Properties.Span, s.Retain);
                 }
                 else
                 {
-                    PublishPacket.WriteHeader(w, s.Topic, s.Payload.Length, s.Qos, id);
+                    PublishPacket.WriteHeader(w, s.Topic, s.Payload.Length, s.Qos, id, s.Retain);
                 }
 
                 foreach (var segment in s.Payload)

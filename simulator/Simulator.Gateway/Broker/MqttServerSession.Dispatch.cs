@@ -177,7 +177,10 @@ public sealed partial class MqttServerSession
             return ClientError(MqttReasonCode.TopicNameInvalid);
         }
 
-        if (!Volatile.Read(ref _auth)!.Policy!.IsAllowed(IotAction.Publish, _broker.Arn.Topic(topic), _context))
+        // A retained PUBLISH also needs iot:RetainPublish; without it the publish is denied as a whole (retained-message-policy-examples; [U] AWS's answer to it).
+        var policy = Volatile.Read(ref _auth)!.Policy!;
+        var topicArn = _broker.Arn.Topic(topic);
+        if (!policy.IsAllowed(IotAction.Publish, topicArn, _context) || (publish.Retain && !policy.IsAllowed(IotAction.RetainPublish, topicArn, _context)))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
             if (v5 && publish.Qos == MqttQos.AtLeastOnce)
@@ -215,7 +218,13 @@ public sealed partial class MqttServerSession
         }
         else
         {
-            await _broker.RouteAsync(topic, publish.Payload, publish.Qos, v5 ? Forwarded(publish) : ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+            var forwarded = v5 ? Forwarded(publish) : ReadOnlyMemory<byte>.Empty;
+            if (publish.Retain)
+            {
+                _broker.Retained.Set(topic, publish.Payload, publish.Qos, forwarded); // kept, then routed as any message (with RETAIN 0, [MQTT-3.3.1-9])
+            }
+
+            await _broker.RouteAsync(topic, publish.Payload, publish.Qos, forwarded).ConfigureAwait(false);
         }
 
         if (publish.Qos == MqttQos.AtLeastOnce)
@@ -243,6 +252,7 @@ public sealed partial class MqttServerSession
         }
 
         var codes = new byte[subscribe.Subscriptions.Count];
+        List<(string Filter, MqttQos Granted)>? retainedFor = null;
         for (var i = 0; i < codes.Length; i++)
         {
             var (filter, qos) = subscribe.Subscriptions[i];
@@ -287,6 +297,15 @@ public sealed partial class MqttServerSession
             }
 
             var granted = qos > MqttQos.AtLeastOnce ? MqttQos.AtLeastOnce : qos; // AWS grants at most QoS 1
+
+            // Retained messages go to the new subscription unless its Retain Handling says not (v5
+            // §3.8.3.1: 1 only when it did not exist, 2 never); a shared subscription gets none (v5 §4.8.2).
+            var handling = subscribe.RetainHandling(i);
+            if (handling != 2 && (handling == 0 || !_filters.ContainsKey(filter)) && !SharedFilter.TryParse(filter, out _, out _, out _))
+            {
+                (retainedFor ??= []).Add((filter, granted));
+            }
+
             _broker.Router.Add(this, filter, granted);
             lock (_filters)
             {
@@ -297,6 +316,35 @@ public sealed partial class MqttServerSession
         }
 
         await SendAsync(w => new SubAckPacket(subscribe.PacketId, codes) { Version = _version }.Write(w), ct).ConfigureAwait(false);
+        if (retainedFor is not null)
+        {
+            await SendRetainedAsync(retainedFor).ConfigureAwait(false);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// After the SUBACK, each new subscription's retained messages with RETAIN set ([MQTT-3.3.1-8]),
+    /// at the lower of their QoS and the granted one, where the policy lets this client receive them.
+    /// </summary>
+    private async Task SendRetainedAsync(List<(string Filter, MqttQos Granted)> subscriptions)
+    {
+        foreach (var (filter, granted) in subscriptions)
+        {
+            foreach (var message in _broker.Retained.Matching(filter))
+            {
+                if (!MayReceive(_broker.Arn.Topic(message.Topic)))
+                {
+                    continue;
+                }
+
+                var qos = message.Qos < granted ? message.Qos : granted;
+                if (await DeliverAsync(message.Topic, new ReadOnlySequence<byte>(message.Payload), qos, message.Properties, retain: true).ConfigureAwait(false))
+                {
+                    _broker.Counters.RetainedSent();
+                }
+            }
+        }
     }
 }

@@ -226,21 +226,26 @@ public sealed partial class MqttServerSession
         return (CopyFilters(), StillToSend(), (ushort)Volatile.Read(ref _nextId));
     }
 
-    /// <summary>Publishes this connection's Will, if its policy allows iot:Publish on the Will's topic and the topic is within AWS's limits.</summary>
+    /// <summary>
+    /// Publishes this connection's Will, if the policy it holds now still allows it (a refresh may
+    /// have narrowed the one its CONNECT was checked against); a retained Will is kept as the topic's retained message.
+    /// </summary>
     internal async Task SendWillAsync(WillMessage will)
     {
-        var q = _broker.Quotas;
-        var allowed = will.Topic.Length > 0 && will.Topic.AsSpan().IndexOfAny('#', '+') < 0
-            && Encoding.UTF8.GetByteCount(will.Topic) <= q.MaxTopicBytes && will.Topic.Count(c => c == '/') <= q.MaxTopicSlashes
-            && Volatile.Read(ref _auth)?.Policy?.IsAllowed(Policy.IotAction.Publish, _broker.Arn.Topic(will.Topic), _context) == true;
-        if (!allowed)
+        if (!WillAllowed(will.Topic, will.Retain, Volatile.Read(ref _auth)?.Policy))
         {
             _broker.Counters.WillDenied();
             return;
         }
 
         _broker.Counters.WillSent();
-        await _broker.RouteAsync(will.Topic, new ReadOnlySequence<byte>(will.Payload), will.Qos, will.Properties).ConfigureAwait(false);
+        var payload = new ReadOnlySequence<byte>(will.Payload);
+        if (will.Retain)
+        {
+            _broker.Retained.Set(will.Topic, payload, will.Qos, will.Properties);
+        }
+
+        await _broker.RouteAsync(will.Topic, payload, will.Qos, will.Properties).ConfigureAwait(false);
     }
 
     /// <summary>What a kept session stores from this connection: its unacknowledged messages, then the stored ones it had not resent yet.</summary>

@@ -5,9 +5,9 @@ namespace Simulator.Gateway.Broker;
 /// <summary>
 /// A CONNECT's Will (3.1.1 §3.1.2.5, v5 §3.1.3.2-3): published when the connection ends without a
 /// normal DISCONNECT. <see cref="Properties"/> are the Will's v5 properties as a PUBLISH carries
-/// them (Will Delay Interval taken out into <see cref="DelaySeconds"/>).
+/// them (Will Delay Interval taken out into <see cref="DelaySeconds"/>); a <see cref="Retain"/> Will is also kept as its topic's retained message.
 /// </summary>
-internal sealed record WillMessage(string Topic, byte[] Payload, MqttQos Qos, byte[] Properties, uint DelaySeconds)
+internal sealed record WillMessage(string Topic, byte[] Payload, MqttQos Qos, byte[] Properties, uint DelaySeconds, bool Retain)
 {
     public static WillMessage? Of(ConnectPacket connect)
     {
@@ -26,6 +26,6 @@ internal sealed record WillMessage(string Topic, byte[] Payload, MqttQos Qos, by
             CorrelationData = p.CorrelationData,
             UserProperties = p.UserProperties,
         }.Encode();
-        return new WillMessage(connect.WillTopic, connect.WillMessage ?? [], connect.WillQos, forwarded, p?.WillDelayInterval ?? 0);
+        return new WillMessage(connect.WillTopic, connect.WillMessage ?? [], connect.WillQos, forwarded, p?.WillDelayInterval ?? 0, connect.WillRetain);
     }
 }

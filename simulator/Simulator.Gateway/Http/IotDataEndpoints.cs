@@ -16,7 +16,7 @@ namespace Simulator.Gateway.Http;
 /// <summary>
 /// The IoT data plane over HTTP/1.1: MQTT over WebSocket at /mqtt (custom auth in the upgrade's
 /// headers or query string, subprotocols mqtt and mqttv3.1) and HTTPS publish at
-/// POST /topics/{topic}?qos= (A.1).
+/// POST /topics/{topic}?qos=&amp;retain= (A.1).
 /// </summary>
 internal static class IotDataEndpoints
 {
@@ -105,8 +105,18 @@ internal static class IotDataEndpoints
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Invalid topic", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 400);
             }
 
+            // ?retain=true keeps the message as the topic's retained one (iot-data Publish; an empty body deletes it), and needs iot:RetainPublish too.
+            var retainText = context.Request.Query["retain"].FirstOrDefault() ?? "false";
+            if (retainText is not ("true" or "false"))
+            {
+                return Results.Json(new Dictionary<string, string> { ["message"] = "Invalid retain", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 400);
+            }
+
+            var retain = retainText == "true";
+
             // No client id over HTTP: a header saying one is the caller's word, never the policy's (${iot:ClientId} matches nothing here).
-            if (!outcome.Policy!.IsAllowed(IotAction.Publish, arn.Topic(decoded), PolicyContext.Http))
+            var topicArn = arn.Topic(decoded);
+            if (!outcome.Policy!.IsAllowed(IotAction.Publish, topicArn, PolicyContext.Http) || (retain && !outcome.Policy.IsAllowed(IotAction.RetainPublish, topicArn, PolicyContext.Http)))
             {
                 pipeline.CountDenied(DenyReason.PolicyDenied);
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Forbidden", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 403);
@@ -119,7 +129,13 @@ internal static class IotDataEndpoints
                 return Results.Json(new Dictionary<string, string> { ["message"] = "Payload Too Large", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString, statusCode: 413);
             }
 
-            await broker.RouteAsync(decoded, new ReadOnlySequence<byte>(body), qosText == "1" ? MqttQos.AtLeastOnce : MqttQos.AtMostOnce).ConfigureAwait(false);
+            var qos = qosText == "1" ? MqttQos.AtLeastOnce : MqttQos.AtMostOnce;
+            if (retain)
+            {
+                broker.Retained.Set(decoded, new ReadOnlySequence<byte>(body), qos, ReadOnlyMemory<byte>.Empty);
+            }
+
+            await broker.RouteAsync(decoded, new ReadOnlySequence<byte>(body), qos).ConfigureAwait(false);
             return Results.Json(new Dictionary<string, string> { ["message"] = "OK", ["traceId"] = trace }, GatewayJson.Context.DictionaryStringString);
         });
     }

@@ -16,12 +16,13 @@ namespace Simulator.Tests.Gateway;
 /// <summary>
 /// Wills as MQTT defines them and AWS publishes them: sent when a connection ends without a normal
 /// DISCONNECT (or with MQTT 5's 0x04), with its properties; an MQTT 5 Will Delay Interval waits and
-/// a resumed session cancels it; a policy that does not allow iot:Publish on the Will's topic keeps
-/// it from going. A watcher subscribed to every Will topic sees exactly what was sent.
+/// a resumed session cancels it; a CONNECT whose Will the policy may not publish is refused, with a
+/// connect_failed event, and a retained Will is kept. A watcher subscribed to every Will topic sees exactly what was sent.
 /// </summary>
 public sealed class WillTests : IAsyncLifetime
 {
     private const string NoWillPublish = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"},{"Effect":"Deny","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/*/will"}]}""";
+    private const string RetainToo = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Subscribe","iot:Receive","iot:Publish","iot:RetainPublish"],"Resource":"*"}]}""";
     private readonly TempDir _dir = new();
     private readonly Channel<(string Topic, string Payload, MqttProperties Properties)> _wills = Channel.CreateUnbounded<(string, string, MqttProperties)>();
     private TestLambda _lambda = null!;
@@ -30,9 +31,12 @@ public sealed class WillTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _lambda = await TestLambda.StartAsync((e, _) => e.GetProperty("token").GetString() == "no-will"
-            ? $$"""{"isAuthenticated":true,"principalId":"fleet","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{System.Text.Json.JsonSerializer.Serialize(NoWillPublish)}}]}"""
-            : TestLambda.Allow(true, "fleet"));
+        _lambda = await TestLambda.StartAsync((e, _) => e.GetProperty("token").GetString() switch
+        {
+            "no-will" => $$"""{"isAuthenticated":true,"principalId":"fleet","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{System.Text.Json.JsonSerializer.Serialize(NoWillPublish)}}]}""",
+            "retain" => $$"""{"isAuthenticated":true,"principalId":"fleet","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{System.Text.Json.JsonSerializer.Serialize(RetainToo)}}]}""",
+            _ => TestLambda.Allow(true, "fleet"),
+        });
         _gateway = await LocalGateway.StartAsync(new GatewayOptions
         {
             DataDirectory = _dir["data"],
@@ -47,7 +51,7 @@ public sealed class WillTests : IAsyncLifetime
             Version = MqttVersion.V500,
             MessageReceived = (in PublishPacket m) => _wills.Writer.TryWrite((Encoding.UTF8.GetString(m.Topic), Encoding.UTF8.GetString(m.Payload), MqttProperties.Read(m.Properties, MqttPacketType.Publish))),
         });
-        await _watcher.SubscribeAsync([("+/will", MqttQos.AtLeastOnce)]);
+        await _watcher.SubscribeAsync([("+/will", MqttQos.AtLeastOnce), ("$aws/events/presence/connect_failed/+", MqttQos.AtLeastOnce)]);
     }
 
     public async Task DisposeAsync()
@@ -62,7 +66,7 @@ public sealed class WillTests : IAsyncLifetime
 
     private static string User(string token) => new CustomAuthCredentials("my-lambda", "x-token", token, null).ToUsername("user");
 
-    private static ConnectPacket WithWill(string clientId, string token = "t", byte level = 4, uint willDelay = 0, uint sessionExpiry = 0, bool clean = true) => new()
+    private static ConnectPacket WithWill(string clientId, string token = "t", byte level = 4, uint willDelay = 0, uint sessionExpiry = 0, bool clean = true, bool retain = false) => new()
     {
         ClientId = clientId,
         Username = User(token),
@@ -72,6 +76,7 @@ public sealed class WillTests : IAsyncLifetime
         WillTopic = $"{clientId}/will",
         WillMessage = Encoding.UTF8.GetBytes($"{clientId} gone"),
         WillQos = MqttQos.AtLeastOnce,
+        WillRetain = retain,
         WillProperties = level == 5 ? new MqttProperties { WillDelayInterval = willDelay == 0 ? null : willDelay } : null,
         Properties = level == 5 && sessionExpiry > 0 ? new MqttProperties { SessionExpiryInterval = sessionExpiry } : null,
     };
@@ -145,12 +150,59 @@ public sealed class WillTests : IAsyncLifetime
         Assert.True(DateTime.UtcNow - dropped >= TimeSpan.FromSeconds(1.5), "sent before its Will Delay Interval");
     }
 
-    [Fact]
-    public async Task AWillThePolicyDoesNotLetThroughIsNotSentAndIsCounted()
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public async Task ACONNECTWhoseWillThePolicyRefusesIsRefusedWithAConnectFailedEvent(MqttProtocolVersion version)
     {
-        var denied = _gateway.Counters.WillsDenied;
-        await (await ConnectedAsync(WithWill("denied", token: "no-will"))).DisposeAsync();
-        Assert.True(await Eventually.TrueAsync(() => _gateway.Counters.WillsDenied == denied + 1, TimeSpan.FromSeconds(5)));
-        await NoWillWithinAsync(0.5);
+        // As Nordic's aws_iot library's default Will topic lies outside a policy of the device's own topics, this one is denied iot:Publish.
+        var clientId = $"denied{(int)version}";
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder().WithClientId(clientId).WithProtocolVersion(version)
+            .WithTcpServer("localhost", _gateway.Port).WithCredentials(User("no-will"), string.Empty).WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic($"{clientId}/will").WithWillPayload("gone").WithWillQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithTrustChain(Trust()).WithApplicationProtocols([new System.Net.Security.SslApplicationProtocol("mqtt")])).Build();
+        if (version == MqttProtocolVersion.V500)
+        {
+            Assert.Equal(MqttClientConnectResultCode.NotAuthorized, (await client.ConnectAsync(options)).ResultCode); // CONNACK 0x87
+        }
+        else
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(options)); // 3.1.1: closed without a CONNACK
+        }
+
+        Assert.False(client.IsConnected);
+        var (topic, payload, _) = await NextWillAsync();
+        Assert.Equal($"$aws/events/presence/connect_failed/{clientId}", topic);
+        using var e = System.Text.Json.JsonDocument.Parse(payload);
+        Assert.Equal("connect_failed", e.RootElement.GetProperty("eventType").GetString());
+        Assert.Equal("AUTHORIZATION_FAILED", e.RootElement.GetProperty("failureReason").GetString());
+        Assert.Equal(clientId, e.RootElement.GetProperty("clientId").GetString());
+        await NoWillWithinAsync(0.5); // and no Will: the connection never was
+    }
+
+    [Fact]
+    public async Task ARetainedWillIsKeptAsItsTopicsRetainedMessage()
+    {
+        // A retained Will needs iot:RetainPublish as well: without it the CONNECT is refused (3.1.1: closed, no CONNACK).
+        await using (var refused = await RawMqttSession.ConnectAsync(Alpn, WithWill("keeper", retain: true)))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(refused.NextAsync);
+        }
+
+        Assert.Equal("$aws/events/presence/connect_failed/keeper", (await NextWillAsync()).Topic); // the watcher sees the event too
+
+        await (await ConnectedAsync(WithWill("keeper", token: "retain", retain: true))).DisposeAsync();
+        var (topic, payload, _) = await NextWillAsync();
+        Assert.Equal("keeper/will", topic);
+        var kept = Assert.Single(_gateway.Broker.Retained.Matching("keeper/will"));
+        Assert.Equal(payload, Encoding.UTF8.GetString(kept.Payload));
+    }
+
+    private System.Security.Cryptography.X509Certificates.X509Certificate2Collection Trust()
+    {
+        var trust = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        trust.ImportFromPemFile(_gateway.CaFile);
+        return trust;
     }
 }

@@ -3,21 +3,20 @@ using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Load;
 
-/// <summary>The whole flow for each token source and each transport, against the embedded gateway.</summary>
+/// <summary>The whole flow for each transport with the device's own tokens (a local issuer, its ES256 JWT), against the embedded gateway; <see cref="OnboardingFleetRunTests"/> has 1NCE's.</summary>
 public sealed class FleetRunTests
 {
     [Theory]
-    [InlineData("wss-custom-auth", "1nce-onboarding")]
-    [InlineData("mqtt-alpn", "1nce-onboarding")]
-    [InlineData("https-publish", "1nce-onboarding")]
     [InlineData("wss-custom-auth", "local-issuer")]
     [InlineData("mqtt-alpn", "local-issuer")]
     [InlineData("wss-custom-auth", "device-jwt")]
     [InlineData("mqtt-alpn", "device-jwt")]
     [InlineData("https-publish", "device-jwt")]
-    [InlineData("wss-custom-auth", "1nce-onboarding", "username")] // the v2 SDK's form: a bare upgrade, custom auth at CONNECT
     [InlineData("wss-custom-auth", "device-jwt", "query")]
-    public async Task EveryDeviceConnectsPublishesAndIsAccountedFor(string transport, string tokenSource, string credentials = "headers")
+    public Task EveryDeviceConnectsPublishesAndIsAccountedFor(string transport, string tokenSource, string credentials = "headers") => CheckAsync(transport, tokenSource, credentials);
+
+    /// <summary>One run of 12 devices over <paramref name="transport"/> with tokens from <paramref name="tokenSource"/>: every device connects, publishes and is accounted for.</summary>
+    internal static async Task CheckAsync(string transport, string tokenSource, string credentials)
     {
         using var tmp = new TempDir();
         var profile = RunHarness.Profile(transport, tokenSource).Replace($"\"kind\": \"{transport}\" }}", $"\"kind\": \"{transport}\", \"credentials\": \"{credentials}\" }}", StringComparison.Ordinal);
@@ -50,39 +49,5 @@ public sealed class FleetRunTests
         }
         Assert.True(File.Exists(Path.Combine(dir, "report.html")));
         Assert.True(File.ReadAllLines(Path.Combine(dir, "timeseries.csv")).Length > 3);
-    }
-
-    [Fact]
-    public async Task PlainMqttTcpAgainstMosquitto()
-    {
-        await using var broker = new Mosquitto();
-        await broker.InitializeAsync();
-        using var tmp = new TempDir();
-        var target = $$"""{ "kind": "endpoint", "host": "127.0.0.1", "port": {{broker.TcpPort}} }""";
-        var (code, output, summary, _) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-tcp", "device-jwt", target: target), tmp);
-        Assert.True(code == 0, output);
-        Assert.Equal(12, summary.GetProperty("devices").GetProperty("peakConnected").GetInt64());
-        Assert.True(summary.GetProperty("received").GetInt64() > 0);
-    }
-
-    [Fact]
-    public async Task TheNrfCloudLocationScenarioFetchesAssistanceDataInRanges()
-    {
-        using var tmp = new TempDir();
-        var (code, output, summary, _) = await RunHarness.RunAsync(RunHarness.Profile("https-publish", "device-jwt", devices: 5, scenario: "nrfcloud-location"), tmp);
-        Assert.True(code == 0, output);
-        Assert.Equal(5, summary.GetProperty("devices").GetProperty("peakConnected").GetInt64());
-        Assert.True(summary.GetProperty("histograms").GetProperty("location").GetProperty("count").GetInt64() >= 10, "each cycle takes at least two 1700-byte ranges");
-    }
-
-    [Fact]
-    public async Task ABreachedThresholdMakesTheExitCodeNonZero()
-    {
-        using var tmp = new TempDir();
-        var (code, output, summary, _) = await RunHarness.RunAsync(RunHarness.Profile("mqtt-alpn", "local-issuer", devices: 4, extra: """, "thresholds": { "connectP99Ms": 0.001 }"""), tmp);
-        Assert.Equal(1, code);
-        Assert.False(summary.GetProperty("passed").GetBoolean());
-        Assert.Contains("threshold connectP99Ms", output, StringComparison.Ordinal);
-        Assert.Contains("BREACHED", output, StringComparison.Ordinal);
     }
 }
