@@ -92,6 +92,14 @@ public sealed partial class NrfCloudFlowTests : IClassFixture<GatewayFixture>
         Assert.StartsWith("HTTP/1.1 413", refused, StringComparison.Ordinal);
         Assert.Contains("\"code\":41300", refused, StringComparison.Ordinal);
 
+        // AT%JWT without a lifetime emits no iat and no exp; nRF Cloud takes it (the seed's own example gets 206).
+        using (var noExpiry = new Simulator.Core.Tokens.DeviceTokenMinter(Simulator.Core.Tokens.Es256Signer.Create(FleetStore.Load(tmp["fleet"]).GetPrivateKey(1)), FleetStore.Load(tmp["fleet"])[1].DeviceId, new() { LifetimeSeconds = 0 }))
+        {
+            var bare = noExpiry.Mint(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            Assert.DoesNotContain("\"exp\"", System.Text.Encoding.UTF8.GetString(Base64UrlDecode(bare.Split('.')[1])), StringComparison.Ordinal);
+            Assert.Equal("206", await Curl("-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", $"Authorization: Bearer {bare}", "-H", "Content-Type: application/json", "-H", "Range: bytes=0-1699", "-d", body, _g.Url("/v1/location/agnss")));
+        }
+
         // A token signed by another key: 401 with code 40100.
         Assert.Equal(0, (await CliRunner.RunAsync("fleet", "create", "--count", "2", "--seed", "999", "--out", tmp["other"])).Code);
         var other = FleetStore.Load(tmp["other"]);
@@ -136,4 +144,6 @@ public sealed partial class NrfCloudFlowTests : IClassFixture<GatewayFixture>
 
     [GeneratedRegex(@"content-range: bytes (\d+)-(\d+)/(\d+)", RegexOptions.IgnoreCase)]
     private static partial Regex ContentRangePattern();
+
+    private static byte[] Base64UrlDecode(string s) => Convert.FromBase64String(s.Replace('-', '+').Replace('_', '/').PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
 }
