@@ -22,6 +22,13 @@ public sealed class PolicyLiteralTests
         Assert.False(own.IsAllowed(IotAction.Publish, Arn.Topic("ab/x"), new PolicyContext("a?")));
         Assert.False(own.IsAllowed(IotAction.Publish, Arn.Topic("dev1/x"), PolicyContext.Http));
 
+        // A custom-auth principal is attached to no thing and has no certificate: those variables never resolve, so the statement grants nothing (not the client id's topics).
+        var thing = Policy("arn:aws:iot:eu-central-1:123456789012:topic/${iot:Connection.Thing.ThingName}/*");
+        Assert.False(thing.IsAllowed(IotAction.Publish, Arn.Topic("dev1/x"), new PolicyContext("dev1")));
+        Assert.False(thing.IsAllowed(IotAction.Publish, Arn.Topic("/x"), new PolicyContext("dev1")));
+        var certificate = Policy("arn:aws:iot:eu-central-1:123456789012:topic/${iot:Certificate.Subject.CommonName}/*");
+        Assert.False(certificate.IsAllowed(IotAction.Publish, Arn.Topic("dev1/x"), new PolicyContext("dev1")));
+
         // IAM's escapes: $(*) is a literal star, $($) a dollar.
         var star = Policy("arn:aws:iot:eu-central-1:123456789012:topic/a$(*)/$($)x");
         Assert.True(star.IsAllowed(IotAction.Publish, Arn.Topic("a*/$x"), PolicyContext.Http));
