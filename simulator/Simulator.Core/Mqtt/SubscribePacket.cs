@@ -20,6 +20,9 @@ internal sealed record SubscribePacket(ushort PacketId, IReadOnlyList<(string Fi
     /// </summary>
     public IReadOnlyList<byte> Options { get; init; } = [];
 
+    /// <summary>v5 §3.8.3.1 No Local of the filter at <paramref name="index"/>: the subscriber's own messages are not sent back to it; false at 3.1.1.</summary>
+    public bool NoLocal(int index) => Version == MqttVersion.V500 && index < Options.Count && (Options[index] & 0x04) != 0;
+
     /// <summary>v5 §3.8.3.1 Retain Handling of the filter at <paramref name="index"/>: 0 send retained messages at subscribe, 1 only for a new subscription, 2 never; 0 at 3.1.1.</summary>
     public int RetainHandling(int index) => Version == MqttVersion.V500 && index < Options.Count ? (Options[index] >> 4) & 0x03 : 0;
 

@@ -256,15 +256,19 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// <summary>Delivers a message to every matching subscriber allowed to receive it.</summary>
     public ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos) => RouteAsync(topic, payload, qos, ReadOnlyMemory<byte>.Empty);
 
-    /// <summary>As above; <paramref name="properties"/> (a v5 publisher's, without its Topic Alias) go to MQTT 5 subscribers only.</summary>
-    public async ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties)
+    /// <summary>
+    /// As above; <paramref name="properties"/> (a v5 publisher's, without its Topic Alias) go to MQTT 5
+    /// subscribers only, and a subscription with No Local gets nothing whose <paramref name="publisherClientId"/> is its own.
+    /// </summary>
+    public async ValueTask<int> RouteAsync(string topic, ReadOnlySequence<byte> payload, MqttQos qos, ReadOnlyMemory<byte> properties, string? publisherClientId = null)
     {
         Counters.PublishedMessage();
         var delivered = 0;
         var topicArn = Arn.Topic(topic);
         foreach (var sub in Router.Match(topic))
         {
-            if (!sub.Session.MayReceive(topicArn) || Faults.LoseDelivery())
+            if ((sub.NoLocal && publisherClientId is not null && string.Equals(sub.Session.ClientId, publisherClientId, StringComparison.Ordinal)) // [MQTT-3.8.3-3]
+                || !sub.Session.MayReceive(topicArn) || Faults.LoseDelivery())
             {
                 continue;
             }

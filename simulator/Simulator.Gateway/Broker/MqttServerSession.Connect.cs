@@ -76,9 +76,26 @@ public sealed partial class MqttServerSession
             return await RefuseAsync(MqttReasonCode.ClientIdentifierNotValid, ct).ConfigureAwait(false);
         }
 
-        ClientId = connect.ClientId;
-        _context = new PolicyContext(connect.ClientId);
-        _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = connect.ClientId, ConnectionId = _connectionId };
+        // An empty client id (MQTT 3.1.1 §3.1.3.1, 5.0 §3.1.3.1), as AWS follows the spec: 3.1.1 takes
+        // it only with Clean Session, else CONNACK 0x02 Identifier rejected ([MQTT-3.1.3-8]); either
+        // way the server assigns a unique id, so two such clients never share a session, and MQTT 5
+        // says which in CONNACK's Assigned Client Identifier ([MQTT-3.2.2-16]). [U] The authorizer,
+        // the policy and the lifecycle events see the assigned id.
+        var clientId = connect.ClientId;
+        if (clientId.Length == 0)
+        {
+            if (_version != MqttVersion.V500 && !connect.CleanSession)
+            {
+                await _frames.WriteAsync(0, static (w, _) => new ConnAckPacket(false, ConnAckReturnCode.IdentifierRejected).Write(w), ct).ConfigureAwait(false);
+                return false;
+            }
+
+            clientId = _assignedClientId = "assigned-" + Guid.NewGuid().ToString("N");
+        }
+
+        ClientId = clientId;
+        _context = new PolicyContext(clientId);
+        _connectRequest = _baseRequest with { MqttUsername = connect.Username, MqttPassword = connect.Password, ClientId = clientId, ConnectionId = _connectionId };
         // The connect rates: before the authorizer by default (QuotaOptions.ThrottledConnectsInvokeAuthorizer),
         // on every transport. A WebSocket upgrade with custom-auth values checked the account's rate
         // before its authorizer ran; the client id's rate needs the CONNECT, so it is checked here.
@@ -89,7 +106,7 @@ public sealed partial class MqttServerSession
             return await ThrottledAsync("Connect.Throttle", ct).ConfigureAwait(false);
         }
 
-        if (!invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId, accountTaken))
+        if (!invokeWhenThrottled && !_broker.TryConnectQuota(clientId, accountTaken))
         {
             return await ThrottledAsync("connect rate", ct).ConfigureAwait(false);
         }
@@ -103,7 +120,7 @@ public sealed partial class MqttServerSession
         if (_auth is { Allowed: false })
         {
             // A WebSocket upgrade whose custom-auth values were denied, answered at CONNECT (Mqtt5Options.DenyWebSocketUpgradesAtConnect).
-            return await AuthorizationFailedAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, connect.ClientId, ct).ConfigureAwait(false);
+            return await AuthorizationFailedAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, clientId, ct).ConfigureAwait(false);
         }
 
         if (_auth is null)
@@ -112,19 +129,19 @@ public sealed partial class MqttServerSession
             if (!_auth.Allowed)
             {
                 // 3.1.1: AWS closes the connection without a CONNACK (A.4). 5.0: a CONNACK with a reason code (D, [U] which).
-                return await AuthorizationFailedAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, connect.ClientId, ct).ConfigureAwait(false);
+                return await AuthorizationFailedAsync((MqttReasonCode)_broker.Mqtt5.CustomAuthDenyReasonCode, clientId, ct).ConfigureAwait(false);
             }
         }
 
-        if (invokeWhenThrottled && !_broker.TryConnectQuota(connect.ClientId, accountTaken))
+        if (invokeWhenThrottled && !_broker.TryConnectQuota(clientId, accountTaken))
         {
             return await ThrottledAsync("connect rate", ct).ConfigureAwait(false);
         }
 
-        if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(connect.ClientId), _context with { ConnectAttributes = ConnectAttributesOf(connect) }))
+        if (!_auth.Policy!.IsAllowed(IotAction.Connect, _broker.Arn.Client(clientId), _context with { ConnectAttributes = ConnectAttributesOf(connect) }))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
-            return await AuthorizationFailedAsync(MqttReasonCode.NotAuthorized, connect.ClientId, ct).ConfigureAwait(false);
+            return await AuthorizationFailedAsync(MqttReasonCode.NotAuthorized, clientId, ct).ConfigureAwait(false);
         }
 
         // AWS supports QoS 0 and 1 only: a Will at QoS 2 is refused, an MQTT 5 client told 0x9B (v5 §3.2.2.2).
@@ -140,7 +157,7 @@ public sealed partial class MqttServerSession
         if (connect.WillTopic is { } willTopic && !WillAllowed(willTopic, connect.WillRetain, _auth.Policy))
         {
             _broker.Counters.Denied(DenyReason.PolicyDenied);
-            return await AuthorizationFailedAsync(MqttReasonCode.NotAuthorized, connect.ClientId, ct).ConfigureAwait(false);
+            return await AuthorizationFailedAsync(MqttReasonCode.NotAuthorized, clientId, ct).ConfigureAwait(false);
         }
 
         var now = _broker.Time.GetUtcNow();
@@ -153,7 +170,7 @@ public sealed partial class MqttServerSession
         displaced?.Close(DisconnectReason.DuplicateClientId);
         _broker.Counters.Connected();
         var sessionPresent = ResumeSession(connect, displaced);
-        _broker.NewConnection(connect.ClientId, sessionPresent);
+        _broker.NewConnection(clientId, sessionPresent);
         _will = WillMessage.Of(connect);
         var connAck = _version == MqttVersion.V500
             ? ConnAckPacket.V5(sessionPresent, MqttReasonCode.Success, ConnAckProperties(connect, keepAlive))
@@ -220,7 +237,7 @@ public sealed partial class MqttServerSession
             _unacked = [];
         }
 
-        var taken = _broker.TakePersisted(connect.ClientId);
+        var taken = _broker.TakePersisted(ClientId);
         if (connect.CleanSession)
         {
             _broker.Counters.QueuedDropped(taken?.Stored.Length ?? 0);
@@ -261,6 +278,7 @@ public sealed partial class MqttServerSession
             TopicAliasMaximum = options.TopicAliasMaximum,
             MaximumPacketSize = (uint)(_broker.Quotas.MaxPayloadBytes + 1024),
             SubscriptionIdentifierAvailable = 0,
+            AssignedClientIdentifier = _assignedClientId,
         };
     }
 

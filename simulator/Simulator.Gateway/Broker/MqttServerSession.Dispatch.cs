@@ -224,7 +224,7 @@ public sealed partial class MqttServerSession
                 _broker.Retained.Set(topic, publish.Payload, publish.Qos, forwarded); // kept, then routed as any message (with RETAIN 0, [MQTT-3.3.1-9])
             }
 
-            await _broker.RouteAsync(topic, publish.Payload, publish.Qos, forwarded).ConfigureAwait(false);
+            await _broker.RouteAsync(topic, publish.Payload, publish.Qos, forwarded, ClientId).ConfigureAwait(false);
         }
 
         if (publish.Qos == MqttQos.AtLeastOnce)
@@ -261,6 +261,13 @@ public sealed partial class MqttServerSession
                 // $share/{ShareName}/{TopicFilter}: a share name without wildcards and a filter after it (MQTT 5.0 §4.8.2).
                 codes[i] = v5 ? (byte)MqttReasonCode.TopicFilterInvalid : SubAckPacket.Failure;
                 continue;
+            }
+
+            // No Local on a shared subscription is a Protocol Error ([MQTT-3.8.3-4]).
+            var noLocal = subscribe.NoLocal(i);
+            if (noLocal && SharedFilter.TryParse(filter, out _, out _, out _))
+            {
+                return ClientError(MqttReasonCode.ProtocolError);
             }
 
             // A shared subscription's policy resource is its whole filter, topicfilter/$share/{ShareName}/{TopicFilter}; receiving is checked on each message's topic.
@@ -306,7 +313,7 @@ public sealed partial class MqttServerSession
                 (retainedFor ??= []).Add((filter, granted));
             }
 
-            _broker.Router.Add(this, filter, granted);
+            _broker.Router.Add(this, filter, granted, noLocal); // [U] No Local is not kept with a persistent session: a resumed one routes its filters without it
             lock (_filters)
             {
                 _filters[filter] = granted; // under its lock: a connection taking the client id over copies them

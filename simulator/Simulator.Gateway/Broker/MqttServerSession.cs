@@ -63,6 +63,7 @@ public sealed partial class MqttServerSession
     private PersistedSession? _kept; // set once the connection ended and its session is kept: routed messages are stored
     private List<StoredMessage>? _unacked; // a persistent session's QoS 1 messages sent and not acknowledged, in send order
     private readonly List<StoredMessage> _toResend = []; // a resumed session's stored messages not sent yet
+    private string? _assignedClientId; // the id the gateway gave a CONNECT with an empty one (connect only)
     private WillMessage? _will; // the CONNECT's Will: published unless the connection ends with a normal DISCONNECT
     private bool _willDiscarded; // a DISCONNECT without reason 0x04 (Disconnect with Will Message)
     private bool _resumedElsewhere; // a connection took the client id over and carried the session on

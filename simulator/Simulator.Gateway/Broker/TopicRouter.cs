@@ -18,7 +18,7 @@ public sealed class TopicRouter
 
     public int Count { get; private set; }
 
-    public void Add(MqttServerSession session, string filter, MqttQos qos)
+    public void Add(MqttServerSession session, string filter, MqttQos qos, bool noLocal = false)
     {
         lock (_gate)
         {
@@ -47,11 +47,11 @@ public sealed class TopicRouter
             var existing = list.FindIndex(s => s.Session == session && s.Filter == filter);
             if (existing >= 0)
             {
-                list[existing] = new Subscription(session, filter, qos); // §3.8.4: a repeated filter replaces the old
+                list[existing] = new Subscription(session, filter, qos, noLocal); // §3.8.4: a repeated filter replaces the old
             }
             else
             {
-                list.Add(new Subscription(session, filter, qos));
+                list.Add(new Subscription(session, filter, qos, noLocal));
                 Count++;
             }
         }

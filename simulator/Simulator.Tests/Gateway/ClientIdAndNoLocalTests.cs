@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Simulator.Core.CustomAuth;
+using Simulator.Core.Mqtt;
+using Simulator.Core.Transport;
+using Simulator.Gateway;
+using Simulator.Gateway.Config;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Gateway;
+
+/// <summary>
+/// Where AWS IoT Core follows the MQTT spec and the gateway must too: an empty client id gets an id
+/// of its own (MQTT 5 is told it; 3.1.1 needs Clean Session, else 0x02), so two such clients never
+/// share a session; No Local keeps a subscriber's own messages from it, and is a Protocol Error on a
+/// shared subscription. MQTTnet on both versions, and raw CONNECTs where MQTTnet would not send one.
+/// </summary>
+public sealed class ClientIdAndNoLocalTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private TestLambda _lambda = null!;
+    private LocalGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _lambda = await TestLambda.StartAsync((_, _) => TestLambda.Allow(true, "fleet"));
+        _gateway = await LocalGateway.StartAsync(new GatewayOptions
+        {
+            DataDirectory = _dir["data"],
+            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 },
+            Authorizers = [new() { Name = "fleet", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = _lambda.Url }],
+            DefaultAuthorizer = "fleet",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _lambda.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private static string User() => new CustomAuthCredentials("fleet", "x-token", "t", null).ToUsername("fleet");
+
+    private MqttClientOptions Options(string clientId, MqttProtocolVersion version)
+    {
+        var trust = new X509Certificate2Collection();
+        trust.ImportFromPemFile(_gateway.CaFile);
+        return new MqttClientOptionsBuilder().WithClientId(clientId).WithProtocolVersion(version).WithCleanSession()
+            .WithTcpServer("localhost", _gateway.Port).WithCredentials(User(), string.Empty).WithTimeout(TimeSpan.FromSeconds(20))
+            .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithTrustChain(trust).WithApplicationProtocols([new SslApplicationProtocol("mqtt")])).Build();
+    }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public async Task TwoClientsWithAnEmptyIdEachGetAnIdOfTheirOwn(MqttProtocolVersion version)
+    {
+        using var a = new MqttClientFactory().CreateMqttClient();
+        using var b = new MqttClientFactory().CreateMqttClient();
+        var first = await a.ConnectAsync(Options(string.Empty, version));
+        var second = await b.ConnectAsync(Options(string.Empty, version));
+        Assert.Equal(MqttClientConnectResultCode.Success, first.ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.Success, second.ResultCode);
+        if (version == MqttProtocolVersion.V500)
+        {
+            // [MQTT-3.2.2-16]: the CONNACK names the id the server gave.
+            Assert.False(string.IsNullOrEmpty(first.AssignedClientIdentifier));
+            Assert.NotEqual(first.AssignedClientIdentifier, second.AssignedClientIdentifier);
+        }
+
+        // The second did not take the first's session over: both stay connected.
+        await Task.Delay(500);
+        Assert.True(a.IsConnected && b.IsConnected, $"a {a.IsConnected}, b {b.IsConnected}");
+        Assert.Equal(2, _gateway.Broker.Sessions);
+        await a.DisconnectAsync();
+        await b.DisconnectAsync();
+    }
+
+    [Fact]
+    public async Task A311EmptyIdWithoutCleanSessionIsRejected()
+    {
+        var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _gateway.Port, CaFile = _gateway.CaFile, Alpn = ["mqtt"] };
+        await using var raw = await RawMqttSession.ConnectAsync(transport, new ConnectPacket { ClientId = string.Empty, Username = User(), KeepAliveSeconds = 60, ProtocolLevel = 4, CleanSession = false });
+        var connack = ConnAckPacket.Read((await raw.NextAsync()).Packet);
+        Assert.Equal(ConnAckReturnCode.IdentifierRejected, connack.ReturnCode); // [MQTT-3.1.3-8]
+    }
+
+    [Fact]
+    public async Task NoLocalKeepsASubscribersOwnMessagesFromIt()
+    {
+        async Task<(IMqttClient Client, ConcurrentQueue<string> Seen)> SubscriberAsync(string clientId, bool noLocal)
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var seen = new ConcurrentQueue<string>();
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                seen.Enqueue(e.ApplicationMessage.ConvertPayloadToString());
+                return Task.CompletedTask;
+            };
+            await client.ConnectAsync(Options(clientId, MqttProtocolVersion.V500));
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("room/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(noLocal)).Build());
+            return (client, seen);
+        }
+
+        var quiet = await SubscriberAsync("quiet", noLocal: true);
+        var echo = await SubscriberAsync("echo", noLocal: false);
+        foreach (var (client, name) in new[] { (quiet.Client, "quiet"), (echo.Client, "echo") })
+        {
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("room/x").WithPayload($"from {name}").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => echo.Seen.Count == 2 && !quiet.Seen.IsEmpty, TimeSpan.FromSeconds(10)), $"echo {echo.Seen.Count}, quiet {quiet.Seen.Count}");
+        await Task.Delay(300);
+        Assert.Equal(["from echo"], quiet.Seen.ToList()); // the other's message only
+        Assert.Equal(["from echo", "from quiet"], echo.Seen.Order(StringComparer.Ordinal).ToList());
+        quiet.Client.Dispose();
+        echo.Client.Dispose();
+    }
+
+    [Fact]
+    public async Task NoLocalOnASharedSubscriptionIsAProtocolError()
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(Options("share-nl", MqttProtocolVersion.V500));
+        var e = await Assert.ThrowsAsync<MQTTnet.Exceptions.MqttClientUnexpectedDisconnectReceivedException>(() => client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("$share/g/room/#").WithNoLocal()).Build()));
+        Assert.Equal(MqttDisconnectReasonCode.ProtocolError, (MqttDisconnectReasonCode)e.ReasonCode!); // [MQTT-3.8.3-4]
+    }
+}
