@@ -94,6 +94,7 @@ public sealed class LocalGateway : IAsyncDisposable
         var issuer = new OnceIssuerTokens(gatewayKeys.Issuer, gatewayKeys.TokenSigning, options.OnboardingTokenLifetimeSeconds);
         // The callout carries device tokens: straight to the configured URL (no proxy, no redirects), its answer read into 64 KB at most.
         var http = Core.Transport.TransportConnector.CreateHttpClient(new Core.Transport.HttpConnectOptions { UseProxy = false, MaxResponseContentBytes = 64 * 1024 });
+        var lambdaAccount = new LambdaAccount(options.LambdaAccount);
         var authorizers = options.Authorizers.Select(a =>
         {
             IAuthorizer authorizer = a.Type switch
@@ -111,11 +112,15 @@ public sealed class LocalGateway : IAsyncDisposable
                     rsa.ImportFromPem(pem);
                     return rsa;
                 }).ToArray();
-            // Every authorizer runs as a function with a capacity; without one configured: unlimited, AWS's 5 s timeout.
-            var function = new LambdaFunction(a.Name, authorizer, a.Lambda ?? new LambdaOptions(), time);
+            // Every authorizer runs as a function with a capacity; without one configured: unlimited (no
+            // scaling rate, outside the account's pool), AWS's 5 s timeout.
+            var function = a.Lambda is { } lambda
+                ? new LambdaFunction(a.Name, authorizer, lambda, time, lambdaAccount)
+                : new LambdaFunction(a.Name, authorizer, new LambdaOptions { ScaleUpPer10Seconds = 0 }, time);
             return (a, function, signingKeys);
         }).ToList();
         counters.Functions = [.. authorizers.Select(a => a.Item2)];
+        counters.LambdaAccount = lambdaAccount;
         var faults = new FaultState(options.Faults);
         var pipeline = new CustomAuthPipeline(authorizers, options.DefaultAuthorizer, counters, faults, options.MinimumAuthTtlSeconds, loggerFactory?.CreateLogger("Simulator.Gateway.CustomAuth"));
         var broker = new MqttBroker(pipeline, arn, options.Quotas, faults, counters, time, loggerFactory?.CreateLogger("Simulator.Gateway.Broker"), options.Mqtt5);

@@ -28,6 +28,8 @@ public sealed class GatewayCounters : IDisposable
         _meter.CreateObservableCounter("gateway.authorizer.refresh_invocations", () => _functions.Select(f => new Measurement<long>(f.RefreshInvocations, new KeyValuePair<string, object?>("authorizer", f.Name))));
         _meter.CreateObservableGauge("gateway.authorizer.in_flight", () => _functions.Select(f => new Measurement<int>(f.InFlight, new KeyValuePair<string, object?>("authorizer", f.Name))));
         _meter.CreateObservableCounter("gateway.authorizer.throttles", () => _functions.Select(f => new Measurement<long>(f.Throttles, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.scaling_throttles", () => _functions.Select(f => new Measurement<long>(f.ScalingThrottles, new KeyValuePair<string, object?>("authorizer", f.Name))));
+        _meter.CreateObservableCounter("gateway.authorizer.account_throttles", () => _functions.Select(f => new Measurement<long>(f.AccountThrottles, new KeyValuePair<string, object?>("authorizer", f.Name))));
         _meter.CreateObservableCounter("gateway.authorizer.cold_starts", () => _functions.Select(f => new Measurement<long>(f.ColdStarts, new KeyValuePair<string, object?>("authorizer", f.Name))));
         _meter.CreateObservableCounter("gateway.authorizer.timeouts", () => _functions.Select(f => new Measurement<long>(f.Timeouts, new KeyValuePair<string, object?>("authorizer", f.Name))));
         _meter.CreateObservableGauge("gateway.connections", () => Interlocked.Read(ref _connections));
@@ -160,6 +162,9 @@ public sealed class GatewayCounters : IDisposable
         ["denies"] = _denies.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value),
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
         ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
+        ["lambdaAccount"] = LambdaAccount is { } account
+            ? new Dictionary<string, object> { ["available"] = account.Available == int.MaxValue ? 0 : account.Available, ["inUse"] = account.InUse }
+            : new Dictionary<string, object>(),
         ["authorizers"] = _functions.ToDictionary(f => f.Name, f => (object)new Dictionary<string, object>
         {
             ["invocations"] = f.Invocations,
@@ -167,12 +172,17 @@ public sealed class GatewayCounters : IDisposable
             ["inFlight"] = f.InFlight,
             ["instances"] = f.Instances,
             ["throttles"] = f.Throttles,
+            ["scalingThrottles"] = f.ScalingThrottles,
+            ["accountThrottles"] = f.AccountThrottles,
             ["coldStarts"] = f.ColdStarts,
             ["timeouts"] = f.Timeouts,
             ["durationP50Ms"] = Math.Round(f.DurationPercentileMs(50), 3),
             ["durationP99Ms"] = Math.Round(f.DurationPercentileMs(99), 3),
         }),
     };
+
+    /// <summary>The account's shared Lambda concurrency, reported beside the functions.</summary>
+    public LambdaAccount? LambdaAccount { get; set; }
 
     /// <summary>The authorizer functions whose counters the snapshot and the meter report.</summary>
     public IReadOnlyList<LambdaFunction> Functions

@@ -6,9 +6,11 @@ namespace Simulator.Gateway.Auth;
 
 /// <summary>
 /// Runs an authorizer the way Lambda runs a function (see <see cref="LambdaOptions"/>): at most
-/// <c>concurrency</c> invocations at once (one per instance), each taking a warm instance if one is
-/// idle or paying a cold start for a new one, with a drawn duration and a timeout. Warm instances
-/// are reused most recently used first, so idle ones at the back expire, as Lambda's do.
+/// <c>concurrency</c> invocations at once (one per instance), or without a reservation as many as
+/// the account's shared pool has free; each takes a warm instance if one is idle or pays a cold
+/// start for a new one, and new instances come at most <c>scaleUpPer10Seconds</c> in each 10 s, as
+/// Lambda scales; each invocation has a drawn duration and a timeout. Warm instances are reused most
+/// recently used first, so idle ones at the back expire, as Lambda's do.
 /// </summary>
 public sealed class LambdaFunction : IAuthorizer
 {
@@ -28,13 +30,20 @@ public sealed class LambdaFunction : IAuthorizer
     private long _coldStarts;
     private long _timeouts;
     private long _refreshInvocations;
+    private long _scalingThrottles;
+    private long _accountThrottles;
+    private readonly LambdaAccount? _account;
+    private long _windowStart = long.MinValue; // the current 10 s of the scaling rate, on the gateway's clock
+    private int _newInWindow;
 
-    public LambdaFunction(string name, IAuthorizer inner, LambdaOptions options, TimeProvider time)
+    /// <param name="account">The account's shared concurrency; null (or a reserved concurrency) leaves the function out of it.</param>
+    public LambdaFunction(string name, IAuthorizer inner, LambdaOptions options, TimeProvider time, LambdaAccount? account = null)
     {
         Name = name;
         _inner = inner;
         _options = options;
         _time = time;
+        _account = options.Concurrency > 0 ? null : account;
         _sigma = options.DurationP50Ms > 0 && options.DurationP99Ms > options.DurationP50Ms
             ? Math.Log(options.DurationP99Ms / options.DurationP50Ms) / Z99
             : 0;
@@ -61,7 +70,14 @@ public sealed class LambdaFunction : IAuthorizer
 
     public long RefreshInvocations => Interlocked.Read(ref _refreshInvocations);
 
+    /// <summary>Every throttled invocation: over the reserved concurrency, the scaling rate or the account's pool.</summary>
     public long Throttles => Interlocked.Read(ref _throttles);
+
+    /// <summary>Throttled because no idle instance was left and the function had added its new instances for this 10 s.</summary>
+    public long ScalingThrottles => Interlocked.Read(ref _scalingThrottles);
+
+    /// <summary>Throttled because the account's shared concurrency was all in use.</summary>
+    public long AccountThrottles => Interlocked.Read(ref _accountThrottles);
 
     public long ColdStarts => Interlocked.Read(ref _coldStarts);
 
@@ -99,17 +115,47 @@ public sealed class LambdaFunction : IAuthorizer
             if (_options.Concurrency > 0 && _inFlight >= _options.Concurrency)
             {
                 _throttles++;
-                throw new LambdaThrottledException(Name, _options.Concurrency);
+                throw new LambdaThrottledException(Name, $"all {_options.Concurrency} reserved concurrent invocations in use");
+            }
+
+            var now = _time.GetTimestamp();
+            Expire(now);
+            cold = _idleSince.Count == 0;
+            if (cold && _options.ScaleUpPer10Seconds > 0)
+            {
+                // Lambda adds at most this many execution environments every 10 s (fixed windows here).
+                if (_windowStart == long.MinValue || now - _windowStart >= 10 * _time.TimestampFrequency)
+                {
+                    _windowStart = now;
+                    _newInWindow = 0;
+                }
+
+                if (_newInWindow >= _options.ScaleUpPer10Seconds)
+                {
+                    _throttles++;
+                    _scalingThrottles++;
+                    throw new LambdaThrottledException(Name, $"no idle instance, and {_options.ScaleUpPer10Seconds} new ones started in these 10 s (Lambda's scaling rate)");
+                }
+            }
+
+            if (_account is not null && !_account.TryTake())
+            {
+                _throttles++;
+                _accountThrottles++;
+                throw new LambdaThrottledException(Name, $"the account's {_account.Available} unreserved concurrent executions in use");
+            }
+
+            if (cold)
+            {
+                _newInWindow++;
+            }
+            else
+            {
+                _idleSince.RemoveLast(); // the most recently used instance
             }
 
             _inFlight++;
             _peakInFlight = Math.Max(_peakInFlight, _inFlight);
-            Expire(_time.GetTimestamp());
-            cold = _idleSince.Count == 0;
-            if (!cold)
-            {
-                _idleSince.RemoveLast(); // the most recently used instance
-            }
         }
 
         Interlocked.Increment(ref _invocations);
@@ -150,6 +196,8 @@ public sealed class LambdaFunction : IAuthorizer
                 _inFlight--;
                 _idleSince.AddLast(_time.GetTimestamp());
             }
+
+            _account?.Release();
         }
     }
 

@@ -1,5 +1,5 @@
 namespace Simulator.Gateway.Auth;
 
-/// <summary>Lambda refused the invocation: the function's concurrency is all in use (TooManyRequestsException).</summary>
-internal sealed class LambdaThrottledException(string function, int concurrency)
-    : Exception($"authorizer '{function}' throttled: all {concurrency} concurrent invocations in use");
+/// <summary>Lambda refused the invocation (TooManyRequestsException): the reserved concurrency, the scaling rate or the account's concurrency is used up.</summary>
+internal sealed class LambdaThrottledException(string function, string why)
+    : Exception($"authorizer '{function}' throttled: {why}");

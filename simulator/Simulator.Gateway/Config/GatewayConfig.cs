@@ -81,6 +81,16 @@ public static class GatewayConfig
             throw new InputException("must be 1 to 65535 (MQTT 5.0 §3.2.2.3.3)", source, field: at + ".mqtt5.receiveMaximum");
         }
 
+        if (o.LambdaAccount.Concurrency < 0 || o.LambdaAccount.OtherFunctionsConcurrency < 0)
+        {
+            throw new InputException("must be 0 or more (a concurrency of 0 is unlimited)", source, field: at + ".lambdaAccount." + (o.LambdaAccount.Concurrency < 0 ? "concurrency" : "otherFunctionsConcurrency"));
+        }
+
+        if (o.LambdaAccount.Concurrency > 0 && o.LambdaAccount.OtherFunctionsConcurrency >= o.LambdaAccount.Concurrency)
+        {
+            throw new InputException($"must be below the account's concurrency ({o.LambdaAccount.Concurrency}), got {o.LambdaAccount.OtherFunctionsConcurrency}: the authorizers would have none", source, field: at + ".lambdaAccount.otherFunctionsConcurrency");
+        }
+
         for (var i = 0; i < o.Authorizers.Count; i++)
         {
             if (o.Authorizers[i].Lambda is not { } l)
@@ -107,6 +117,11 @@ public static class GatewayConfig
             if (l.TimeoutMs is < 1 or > 900_000)
             {
                 throw new InputException($"must be 1 to 900000 ms (Lambda's limit is 15 minutes; AWS IoT custom auth gives up at 5000), got {l.TimeoutMs}", source, field: field + ".timeoutMs");
+            }
+
+            if (l.ScaleUpPer10Seconds < 0)
+            {
+                throw new InputException($"must be 0 (unlimited) or more, got {l.ScaleUpPer10Seconds}", source, field: field + ".scaleUpPer10Seconds");
             }
 
             if (l.IdleExpirySeconds <= 0)

@@ -54,6 +54,9 @@ public sealed record GatewayOptions
 
     public QuotaOptions Quotas { get; set; } = new();
 
+    /// <summary>The account's Lambda concurrency, shared by the authorizer functions that reserve none.</summary>
+    public LambdaAccountOptions LambdaAccount { get; set; } = new();
+
     public Mqtt5Options Mqtt5 { get; set; } = new();
 
     public FaultOptions Faults { get; set; } = new();

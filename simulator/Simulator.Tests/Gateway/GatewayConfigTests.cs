@@ -40,6 +40,26 @@ public sealed class GatewayConfigTests
         Assert.Equal(field, e.Field);
     }
 
+    [Theory]
+    [InlineData("{ \"lambdaAccount\": { \"concurrency\": -1 } }", "$.lambdaAccount.concurrency")]
+    [InlineData("{ \"lambdaAccount\": { \"concurrency\": 100, \"otherFunctionsConcurrency\": 100 } }", "$.lambdaAccount.otherFunctionsConcurrency")] // nothing left for the authorizers
+    [InlineData("{ \"authorizers\": [ { \"name\": \"a\", \"type\": \"1nce\", \"lambda\": { \"scaleUpPer10Seconds\": -5 } } ] }", "$.authorizers[0].lambda.scaleUpPer10Seconds")]
+    public void ALambdaScalingValueThatCannotBeIsRefusedByField(string json, string field)
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["g.json"], json);
+        var e = Assert.Throws<InputException>(() => GatewayConfig.Load(tmp["g.json"]));
+        Assert.Equal(field, e.Field);
+    }
+
+    [Fact]
+    public void LambdasScalingDefaultsAreAwss()
+    {
+        Assert.Equal(1000, new GatewayOptions().LambdaAccount.Concurrency); // per account and Region
+        Assert.Equal(0, new GatewayOptions().LambdaAccount.OtherFunctionsConcurrency);
+        Assert.Equal(1000, new LambdaOptions().ScaleUpPer10Seconds); // execution environments every 10 s, per function
+    }
+
     [Fact]
     public void TheMqtt5DefaultsAreAwssAndOtherReadingsLoad()
     {

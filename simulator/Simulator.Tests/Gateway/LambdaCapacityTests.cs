@@ -38,7 +38,11 @@ public sealed class LambdaCapacityTests : IAsyncLifetime
                     new() { Name = "busy", Type = "1nce", SigningDisabled = true, Lambda = new LambdaOptions { Concurrency = 2, DurationP50Ms = 1500, DurationP99Ms = 1500 } },
                     new() { Name = "cold", Type = "1nce", SigningDisabled = true, Lambda = new LambdaOptions { ColdStartMs = 800, IdleExpirySeconds = 2 } },
                     new() { Name = "slow", Type = "1nce", SigningDisabled = true, Lambda = new LambdaOptions { DurationP50Ms = 3000, TimeoutMs = 300 } },
+                    new() { Name = "scaling", Type = "1nce", SigningDisabled = true, Lambda = new LambdaOptions { DurationP50Ms = 1500, DurationP99Ms = 1500, ScaleUpPer10Seconds = 2 } },
+                    new() { Name = "pooled", Type = "1nce", SigningDisabled = true, Lambda = new LambdaOptions { DurationP50Ms = 1500, DurationP99Ms = 1500 } },
                 ],
+                // An account of 5 whose other functions hold 2: the unreserved authorizers above share 3.
+                LambdaAccount = new LambdaAccountOptions { Concurrency = 5, OtherFunctionsConcurrency = 2 },
             },
             time: _time);
     }
@@ -132,6 +136,51 @@ public sealed class LambdaCapacityTests : IAsyncLifetime
         Assert.Equal(2, results.Count(r => r));
         Assert.Equal(0, Function("busy").InFlight);
         Assert.InRange(Function("busy").DurationPercentileMs(99), 1499, moved + 2); // its duration, then however far the clock moved before the answer was taken (and the histogram's resolution)
+    }
+
+    [Fact]
+    public async Task NewInstancesComeAtLambdasScalingRateAndWarmOnesAreReused()
+    {
+        var devices = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => DeviceAsync(i, "scaling")));
+
+        // Three at once with no instance yet: two new ones may start in these 10 s; the third is throttled.
+        var first = devices.Select(ConnectAsync).ToArray();
+        Assert.True(await Eventually.TrueAsync(() => Function("scaling").ScalingThrottles == 1, TimeSpan.FromSeconds(30)), $"{Function("scaling").ScalingThrottles} throttled by the scaling rate");
+        await AwaitInFlightAsync("scaling", 2);
+        await MoveTheClockUntilAnsweredAsync(first);
+        Assert.Equal(2, (await Task.WhenAll(first)).Count(c => c));
+
+        // Within the same 10 s: the two warm instances take two, the third would be a new one and is throttled again.
+        var second = devices.Select(ConnectAsync).ToArray();
+        Assert.True(await Eventually.TrueAsync(() => Function("scaling").ScalingThrottles == 2, TimeSpan.FromSeconds(30)), $"{Function("scaling").ScalingThrottles} throttled by the scaling rate");
+        await AwaitInFlightAsync("scaling", 2);
+        await MoveTheClockUntilAnsweredAsync(second);
+        Assert.Equal(2, (await Task.WhenAll(second)).Count(c => c));
+        Assert.Equal(2, Function("scaling").ColdStarts);
+
+        // The next 10 s: one more instance starts, and all three are answered.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var third = devices.Select(ConnectAsync).ToArray();
+        await AwaitInFlightAsync("scaling", 3);
+        await MoveTheClockUntilAnsweredAsync(third);
+        Assert.All(await Task.WhenAll(third), Assert.True);
+        Assert.Equal(3, Function("scaling").ColdStarts);
+        Assert.Equal(2, Function("scaling").Throttles);
+        Assert.Equal(0, Function("scaling").AccountThrottles);
+    }
+
+    [Fact]
+    public async Task AFunctionWithoutReservedConcurrencySharesTheAccountsPool()
+    {
+        // Account 5, other functions 2: three invocations at once, the other two throttled by the account.
+        var devices = await Task.WhenAll(Enumerable.Range(3, 5).Select(i => DeviceAsync(i, "pooled")));
+        var connects = devices.Select(ConnectAsync).ToArray();
+        Assert.True(await Eventually.TrueAsync(() => Function("pooled").AccountThrottles == 2, TimeSpan.FromSeconds(30)), $"{Function("pooled").AccountThrottles} throttled by the account");
+        await AwaitInFlightAsync("pooled", 3);
+        await MoveTheClockUntilAnsweredAsync(connects);
+        Assert.Equal(3, (await Task.WhenAll(connects)).Count(c => c));
+        Assert.Equal(0, Function("pooled").ScalingThrottles);
+        Assert.Equal(0, _gateway.Counters.LambdaAccount!.InUse); // every unit back
     }
 
     [Fact]
