@@ -35,6 +35,31 @@ public sealed class VerifierTests
         }
     }
 
+    /// <summary>
+    /// ECDSA (FIPS 186-5) and JWS ES256 (RFC 7518 §3.4) accept either S of a signature, s or n - s,
+    /// and neither AWS nor nRF Cloud documents refusing the high one; a modem's signer may emit
+    /// either. So a token's twin with the other S verifies here as there. Nothing in the gateway
+    /// keys on a token's bytes (no replay cache, no cache of verdicts by token), so the twin gains nothing.
+    /// </summary>
+    [Fact]
+    public void ATokensTwinWithTheOtherSVerifiesAsTheStandardsAllow()
+    {
+        var good = Sign(0, "{\"alg\":\"ES256\"}", $"{{\"sub\":\"{Id(0)}\",\"exp\":{TokenFixture.Now + 600}}}");
+        var parts = good.Split('.');
+        var sig = Base64Url.DecodeFromChars(parts[2]);
+        var n = System.Numerics.BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
+        var s = new System.Numerics.BigInteger(sig.AsSpan(32), isUnsigned: true, isBigEndian: true);
+        var twin = new byte[64];
+        sig.AsSpan(0, 32).CopyTo(twin);
+        (n - s).TryWriteBytes(twin.AsSpan(32 + (32 - (n - s).GetByteCount(isUnsigned: true))), out _, isUnsigned: true, isBigEndian: true);
+        var twinToken = $"{parts[0]}.{parts[1]}.{Base64Url.EncodeToString(twin)}";
+        Assert.NotEqual(good, twinToken);
+        Assert.Equal(JwtRejectReason.None, Check(good));
+        Assert.Equal(JwtRejectReason.None, Check(twinToken));
+        twin[63] ^= 1; // and a changed S is no signature at all
+        Assert.Equal(JwtRejectReason.BadSignature, Check($"{parts[0]}.{parts[1]}.{Base64Url.EncodeToString(twin)}"));
+    }
+
     [Fact]
     public void ExpiryLifetimeAndSkewAreTheVerifiersToSet()
     {
