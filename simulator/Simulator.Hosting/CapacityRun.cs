@@ -32,9 +32,12 @@ internal static class CapacityRun
 
         // The search's options: its fleet and sessions, and the largest step's plan for preflight; each step then is its own options.
         var profile = Step(setup.Profile with { Fleet = fleet, Device = setup.Profile.Device with { SessionSeconds = cap.SessionSeconds } }, cap.MaxRate);
+        Gateway.Config.GatewayOptions? gateway = null; // parsed once, by preflight, and handed to the gateway as it was checked
         if (!setup.SkipPreflight)
         {
-            foreach (var warning in Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot).Warnings)
+            var preflight = Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot);
+            gateway = preflight.EmbeddedGateway;
+            foreach (var warning in preflight.Warnings)
             {
                 await setup.Out.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
             }
@@ -43,7 +46,7 @@ internal static class CapacityRun
         var metrics = new RunMetrics();
         using var instruments = new RunInstruments(metrics);
         metrics.OnFirstUnexpected = (failureClass, message) => setup.Out.WriteLine($"warning: {failureClass} first seen: {message}");
-        await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
+        await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop, gateway).ConfigureAwait(false);
         var warm = await WarmUp.RunAsync(env.Services, env.Devices, setup.Out, stop).ConfigureAwait(false);
         if (warm.RefusedAll && profile.WarmUp.Required)
         {
@@ -58,7 +61,7 @@ internal static class CapacityRun
             await setup.Out.WriteLineAsync(fallback).ConfigureAwait(false);
         }
 
-        await setup.Out.WriteLineAsync(string.Create(Inv, $"capacity '{profile.Name}': {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == 5 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}; steps of {cap.StepSeconds:0.#} s from {cap.StartRate:0.#} to at most {cap.MaxRate:0.#} connects/s (x{cap.Growth:0.##}), sessions of {cap.SessionSeconds:0.#} s, {env.Devices.Count} identities")).ConfigureAwait(false);
+        await setup.Out.WriteLineAsync(string.Create(Inv, $"capacity '{profile.Name}': {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == Core.Mqtt.MqttVersion.V500 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}; steps of {cap.StepSeconds:0.#} s from {cap.StartRate:0.#} to at most {cap.MaxRate:0.#} connects/s (x{cap.Growth:0.##}), sessions of {cap.SessionSeconds:0.#} s, {env.Devices.Count} identities")).ConfigureAwait(false);
         await setup.Out.WriteLineAsync(string.Create(Inv, $"a step is bad above {cap.Limits.ErrorRate:P2} errors, above p99 {cap.Limits.ConnectP99Ms:0} ms, or below {cap.Limits.MinAchievedShare:P0} of the offered rate achieved")).ConfigureAwait(false);
 
         await using var dashboard = setup.Dashboard is { } at ? await Dashboard.StartAsync(at, profile.Name, 0, env.Gateway is not null, setup.Out, capacity: true).ConfigureAwait(false) : null;

@@ -16,9 +16,12 @@ internal static class FleetRun
     public static async Task<int> ExecuteAsync(RunSetup setup, CancellationToken stop)
     {
         var profile = setup.Profile;
+        Gateway.Config.GatewayOptions? gateway = null; // parsed once, by preflight, and handed to the gateway as it was checked
         if (!setup.SkipPreflight)
         {
-            foreach (var warning in Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot).Warnings)
+            var preflight = Preflight.Check(profile, setup.ProfilePath, setup.ResultsRoot);
+            gateway = preflight.EmbeddedGateway;
+            foreach (var warning in preflight.Warnings)
             {
                 await setup.Out.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
             }
@@ -32,7 +35,7 @@ internal static class FleetRun
             metrics.KeepConnectSamples();
         }
 
-        await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop).ConfigureAwait(false);
+        await using var env = await TargetEnvironment.CreateAsync(profile, setup.ProfilePath, metrics, setup.Out, stop, gateway).ConfigureAwait(false);
         var warm = setup.DeviceFactory is null ? await WarmUp.RunAsync(env.Services, env.Devices, setup.Out, stop).ConfigureAwait(false) : WarmUpResult.None;
         if (warm.RefusedAll && profile.WarmUp.Required)
         {
@@ -116,7 +119,7 @@ internal static class FleetRun
                 }
             };
         }
-        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == 5 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
+        await setup.Out.WriteLineAsync($"run '{profile.Name}': {env.Devices.Count} devices (shard {profile.Fleet.Shard}), {ProfileEnumConverter<DeviceTransportKind>.ToName(profile.Transport.Kind)}{(profile.Device.MqttVersion == Core.Mqtt.MqttVersion.V500 ? " (MQTT 5)" : string.Empty)}, tokens from {ProfileEnumConverter<TokenSourceKind>.ToName(profile.Token.Source)}, {TlsLine.Describe(profile)}{LinkLine.Describe(profile)}, {engine.Plan.TotalSeconds:F0} s planned").ConfigureAwait(false);
         await setup.Out.WriteLineAsync(RunReport.DescribeThresholds(profile)).ConfigureAwait(false);
         var console = ConsoleReporter.RunAsync(engine, setup);
         var outcome = await engine.RunAsync(stop).ConfigureAwait(false);

@@ -24,9 +24,10 @@ internal static class Preflight
     {
         var warnings = new List<string>();
         var embedded = profile.Target.Kind == TargetKind.Embedded;
+        Gateway.Config.GatewayOptions? gateway = null;
         if (embedded)
         {
-            _ = TargetEnvironment.EmbeddedGatewayOptions(profile, profilePath);
+            gateway = TargetEnvironment.EmbeddedGatewayOptions(profile, profilePath);
         }
         else if (profile.Target.CaFile is { } ca)
         {
@@ -68,7 +69,7 @@ internal static class Preflight
                 field: "$.transport.sourceAddresses");
         }
 
-        return new PreflightResult(peak, needed, limit, perSource, ports is { } p ? p.High - p.Low + 1 : null) { Warnings = warnings };
+        return new PreflightResult(peak, needed, limit, perSource, ports is { } p ? p.High - p.Low + 1 : null) { Warnings = warnings, EmbeddedGateway = gateway };
     }
 
     private static void CheckResults(string resultsRoot)

@@ -5,4 +5,7 @@ internal sealed record PreflightResult(int PeakDevices, long FilesNeeded, long? 
 {
     /// <summary>What does not stop the run but will likely fail parts of it (an expired CA certificate), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The embedded gateway's options, parsed from the profile's gateway section here, once; null for another target.</summary>
+    public Gateway.Config.GatewayOptions? EmbeddedGateway { get; init; }
 }

@@ -51,7 +51,8 @@ internal sealed class TargetEnvironment : IAsyncDisposable
         return authorizer is null || authorizer.Type == "http" ? null : TimeSpan.FromSeconds(authorizer.DisconnectAfterInSeconds);
     }
 
-    public static async Task<TargetEnvironment> CreateAsync(RunOptions profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
+    /// <summary>The run's fleet and target: its devices, the embedded gateway (with <paramref name="gateway"/>, the options preflight parsed; null parses the profile's section here) or the endpoint, and the services its devices use.</summary>
+    public static async Task<TargetEnvironment> CreateAsync(RunOptions profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop, GatewayOptions? gateway = null)
     {
         var fleet = profile.Fleet.Directory is { } dir
             ? FleetStore.Load(dir)
@@ -60,7 +61,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
         var env = new TargetEnvironment(fleet, [.. Enumerable.Range(0, fleet.Count).Where(i => i % shards == shard).Select(i => fleet[i])]);
         try
         {
-            await env.StartAsync(profile, profilePath, metrics, output, stop).ConfigureAwait(false);
+            await env.StartAsync(profile, profilePath, metrics, output, gateway, stop).ConfigureAwait(false);
             return env;
         }
         catch
@@ -70,7 +71,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(RunOptions profile, string profilePath, RunMetrics metrics, TextWriter output, CancellationToken stop)
+    private async Task StartAsync(RunOptions profile, string profilePath, RunMetrics metrics, TextWriter output, GatewayOptions? gateway, CancellationToken stop)
     {
         string host, caFile;
         string? address;
@@ -79,7 +80,7 @@ internal sealed class TargetEnvironment : IAsyncDisposable
         TimeSpan? sessionLifetime = profile.Device.SessionLifetimeSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
         if (profile.Target.Kind == TargetKind.Embedded)
         {
-            var options = EmbeddedGatewayOptions(profile, profilePath);
+            var options = gateway ?? EmbeddedGatewayOptions(profile, profilePath);
             sessionLifetime ??= EmbeddedSessionLifetime(profile, options);
             // Each embedded gateway gets its own data folder unless the profile names one: parallel
             // shards on one machine raced on the shared default writing the CA and keys.

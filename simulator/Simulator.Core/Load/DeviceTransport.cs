@@ -58,7 +58,7 @@ internal static class DeviceTransport
             CaFile = endpoint.CaFile,
             InsecureSkipVerify = endpoint.Insecure,
             TlsResume = profileTransport.TlsResume,
-            Tls = profileTransport.Tls,
+            Tls = profileTransport.ResolvedTls,
             TlsSession = session,
             Alpn = kind == DeviceTransportKind.MqttAlpn ? ["mqtt"] : null,
             LocalAddress = endpoint.SourceFor(deviceIndex),
@@ -78,7 +78,7 @@ internal static class DeviceTransport
             AckTimeout = TimeSpan.FromSeconds(device.AckTimeoutSeconds),
             CleanSession = device.CleanSession,
         };
-        if (device.MqttVersion == 5)
+        if (device.MqttVersion == MqttVersion.V500)
         {
             var m = device.Mqtt5;
             options = options with

@@ -23,7 +23,7 @@ internal static class ReportTables
                 ["commit", s.GitCommit],
                 ["machine", $"{s.Machine.Cores} cores, {s.Machine.Os}, .NET {s.Machine.Dotnet}"],
                 ["target", $"{Name(r.Profile.Target.Kind)}{(r.EmbeddedGateway ? " (in this process)" : string.Empty)}"],
-                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} (TLS: {s.Tls}{(r.Profile.Device.MqttVersion == 5 ? ", MQTT 5" : string.Empty)}) / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
+                ["transport / tokens", $"{Name(r.Profile.Transport.Kind)} (TLS: {s.Tls}{(r.Profile.Device.MqttVersion == Mqtt.MqttVersion.V500 ? ", MQTT 5" : string.Empty)}) / {Name(r.Profile.Token.Source)}, QoS {r.Profile.Device.Qos}"],
                 ["arrivals", Name(r.Profile.Arrivals)],
             ]),
             new("Devices and attempts", ["item", "value"],

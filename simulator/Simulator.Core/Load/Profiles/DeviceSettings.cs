@@ -17,7 +17,7 @@ namespace Simulator.Core.Load.Profiles;
 /// <param name="AckTimeoutSeconds">A PUBACK or SUBACK later than this ends the session (AckTimeout).</param>
 /// <param name="Reconnect">Backoff between attempts; null reads as the defaults.</param>
 /// <param name="DutyCycle">The "duty-cycle" scenario's cycle; null reads as the defaults.</param>
-/// <param name="MqttVersion">The MQTT protocol level: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (reason codes, session expiry, topic aliases; see Mqtt5).</param>
+/// <param name="MqttVersion">The MQTT protocol level, written as its number: 4 is MQTT 3.1.1, 5 is MQTT 5.0 (reason codes, session expiry, topic aliases; see Mqtt5). Read once into the protocol's own enum.</param>
 /// <param name="Mqtt5">What an MQTT 5 device sends beyond 3.1.1; null reads as the defaults.</param>
 /// <param name="CleanSession">
 /// MQTT 3.1.1's Clean Session flag (Zephyr's CONFIG_MQTT_CLEAN_SESSION). False asks for a
@@ -40,7 +40,7 @@ internal sealed record DeviceSettings(
     ReconnectSettings? Reconnect = null,
     LinkSettings? Link = null,
     DutyCycleSettings? DutyCycle = null,
-    int MqttVersion = 4,
+    Mqtt.MqttVersion MqttVersion = Mqtt.MqttVersion.V311,
     Mqtt5Settings? Mqtt5 = null,
     bool CleanSession = true,
     PayloadSettings? Payload = null)

@@ -20,5 +20,9 @@ internal sealed record DeviceTransportOptions
     /// <summary>TLS session resumption, as an nRF9160 that caches its session does on reconnects (see <see cref="TransportSettings.TlsResume"/>).</summary>
     public required bool TlsResume { get; init; }
 
+    /// <summary>The provider as the profile names it (<see cref="TlsProvider.Auto"/> stays auto, for the report and the written profile).</summary>
     public required TlsProvider Tls { get; init; }
+
+    /// <summary>The provider every connect uses, <see cref="TlsProvider.Auto"/> settled once at load: OpenSSL where libssl 3 loads, else SslStream.</summary>
+    public required TlsProvider ResolvedTls { get; init; }
 }

@@ -115,8 +115,41 @@ internal static class ProfileLoader
         }
 
         var document = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        FiniteNumbers(document, "$", (path, problem) => throw Problem(path, problem));
         var phases = ProfileValidator.Validate(profile, written, document.ContainsKey("capacity"), (path, problem) => throw Problem(path, problem));
+        if (document["device"] is JsonObject device && device.ContainsKey("dutyCycle") && profile.Device.Scenario != ScenarioKind.DutyCycle)
+        {
+            throw Problem("$.device.dutyCycle", $"only the duty-cycle scenario takes a dutyCycle; on {ProfileEnumConverter<ScenarioKind>.ToName(profile.Device.Scenario)} the section would do nothing");
+        }
         return Options(profile, phases, document);
+    }
+
+    /// <summary>
+    /// Every number in the profile is finite: JSON allows 1e400, which .NET reads as infinity, and
+    /// an infinite duration or rate would pass every "above 0" check and never end.
+    /// </summary>
+    private static void FiniteNumbers(JsonNode? node, string path, Action<string, string> fail)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    FiniteNumbers(child, $"{path}.{key}", fail);
+                }
+
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    FiniteNumbers(a[i], $"{path}[{i}]", fail);
+                }
+
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && !double.IsFinite(v.GetValue<double>()):
+                fail(path, $"must be a finite number, got {v.ToJsonString()}");
+                break;
+        }
     }
 
     /// <summary>The validated document as options: every text parsed once.</summary>
@@ -153,6 +186,7 @@ internal static class ProfileLoader
             ConnectTimeoutSeconds = p.Transport.ConnectTimeoutSeconds,
             TlsResume = p.Transport.TlsResume,
             Tls = p.Transport.Tls,
+            ResolvedTls = Core.Transport.TlsProviders.Resolve(p.Transport.Tls),
         },
         Device = p.Device,
         Phases = phases,

@@ -11,6 +11,12 @@ namespace Simulator.Core.Load.Profiles;
 /// </summary>
 internal static class ProfileSchema
 {
+    /// <summary>Choices a profile writes as their numbers (the MQTT protocol level, 4 or 5), read without a converter.</summary>
+    internal static readonly IReadOnlyDictionary<Type, IReadOnlyList<int>> NumberChoices = new Dictionary<Type, IReadOnlyList<int>>
+    {
+        [typeof(Mqtt.MqttVersion)] = [(int)Mqtt.MqttVersion.V311, (int)Mqtt.MqttVersion.V500],
+    };
+
     /// <summary>Every choice a profile makes, with the names it allows; a choice missing here would be an unchecked string, so a test holds the list to the types.</summary>
     internal static readonly IReadOnlyDictionary<Type, IReadOnlyList<string>> ChoiceNames = new Dictionary<Type, IReadOnlyList<string>>
     {
@@ -152,6 +158,11 @@ internal static class ProfileSchema
 
     private static JsonObject? ChoiceSchema(Type type)
     {
+        if (NumberChoices.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var numbers))
+        {
+            return new JsonObject { ["type"] = "integer", ["enum"] = new JsonArray([.. numbers.Select(n => (JsonNode?)JsonValue.Create(n))]) };
+        }
+
         var nullable = Nullable.GetUnderlyingType(type) is not null;
         if (!ChoiceNames.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var names))
         {

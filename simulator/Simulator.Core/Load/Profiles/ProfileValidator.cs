@@ -6,6 +6,15 @@ namespace Simulator.Core.Load.Profiles;
 /// </summary>
 internal static class ProfileValidator
 {
+    /// <summary>The longest plan a profile may ask for, and so the longest duration any of its keys may: 30 days.</summary>
+    public const double MaxPlanSeconds = 30 * 86_400;
+
+    /// <summary>The most devices or connects a second a phase or a search may ask for.</summary>
+    public const double MaxRatePerSecond = 1_000_000;
+
+    /// <summary>The longest latency a threshold or a limit may name: an hour.</summary>
+    public const double MaxLatencyMs = 3_600_000;
+
     /// <summary>Checks the document and returns the plan with each ramp's and spike's "to" filled in.</summary>
     /// <param name="written">A profile as results wrote it: its seed is a fingerprint.</param>
     /// <param name="hasCapacity">The document has a capacity section, so it may leave out phases.</param>
@@ -140,9 +149,9 @@ internal static class ProfileValidator
             fail("$.device.qos", $"must be 0 or 1 (AWS IoT Core supports QoS 0 and 1), got {p.Device.Qos}");
         }
 
-        if (p.Device.PublishIntervalSeconds <= 0)
+        if (p.Device.PublishIntervalSeconds is <= 0 or > MaxPlanSeconds)
         {
-            fail("$.device.publishIntervalSeconds", $"must be above 0, got {p.Device.PublishIntervalSeconds}");
+            fail("$.device.publishIntervalSeconds", $"must be above 0 and at most {MaxPlanSeconds} s (30 days, the longest plan), got {p.Device.PublishIntervalSeconds}");
         }
 
         if (p.Device.Jitter is < 0 or > 1)
@@ -155,14 +164,14 @@ internal static class ProfileValidator
             fail("$.device.keepAliveSeconds", $"must be 0 to 65535, got {p.Device.KeepAliveSeconds}");
         }
 
-        if (p.Device.SessionSeconds < 0)
+        if (p.Device.SessionSeconds is < 0 or > MaxPlanSeconds)
         {
-            fail("$.device.sessionSeconds", $"must be 0 (stay connected) or more, got {p.Device.SessionSeconds}");
+            fail("$.device.sessionSeconds", $"must be 0 (stay connected) to {MaxPlanSeconds} s (30 days, the longest plan), got {p.Device.SessionSeconds}");
         }
 
-        if (p.Device.SessionLifetimeSeconds is <= 0)
+        if (p.Device.SessionLifetimeSeconds is <= 0 or > MaxPlanSeconds)
         {
-            fail("$.device.sessionLifetimeSeconds", $"must be above 0, got {p.Device.SessionLifetimeSeconds}");
+            fail("$.device.sessionLifetimeSeconds", $"must be above 0 and at most {MaxPlanSeconds} s (30 days), got {p.Device.SessionLifetimeSeconds}");
         }
 
         if (p.Device.AckTimeoutSeconds is <= 0 or > 3600)
@@ -199,10 +208,9 @@ internal static class ProfileValidator
         Link(p.Device.Link, fail);
         Payload(p.Device.Payload, p.Device.Scenario, fail);
         Mqtt5(p, fail);
-        if (p.Device.Scenario == ScenarioKind.DutyCycle)
-        {
-            DutyCycle(p.Device.DutyCycle, p.Transport.Kind, fail);
-        }
+        // A duty cycle's values are checked whatever the scenario (the loader refuses a dutyCycle
+        // section on another scenario as doing nothing).
+        DutyCycle(p.Device.DutyCycle, p.Device.Scenario == ScenarioKind.DutyCycle ? p.Transport.Kind : null, fail);
     }
 
     /// <summary>Backend consumers: a count, a filter and a QoS they can hold, on a target and scenario they can take messages from.</summary>
@@ -374,9 +382,9 @@ internal static class ProfileValidator
     /// <summary>The protocol level, and an MQTT 5 device's properties within what AWS IoT Core accepts (docs/mqtt5.md).</summary>
     private static void Mqtt5(ProfileDocument p, Action<string, string> fail)
     {
-        if (p.Device.MqttVersion is not (4 or 5))
+        if (p.Device.MqttVersion is not (Mqtt.MqttVersion.V311 or Mqtt.MqttVersion.V500))
         {
-            fail("$.device.mqttVersion", $"must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), got {p.Device.MqttVersion}");
+            fail("$.device.mqttVersion", $"must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), got {(int)p.Device.MqttVersion}");
         }
 
         var m = p.Device.Mqtt5;
@@ -402,12 +410,12 @@ internal static class ProfileValidator
         }
 
         var set = m != new Mqtt5Settings();
-        if (p.Device.MqttVersion != 5 && set)
+        if (p.Device.MqttVersion != Mqtt.MqttVersion.V500 && set)
         {
             fail("$.device.mqtt5", "applies to MQTT 5 devices only; set device.mqttVersion to 5");
         }
 
-        if (!p.Device.CleanSession && p.Device.MqttVersion == 5)
+        if (!p.Device.CleanSession && p.Device.MqttVersion == Mqtt.MqttVersion.V500)
         {
             fail("$.device.cleanSession", "is MQTT 3.1.1's flag; an MQTT 5 device resumes its session with device.mqtt5.cleanStart false and a sessionExpirySeconds");
         }
@@ -417,7 +425,7 @@ internal static class ProfileValidator
             fail("$.device.cleanSession", "https-publish speaks HTTP and keeps no MQTT session; a persistent session needs wss-custom-auth, mqtt-alpn or mqtt-tcp");
         }
 
-        if (p.Device.MqttVersion == 5 && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
+        if (p.Device.MqttVersion == Mqtt.MqttVersion.V500 && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
             fail("$.device.mqttVersion", "https-publish speaks HTTP, not MQTT; MQTT 5 needs wss-custom-auth, mqtt-alpn or mqtt-tcp");
         }
@@ -429,7 +437,8 @@ internal static class ProfileValidator
     }
 
     /// <summary>A duty cycle's values: a wake every 1 s to 413 days (periodic TAU's range), eDRX within 3GPP's cycles (TS 24.008 §10.5.5.32).</summary>
-    private static void DutyCycle(DutyCycleSettings d, DeviceTransportKind transport, Action<string, string> fail)
+    /// <param name="transport">The transport, when the scenario is duty-cycle; null checks the values alone.</param>
+    private static void DutyCycle(DutyCycleSettings d, DeviceTransportKind? transport, Action<string, string> fail)
     {
         if (transport == DeviceTransportKind.HttpsPublish)
         {
@@ -520,6 +529,7 @@ internal static class ProfileValidator
 
         var count = p.Fleet.Directory is null ? p.Fleet.Count : int.MaxValue;
         var phases = new List<PhaseSettings>(p.Phases.Count);
+        var planSeconds = 0.0;
         for (var i = 0; i < p.Phases.Count; i++)
         {
             var ph = p.Phases[i];
@@ -563,9 +573,31 @@ internal static class ProfileValidator
                 fail($"{at}.to", $"must be 0 to the fleet size {count}, got {ph.To}");
             }
 
-            if (ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Arrivals or PhaseKind.Outage && ph.Seconds is not > 0)
+            var timed = ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Arrivals or PhaseKind.Outage;
+            if (timed && ph.Seconds is not > 0)
             {
                 fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} needs a duration above 0 seconds");
+            }
+
+            if (!timed && ph.Seconds is not null)
+            {
+                fail($"{at}.seconds", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} takes its time from its rate, not seconds: the key would do nothing");
+            }
+
+            if (ph.Seconds > MaxPlanSeconds)
+            {
+                fail($"{at}.seconds", $"must be at most {MaxPlanSeconds} s (30 days, the longest plan), got {ph.Seconds}");
+            }
+
+            if (ph.Rate > MaxRatePerSecond)
+            {
+                fail($"{at}.rate", $"must be at most {MaxRatePerSecond} a second, got {ph.Rate}");
+            }
+
+            planSeconds += ph.Seconds ?? 0;
+            if (planSeconds > MaxPlanSeconds)
+            {
+                fail($"{at}.seconds", $"the phases' durations add up to {planSeconds} s, past the longest plan of {MaxPlanSeconds} s (30 days)");
             }
 
             if (ph.Share is { } share && (ph.Kind != PhaseKind.Outage || share is not (> 0 and <= 1)))
@@ -587,9 +619,9 @@ internal static class ProfileValidator
             fail("$.capacity.startRate", $"must be above 0 connects per second, got {c.StartRate}");
         }
 
-        if (c.MaxRate < c.StartRate)
+        if (c.MaxRate < c.StartRate || c.MaxRate > MaxRatePerSecond)
         {
-            fail("$.capacity.maxRate", $"must be at least startRate ({c.StartRate}), got {c.MaxRate}");
+            fail("$.capacity.maxRate", $"must be at least startRate ({c.StartRate}) and at most {MaxRatePerSecond}, got {c.MaxRate}");
         }
 
         if (c.Growth is not > 1 || c.Growth > 10)
@@ -627,9 +659,9 @@ internal static class ProfileValidator
             fail("$.capacity.limits.errorRate", $"must be 0 to 1, got {c.Limits.ErrorRate}");
         }
 
-        if (c.Limits.ConnectP99Ms is not > 0)
+        if (c.Limits.ConnectP99Ms is not > 0 || c.Limits.ConnectP99Ms > MaxLatencyMs)
         {
-            fail("$.capacity.limits.connectP99Ms", $"must be above 0, got {c.Limits.ConnectP99Ms}");
+            fail("$.capacity.limits.connectP99Ms", $"must be above 0 and at most {MaxLatencyMs} ms (an hour), got {c.Limits.ConnectP99Ms}");
         }
 
         if (c.Limits.MinAchievedShare is < 0 or > 1)
@@ -667,9 +699,9 @@ internal static class ProfileValidator
 
         foreach (var (name, value) in new[] { ("connectP99Ms", t.ConnectP99Ms), ("connectP50Ms", t.ConnectP50Ms), ("pubAckP99Ms", t.PubAckP99Ms), ("maxSchedulerLagMs", t.MaxSchedulerLagMs), ("deliveryP99Ms", t.DeliveryP99Ms), ("commandP99Ms", t.CommandP99Ms) })
         {
-            if (value is <= 0)
+            if (value is <= 0 or > MaxLatencyMs)
             {
-                fail($"$.thresholds.{name}", $"must be above 0 ms, got {value}");
+                fail($"$.thresholds.{name}", $"must be above 0 and at most {MaxLatencyMs} ms (an hour), got {value}");
             }
         }
 

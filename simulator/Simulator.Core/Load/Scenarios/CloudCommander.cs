@@ -19,6 +19,7 @@ internal sealed class CloudCommander : IAsyncDisposable
 {
     private readonly MqttClientConnection _connection;
     private readonly CommandSettings _settings;
+    private readonly TopicTemplate _topic;
     private readonly DeviceDirectory _directory;
     private readonly CommandTally _tally;
     private readonly CancellationTokenSource _stop = new();
@@ -28,6 +29,7 @@ internal sealed class CloudCommander : IAsyncDisposable
     {
         _connection = connection;
         _settings = settings;
+        _topic = TopicTemplate.Parse(settings.Topic);
         _directory = directory;
         _tally = tally;
     }
@@ -112,7 +114,7 @@ internal sealed class CloudCommander : IAsyncDisposable
 
                     BinaryPrimitives.WriteInt64LittleEndian(body, paced);
                     BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan(8), Stopwatch.GetTimestamp());
-                    await _connection.PublishAsync(Encoding.UTF8.GetBytes(_settings.Topic.Replace("{id}", device, StringComparison.Ordinal)), body, qos).ConfigureAwait(false);
+                    await _connection.PublishAsync(_topic.Utf8For(device), body, qos).ConfigureAwait(false);
                     _tally.CountSent();
                 }
             }

@@ -11,6 +11,7 @@ namespace Simulator.Core.Load.Scenarios;
 internal sealed class HttpsPublishScenario : IDeviceScenario
 {
     private readonly DeviceSettings _device;
+    private readonly TopicTemplate _topic;
     private readonly DeviceTransportOptions _transport;
     private readonly DeviceEndpoint _endpoint;
     private readonly ITokenSource _tokens;
@@ -20,6 +21,7 @@ internal sealed class HttpsPublishScenario : IDeviceScenario
     public HttpsPublishScenario(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder)
     {
         _device = device;
+        _topic = TopicTemplate.Parse(device.Topic);
         _transport = transport;
         _endpoint = endpoint;
         _tokens = tokens;
@@ -43,7 +45,7 @@ internal sealed class HttpsPublishScenario : IDeviceScenario
 
         using var publisher = new HttpsPublisher(DeviceTransport.Https(_endpoint, _transport, d.Identity.Index, d.Link));
         var placement = _transport.Credentials == CredentialsMode.Query ? CredentialPlacement.Query : CredentialPlacement.Headers;
-        var topic = _device.Topic.Replace("{id}", clientId, StringComparison.Ordinal);
+        var topic = _topic.For(clientId);
         var connected = false;
         var first = true;
         long connectedAt = 0;

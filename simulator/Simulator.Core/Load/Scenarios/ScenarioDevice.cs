@@ -100,6 +100,9 @@ internal sealed class ScenarioDevice
     /// <summary>The device's command topic (UTF-8) while cloud-to-device commands are on; null otherwise.</summary>
     internal byte[]? CommandTopic { get; set; }
 
+    /// <summary>The device's own topic in UTF-8, rendered at its first session and kept.</summary>
+    internal byte[]? Topic { get; set; }
+
     /// <summary>Backend consumers are counting this device's messages: what it loses goes here. Null: no consumers.</summary>
     internal DeliveryTally? Backend { get; set; }
 

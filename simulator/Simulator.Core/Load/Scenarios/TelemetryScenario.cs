@@ -26,12 +26,22 @@ internal sealed class TelemetryScenario : IDeviceScenario
     private readonly DutyCycleSettings? _duty;
     private readonly MqttConnector _connector;
     private readonly DropNamer _drops;
+    private readonly TopicTemplate _topic;
+    private readonly TopicTemplate? _commandTopic;
 
     /// <summary>The fleet's links, told when a device connects (an outage follows its devices back).</summary>
     public LinkFleet? Links { get; init; }
 
     /// <summary>Cloud-to-device commands: each device subscribes to its command topic and times what arrives; null when off.</summary>
-    public CommandSettings? Commands { get; init; }
+    public CommandSettings? Commands
+    {
+        get;
+        init
+        {
+            field = value;
+            _commandTopic = value is null ? null : TopicTemplate.Parse(value.Topic);
+        }
+    }
 
     /// <param name="sessionLifetime">How long the target keeps a session before cutting it (disconnectAfterInSeconds), when known: such a cut is SessionExpired.</param>
     public TelemetryScenario(DeviceSettings device, DeviceTransportOptions transport, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime)
@@ -43,6 +53,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
         _duty = device.Scenario == ScenarioKind.DutyCycle ? device.DutyCycle : null;
         _connector = new MqttConnector(device, transport, endpoint, tokens, recorder);
         _drops = new DropNamer(recorder, sessionLifetime);
+        _topic = TopicTemplate.Parse(device.Topic);
     }
 
     /// <summary>A PSM fleet's first wakes fall uniformly over one interval from each device's start, as firmware's timers spread them.</summary>
@@ -61,9 +72,9 @@ internal sealed class TelemetryScenario : IDeviceScenario
     {
         var life = d.Life;
         var clientId = _tokens.ClientIdOf(d.Identity);
-        if (Commands is { } commands && d.CommandTopic is null)
+        if (_commandTopic is { } commandTopic && d.CommandTopic is null)
         {
-            d.CommandTopic = Encoding.UTF8.GetBytes(commands.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
+            d.CommandTopic = commandTopic.Utf8For(clientId);
         }
 
         MqttClientConnection connection;
@@ -94,12 +105,12 @@ internal sealed class TelemetryScenario : IDeviceScenario
             var connectedAt = d.Connected();
             Links?.Connected(d.Identity.Index);
 
-            var topic = Encoding.UTF8.GetBytes(_device.Topic.Replace("{id}", clientId, StringComparison.Ordinal));
+            var topic = d.Topic ??= _topic.Utf8For(clientId); // once per device, kept across its sessions
             var qos = (MqttQos)_device.Qos;
             try
             {
                 // A resumed persistent session still has its subscription: the device does not send it again.
-                var resumed = (_device.MqttVersion == 5 ? !_device.Mqtt5.CleanStart : !_device.CleanSession) && connection.ConnAck.SessionPresent;
+                var resumed = (_device.MqttVersion == MqttVersion.V500 ? !_device.Mqtt5.CleanStart : !_device.CleanSession) && connection.ConnAck.SessionPresent;
                 if ((_device.Subscribe || Commands is not null) && !resumed)
                 {
                     List<(string, MqttQos)> filters = [];
@@ -118,7 +129,7 @@ internal sealed class TelemetryScenario : IDeviceScenario
                     if (SubAckPacket.IsFailure(refused))
                     {
                         // 3.1.1 has one failure code; an MQTT 5 SUBACK says why (e.g. SubAck:NotAuthorized).
-                        var why = _device.MqttVersion == 5 ? MqttReasonCodes.FailureClass(MqttPacketType.SubAck, (MqttReasonCode)refused) : "SubscribeRefused";
+                        var why = _device.MqttVersion == MqttVersion.V500 ? MqttReasonCodes.FailureClass(MqttPacketType.SubAck, (MqttReasonCode)refused) : "SubscribeRefused";
                         _recorder.SessionDropped(why, "Subscribe", DeviceLifecycle.MillisecondsSince(connectedAt));
                         return SessionEnd.Lost;
                     }

@@ -1,0 +1,52 @@
+using System.Text;
+using Simulator.Core.Errors;
+using Simulator.Core.Load.Profiles;
+using Simulator.Core.Mqtt;
+using Simulator.Core.Transport;
+using Simulator.Tests.Support;
+
+namespace Simulator.Tests.Load;
+
+/// <summary>What a run reads of its profile is settled once, at load: the MQTT version as the protocol's enum, the TLS provider resolved, topics split around their {id}.</summary>
+public sealed class SettledProfileTests
+{
+    private static RunOptions Load(string device, string transport = "\"kind\": \"mqtt-alpn\"") => ProfileLoader.Parse(Encoding.UTF8.GetBytes($$"""
+        { "name": "settled", "target": { "kind": "embedded" }, "fleet": { "count": 2, "seed": "1" }, "token": { "source": "device-jwt" },
+          "transport": { {{transport}} }, "device": { {{device}} }, "phases": [ { "kind": "ramp", "rate": 1 } ] }
+        """), "p.json");
+
+    [Fact]
+    public void TheMqttVersionIsTheProtocolsEnumAndOnlyItsTwoLevelsLoad()
+    {
+        Assert.Equal(MqttVersion.V311, Load("\"qos\": 1").Device.MqttVersion);
+        Assert.Equal(MqttVersion.V500, Load("\"mqttVersion\": 5").Device.MqttVersion);
+        var e = Assert.Throws<InputException>(() => Load("\"mqttVersion\": 3"));
+        Assert.Equal("$.device.mqttVersion", e.Field);
+        Assert.Contains("got 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("openssl")]
+    [InlineData("sslstream")]
+    public void TheTlsProviderIsResolvedOnceAndTheProfilesWordIsKept(string tls)
+    {
+        var options = Load("\"qos\": 1", $"\"kind\": \"mqtt-alpn\", \"tls\": \"{tls}\"");
+        Assert.NotEqual(TlsProvider.Auto, options.Transport.ResolvedTls); // every connect gets a concrete provider
+        Assert.Equal(TlsProviders.Resolve(options.Transport.Tls), options.Transport.ResolvedTls);
+        Assert.Equal(tls == "auto", options.Transport.Tls == TlsProvider.Auto); // the report and the written profile keep "auto"
+    }
+
+    [Theory]
+    [InlineData("{id}/telemetry", "dev-1", "dev-1/telemetry")]
+    [InlineData("fleet/{id}/up/{id}", "d", "fleet/d/up/d")]
+    [InlineData("fleet/all", "d", "fleet/all")]
+    [InlineData("{id}", "89882806660000000001", "89882806660000000001")]
+    public void ATopicTemplateIsSplitOnceAndJoinedAroundEachId(string template, string id, string topic)
+    {
+        var t = TopicTemplate.Parse(template);
+        Assert.Equal(topic, t.For(id));
+        Assert.Equal(Encoding.UTF8.GetBytes(topic), t.Utf8For(id));
+        Assert.Equal(template, t.Text);
+    }
+}
