@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Simulator.Core.CustomAuth;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Transport;
-using Simulator.Gateway;
-using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
 namespace Simulator.Tests.Gateway;
@@ -21,39 +16,13 @@ namespace Simulator.Tests.Gateway;
 /// </summary>
 public sealed class ClientIdAndNoLocalTests : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
-    private TestLambda _lambda = null!;
-    private LocalGateway _gateway = null!;
+    private PolicyGateway _g = null!;
 
-    public async Task InitializeAsync()
-    {
-        _lambda = await TestLambda.StartAsync((_, _) => TestLambda.Allow(true, "fleet"));
-        _gateway = await LocalGateway.StartAsync(new GatewayOptions
-        {
-            DataDirectory = _dir["data"],
-            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0 },
-            Authorizers = [new() { Name = "fleet", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = _lambda.Url }],
-            DefaultAuthorizer = "fleet",
-        });
-    }
+    public async Task InitializeAsync() => _g = await PolicyGateway.StartAsync("fleet");
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _lambda.DisposeAsync();
-        _dir.Dispose();
-    }
+    public async Task DisposeAsync() => await _g.DisposeAsync();
 
-    private static string User() => new CustomAuthCredentials("fleet", "x-token", "t", null).ToUsername("fleet");
-
-    private MqttClientOptions Options(string clientId, MqttProtocolVersion version)
-    {
-        var trust = new X509Certificate2Collection();
-        trust.ImportFromPemFile(_gateway.CaFile);
-        return new MqttClientOptionsBuilder().WithClientId(clientId).WithProtocolVersion(version).WithCleanSession()
-            .WithTcpServer("localhost", _gateway.Port).WithCredentials(User(), string.Empty).WithTimeout(TimeSpan.FromSeconds(20))
-            .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithTrustChain(trust).WithApplicationProtocols([new SslApplicationProtocol("mqtt")])).Build();
-    }
+    private MqttClientOptions Options(string clientId, MqttProtocolVersion version) => _g.MqttNet(clientId, version);
 
     [Theory]
     [InlineData(MqttProtocolVersion.V500)]
@@ -76,7 +45,7 @@ public sealed class ClientIdAndNoLocalTests : IAsyncLifetime
         // The second did not take the first's session over: both stay connected.
         await Task.Delay(500);
         Assert.True(a.IsConnected && b.IsConnected, $"a {a.IsConnected}, b {b.IsConnected}");
-        Assert.Equal(2, _gateway.Broker.Sessions);
+        Assert.Equal(2, _g.Gateway.Broker.Sessions);
         await a.DisconnectAsync();
         await b.DisconnectAsync();
     }
@@ -84,8 +53,8 @@ public sealed class ClientIdAndNoLocalTests : IAsyncLifetime
     [Fact]
     public async Task A311EmptyIdWithoutCleanSessionIsRejected()
     {
-        var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _gateway.Port, CaFile = _gateway.CaFile, Alpn = ["mqtt"] };
-        await using var raw = await RawMqttSession.ConnectAsync(transport, new ConnectPacket { ClientId = string.Empty, Username = User(), KeepAliveSeconds = 60, ProtocolLevel = 4, CleanSession = false });
+        var transport = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _g.Gateway.Port, CaFile = _g.Gateway.CaFile, Alpn = ["mqtt"] };
+        await using var raw = await RawMqttSession.ConnectAsync(transport, new ConnectPacket { ClientId = string.Empty, Username = _g.User("open"), KeepAliveSeconds = 60, ProtocolLevel = 4, CleanSession = false });
         var connack = ConnAckPacket.Read((await raw.NextAsync()).Packet);
         Assert.Equal(ConnAckReturnCode.IdentifierRejected, connack.ReturnCode); // [MQTT-3.1.3-8]
     }

@@ -1,14 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Simulator.Core.CustomAuth;
-using Simulator.Gateway;
 using Simulator.Gateway.Config;
 using Simulator.Tests.Support;
 
@@ -22,42 +18,16 @@ namespace Simulator.Tests.Gateway;
 /// </summary>
 public sealed class RetainedMessageTests : IAsyncLifetime
 {
-    private const string Open = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}""";
     private const string NoRetain = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"},{"Effect":"Deny","Action":"iot:RetainPublish","Resource":"*"}]}""";
     private const string NoSecret = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"},{"Effect":"Deny","Action":"iot:Receive","Resource":"arn:aws:iot:*:*:topic/cfg/secret"}]}""";
-    private readonly TempDir _dir = new();
-    private TestLambda _lambda = null!;
-    private LocalGateway _gateway = null!;
+    private PolicyGateway _g = null!;
 
-    public async Task InitializeAsync()
-    {
-        _lambda = await TestLambda.StartAsync((e, _) =>
-        {
-            var policy = e.GetProperty("token").GetString() switch
-            {
-                "no-retain" => NoRetain,
-                "no-secret" => NoSecret,
-                _ => Open,
-            };
-            return $$"""{"isAuthenticated":true,"principalId":"cfg","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{System.Text.Json.JsonSerializer.Serialize(policy)}}]}""";
-        });
-        _gateway = await LocalGateway.StartAsync(new GatewayOptions
-        {
-            DataDirectory = _dir["data"],
-            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 },
-            Authorizers = [new() { Name = "cfg", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = _lambda.Url }],
-            DefaultAuthorizer = "cfg",
-        });
-    }
+    public async Task InitializeAsync() => _g = await PolicyGateway.StartAsync(
+        "cfg",
+        new Dictionary<string, string> { ["no-retain"] = NoRetain, ["no-secret"] = NoSecret },
+        new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 });
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _lambda.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private static string User(string token) => new CustomAuthCredentials("cfg", "x-token", token, null).ToUsername("cfg");
+    public async Task DisposeAsync() => await _g.DisposeAsync();
 
     private sealed record Client(IMqttClient Mqtt, ConcurrentQueue<(string Topic, string Payload, bool Retain)> Seen) : IDisposable
     {
@@ -66,8 +36,6 @@ public sealed class RetainedMessageTests : IAsyncLifetime
 
     private async Task<Client> ConnectAsync(string clientId, MqttProtocolVersion version, string token = "open")
     {
-        var trust = new X509Certificate2Collection();
-        trust.ImportFromPemFile(_gateway.CaFile);
         var client = new MqttClientFactory().CreateMqttClient();
         var seen = new ConcurrentQueue<(string, string, bool)>();
         client.ApplicationMessageReceivedAsync += e =>
@@ -75,9 +43,7 @@ public sealed class RetainedMessageTests : IAsyncLifetime
             seen.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain));
             return Task.CompletedTask;
         };
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithClientId(clientId).WithProtocolVersion(version).WithCleanSession()
-            .WithTcpServer("localhost", _gateway.Port).WithCredentials(User(token), string.Empty).WithTimeout(TimeSpan.FromSeconds(20))
-            .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithTrustChain(trust).WithApplicationProtocols([new SslApplicationProtocol("mqtt")])).Build());
+        await client.ConnectAsync(_g.MqttNet(clientId, version, token));
         return new Client(client, seen);
     }
 
@@ -130,7 +96,7 @@ public sealed class RetainedMessageTests : IAsyncLifetime
         Assert.True(await Eventually.TrueAsync(() => live.Seen.Count == 5, TimeSpan.FromSeconds(10)), $"{live.Seen.Count} of 5");
         Assert.Equal([("cfg/b", "x", true)], await RetainedAtAsync("cfg/#", version, 1));
         await PublishAsync(publisher, "cfg/b", string.Empty);
-        Assert.Equal(0, _gateway.Broker.Retained.Count);
+        Assert.Equal(0, _g.Gateway.Broker.Retained.Count);
     }
 
     [Fact]
@@ -187,7 +153,7 @@ public sealed class RetainedMessageTests : IAsyncLifetime
         // 3.1.1 has no way to say no in a PUBACK: the connection is closed, as for any denied publish.
         using var v3 = await ConnectAsync("nr-3", MqttProtocolVersion.V311, token: "no-retain");
         await Assert.ThrowsAnyAsync<MqttCommunicationException>(() => PublishAsync(v3, "cfg/denied", "no"));
-        Assert.Equal(0, _gateway.Broker.Retained.Count);
+        Assert.Equal(0, _g.Gateway.Broker.Retained.Count);
     }
 
     [Fact]
@@ -195,7 +161,7 @@ public sealed class RetainedMessageTests : IAsyncLifetime
     {
         async Task<string> PostAsync(string query, string body, string token = "open")
         {
-            var r = await Proc.RunAsync("curl", ["-sS", "--max-time", "10", "--cacert", _gateway.CaFile, "-X", "POST", $"https://localhost:{_gateway.Port}/topics/cfg/http?{query}",
+            var r = await Proc.RunAsync("curl", ["-sS", "--max-time", "10", "--cacert", _g.Gateway.CaFile, "-X", "POST", $"https://localhost:{_g.Gateway.Port}/topics/cfg/http?{query}",
                 "-H", $"x-token: {token}", "-H", "x-amz-customauthorizer-name: cfg", "--data-binary", body, "-w", " %{http_code}"], timeoutMs: 15_000);
             return r.Stdout;
         }

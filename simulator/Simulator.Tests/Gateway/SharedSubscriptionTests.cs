@@ -1,12 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Simulator.Core.CustomAuth;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Transport;
@@ -24,47 +21,19 @@ namespace Simulator.Tests.Gateway;
 /// </summary>
 public sealed class SharedSubscriptionTests : IAsyncLifetime
 {
-    private const string Open = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}""";
     private const string NoShare = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Receive"],"Resource":"*"},{"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:*:*:topicfilter/fleet/*"}]}""";
     private const string NoReceive = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Subscribe"],"Resource":"*"},{"Effect":"Allow","Action":"iot:Receive","Resource":"arn:aws:iot:*:*:topic/other/*"}]}""";
-    private readonly TempDir _dir = new();
-    private TestLambda _lambda = null!;
-    private LocalGateway _gateway = null!;
+    private PolicyGateway _g = null!;
 
-    public async Task InitializeAsync()
-    {
-        _lambda = await TestLambda.StartAsync((e, _) =>
-        {
-            var policy = e.GetProperty("token").GetString() switch
-            {
-                "no-share" => NoShare,
-                "no-receive" => NoReceive,
-                _ => Open,
-            };
-            return $$"""{"isAuthenticated":true,"principalId":"backend","disconnectAfterInSeconds":3600,"refreshAfterInSeconds":300,"policyDocuments":[{{System.Text.Json.JsonSerializer.Serialize(policy)}}]}""";
-        });
-        _gateway = await LocalGateway.StartAsync(new GatewayOptions
-        {
-            DataDirectory = _dir["data"],
-            Quotas = new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 },
-            Authorizers = [new() { Name = "backend", Type = "http", SigningDisabled = true, TokenKeyName = "x-token", CalloutUrl = _lambda.Url }],
-            DefaultAuthorizer = "backend",
-        });
-    }
+    public async Task InitializeAsync() => _g = await PolicyGateway.StartAsync(
+        "backend",
+        new Dictionary<string, string> { ["no-share"] = NoShare, ["no-receive"] = NoReceive },
+        new QuotaOptions { ConnectsPerSecondPerClientId = 0, PublishesPerSecondPerConnection = 0 });
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _lambda.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private static string User(string token) => new CustomAuthCredentials("backend", "x-token", token, null).ToUsername("backend");
+    public async Task DisposeAsync() => await _g.DisposeAsync();
 
     private async Task<(IMqttClient Client, ConcurrentQueue<string> Seen)> MemberAsync(string clientId, string filter, MqttProtocolVersion version, string token = "open", MqttClientSubscribeResultCode expect = MqttClientSubscribeResultCode.GrantedQoS1)
     {
-        var trust = new X509Certificate2Collection();
-        trust.ImportFromPemFile(_gateway.CaFile);
         var client = new MqttClientFactory().CreateMqttClient();
         var seen = new ConcurrentQueue<string>();
         client.ApplicationMessageReceivedAsync += e =>
@@ -72,9 +41,7 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
             seen.Enqueue(Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()));
             return Task.CompletedTask;
         };
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithClientId(clientId).WithProtocolVersion(version).WithCleanSession()
-            .WithTcpServer("localhost", _gateway.Port).WithCredentials(User(token), string.Empty).WithTimeout(TimeSpan.FromSeconds(20))
-            .WithTlsOptions(o => o.UseTls().WithTargetHost("localhost").WithTrustChain(trust).WithApplicationProtocols([new SslApplicationProtocol("mqtt")])).Build());
+        await client.ConnectAsync(_g.MqttNet(clientId, version, token));
         var granted = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
         Assert.Equal(expect, granted.Items.Single().ResultCode);
         return (client, seen);
@@ -82,8 +49,8 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
 
     private async Task PublishAsync(string prefix, int count)
     {
-        var alpn = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _gateway.Port, CaFile = _gateway.CaFile, Alpn = ["mqtt"] };
-        await using var device = await MqttClientConnection.ConnectAsync(alpn, new Simulator.Core.Mqtt.Client.MqttClientOptions { ClientId = "publisher-" + prefix, Username = User("open") });
+        var alpn = new TransportOptions { Kind = TransportKind.Tls, Host = "localhost", Port = _g.Gateway.Port, CaFile = _g.Gateway.CaFile, Alpn = ["mqtt"] };
+        await using var device = await MqttClientConnection.ConnectAsync(alpn, new Simulator.Core.Mqtt.Client.MqttClientOptions { ClientId = "publisher-" + prefix, Username = _g.User("open") });
         for (var i = 0; i < count; i++)
         {
             await device.PublishAsync(Encoding.UTF8.GetBytes($"fleet/{i % 7}/telemetry"), Encoding.UTF8.GetBytes($"{prefix}-{i}"), MqttQos.AtLeastOnce);
@@ -124,7 +91,7 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
             m.Client.Dispose();
         }
 
-        Assert.True(await Eventually.TrueAsync(() => _gateway.Broker.Router.SharedGroups == 0, TimeSpan.FromSeconds(10)), "the groups are gone with their members");
+        Assert.True(await Eventually.TrueAsync(() => _g.Gateway.Broker.Router.SharedGroups == 0, TimeSpan.FromSeconds(10)), "the groups are gone with their members");
     }
 
     [Fact]
