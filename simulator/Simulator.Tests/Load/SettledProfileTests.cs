@@ -49,4 +49,37 @@ public sealed class SettledProfileTests
         Assert.Equal(Encoding.UTF8.GetBytes(topic), t.Utf8For(id));
         Assert.Equal(template, t.Text);
     }
+
+    [Theory]
+    [InlineData("a/b/c/d/e/f/g/h/{id}", true)] // 8 slashes: AWS allows 7
+    [InlineData("a/b/c/d/e/f/g/{id}", false)]
+    public void AnAwsShapedTargetsTopicLimitsAreCheckedAtLoad(string topic, bool refused)
+    {
+        var device = $"\"topic\": \"{topic}\"";
+        if (refused)
+        {
+            var e = Assert.Throws<InputException>(() => Load(device));
+            Assert.Equal("$.device.topic", e.Field);
+            Assert.Contains("forward slashes", e.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(topic, Load(device).Device.Topic);
+        }
+
+        // 257 bytes before any id: past AWS's 256.
+        var e2 = Assert.Throws<InputException>(() => Load($"\"topic\": \"{new string('t', 257)}/{{id}}\""));
+        Assert.Contains("256 bytes", e2.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnotherBrokersTopicsAreItsOwnBusiness()
+    {
+        // A plain MQTT broker (mosquitto has no such quota): the deep topic loads.
+        var options = ProfileLoader.Parse(Encoding.UTF8.GetBytes("""
+            { "name": "deep", "target": { "kind": "endpoint", "host": "127.0.0.1", "port": 1883 }, "fleet": { "count": 2, "seed": "1" }, "token": { "source": "device-jwt" },
+              "transport": { "kind": "mqtt-tcp" }, "device": { "topic": "a/b/c/d/e/f/g/h/i/{id}" }, "phases": [ { "kind": "ramp", "rate": 1 } ] }
+            """), "p.json");
+        Assert.Equal("a/b/c/d/e/f/g/h/i/{id}", options.Device.Topic);
+    }
 }

@@ -15,6 +15,12 @@ internal static class ProfileValidator
     /// <summary>The longest latency a threshold or a limit may name: an hour.</summary>
     public const double MaxLatencyMs = 3_600_000;
 
+    /// <summary>AWS IoT Core's quota on forward slashes in a topic.</summary>
+    public const int MaxTopicSlashes = 7;
+
+    /// <summary>AWS IoT Core's quota on a topic's UTF-8 bytes.</summary>
+    public const int MaxTopicBytes = 256;
+
     /// <summary>Checks the document and returns the plan with each ramp's and spike's "to" filled in.</summary>
     /// <param name="written">A profile as results wrote it: its seed is a fingerprint.</param>
     /// <param name="hasCapacity">The document has a capacity section, so it may leave out phases.</param>
@@ -184,6 +190,8 @@ internal static class ProfileValidator
             fail("$.device.topic", $"must be a non-empty topic without wildcards, got \"{p.Device.Topic}\"");
         }
 
+        AwsTopicLimits(p, p.Device.Topic, "$.device.topic", fail);
+
         var reconnect = p.Device.Reconnect.Resolve();
         if (reconnect.BaseMilliseconds <= 0 || reconnect.MaxMilliseconds < reconnect.BaseMilliseconds)
         {
@@ -307,6 +315,8 @@ internal static class ProfileValidator
         {
             fail("$.commands.topic", "is the devices' telemetry topic; commands need a topic of their own");
         }
+
+        AwsTopicLimits(p, c.Topic, "$.commands.topic", fail);
 
         if (p.Device.Scenario is not (ScenarioKind.Telemetry or ScenarioKind.DutyCycle) || p.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
@@ -433,6 +443,33 @@ internal static class ProfileValidator
         if (p.Device.Scenario == ScenarioKind.AwsIot && p.Transport.Kind == DeviceTransportKind.HttpsPublish)
         {
             fail("$.device.scenario", "aws-iot is an MQTT firmware (shadow subscriptions and requests); use wss-custom-auth, mqtt-alpn or mqtt-tcp");
+        }
+    }
+
+    /// <summary>
+    /// AWS IoT Core's topic limits (quotas: at most 7 forward slashes, at most 256 bytes of UTF-8),
+    /// checked at load where the target is AWS-shaped (the embedded gateway, or an endpoint under
+    /// amazonaws.com) rather than found when every publish is refused: the slashes of the template
+    /// (a client id has none), and its bytes without its {id}s (each id only adds to them).
+    /// </summary>
+    private static void AwsTopicLimits(ProfileDocument p, string topic, string path, Action<string, string> fail)
+    {
+        var aws = p.Target.Kind == TargetKind.Embedded || (p.Target.Host?.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) ?? false);
+        if (!aws)
+        {
+            return;
+        }
+
+        var slashes = topic.Count(c => c == '/');
+        if (slashes > MaxTopicSlashes)
+        {
+            fail(path, $"has {slashes} forward slashes; AWS IoT Core allows {MaxTopicSlashes} in a topic, so every publish on it would be refused");
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(topic.Replace("{id}", string.Empty, StringComparison.Ordinal));
+        if (bytes > MaxTopicBytes)
+        {
+            fail(path, $"is {bytes} bytes without its client ids; AWS IoT Core allows {MaxTopicBytes} bytes in a topic, so every publish on it would be refused");
         }
     }
 
