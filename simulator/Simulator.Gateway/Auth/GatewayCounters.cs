@@ -163,7 +163,9 @@ public sealed class GatewayCounters : IDisposable
         ["disconnectReasons"] = _disconnectReasons.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
         ["throttles"] = _throttles.ToDictionary(kv => kv.Key, kv => (object)kv.Value),
         ["lambdaAccount"] = LambdaAccount is { } account
-            ? new Dictionary<string, object> { ["available"] = account.Available == int.MaxValue ? 0 : account.Available, ["inUse"] = account.InUse }
+            ? account.Available == int.MaxValue
+                ? new Dictionary<string, object> { ["inUse"] = account.InUse } // unlimited: no figure to report
+                : new Dictionary<string, object> { ["available"] = account.Available, ["inUse"] = account.InUse }
             : new Dictionary<string, object>(),
         ["authorizers"] = _functions.ToDictionary(f => f.Name, f => (object)new Dictionary<string, object>
         {

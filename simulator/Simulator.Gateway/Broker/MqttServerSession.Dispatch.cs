@@ -256,7 +256,8 @@ public sealed partial class MqttServerSession
         for (var i = 0; i < codes.Length; i++)
         {
             var (filter, qos) = subscribe.Subscriptions[i];
-            if (SharedFilter.TryParse(filter, out _, out _, out var validShare) && !validShare)
+            var shared = SharedFilter.TryParse(filter, out _, out _, out var validShare);
+            if (shared && !validShare)
             {
                 // $share/{ShareName}/{TopicFilter}: a share name without wildcards and a filter after it (MQTT 5.0 §4.8.2).
                 codes[i] = v5 ? (byte)MqttReasonCode.TopicFilterInvalid : SubAckPacket.Failure;
@@ -265,7 +266,7 @@ public sealed partial class MqttServerSession
 
             // No Local on a shared subscription is a Protocol Error ([MQTT-3.8.3-4]).
             var noLocal = subscribe.NoLocal(i);
-            if (noLocal && SharedFilter.TryParse(filter, out _, out _, out _))
+            if (noLocal && shared)
             {
                 return ClientError(MqttReasonCode.ProtocolError);
             }
@@ -308,7 +309,7 @@ public sealed partial class MqttServerSession
             // Retained messages go to the new subscription unless its Retain Handling says not (v5
             // §3.8.3.1: 1 only when it did not exist, 2 never); a shared subscription gets none (v5 §4.8.2).
             var handling = subscribe.RetainHandling(i);
-            if (handling != 2 && (handling == 0 || !_filters.ContainsKey(filter)) && !SharedFilter.TryParse(filter, out _, out _, out _))
+            if (handling != 2 && (handling == 0 || !_filters.ContainsKey(filter)) && !shared)
             {
                 (retainedFor ??= []).Add((filter, granted));
             }

@@ -18,6 +18,12 @@ internal sealed class TopicTemplate
         _parts = parts;
     }
 
+    /// <summary>What comes before the first <c>{id}</c> (the whole topic when there is none).</summary>
+    public string Prefix => _parts[0];
+
+    /// <summary>What comes after the last <c>{id}</c> (empty when there is none).</summary>
+    public string Suffix => _parts.Length == 1 ? string.Empty : _parts[^1];
+
     /// <summary>The template as the profile wrote it.</summary>
     public string Text { get; }
 

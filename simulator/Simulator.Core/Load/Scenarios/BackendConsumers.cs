@@ -30,9 +30,9 @@ internal sealed class BackendConsumers : IAsyncDisposable
     {
         _directory = directory;
         _metrics = metrics;
-        var id = deviceTopic.IndexOf("{id}", StringComparison.Ordinal);
-        _prefix = Encoding.UTF8.GetBytes(deviceTopic[..id]);
-        _suffix = Encoding.UTF8.GetBytes(deviceTopic[(id + "{id}".Length)..]);
+        var topic = TopicTemplate.Parse(deviceTopic); // a message's id lies between the part before the first {id} and the part after the last
+        _prefix = Encoding.UTF8.GetBytes(topic.Prefix);
+        _suffix = Encoding.UTF8.GetBytes(topic.Suffix);
     }
 
     /// <summary>Consumer connections that ended before the run did: their share of the messages after that is lost.</summary>
