@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Simulator.Core.Errors;
 
 namespace Simulator.Core.Scenarios;
@@ -26,6 +27,12 @@ public sealed class DeviceContext
     /// <summary>Cancelled when the run stops this device (ramp-down, the end of the run); every wait here ends with it.</summary>
     public CancellationToken Stopping { get; }
 
+    /// <summary>
+    /// Whether the device is a visitor of an arrival-rate phase: it makes this one attempt and its
+    /// session, then leaves (it does not reconnect), so the session should end when its work is done.
+    /// </summary>
+    public bool IsVisit => Host.IsVisit;
+
     /// <summary>The open session, or null before the first connect and after a disconnect.</summary>
     public DeviceSession? Session { get; private set; }
 
@@ -53,23 +60,34 @@ public sealed class DeviceContext
     }
 
     /// <summary>
-    /// Waits on the run's scheduler (so a fleet's waits cost one timer thread). While connected, a
-    /// session that ends during the wait ends it at once with the session's failure, as firmware
-    /// hears its MQTT library's disconnect event; the run's stop ends it with an <see cref="OperationCanceledException"/>.
+    /// Waits on the run's scheduler (so a fleet's waits cost one timer thread, and nothing is
+    /// allocated per wait). While connected, a session that ends during the wait ends it at once
+    /// with the session's failure, as firmware hears its MQTT library's disconnect event; the run's
+    /// stop ends it with an <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async Task WaitAsync(TimeSpan delay)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WaitAsync(TimeSpan delay)
     {
-        var delayed = Host.DelayAsync(delay, Stopping);
-        if (Session is { IsOpen: true } open)
+        var closed = Session is { IsOpen: true } open ? open.Closed : null;
+        await Host.WaitAsync(delay, closed, Stopping).ConfigureAwait(false);
+        Stopping.ThrowIfCancellationRequested();
+        if (closed is { IsCompleted: true })
         {
-            var closed = open.Closed;
-            if (await Task.WhenAny(delayed, closed).ConfigureAwait(false) == closed)
-            {
-                throw await closed.ConfigureAwait(false) ?? new ConnectionFailedException(FailureKind.ClosedByServer, "the session ended during a wait");
-            }
+            throw await closed.ConfigureAwait(false) ?? new ConnectionFailedException(FailureKind.ClosedByServer, "the session ended during a wait");
         }
+    }
 
-        await delayed.ConfigureAwait(false);
+    /// <summary>
+    /// Makes this attempt end, when the scenario returns, as a modem's power-saving sleep (PSM):
+    /// the device is counted asleep, neither connected nor failed, and wakes for its next attempt
+    /// <paramref name="period"/> after this wake was due (a periodic timer counts from its last
+    /// wake, not from when the device fell asleep), or at once if that time has passed. Disconnect
+    /// first; returning with the session open disconnects it.
+    /// </summary>
+    public void Sleep(TimeSpan period)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(period, TimeSpan.Zero);
+        Host.Sleep(period);
     }
 
     internal void Ended(DeviceSession session)

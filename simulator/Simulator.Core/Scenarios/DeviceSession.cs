@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Simulator.Core.Errors;
 using Simulator.Core.Mqtt;
@@ -11,7 +12,10 @@ namespace Simulator.Core.Scenarios;
 /// A device's MQTT session, opened by <see cref="DeviceContext.ConnectAsync"/>. Publishes count in
 /// the run's totals (PUBACK latency at QoS 1). Messages that arrive are handed to the waits that
 /// match them, in the order the waits began; one that no wait matches is kept (the latest
-/// <see cref="InboxSize"/>) for a later wait, so a reply that beats its wait is not lost.
+/// <see cref="InboxSize"/>) for a later wait, so a reply that beats its wait is not lost. Two
+/// kinds of message are the engine's and never reach a wait: the device's own messages from
+/// <see cref="PublishNextMessageAsync"/> coming back (their end-to-end latency is recorded) and
+/// commands on <see cref="DeviceInfo.CommandTopic"/> (their delivery time is recorded).
 /// Thread-safety: publishes, subscribes and waits may run concurrently with each other (a
 /// request publishes while another wait is pending); disconnect and dispose end them all.
 /// </summary>
@@ -54,6 +58,42 @@ public sealed class DeviceSession : IAsyncDisposable
         {
             recorder.PubAcked(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         }
+    }
+
+    /// <summary>
+    /// Publishes the device's next message as the profile's payload model renders it
+    /// (<c>device.payload</c>: the nRF9160 telemetry JSON, a template, random bytes), numbered in
+    /// sequence across the device's sessions. At QoS 1 it returns at the PUBACK, whose latency the
+    /// run records. When the message comes back on a subscription its end-to-end latency is
+    /// recorded, and backend consumers count it as delivered, lost or duplicated. Renders into a
+    /// pooled buffer: nothing is allocated per message.
+    /// </summary>
+    public ValueTask PublishNextMessageAsync(string topic, MqttQos qos = MqttQos.AtLeastOnce)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        return _context.Host.PublishNextAsync(Connection, TopicBytes(topic), qos);
+    }
+
+    /// <summary>
+    /// Waits until the last message <see cref="PublishNextMessageAsync"/> sent has come back (the
+    /// downlink a power-saving device stays awake for: its own topic echoed, or a backend's
+    /// answer republished to it), or <paramref name="within"/> passes. False when it did not come:
+    /// counted as a missed downlink (summary.json "dutyCycle"). The run's stop throws an
+    /// <see cref="OperationCanceledException"/>, the session ending throws its failure. It uses the
+    /// device's one reusable wait: not beside <see cref="DeviceContext.WaitAsync"/>.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> WaitForDownlinkAsync(TimeSpan within)
+    {
+        var closed = Closed;
+        var came = await _context.Host.WaitForDownlinkAsync(within, closed, _context.Stopping).ConfigureAwait(false);
+        _context.Stopping.ThrowIfCancellationRequested();
+        if (!came && closed.IsCompleted)
+        {
+            throw await closed.ConfigureAwait(false) ?? new ConnectionFailedException(FailureKind.ClosedByServer, "the session ended during a wait");
+        }
+
+        return came;
     }
 
     /// <summary>Subscribes to <paramref name="filter"/>; a refusal throws a <see cref="StepFailedException"/> named as the SUBACK says (SubscribeRefused, or at MQTT 5 e.g. SubAck:NotAuthorized).</summary>
@@ -156,6 +196,11 @@ public sealed class DeviceSession : IAsyncDisposable
     /// <summary>A message arrived (the receive loop's thread): copied, then handed to the first wait that matches, or kept.</summary>
     internal void OnMessage(in PublishPacket packet)
     {
+        if (_context.Host.TakeOwn(packet))
+        {
+            return;
+        }
+
         var message = new ReceivedMessage(Encoding.UTF8.GetString(packet.Topic), packet.Payload.ToArray(), packet.Qos, packet.Retain);
         MessageWaiter? taker = null;
         lock (_gate)
@@ -238,6 +283,11 @@ public sealed class DeviceSession : IAsyncDisposable
     /// <summary>The topic's UTF-8 bytes, kept for the next publish on the same topic (a device publishes on few); swapped whole, so concurrent publishes are safe.</summary>
     private byte[] TopicBytes(string topic)
     {
+        if (ReferenceEquals(topic, _context.Device.Topic) && _context.Host.DeviceTopic is { } own)
+        {
+            return own; // the device's own topic: rendered once per device
+        }
+
         var cached = Volatile.Read(ref _topic);
         if (cached is null || !string.Equals(cached.Item1, topic, StringComparison.Ordinal))
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Simulator.Core.Identity;
 using Simulator.Core.Metrics;
 using Simulator.Core.Payloads;
+using Simulator.Core.Scenarios;
 using Simulator.Core.Transport.Link;
 using Simulator.Core.Transport.OpenSsl;
 
@@ -11,7 +12,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// <summary>
 /// One device as its scenario sees it: its identity, its lifecycle, and what it keeps across its
 /// sessions (the publish sequence, its recent messages, its wait, its own TLS session). Used by the
-/// device's own loop, one attempt at a time, except <see cref="TryOwnMessage"/>, which the
+/// device's own loop, one attempt at a time, except <see cref="TryOwnMessage(in ReadOnlySequence{byte}, out long, out long, out bool)"/>, which the
 /// connection's receive path calls while the loop may be sending.
 /// </summary>
 internal sealed class ScenarioDevice
@@ -21,6 +22,7 @@ internal sealed class ScenarioDevice
     private DevicePayload? _payload;
     private TlsSessionSlot? _tlsSession;
     private long _lastReceived;
+    private bool _downlinkWanted;
     private long _sequence;
 
     public ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life)
@@ -123,6 +125,20 @@ internal sealed class ScenarioDevice
     /// </summary>
     internal bool TryOwnMessage(in ReadOnlySequence<byte> body, out long seq, out long sentAt) =>
         TryMark(PayloadFingerprint.Of(body), SentMessage.OwnBack, out seq, out sentAt, out _);
+
+    /// <summary>As the overload above, and <paramref name="duplicate"/> when it was one of the device's messages back already.</summary>
+    internal bool TryOwnMessage(in ReadOnlySequence<byte> body, out long seq, out long sentAt, out bool duplicate) =>
+        TryMark(PayloadFingerprint.Of(body), SentMessage.OwnBack, out seq, out sentAt, out duplicate);
+
+    /// <summary>Whether a wait for the device's downlink is pending: its own message back wakes <see cref="Wait"/> only then.</summary>
+    internal bool DownlinkWanted
+    {
+        get => Volatile.Read(ref _downlinkWanted);
+        set => Volatile.Write(ref _downlinkWanted, value);
+    }
+
+    /// <summary>Who the device is, as a code scenario sees it; made at its first attempt and kept.</summary>
+    internal DeviceInfo? Info { get; set; }
 
     /// <summary>
     /// A backend consumer got <paramref name="body"/>: true with its send time when it is one of

@@ -17,18 +17,23 @@ internal static class ScenarioFactory
     internal static Func<DeviceIdentity, ISupervisedDevice> Devices(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null, ScenarioDefinition? code = null, DeviceDirectory? directory = null)
     {
         links ??= LinkFleet.For(options, scheduler);
-        // aws-iot is a scenario on the public API, as a user's would be.
-        code ??= options.Device.Scenario == ScenarioKind.AwsIot ? AwsIotFirmware.Create(options.Device.PublishIntervalSeconds) : null;
+        var commands = options.Commands.RatePerSecond > 0 ? options.Commands : null;
+
+        // aws-iot and the MQTT telemetry (duty cycles too) are scenarios on the public API, as a user's would be.
+        code ??= options.Device.Scenario == ScenarioKind.AwsIot ? AwsIotFirmware.Create(options.Device.PublishIntervalSeconds)
+            : options.Device.Scenario != ScenarioKind.NrfCloudLocation && options.Transport.Kind != DeviceTransportKind.HttpsPublish ? TelemetryFirmware.Create(options.Device, commands)
+            : null;
         var scenario = code is null
-            ? For(options, endpoint, tokens, scheduler, recorder, sessionLifetime, nrfCloud, links)
-            : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime)) { Links = links };
+            ? For(options, endpoint, tokens, scheduler, recorder, nrfCloud)
+            : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime), TopicTemplate.Parse(options.Device.Topic), commands is null ? null : TopicTemplate.Parse(commands.Topic)) { Links = links };
         var reconnect = options.Device.Reconnect.Resolve();
         var payload = options.Device.Payload.ToFormat();
         Action<ScenarioDevice>? started = directory is null ? null : d => directory.Add(tokens.ClientIdOf(d.Identity), d);
         return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links, payload, started);
     }
 
-    public static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, TimeSpan? sessionLifetime = null, NrfCloudAccess? nrfCloud = null, LinkFleet? links = null)
+    /// <summary>The scenarios not (yet) written on the public API: HTTPS publish and nRF Cloud location, whose requests the API does not offer.</summary>
+    private static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, NrfCloudAccess? nrfCloud)
     {
         if (options.Device.Scenario == ScenarioKind.NrfCloudLocation)
         {
@@ -36,8 +41,6 @@ internal static class ScenarioFactory
             return new LocationScenario(options.Device, api.Base, api.Http, tokens, scheduler, recorder);
         }
 
-        return options.Transport.Kind == DeviceTransportKind.HttpsPublish
-            ? new HttpsPublishScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder)
-            : new TelemetryScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder, sessionLifetime) { Links = links, Commands = options.Commands.RatePerSecond > 0 ? options.Commands : null };
+        return new HttpsPublishScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder);
     }
 }
