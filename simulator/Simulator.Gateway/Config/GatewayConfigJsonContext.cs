@@ -7,6 +7,7 @@ namespace Simulator.Gateway.Config;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
-    AllowTrailingCommas = true)]
+    AllowTrailingCommas = true,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(GatewayOptions))]
 internal sealed partial class GatewayConfigJsonContext : JsonSerializerContext;

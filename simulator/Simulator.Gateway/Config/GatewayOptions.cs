@@ -25,7 +25,10 @@ public sealed record GatewayOptions
         new() { Name = "device-jwt", Type = "device-jwt", SigningDisabled = true }, // the token is itself an ES256 signature
     ];
 
-    public string? DefaultAuthorizer { get; set; } = "1nce-authorizer";
+    /// <summary>The authorizer a connect that names none goes to, when the config does not say; dropped when no authorizer has this name.</summary>
+    public const string BuiltInDefaultAuthorizer = "1nce-authorizer";
+
+    public string? DefaultAuthorizer { get; set; } = BuiltInDefaultAuthorizer;
 
     /// <summary>A fleet directory whose SIMs onboarding knows and whose keys device-jwt accepts; null: any ICCID with a valid check digit.</summary>
     public string? FleetDirectory { get; set; }

@@ -37,6 +37,25 @@ public sealed class ProfileTests
     }
 
     [Fact]
+    public void ARepeatedKeyNamesFileLineAndPath()
+    {
+        // JSON leaves repeated keys to the reader; one that took the last would run a fleet the user did not read.
+        var e = Bad("{\n  \"name\": \"x\",\n  \"fleet\": {\n    \"count\": 10,\n    \"count\": 7\n  },\n  \"phases\": [{ \"kind\": \"hold\", \"seconds\": 1 }]\n}");
+        Assert.Contains("count", e.Message, StringComparison.Ordinal);
+        Assert.Equal(5, e.Line);
+        Assert.Equal("$.fleet.count", e.Field);
+
+        // In the gateway section too, and with --set (which reads the file first).
+        var g = Bad("{\n  \"gateway\": { \"quotas\": { \"maxTopicBytes\": 256,\n \"maxTopicBytes\": 300 } },\n  \"phases\": [{ \"kind\": \"hold\", \"seconds\": 1 }]\n}");
+        Assert.Contains("maxTopicBytes", g.Message, StringComparison.Ordinal);
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp["p.json"], "{\n \"name\": \"a\",\n \"name\": \"b\"\n}");
+        var set = Assert.Throws<InputException>(() => ProfileLoader.Load(tmp["p.json"], ["fleet.count=3"]));
+        Assert.Equal(3, set.Line);
+        Assert.DoesNotContain("same key", set.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AWrongTypeNamesFileLineAndPath()
     {
         var e = Bad("{\n  \"fleet\": { \"count\": \"many\" },\n  \"phases\": []\n}");

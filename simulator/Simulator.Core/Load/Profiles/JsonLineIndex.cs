@@ -5,8 +5,12 @@ namespace Simulator.Core.Load.Profiles;
 /// <summary>Maps each JSON path ($.phases[1].rate) of a document to its line, so semantic errors can name the line too.</summary>
 internal static class JsonLineIndex
 {
-    public static Dictionary<string, long> Build(ReadOnlySpan<byte> json)
+    public static Dictionary<string, long> Build(ReadOnlySpan<byte> json) => Build(json, out _);
+
+    /// <summary>As <see cref="Build(ReadOnlySpan{byte})"/>, and the first key that an object repeats (its path and line), if any.</summary>
+    public static Dictionary<string, long> Build(ReadOnlySpan<byte> json, out (string Path, long Line)? repeated)
     {
+        repeated = null;
         var lines = new Dictionary<string, long>(StringComparer.Ordinal);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var path = new List<string> { "$" };
@@ -21,7 +25,13 @@ internal static class JsonLineIndex
                 {
                     case JsonTokenType.PropertyName:
                         pendingName = reader.GetString();
-                        lines[string.Concat(path) + "." + pendingName] = line;
+                        var key = string.Concat(path) + "." + pendingName;
+                        if (!lines.TryAdd(key, line))
+                        {
+                            repeated ??= (key, line);
+                            lines[key] = line;
+                        }
+
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:

@@ -62,14 +62,21 @@ internal static class ProfileLoader
     {
         var overrideList = overrides?.ToList() ?? [];
         var original = bytes;
+
+        // Lines come from the file as written; a path set by --set is blamed on the --set.
+        var lines = JsonLineIndex.Build(original, out var repeated);
+        if (repeated is var (repeatedPath, repeatedLine))
+        {
+            // JSON leaves a repeated key to the reader: one reader takes the last, another the first.
+            throw new InputException($"'{repeatedPath[(repeatedPath.LastIndexOf('.') + 1)..]}' is given twice in one object; say it once", source, repeatedLine, repeatedPath);
+        }
+
         var overridden = new Dictionary<string, string>(StringComparer.Ordinal);
         if (overrideList.Count > 0)
         {
             bytes = ProfileOverrides.Apply(bytes, source, overrideList, overridden);
         }
 
-        // Lines come from the file as written; a path set by --set is blamed on the --set.
-        var lines = JsonLineIndex.Build(original);
         InputException Problem(string jsonPath, string problem)
         {
             foreach (var (path, text) in overridden)
@@ -114,7 +121,7 @@ internal static class ProfileLoader
             throw new InputException(message, source, e.LineNumber + 1, e.Path);
         }
 
-        var document = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        var document = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false })!.AsObject();
         FiniteNumbers(document, "$", (path, problem) => throw Problem(path, problem));
         var phases = ProfileValidator.Validate(profile, written, document.ContainsKey("capacity"), (path, problem) => throw Problem(path, problem));
         if (document["device"] is JsonObject device && device.ContainsKey("dutyCycle") && profile.Device.Scenario != ScenarioKind.DutyCycle)

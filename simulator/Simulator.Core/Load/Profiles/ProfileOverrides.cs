@@ -14,7 +14,7 @@ internal static class ProfileOverrides
         JsonNode root;
         try
         {
-            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) ?? new JsonObject();
+            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) ?? new JsonObject();
         }
         catch (JsonException e)
         {
