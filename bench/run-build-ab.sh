@@ -8,12 +8,14 @@
 #   publish: the same devices publishing their telemetry every PUBLISH_S seconds and getting each
 #            message back on their own subscription: CPU µs per message.
 # Usage: bench/run-build-ab.sh A_SIMULATOR B_SIMULATOR [--small 200] [--large 1000] [--rate 200]
-#        [--hold 15] [--publish 0.5] [--rounds 2] [--port 18470] [--out DIR]
-# A and B are paths to `simulator` executables (e.g. a worktree of the previous commit, built).
+#        [--hold 15] [--publish 0.5] [--rounds 2] [--port 18470] [--out DIR] [--gateway SIMULATOR]
+# A and B are paths to `simulator` executables (e.g. a worktree of the previous commit, built), or
+# scripts that run one with other settings (environment variables: a runtime knob's sweep). The
+# gateway both meet is --gateway's, B's by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$1 b=$2; shift 2
-small=200 large=1000 rate=200 hold=15 publish=0.5 rounds=2 port=18470 outdir=""
+small=200 large=1000 rate=200 hold=15 publish=0.5 rounds=2 port=18470 outdir="" gateway=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) small=$2; shift 2 ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --out) outdir=$2; shift 2 ;;
+    --gateway) gateway=$2; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -39,8 +42,8 @@ cat > "$work/gateway.json" <<JSON
 { "quotas": { "connectsPerSecondPerAccount": 0, "inboundPublishesPerSecondPerAccount": 0, "outboundPublishesPerSecondPerAccount": 0 },
   "authorizers": [ { "name": "device-jwt", "type": "device-jwt", "signingDisabled": true } ], "defaultAuthorizer": "device-jwt" }
 JSON
-# The gateway is B's: the one target both builds meet.
-"$b" gateway --listen "127.0.0.1:$port" --data "$work/gw" --config "$work/gateway.json" --fleet "$work/fleet" --log-level warning > "$out/gateway.log" 2>&1 &
+# One gateway, the same target for both builds.
+"${gateway:-$b}" gateway --listen "127.0.0.1:$port" --data "$work/gw" --config "$work/gateway.json" --fleet "$work/fleet" --log-level warning > "$out/gateway.log" 2>&1 &
 gpid=$!
 for _ in $(seq 100); do grep -q "gateway listening" "$out/gateway.log" && break; sleep 0.2; done
 ca="$work/gw/tls/localhost/AmazonRootCA1.pem"

@@ -60,6 +60,17 @@ public sealed class DeviceContext
     }
 
     /// <summary>
+    /// Opens the device's HTTPS publishing (AWS IoT's <c>POST /topics</c>): fetches or signs its
+    /// token as the profile says (a failure fails the attempt, counted under its class, and
+    /// throws) and makes its client; the device connects at its first successful publish.
+    /// </summary>
+    public async Task<DeviceHttps> OpenHttpsAsync()
+    {
+        await Host.OpenHttpsAsync(Stopping).ConfigureAwait(false);
+        return new DeviceHttps(this);
+    }
+
+    /// <summary>
     /// Waits on the run's scheduler (so a fleet's waits cost one timer thread, and nothing is
     /// allocated per wait). While connected, a session that ends during the wait ends it at once
     /// with the session's failure, as firmware hears its MQTT library's disconnect event; the run's

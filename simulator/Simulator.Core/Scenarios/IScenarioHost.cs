@@ -41,6 +41,14 @@ internal interface IScenarioHost
     /// <summary>Waits until the device's last message has come back, or <paramref name="within"/> passes (counted as a missed downlink, false), or the stop or <paramref name="ended"/>.</summary>
     ValueTask<bool> WaitForDownlinkAsync(TimeSpan within, Task ended, CancellationToken stop);
 
+    /// <summary>The device's token (a failure is counted as the attempt's and thrown) and its HTTPS client, kept by the host until <see cref="CloseHttps"/> or the attempt's end.</summary>
+    Task OpenHttpsAsync(CancellationToken stop);
+
+    /// <summary>One HTTPS publish of <paramref name="payload"/>, or of the device's next payload-model message when null; the first success connects the device.</summary>
+    Task HttpsPublishAsync(string topic, ReadOnlyMemory<byte>? payload, MqttQos qos, CancellationToken stop);
+
+    void CloseHttps();
+
     /// <summary>When the scenario returns, the device sleeps until <paramref name="period"/> after this wake was due.</summary>
     void Sleep(TimeSpan period);
 }

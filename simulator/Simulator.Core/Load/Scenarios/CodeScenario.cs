@@ -90,6 +90,18 @@ internal sealed class CodeScenario : IDeviceScenario
                 return SessionEnd.Failed(failed); // counted where the connect failed
             }
 
+            if (last is null && host.HttpsConnectedAt != 0)
+            {
+                // Over HTTPS the device was "connected" once a publish succeeded: a failure now drops it.
+                if (error is not null)
+                {
+                    _recorder.SessionDropped(ScenarioFailures.Classify(error, _recorder), "Publish", DeviceLifecycle.MillisecondsSince(host.HttpsConnectedAt));
+                    return SessionEnd.Lost;
+                }
+
+                return SessionEnd.Planned;
+            }
+
             if (last is null)
             {
                 var why = error is null ? NoConnect : ScenarioFailures.Classify(error, _recorder);
@@ -130,6 +142,7 @@ internal sealed class CodeScenario : IDeviceScenario
         }
         finally
         {
+            host.CloseHttps();
             if (last is not null)
             {
                 await last.DisposeAsync().ConfigureAwait(false);

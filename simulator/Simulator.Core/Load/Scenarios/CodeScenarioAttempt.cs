@@ -2,11 +2,13 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Simulator.Core.CustomAuth;
 using Simulator.Core.Errors;
 using Simulator.Core.Metrics;
 using Simulator.Core.Mqtt;
 using Simulator.Core.Mqtt.Client;
 using Simulator.Core.Scenarios;
+using Simulator.Core.Transport;
 
 namespace Simulator.Core.Load.Scenarios;
 
@@ -18,6 +20,8 @@ namespace Simulator.Core.Load.Scenarios;
 internal sealed class CodeScenarioAttempt(MqttConnector connector, DelayScheduler scheduler, IDeviceRecorder recorder, DropNamer drops, LinkFleet? links, ScenarioDevice d) : IScenarioHost
 {
     private bool _dropNamed;
+    private HttpsPublisher? _https;
+    private CustomAuthCredentials? _credentials;
 
     public IDeviceRecorder Recorder => recorder;
 
@@ -32,6 +36,9 @@ internal sealed class CodeScenarioAttempt(MqttConnector connector, DelaySchedule
 
     /// <summary>The class of the last connect's failure, when the last connect failed.</summary>
     public string? FailedClass { get; private set; }
+
+    /// <summary>When the device's first HTTPS publish succeeded (a Stopwatch timestamp); 0 before.</summary>
+    public long HttpsConnectedAt { get; private set; }
 
     /// <summary>The sleep the scenario asked for (<see cref="DeviceContext.Sleep"/>), if any.</summary>
     public TimeSpan? SleepPeriod { get; private set; }
@@ -175,6 +182,61 @@ internal sealed class CodeScenarioAttempt(MqttConnector connector, DelaySchedule
     }
 
     public void Sleep(TimeSpan period) => SleepPeriod = period;
+
+    public async Task OpenHttpsAsync(CancellationToken stop)
+    {
+        try
+        {
+            _credentials = await connector.CredentialsAsync(d, stop).ConfigureAwait(false);
+        }
+        catch (AttemptFailedException e)
+        {
+            Fail(e.FailureClass);
+            throw;
+        }
+
+        _https?.Dispose();
+        _https = connector.Https(d);
+    }
+
+    public async Task HttpsPublishAsync(string topic, ReadOnlyMemory<byte>? payload, MqttQos qos, CancellationToken stop)
+    {
+        var https = _https ?? throw new InvalidOperationException("HTTPS is not open: OpenHttpsAsync first");
+        var clientId = connector.Tokens.ClientIdOf(d.Identity); // as the 1NCE seed's curl example sends it
+        var t0 = Stopwatch.GetTimestamp();
+        HttpsPublishResult result;
+        if (payload is { } body)
+        {
+            result = await https.PublishAsync(topic, body, (int)qos, _credentials, connector.Placement, stop, clientId).ConfigureAwait(false);
+        }
+        else
+        {
+            using var message = d.NextMessage(t0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            result = await https.PublishAsync(topic, message.Body, (int)qos, _credentials, connector.Placement, stop, clientId).ConfigureAwait(false);
+            if (result.IsSuccess)
+            {
+                d.Acknowledged(message.Sequence); // accepted: a backend should get it
+            }
+        }
+
+        if (!result.IsSuccess)
+        {
+            throw new StepFailedException($"Http{result.StatusCode}", $"the HTTPS publish was refused with {result.StatusCode}");
+        }
+
+        recorder.Record(Phase.HttpPublish, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        recorder.Published();
+        if (HttpsConnectedAt == 0)
+        {
+            HttpsConnectedAt = d.Connected(); // no session over HTTPS: the first accepted publish is the device's "connect"
+        }
+    }
+
+    public void CloseHttps()
+    {
+        _https?.Dispose();
+        _https = null;
+    }
 
     /// <summary>Names the last session's loss once, if the server or the link ended it; true when it did.</summary>
     public bool NameDrop()

@@ -19,12 +19,12 @@ internal static class ScenarioFactory
         links ??= LinkFleet.For(options, scheduler);
         var commands = options.Commands.RatePerSecond > 0 ? options.Commands : null;
 
-        // aws-iot and the MQTT telemetry (duty cycles too) are scenarios on the public API, as a user's would be.
+        // aws-iot and the telemetry (over MQTT or HTTPS, duty cycles too) are scenarios on the public API, as a user's would be.
         code ??= options.Device.Scenario == ScenarioKind.AwsIot ? AwsIotFirmware.Create(options.Device.PublishIntervalSeconds)
-            : options.Device.Scenario != ScenarioKind.NrfCloudLocation && options.Transport.Kind != DeviceTransportKind.HttpsPublish ? TelemetryFirmware.Create(options.Device, commands)
+            : options.Device.Scenario != ScenarioKind.NrfCloudLocation ? TelemetryFirmware.Create(options.Device, commands, https: options.Transport.Kind == DeviceTransportKind.HttpsPublish)
             : null;
-        var scenario = code is null
-            ? For(options, endpoint, tokens, scheduler, recorder, nrfCloud)
+        IDeviceScenario scenario = code is null
+            ? Location(options, tokens, scheduler, recorder, nrfCloud)
             : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime), TopicTemplate.Parse(options.Device.Topic), commands is null ? null : TopicTemplate.Parse(commands.Topic)) { Links = links };
         var reconnect = options.Device.Reconnect.Resolve();
         var payload = options.Device.Payload.ToFormat();
@@ -32,15 +32,10 @@ internal static class ScenarioFactory
         return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links, payload, started);
     }
 
-    /// <summary>The scenarios not (yet) written on the public API: HTTPS publish and nRF Cloud location, whose requests the API does not offer.</summary>
-    private static IDeviceScenario For(RunOptions options, DeviceEndpoint endpoint, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, NrfCloudAccess? nrfCloud)
+    /// <summary>The scenario not (yet) written on the public API: nRF Cloud location, whose REST requests the API does not offer.</summary>
+    private static LocationScenario Location(RunOptions options, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, NrfCloudAccess? nrfCloud)
     {
-        if (options.Device.Scenario == ScenarioKind.NrfCloudLocation)
-        {
-            var api = nrfCloud ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl");
-            return new LocationScenario(options.Device, api.Base, api.Http, tokens, scheduler, recorder);
-        }
-
-        return new HttpsPublishScenario(options.Device, options.Transport, endpoint, tokens, scheduler, recorder);
+        var api = nrfCloud ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl");
+        return new LocationScenario(options.Device, api.Base, api.Http, tokens, scheduler, recorder);
     }
 }

@@ -19,9 +19,30 @@ namespace Simulator.Core.Load.Scenarios;
 /// </summary>
 internal static class TelemetryFirmware
 {
-    public static ScenarioDefinition Create(DeviceSettings device, CommandSettings? commands)
+    /// <param name="https">Publish over HTTPS (AWS IoT's <c>POST /topics</c>): no session, each message a request.</param>
+    public static ScenarioDefinition Create(DeviceSettings device, CommandSettings? commands, bool https = false)
     {
         var qos = (MqttQos)device.Qos;
+        if (https)
+        {
+            return Scenario.Create("https-publish", async ctx =>
+            {
+                // The first message goes at once: its success is the device's "connect". A visit sends it and leaves.
+                using var client = await ctx.OpenHttpsAsync().ConfigureAwait(false);
+                await client.PublishNextMessageAsync(ctx.Device.Topic, qos).ConfigureAwait(false);
+                if (ctx.IsVisit)
+                {
+                    return;
+                }
+
+                for (var first = true; ; first = false)
+                {
+                    await ctx.WaitAsync(TimeSpan.FromSeconds(PublishSchedule.NextSeconds(device, first))).ConfigureAwait(false);
+                    await client.PublishNextMessageAsync(ctx.Device.Topic, qos).ConfigureAwait(false);
+                }
+            });
+        }
+
         var commandQos = (MqttQos)(commands?.Qos ?? 1);
         var persistent = device.MqttVersion == MqttVersion.V500 ? !device.Mqtt5.CleanStart : !device.CleanSession;
 
