@@ -71,6 +71,16 @@ public sealed class DeviceContext
     }
 
     /// <summary>
+    /// nRF Cloud's location REST API for this device, with its own ES256 JWT as the profile's token
+    /// source makes it. Throws <see cref="InvalidOperationException"/> when the target has no nRF
+    /// Cloud endpoint (the embedded gateway has one; an endpoint target names it in
+    /// <c>target.nrfCloudUrl</c>).
+    /// </summary>
+    public DeviceNrfCloud OpenNrfCloud() => Host.HasNrfCloud
+        ? new DeviceNrfCloud(this)
+        : throw new InvalidOperationException("the target has no nRF Cloud REST endpoint (target.nrfCloudUrl)");
+
+    /// <summary>
     /// Waits on the run's scheduler (so a fleet's waits cost one timer thread, and nothing is
     /// allocated per wait). While connected, a session that ends during the wait ends it at once
     /// with the session's failure, as firmware hears its MQTT library's disconnect event; the run's

@@ -49,6 +49,15 @@ internal interface IScenarioHost
 
     void CloseHttps();
 
+    /// <summary>Whether the target has nRF Cloud's REST API.</summary>
+    bool HasNrfCloud { get; }
+
+    /// <summary>A-GNSS in Range requests until the whole came; the bytes received. Failures throw, named; the first success connects the device.</summary>
+    Task<long> AgnssAsync(CellInfo cell, CancellationToken stop);
+
+    /// <summary>One ground fix; counted as a message. Failures throw, named; the first success connects the device.</summary>
+    Task GroundFixAsync(CellInfo cell, CancellationToken stop);
+
     /// <summary>When the scenario returns, the device sleeps until <paramref name="period"/> after this wake was due.</summary>
     void Sleep(TimeSpan period);
 }

@@ -55,7 +55,7 @@ public static class GatewayConfig
         Dictionary<string, long> lines;
         try
         {
-            lines = Core.Load.Profiles.JsonLineIndex.Build(File.ReadAllBytes(source));
+            lines = JsonLineIndex.Build(File.ReadAllBytes(source));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -309,11 +309,15 @@ public static class GatewayConfig
 
                 try
                 {
-                    Policy.IotPolicy.Parse([template.Replace("{region}", o.Region, StringComparison.Ordinal).Replace("{account}", o.AccountId, StringComparison.Ordinal).Replace("{deviceId}", "device", StringComparison.Ordinal)]);
+                    using var policy = JsonDocument.Parse(template.Replace("{region}", o.Region, StringComparison.Ordinal).Replace("{account}", o.AccountId, StringComparison.Ordinal).Replace("{deviceId}", "device", StringComparison.Ordinal));
+                    if (policy.RootElement.ValueKind != JsonValueKind.Object || !policy.RootElement.TryGetProperty("Statement", out var statement) || statement.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
+                    {
+                        throw new InputException("is not a policy document: it has no Statement", source, field: field + ".policyTemplate");
+                    }
                 }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+                catch (JsonException e)
                 {
-                    throw new InputException($"is not a policy document once {{deviceId}}, {{region}} and {{account}} are filled in: {(e is JsonException j ? JsonErrors.Plain(j) : e.Message)}", source, field: field + ".policyTemplate");
+                    throw new InputException($"is not a policy document once {{deviceId}}, {{region}} and {{account}} are filled in: {JsonErrors.Plain(e)}", source, field: field + ".policyTemplate");
                 }
             }
 

@@ -11,7 +11,7 @@ public sealed class PublicApiTests
     private static readonly string[] Expected =
     [
         // The scenario API.
-        "Simulator.Core.Scenarios.DeviceContext", "Simulator.Core.Scenarios.DeviceHttps", "Simulator.Core.Scenarios.DeviceInfo", "Simulator.Core.Scenarios.DeviceSession", "Simulator.Core.Scenarios.ReceivedMessage",
+        "Simulator.Core.Scenarios.CellInfo", "Simulator.Core.Scenarios.DeviceContext", "Simulator.Core.Scenarios.DeviceHttps", "Simulator.Core.Scenarios.DeviceInfo", "Simulator.Core.Scenarios.DeviceNrfCloud", "Simulator.Core.Scenarios.DeviceSession", "Simulator.Core.Scenarios.ReceivedMessage",
         "Simulator.Core.Scenarios.Scenario", "Simulator.Core.Scenarios.ScenarioDefinition", "Simulator.Core.Scenarios.Step", "Simulator.Core.Scenarios.StepFailedException",
         "Simulator.Core.Mqtt.MqttQos",
 

@@ -26,11 +26,14 @@ internal sealed class CodeScenario : IDeviceScenario
     private readonly DropNamer _drops;
     private readonly TopicTemplate _topic;
     private readonly TopicTemplate? _commandTopic;
+    private readonly NrfCloudRequests? _nrfCloud;
 
     /// <param name="topic">The profile's device topic, rendered once per device for <see cref="DeviceInfo.Topic"/>.</param>
     /// <param name="commandTopic">The command topic while the run sends commands; null otherwise.</param>
-    public CodeScenario(ScenarioDefinition definition, MqttConnector connector, DelayScheduler scheduler, IDeviceRecorder recorder, DropNamer drops, TopicTemplate topic, TopicTemplate? commandTopic = null)
+    /// <param name="nrfCloud">nRF Cloud REST, when the target has it.</param>
+    public CodeScenario(ScenarioDefinition definition, MqttConnector connector, DelayScheduler scheduler, IDeviceRecorder recorder, DropNamer drops, TopicTemplate topic, TopicTemplate? commandTopic = null, NrfCloudAccess? nrfCloud = null)
     {
+        _nrfCloud = nrfCloud is null ? null : new NrfCloudRequests(nrfCloud, recorder);
         _definition = definition;
         _connector = connector;
         _scheduler = scheduler;
@@ -57,7 +60,7 @@ internal sealed class CodeScenario : IDeviceScenario
 
     public async Task<SessionEnd> RunAsync(ScenarioDevice d, CancellationToken stop)
     {
-        var host = new CodeScenarioAttempt(_connector, _scheduler, _recorder, _drops, Links, d);
+        var host = new CodeScenarioAttempt(_connector, _scheduler, _recorder, _drops, Links, d, _nrfCloud);
         var context = new DeviceContext(_definition.Name, d.Info ??= Describe(d), host, stop);
         Exception? error = null;
         using (stop.UnsafeRegister(static h => ((CodeScenarioAttempt)h!).Stopped(), host))
@@ -90,12 +93,12 @@ internal sealed class CodeScenario : IDeviceScenario
                 return SessionEnd.Failed(failed); // counted where the connect failed
             }
 
-            if (last is null && host.HttpsConnectedAt != 0)
+            if (last is null && host.RequestConnectedAt != 0)
             {
-                // Over HTTPS the device was "connected" once a publish succeeded: a failure now drops it.
+                // Without a session the device was "connected" once a request succeeded: a failure now drops it.
                 if (error is not null)
                 {
-                    _recorder.SessionDropped(ScenarioFailures.Classify(error, _recorder), "Publish", DeviceLifecycle.MillisecondsSince(host.HttpsConnectedAt));
+                    _recorder.SessionDropped(ScenarioFailures.Classify(error, _recorder), "Publish", DeviceLifecycle.MillisecondsSince(host.RequestConnectedAt));
                     return SessionEnd.Lost;
                 }
 

@@ -17,7 +17,7 @@ namespace Simulator.Core.Load.Scenarios;
 /// recorder, and the device's messages. Its device's loop calls it one call at a time, except
 /// <see cref="TakeOwn"/>, which the connection's receive path calls.
 /// </summary>
-internal sealed class CodeScenarioAttempt(MqttConnector connector, DelayScheduler scheduler, IDeviceRecorder recorder, DropNamer drops, LinkFleet? links, ScenarioDevice d) : IScenarioHost
+internal sealed class CodeScenarioAttempt(MqttConnector connector, DelayScheduler scheduler, IDeviceRecorder recorder, DropNamer drops, LinkFleet? links, ScenarioDevice d, NrfCloudRequests? nrfCloud = null) : IScenarioHost
 {
     private bool _dropNamed;
     private HttpsPublisher? _https;
@@ -37,8 +37,10 @@ internal sealed class CodeScenarioAttempt(MqttConnector connector, DelaySchedule
     /// <summary>The class of the last connect's failure, when the last connect failed.</summary>
     public string? FailedClass { get; private set; }
 
-    /// <summary>When the device's first HTTPS publish succeeded (a Stopwatch timestamp); 0 before.</summary>
-    public long HttpsConnectedAt { get; private set; }
+    /// <summary>When the device's first request without a session (an HTTPS publish, an nRF Cloud call) succeeded, a Stopwatch timestamp; 0 before.</summary>
+    public long RequestConnectedAt { get; private set; }
+
+    public bool HasNrfCloud => nrfCloud is not null;
 
     /// <summary>The sleep the scenario asked for (<see cref="DeviceContext.Sleep"/>), if any.</summary>
     public TimeSpan? SleepPeriod { get; private set; }
@@ -226,10 +228,22 @@ internal sealed class CodeScenarioAttempt(MqttConnector connector, DelaySchedule
 
         recorder.Record(Phase.HttpPublish, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         recorder.Published();
-        if (HttpsConnectedAt == 0)
-        {
-            HttpsConnectedAt = d.Connected(); // no session over HTTPS: the first accepted publish is the device's "connect"
-        }
+        RequestSucceeded();
+    }
+
+    public async Task<long> AgnssAsync(CellInfo cell, CancellationToken stop)
+    {
+        var requests = nrfCloud ?? throw new InvalidOperationException("the target has no nRF Cloud REST endpoint");
+        var received = await requests.AgnssAsync(await TokenAsync(stop).ConfigureAwait(false), cell, stop).ConfigureAwait(false);
+        RequestSucceeded();
+        return received;
+    }
+
+    public async Task GroundFixAsync(CellInfo cell, CancellationToken stop)
+    {
+        var requests = nrfCloud ?? throw new InvalidOperationException("the target has no nRF Cloud REST endpoint");
+        await requests.GroundFixAsync(await TokenAsync(stop).ConfigureAwait(false), cell, stop).ConfigureAwait(false);
+        RequestSucceeded();
     }
 
     public void CloseHttps()
@@ -308,6 +322,33 @@ internal sealed class CodeScenarioAttempt(MqttConnector connector, DelaySchedule
         Span<byte> copy = stackalloc byte[256];
         topic.CopyTo(copy);
         return copy[..expected.Length].SequenceEqual(expected);
+    }
+
+    /// <summary>No session over HTTPS: the first accepted request is the device's "connect".</summary>
+    private void RequestSucceeded()
+    {
+        if (RequestConnectedAt == 0)
+        {
+            RequestConnectedAt = d.Connected();
+        }
+    }
+
+    /// <summary>The device's token for a request: a failure before the device connected fails its attempt; after, it drops the device under the same name.</summary>
+    private async Task<string> TokenAsync(CancellationToken stop)
+    {
+        try
+        {
+            return (await connector.CredentialsAsync(d, stop).ConfigureAwait(false)).Token;
+        }
+        catch (AttemptFailedException e) when (RequestConnectedAt == 0)
+        {
+            Fail(e.FailureClass);
+            throw;
+        }
+        catch (AttemptFailedException e)
+        {
+            throw new StepFailedException(e.FailureClass, e.Message);
+        }
     }
 
     private void Fail(string failureClass)

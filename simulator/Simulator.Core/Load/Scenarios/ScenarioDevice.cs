@@ -204,22 +204,6 @@ internal sealed class ScenarioDevice
         return false;
     }
 
-    /// <summary>
-    /// A failed request of a sessionless scenario (HTTPS, REST): a drop when the device had
-    /// connected, since there is no session to lose otherwise, else the attempt's failure.
-    /// </summary>
-    public SessionEnd FailOrDrop(IDeviceRecorder recorder, string failureClass, bool wasConnected, long connectedAt)
-    {
-        if (wasConnected)
-        {
-            recorder.SessionDropped(failureClass, "Publish", DeviceLifecycle.MillisecondsSince(connectedAt));
-            return SessionEnd.Lost;
-        }
-
-        Life.Failed(failureClass);
-        return SessionEnd.Failed(failureClass);
-    }
-
     /// <summary>The attempt connected (CONNACK, or a sessionless scenario's first successful request): when, as a Stopwatch timestamp.</summary>
     public long Connected()
     {

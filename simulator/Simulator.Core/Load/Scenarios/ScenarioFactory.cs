@@ -19,23 +19,17 @@ internal static class ScenarioFactory
         links ??= LinkFleet.For(options, scheduler);
         var commands = options.Commands.RatePerSecond > 0 ? options.Commands : null;
 
-        // aws-iot and the telemetry (over MQTT or HTTPS, duty cycles too) are scenarios on the public API, as a user's would be.
-        code ??= options.Device.Scenario == ScenarioKind.AwsIot ? AwsIotFirmware.Create(options.Device.PublishIntervalSeconds)
-            : options.Device.Scenario != ScenarioKind.NrfCloudLocation ? TelemetryFirmware.Create(options.Device, commands, https: options.Transport.Kind == DeviceTransportKind.HttpsPublish)
-            : null;
-        IDeviceScenario scenario = code is null
-            ? Location(options, tokens, scheduler, recorder, nrfCloud)
-            : new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime), TopicTemplate.Parse(options.Device.Topic), commands is null ? null : TopicTemplate.Parse(commands.Topic)) { Links = links };
+        // Every built-in scenario is written on the public API, as a user's would be.
+        code ??= options.Device.Scenario switch
+        {
+            ScenarioKind.AwsIot => AwsIotFirmware.Create(options.Device.PublishIntervalSeconds),
+            ScenarioKind.NrfCloudLocation => LocationFirmware.Create(options.Device),
+            _ => TelemetryFirmware.Create(options.Device, commands, https: options.Transport.Kind == DeviceTransportKind.HttpsPublish),
+        };
+        var scenario = new CodeScenario(code, new MqttConnector(options.Device, options.Transport, endpoint, tokens, recorder), scheduler, recorder, new DropNamer(recorder, sessionLifetime), TopicTemplate.Parse(options.Device.Topic), commands is null ? null : TopicTemplate.Parse(commands.Topic), nrfCloud) { Links = links };
         var reconnect = options.Device.Reconnect.Resolve();
         var payload = options.Device.Payload.ToFormat();
         Action<ScenarioDevice>? started = directory is null ? null : d => directory.Add(tokens.ClientIdOf(d.Identity), d);
         return identity => new VirtualDevice(identity, scenario, reconnect, scheduler, recorder, links, payload, started);
-    }
-
-    /// <summary>The scenario not (yet) written on the public API: nRF Cloud location, whose REST requests the API does not offer.</summary>
-    private static LocationScenario Location(RunOptions options, ITokenSource tokens, DelayScheduler scheduler, IDeviceRecorder recorder, NrfCloudAccess? nrfCloud)
-    {
-        var api = nrfCloud ?? throw new InvalidOperationException("the location scenario needs target.nrfCloudUrl");
-        return new LocationScenario(options.Device, api.Base, api.Http, tokens, scheduler, recorder);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Simulator.Core.Load.Profiles;
+namespace Simulator.Core.Errors;
 
 /// <summary>Maps each JSON path ($.phases[1].rate) of a document to its line, so semantic errors can name the line too.</summary>
 internal static class JsonLineIndex
