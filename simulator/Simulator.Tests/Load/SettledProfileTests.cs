@@ -73,6 +73,19 @@ public sealed class SettledProfileTests
     }
 
     [Fact]
+    public void ATopicIsMeasuredWithTheClientIdsTheFleetWillHave()
+    {
+        // A generated fleet's device ids are UUIDs, 36 characters: 219 + "/" + 36 = 256 bytes fits, 220 does not.
+        Assert.Equal(219 + 5, Load($"\"topic\": \"{new string('t', 219)}/{{id}}\"").Device.Topic.Length);
+        var e = Assert.Throws<InputException>(() => Load($"\"topic\": \"{new string('t', 220)}/{{id}}\""));
+        Assert.Equal("$.device.topic", e.Field);
+        Assert.Contains("is 257 bytes with its device ids (36 characters each)", e.Message, StringComparison.Ordinal);
+
+        // Two ids count twice: 190 + 2 + 72 = 264 bytes (192 without the ids).
+        Assert.Throws<InputException>(() => Load($"\"topic\": \"{new string('t', 190)}/{{id}}/{{id}}\""));
+    }
+
+    [Fact]
     public void AnotherBrokersTopicsAreItsOwnBusiness()
     {
         // A plain MQTT broker (mosquitto has no such quota): the deep topic loads.

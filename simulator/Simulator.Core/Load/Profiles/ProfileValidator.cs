@@ -450,7 +450,8 @@ internal static class ProfileValidator
     /// AWS IoT Core's topic limits (quotas: at most 7 forward slashes, at most 256 bytes of UTF-8),
     /// checked at load where the target is AWS-shaped (the embedded gateway, or an endpoint under
     /// amazonaws.com) rather than found when every publish is refused: the slashes of the template
-    /// (a client id has none), and its bytes without its {id}s (each id only adds to them).
+    /// (a client id has none), and its bytes with its client ids where a generated fleet says how
+    /// long they are (else without them: each id only adds).
     /// </summary>
     private static void AwsTopicLimits(ProfileDocument p, string topic, string path, Action<string, string> fail)
     {
@@ -466,10 +467,17 @@ internal static class ProfileValidator
             fail(path, $"has {slashes} forward slashes; AWS IoT Core allows {MaxTopicSlashes} in a topic, so every publish on it would be refused");
         }
 
-        var bytes = System.Text.Encoding.UTF8.GetByteCount(topic.Replace("{id}", string.Empty, StringComparison.Ordinal));
+        // A generated fleet's client ids have a known length: ICCIDs (1NCE, the local issuer) and
+        // UUID device ids (device JWTs); a fleet read from a directory may have any, so none is counted.
+        var ids = (topic.Length - topic.Replace("{id}", string.Empty, StringComparison.Ordinal).Length) / "{id}".Length;
+        var (idLength, idName) = p.Fleet.Directory is not null ? (0, "client ids")
+            : p.Token.Source == TokenSourceKind.DeviceJwt ? (Identity.DeviceIdFormatLengths.Uuid, "device ids")
+            : (Identity.DeviceIdFormatLengths.Iccid, "ICCIDs");
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(topic.Replace("{id}", string.Empty, StringComparison.Ordinal)) + (ids * idLength);
         if (bytes > MaxTopicBytes)
         {
-            fail(path, $"is {bytes} bytes without its client ids; AWS IoT Core allows {MaxTopicBytes} bytes in a topic, so every publish on it would be refused");
+            var with = ids == 0 ? string.Empty : idLength == 0 ? " without its client ids" : $" with its {idName} ({idLength} characters each)";
+            fail(path, $"is {bytes} bytes{with}; AWS IoT Core allows {MaxTopicBytes} bytes in a topic, so every publish on it would be refused");
         }
     }
 
