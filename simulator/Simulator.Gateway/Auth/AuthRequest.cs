@@ -26,4 +26,7 @@ public sealed record AuthRequest
 
     /// <summary>A policy refresh of a live connection, counted apart from connect invocations.</summary>
     public bool IsRefresh { get; init; }
+
+    /// <summary>An HTTPS publish's connection's own items (Kestrel's, one set per kept-alive connection): where an authorizer with enableCachingForHttp keeps its answer. Null: no caching.</summary>
+    public IDictionary<object, object?>? HttpConnectionItems { get; init; }
 }

@@ -124,6 +124,15 @@ public sealed partial class CustomAuthPipeline
             return AuthOutcome.Deny(DenyReason.TokenTooLong, $"token of {token.Length} characters exceeds 6144");
         }
 
+        // enableCachingForHttp: an allowed answer is kept on the HTTPS connection for refreshAfterInSeconds, per token.
+        var cache = request.Protocol == "http" && entry.Options.EnableCachingForHttp ? request.HttpConnectionItems : null;
+        var cacheKey = cache is null ? null : new HttpAuthCacheKey(entry.Options.Name, token);
+        if (cache is not null && cache.TryGetValue(cacheKey!, out var kept) && kept is HttpAuthCacheEntry { } hit && Environment.TickCount64 < hit.UntilMs)
+        {
+            _counters.HttpAuthCacheHit();
+            return hit.Outcome;
+        }
+
         var authEvent = new AuthorizerEvent
         {
             Token = token,
@@ -171,7 +180,13 @@ public sealed partial class CustomAuthPipeline
             _counters.AuthorizerCalled(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         }
 
-        return Validate(response, name);
+        var outcome = Validate(response, name);
+        if (cache is not null && outcome.Allowed)
+        {
+            cache[cacheKey!] = new HttpAuthCacheEntry(outcome, Environment.TickCount64 + (outcome.RefreshAfterSeconds * 1000L));
+        }
+
+        return outcome;
     }
 
     /// <summary>A.3: principalId pattern, at most 10 documents of at most 2048 characters, TTLs within bounds.</summary>

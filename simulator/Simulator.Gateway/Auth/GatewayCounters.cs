@@ -13,6 +13,7 @@ public sealed class GatewayCounters : IDisposable
     private long _connections;
     private long _connectsAccepted;
     private long _allows;
+    private long _httpAuthCacheHits;
     private long _authorizerCalls;
     private long _authorizerMicros;
     private long _published;
@@ -69,6 +70,11 @@ public sealed class GatewayCounters : IDisposable
     }
 
     public void Allowed() => Interlocked.Increment(ref _allows);
+
+    /// <summary>An HTTPS publish authorized from its connection's cached answer (enableCachingForHttp), without invoking the authorizer.</summary>
+    public void HttpAuthCacheHit() => Interlocked.Increment(ref _httpAuthCacheHits);
+
+    public long HttpAuthCacheHits => Interlocked.Read(ref _httpAuthCacheHits);
 
     public void Denied(DenyReason reason) => _denies.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
@@ -148,6 +154,7 @@ public sealed class GatewayCounters : IDisposable
         ["connectsAccepted"] = ConnectsAccepted,
         ["disconnects"] = Disconnects,
         ["allows"] = Allows,
+        ["httpAuthCacheHits"] = HttpAuthCacheHits,
         ["authorizerCalls"] = AuthorizerCalls,
         ["authorizerMeanMs"] = Math.Round(MeanAuthorizerMs, 3),
         ["published"] = Published,

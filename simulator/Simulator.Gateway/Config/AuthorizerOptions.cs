@@ -22,6 +22,13 @@ public sealed record AuthorizerOptions
 
     public string? CalloutUrl { get; set; }
 
+    /// <summary>
+    /// AWS's enableCachingForHttp (default false): an HTTPS publish's allowed answer is kept for
+    /// its refreshAfterInSeconds on that kept-alive connection, so the next requests with the same
+    /// token do not invoke the authorizer. No effect on MQTT, whose answers are kept anyway.
+    /// </summary>
+    public bool EnableCachingForHttp { get; set; }
+
     /// <summary>For device-jwt: the policy template; {deviceId} is filled in by the authorizer, ${iot:…} by the policy engine.</summary>
     public string? PolicyTemplate { get; set; }
 

@@ -84,7 +84,7 @@ internal static class IotDataEndpoints
         app.MapPost("/topics/{**topic}", async (HttpContext context, string topic) =>
         {
             var trace = Guid.NewGuid().ToString();
-            var request = HttpAuthRequest(context);
+            var request = HttpAuthRequest(context) with { HttpConnectionItems = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items };
             var outcome = await pipeline.AuthenticateAsync(request, context.RequestAborted).ConfigureAwait(false);
             if (!outcome.Allowed)
             {
