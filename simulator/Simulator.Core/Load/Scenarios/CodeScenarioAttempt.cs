@@ -100,8 +100,12 @@ internal sealed class CodeScenarioAttempt(MqttConnector connector, DelaySchedule
         while (!stop.IsCancellationRequested && ended?.IsCompleted != true && Stopwatch.GetTimestamp() < due);
     }
 
+    public ValueTask PublishNextAsync(MqttClientConnection connection, byte[] topic, MqttQos qos) =>
+        d.NextPublish.TryStart(connection, topic, qos, recorder, out var publish) ? publish : PublishNextBesideAsync(connection, topic, qos);
+
+    /// <summary>A publish beside one already in flight (a scenario publishing concurrently): the same, as a pooled async method.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask PublishNextAsync(MqttClientConnection connection, byte[] topic, MqttQos qos)
+    private async ValueTask PublishNextBesideAsync(MqttClientConnection connection, byte[] topic, MqttQos qos)
     {
         var t0 = Stopwatch.GetTimestamp();
         using (var message = d.NextMessage(t0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))

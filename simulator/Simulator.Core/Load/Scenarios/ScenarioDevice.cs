@@ -23,6 +23,7 @@ internal sealed class ScenarioDevice
     private TlsSessionSlot? _tlsSession;
     private long _lastReceived;
     private bool _downlinkWanted;
+    private NextMessagePublish? _nextPublish;
     private long _sequence;
 
     public ScenarioDevice(DeviceIdentity identity, DeviceLifecycle life)
@@ -136,6 +137,9 @@ internal sealed class ScenarioDevice
         get => Volatile.Read(ref _downlinkWanted);
         set => Volatile.Write(ref _downlinkWanted, value);
     }
+
+    /// <summary>The device's one reusable publish of its next message.</summary>
+    internal NextMessagePublish NextPublish => _nextPublish ??= new NextMessagePublish(this);
 
     /// <summary>Who the device is, as a code scenario sees it; made at its first attempt and kept.</summary>
     internal DeviceInfo? Info { get; set; }
