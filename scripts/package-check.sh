@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The packages as a user gets them: pack the library and the tool into a local feed, install the
 # tool from it into a folder of its own, run it from an empty directory (its shipped profiles, the
-# sample's scenario assembly), and build and test the sample against the feed by version.
+# sample's scenario project, which the tool builds), and build and test the sample against the
+# feed by version.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -28,9 +29,9 @@ echo "package check: the sample builds against the feed"
 dotnet build "$work/samples/FleetScenarios.Tests" -c Release -p:SimulatorVersion="$version" --nologo -v q \
   --source "$feed" --source https://api.nuget.org/v3/index.json
 
-echo "package check: the installed tool runs the sample's scenario from its assembly"
+echo "package check: the installed tool builds the sample's scenario project and runs it"
 "$tools/nrf-fleet-simulator" run --profile "$work/samples/FleetScenarios/short.json" \
-  --scenarios "$work/samples/FleetScenarios/bin/Release/net10.0/FleetScenarios.dll" --results "$empty/results" > "$work/run.log" 2>&1 \
+  --scenarios "$work/samples/FleetScenarios" --results "$empty/results" > "$work/run.log" 2>&1 \
   || { cat "$work/run.log"; exit 1; }
 grep -q "step config-get: [1-9]" "$work/run.log" || { cat "$work/run.log"; exit 1; }
 grep -q '"config-get"' "$empty"/results/*/summary.json

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
 using Simulator.Core.Errors;
@@ -6,13 +8,29 @@ using Simulator.Core.Scenarios;
 namespace Simulator.Hosting;
 
 /// <summary>
-/// Scenarios from a user's assembly (<c>run --scenarios PATH.dll</c>): every public static property
-/// or field of type <see cref="ScenarioDefinition"/> on its public types, found by the scenario's
-/// name. The assembly loads beside the simulator's own, so it shares this Simulator.Core; its own
-/// dependencies resolve from its deps.json, as <c>dotnet</c> would resolve them.
+/// Scenarios from a user's assembly (<c>run --scenarios PATH.dll</c>), or from a scenario project
+/// (<c>--scenarios PATH.csproj</c> or its folder), which is built first in Release as
+/// <c>dotnet build</c> builds it: every public static property or field of type
+/// <see cref="ScenarioDefinition"/> on its public types, found by the scenario's name. The assembly
+/// loads beside the simulator's own, so it shares this Simulator.Core; its own dependencies resolve
+/// from its deps.json, as <c>dotnet</c> would resolve them.
 /// </summary>
 internal static class ScenarioAssembly
 {
+    /// <summary>The assembly <paramref name="path"/> names: itself, or a scenario project's, built now. Workers are given this path, so a project is built once.</summary>
+    public static string Resolve(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            var projects = Directory.GetFiles(full, "*.csproj");
+            return projects.Length == 1 ? Build(projects[0], path)
+                : throw new InputException(projects.Length == 0 ? "is a folder without a .csproj: give the scenario project or its built assembly" : $"has {projects.Length} projects: name the one to build", path, field: "--scenarios");
+        }
+
+        return full.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase) && File.Exists(full) ? Build(full, path) : full;
+    }
+
     public static IReadOnlyList<ScenarioDefinition> Load(string path)
     {
         var full = Path.GetFullPath(path);
@@ -62,6 +80,42 @@ internal static class ScenarioAssembly
         return found.Count > 0
             ? found
             : throw new InputException("has no scenario: declare one as a public static property, e.g. public static ScenarioDefinition Mine { get; } = Scenario.Create(\"mine\", …)", path, field: "--scenarios");
+    }
+
+    /// <summary>Builds the project in Release (the SDK's <c>dotnet</c>, as when the CLI itself runs as a .NET tool) and returns its assembly's path.</summary>
+    private static string Build(string project, string given)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet, ["build", project, "-c", "Release", "--nologo", "-v", "q", "-t:Build", "-getProperty:TargetPath"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(project)!,
+        };
+        string output;
+        int exit;
+        try
+        {
+            using var build = Process.Start(start) ?? throw new InputException("the .NET SDK's dotnet did not start", given, field: "--scenarios");
+            var stderr = build.StandardError.ReadToEndAsync();
+            output = build.StandardOutput.ReadToEnd() + stderr.GetAwaiter().GetResult();
+            build.WaitForExit();
+            exit = build.ExitCode;
+        }
+        catch (Win32Exception)
+        {
+            throw new InputException("building a scenario project needs the .NET SDK's dotnet on PATH; or give the project's built assembly (bin/…/MyScenarios.dll)", given, field: "--scenarios");
+        }
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (exit != 0)
+        {
+            var errors = lines.Where(l => l.Contains(": error ", StringComparison.Ordinal)).Distinct().Take(5).ToList();
+            throw new InputException($"the scenario project does not build:\n  {string.Join("\n  ", errors.Count > 0 ? errors : lines.TakeLast(5))}", given, field: "--scenarios");
+        }
+
+        return lines.LastOrDefault(l => l.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && File.Exists(l))
+            ?? throw new InputException("was built, but its assembly was not found: is it a class library?", given, field: "--scenarios");
     }
 
     /// <summary>The scenario called <paramref name="name"/>, or the only one when no name is given.</summary>

@@ -27,6 +27,50 @@ public sealed class ScenarioAssemblyTests
     }
 
     [Fact]
+    public async Task AScenarioProjectIsBuiltFirstAndABrokenOneIsABadInputErrorWithItsCompilerError()
+    {
+        // A team's scenario project, outside the product's build, against this build's library.
+        using var tmp = new TempDir();
+        var project = Directory.CreateDirectory(tmp["MyFirmware"]).FullName;
+        var core = typeof(Core.Scenarios.Scenario).Assembly.Location;
+        await File.WriteAllTextAsync(Path.Combine(project, "MyFirmware.csproj"), $$"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
+              <ItemGroup><Reference Include="Simulator.Core"><HintPath>{{core}}</HintPath><Private>false</Private></Reference></ItemGroup>
+            </Project>
+            """);
+        const string Source = """
+            using Simulator.Core.Scenarios;
+            namespace MyFirmware;
+            public static class Scenarios
+            {
+                public static ScenarioDefinition Hello { get; } = Scenario.Create("project-hello", async ctx =>
+                {
+                    await using var session = await ctx.ConnectAsync();
+                    await Step.Run("hello", ctx, () => session.PublishNextMessageAsync(ctx.Device.Topic).AsTask());
+                    await ctx.WaitAsync(TimeSpan.FromSeconds(30));
+                });
+            }
+            """;
+        await File.WriteAllTextAsync(Path.Combine(project, "Scenarios.cs"), Source);
+        await File.WriteAllTextAsync(tmp["p.json"], RunHarness.Profile("mqtt-alpn", "device-jwt", devices: 2, holdSeconds: 1));
+
+        var (code, stdout, stderr) = await SimulatorProcess.RunAsync(["run", "--profile", tmp["p.json"], "--results", tmp["results"], "--scenarios", project], tmp.Path);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("step hello: 2 ok, 0 failed", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(project, "bin", "Release", "net10.0", "MyFirmware.dll")));
+
+        // A compile error: exit 2, the compiler's own line, no stack trace, nothing run.
+        await File.WriteAllTextAsync(Path.Combine(project, "Scenarios.cs"), Source.Replace("ctx.Device.Topic", "ctx.Device.Topik", StringComparison.Ordinal));
+        var broken = await SimulatorProcess.RunAsync(["run", "--profile", tmp["p.json"], "--results", tmp["results2"], "--scenarios", Path.Combine(project, "MyFirmware.csproj")], tmp.Path);
+        Assert.Equal(2, broken.Code);
+        Assert.Contains("the scenario project does not build", broken.Err, StringComparison.Ordinal);
+        Assert.Contains("error CS1061", broken.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", broken.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(tmp["results2"]));
+    }
+
+    [Fact]
     public async Task TwoWorkersEachRunTheScenarioAndTheMergedStepsAreTheirSum()
     {
         using var tmp = new TempDir();

@@ -23,7 +23,7 @@ internal static class RunCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve every instrument as a Prometheus scrape endpoint on this port (path /metrics); with --workers, worker i uses port + i." };
         var metricsHost = new Option<string>("--metrics-host") { Description = "Address the Prometheus endpoint listens on; default loopback (127.0.0.1), or every address (+) in a Kubernetes pod, where the scraper is another pod.", DefaultValueFactory = _ => MetricsHostDefault.For(Environment.GetEnvironmentVariable) };
         var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export every instrument over OTLP/HTTP to this collector, e.g. http://otel-collector:4318." };
-        var scenarios = new Option<string?>("--scenarios") { Description = "An assembly of scenarios written as code (a scenario project's built .dll): its scenario replaces the profile's device.scenario." };
+        var scenarios = new Option<string?>("--scenarios") { Description = "Scenarios written as code: a scenario project's built .dll, or the project (.csproj, or its folder), built first in Release. Its scenario replaces the profile's device.scenario." };
         var scenarioName = new Option<string?>("--scenario") { Description = "Which scenario of --scenarios to run, by its name; needed when the assembly has more than one." };
         var workerRows = new Option<bool>("--worker-rows") { Description = "Set by run --workers on its workers: stream each second's row to the combined console.", Hidden = true };
         var command = new Command("run", "Run a fleet: onboard, connect through the custom authorizer, publish; write results and judge thresholds.") { profile, set, results, noPreflight, shards, startAt, workers, samples, metricsPort, metricsHost, otlp, workerRows, dashboard, scenarios, scenarioName };
@@ -41,13 +41,14 @@ internal static class RunCommand
             }
 
             // Loaded before any work starts, so a wrong path or name is a bad-input error like the profile's.
-            var code = parse.GetValue(scenarios) is { } assembly ? ScenarioAssembly.Pick(ScenarioAssembly.Load(assembly), parse.GetValue(scenarioName), assembly) : null;
+            var assemblyPath = parse.GetValue(scenarios) is { } given ? ScenarioAssembly.Resolve(given) : null; // a project is built here, once
+            var code = assemblyPath is not null ? ScenarioAssembly.Pick(ScenarioAssembly.Load(assemblyPath), parse.GetValue(scenarioName), parse.GetValue(scenarios)!) : null;
             if (code is null && parse.GetValue(scenarioName) is not null)
             {
                 throw new Core.Errors.InputException("names a scenario of --scenarios, which is missing", field: "--scenario");
             }
 
-            string[] scenarioArgs = code is null ? [] : ["--scenarios", Path.GetFullPath(parse.GetValue(scenarios)!), "--scenario", code.Name];
+            string[] scenarioArgs = code is null ? [] : ["--scenarios", assemblyPath!, "--scenario", code.Name];
             if (parse.GetValue(workers) is { } n)
             {
                 if (parse.GetValue(shards) is not null)
