@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace Simulator.Core.Errors;
@@ -9,7 +11,9 @@ namespace Simulator.Core.Errors;
 /// </summary>
 internal static partial class JsonErrors
 {
-    public static string Plain(JsonException e)
+    /// <param name="context">The document's source-generated metadata: a value that cannot be converted is described by the type its path expects (a record's constructor parameter is otherwise reported as its record).</param>
+    /// <param name="root">The document's type.</param>
+    public static string Plain(JsonException e, JsonSerializerContext? context = null, Type? root = null)
     {
         var message = e.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
@@ -35,7 +39,8 @@ internal static partial class JsonErrors
 
         if (CannotConvert().Match(message) is { Success: true } c)
         {
-            return "expected " + Describe(c.Groups[1].Value);
+            var expected = context is not null && root is not null && e.Path is { } path ? TypeAt(context, root, path) : null;
+            return "expected " + (expected is null ? Describe(c.Groups[1].Value) : Describe(Nullable.GetUnderlyingType(expected) ?? expected));
         }
 
         if (message.StartsWith('\'') || message.Contains("is an invalid", StringComparison.Ordinal) || message.Contains("expected", StringComparison.OrdinalIgnoreCase))
@@ -44,6 +49,53 @@ internal static partial class JsonErrors
         }
 
         return message.TrimEnd('.');
+    }
+
+    private static string Describe(Type type) =>
+        type == typeof(int) || type == typeof(long) || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong) || type == typeof(byte) ? "a whole number"
+        : type == typeof(double) || type == typeof(float) || type == typeof(decimal) ? "a number"
+        : type == typeof(string) ? "a string"
+        : type == typeof(bool) ? "true or false"
+        : type.IsEnum ? "one of its named choices"
+        : type.IsArray || (type.IsGenericType && type.GetGenericTypeDefinition() is var g && (g == typeof(List<>) || g == typeof(IReadOnlyList<>))) ? "an array"
+        : "an object";
+
+    /// <summary>The type a JSON path ($.device.qos, $.phases[0].rate) names in the document's metadata; null where it cannot be followed.</summary>
+    private static Type? TypeAt(JsonSerializerContext context, Type root, string path)
+    {
+        var type = root;
+        foreach (var segment in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment;
+            var indexed = segment.IndexOf('[', StringComparison.Ordinal);
+            if (indexed >= 0)
+            {
+                name = segment[..indexed];
+            }
+
+            if (name.Length > 0)
+            {
+                var info = context.GetTypeInfo(type);
+                if (info?.Kind != JsonTypeInfoKind.Object || info.Properties.FirstOrDefault(p => p.Name == name) is not { } property)
+                {
+                    return null;
+                }
+
+                type = property.PropertyType;
+            }
+
+            for (var i = indexed; i >= 0; i = segment.IndexOf('[', i + 1))
+            {
+                if (context.GetTypeInfo(type) is not { Kind: JsonTypeInfoKind.Enumerable, ElementType: { } element })
+                {
+                    return null;
+                }
+
+                type = element;
+            }
+        }
+
+        return type;
     }
 
     private static string Describe(string type) => type switch

@@ -55,6 +55,28 @@ public sealed class ProfileTests
         Assert.DoesNotContain("same key", set.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"device\": { \"publishIntervalSeconds\": \"10\" }", "$.device.publishIntervalSeconds", "expected a number")] // a record's parameter: STJ names the record
+    [InlineData("\"device\": { \"qos\": \"1\" }", "$.device.qos", "expected a whole number")]
+    [InlineData("\"device\": { \"subscribe\": 1 }", "$.device.subscribe", "expected true or false")]
+    [InlineData("\"fleet\": { \"count\": 5.5 }", "$.fleet.count", "expected a whole number")]
+    [InlineData("\"phases\": [ { \"kind\": \"hold\", \"seconds\": \"1\" } ]", "$.phases[0].seconds", "expected a number")]
+    public void AValueOfTheWrongTypeSaysWhichTypeItsKeyTakes(string body, string path, string reason)
+    {
+        var e = Bad("{ " + body + (body.Contains("phases", StringComparison.Ordinal) ? string.Empty : ", \"phases\": [ { \"kind\": \"hold\", \"seconds\": 1 } ]") + " }");
+        Assert.Equal(path, e.Field);
+        Assert.Equal(reason, e.Problem);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void AnEmptyNameIsRefused(string name)
+    {
+        var e = Bad("{ \"name\": \"" + name + "\", \"phases\": [ { \"kind\": \"hold\", \"seconds\": 1 } ] }");
+        Assert.Equal("$.name", e.Field);
+    }
+
     [Fact]
     public void AWrongTypeNamesFileLineAndPath()
     {

@@ -112,7 +112,7 @@ internal static class ProfileLoader
         }
         catch (JsonException e)
         {
-            var message = JsonErrors.Plain(e);
+            var message = JsonErrors.Plain(e, ProfileJsonContext.Default, typeof(ProfileDocument));
             if (e.Path is { } path && overridden.Count > 0)
             {
                 throw Problem(path, message);

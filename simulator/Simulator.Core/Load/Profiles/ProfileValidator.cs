@@ -26,6 +26,12 @@ internal static class ProfileValidator
     /// <param name="hasCapacity">The document has a capacity section, so it may leave out phases.</param>
     public static List<PhaseSettings> Validate(ProfileDocument p, bool written, bool hasCapacity, Action<string, string> fail)
     {
+        // The name labels the results (their directory, the reports, compare's output): an empty one labels nothing.
+        if (string.IsNullOrWhiteSpace(p.Name) || p.Name.Length > 128 || p.Name.Any(char.IsControl))
+        {
+            fail("$.name", "must be 1 to 128 printable characters: it names the run in its results");
+        }
+
         Target(p, fail);
         Fleet(p, written, fail);
         Token(p, fail);
