@@ -148,7 +148,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// Keeps a persistent session for its expiry (3.1.1 Clean Session off, v5 §4.1): its router
     /// entries stay with <paramref name="owner"/>, which stores the QoS 1 messages they route.
     /// </summary>
-    internal PersistedSession Persist(MqttServerSession owner, Dictionary<string, MqttQos> filters, uint expirySeconds, ushort nextId, IEnumerable<StoredMessage> stored)
+    internal PersistedSession Persist(MqttServerSession owner, Dictionary<string, GrantedFilter> filters, uint expirySeconds, ushort nextId, IEnumerable<StoredMessage> stored)
     {
         var kept = new PersistedSession(owner, filters, Time.GetUtcNow().AddSeconds(expirySeconds), nextId, stored);
         PersistedSession? replaced = null;

@@ -244,17 +244,17 @@ public sealed partial class MqttServerSession
             return false; // a displaced connection's session ends with it: nothing is handed over
         }
 
-        var session = displaced?.HandOver() ?? (taken is var (kept, stored) ? (new Dictionary<string, MqttQos>(kept.Filters, StringComparer.Ordinal), [.. stored], kept.NextId) : null);
+        var session = displaced?.HandOver() ?? (taken is var (kept, stored) ? (new Dictionary<string, GrantedFilter>(kept.Filters, StringComparer.Ordinal), [.. stored], kept.NextId) : null);
         if (session is not var (filters, messages, nextId))
         {
             return false;
         }
 
         _nextId = nextId;
-        foreach (var (filter, qos) in filters)
+        foreach (var (filter, granted) in filters)
         {
-            _broker.Router.Add(this, filter, qos);
-            _filters[filter] = qos;
+            _broker.Router.Add(this, filter, granted.Qos, granted.NoLocal);
+            _filters[filter] = granted;
         }
 
         _toResend.AddRange(messages);

@@ -314,10 +314,10 @@ public sealed partial class MqttServerSession
                 (retainedFor ??= []).Add((filter, granted));
             }
 
-            _broker.Router.Add(this, filter, granted, noLocal); // [U] No Local is not kept with a persistent session: a resumed one routes its filters without it
+            _broker.Router.Add(this, filter, granted, noLocal);
             lock (_filters)
             {
-                _filters[filter] = granted; // under its lock: a connection taking the client id over copies them
+                _filters[filter] = new GrantedFilter(granted, noLocal); // under its lock: a connection taking the client id over copies them, No Local included
             }
             _broker.Counters.Subscribed();
             codes[i] = (byte)granted;

@@ -42,7 +42,7 @@ public sealed partial class MqttServerSession
     private readonly MqttFrameWriter _frames;
     private readonly AuthRequest _baseRequest;
     private readonly CancellationTokenSource _closed = new();
-    private readonly Dictionary<string, MqttQos> _filters = new(StringComparer.Ordinal); // filter -> granted QoS
+    private readonly Dictionary<string, GrantedFilter> _filters = new(StringComparer.Ordinal); // filter -> granted QoS and No Local
     private readonly TokenBucket _publishRate;
     private AuthOutcome? _auth;
     private readonly UpgradeConnectQuota _upgradeQuota;
@@ -195,11 +195,11 @@ public sealed partial class MqttServerSession
         }
     }
 
-    private Dictionary<string, MqttQos> CopyFilters()
+    private Dictionary<string, GrantedFilter> CopyFilters()
     {
         lock (_filters)
         {
-            return new Dictionary<string, MqttQos>(_filters, StringComparer.Ordinal);
+            return new Dictionary<string, GrantedFilter>(_filters, StringComparer.Ordinal);
         }
     }
 
@@ -216,7 +216,7 @@ public sealed partial class MqttServerSession
     /// still open: what the new connection carries on with (AWS resumes the session). Messages
     /// routed here after the copy go to this closing connection.
     /// </summary>
-    internal (Dictionary<string, MqttQos> Filters, List<StoredMessage> Stored, ushort NextId)? HandOver()
+    internal (Dictionary<string, GrantedFilter> Filters, List<StoredMessage> Stored, ushort NextId)? HandOver()
     {
         if (_sessionExpirySeconds == 0)
         {

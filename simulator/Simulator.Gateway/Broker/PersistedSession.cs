@@ -14,7 +14,7 @@ internal sealed class PersistedSession
     private readonly Queue<StoredMessage> _stored;
     private bool _ended;
 
-    public PersistedSession(MqttServerSession owner, IReadOnlyDictionary<string, MqttQos> filters, DateTimeOffset expiresAt, ushort nextId, IEnumerable<StoredMessage> stored)
+    public PersistedSession(MqttServerSession owner, IReadOnlyDictionary<string, GrantedFilter> filters, DateTimeOffset expiresAt, ushort nextId, IEnumerable<StoredMessage> stored)
     {
         Owner = owner;
         Filters = filters;
@@ -26,7 +26,7 @@ internal sealed class PersistedSession
     /// <summary>The ended connection whose router entries store messages for the session.</summary>
     public MqttServerSession Owner { get; }
 
-    public IReadOnlyDictionary<string, MqttQos> Filters { get; }
+    public IReadOnlyDictionary<string, GrantedFilter> Filters { get; }
 
     public DateTimeOffset ExpiresAt { get; }
 

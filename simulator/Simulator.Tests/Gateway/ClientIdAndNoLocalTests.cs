@@ -92,6 +92,38 @@ public sealed class ClientIdAndNoLocalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoLocalIsKeptWithAPersistentSession()
+    {
+        var options = Options("nl-persist", MqttProtocolVersion.V500);
+        options.CleanSession = false;
+        options.SessionExpiryInterval = 300;
+        using (var first = new MqttClientFactory().CreateMqttClient())
+        {
+            await first.ConnectAsync(options);
+            await first.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("desk/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal()).Build());
+            await first.DisconnectAsync();
+        }
+
+        // Resumed: the subscription comes back with the session, and still keeps its own messages from it.
+        using var again = new MqttClientFactory().CreateMqttClient();
+        var seen = new ConcurrentQueue<string>();
+        again.ApplicationMessageReceivedAsync += e =>
+        {
+            seen.Enqueue(e.ApplicationMessage.ConvertPayloadToString());
+            return Task.CompletedTask;
+        };
+        Assert.True((await again.ConnectAsync(options)).IsSessionPresent);
+        await again.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("desk/1").WithPayload("own").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        using var other = new MqttClientFactory().CreateMqttClient();
+        await other.ConnectAsync(Options("nl-other", MqttProtocolVersion.V500));
+        await other.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("desk/1").WithPayload("other").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        Assert.True(await Eventually.TrueAsync(() => seen.Contains("other"), TimeSpan.FromSeconds(10)), "the resumed subscription got nothing");
+        await Task.Delay(300);
+        Assert.Equal(["other"], seen.ToList());
+    }
+
+    [Fact]
     public async Task NoLocalOnASharedSubscriptionIsAProtocolError()
     {
         using var client = new MqttClientFactory().CreateMqttClient();
