@@ -14,6 +14,7 @@ public sealed class GatewayCounters : IDisposable
     private long _connectsAccepted;
     private long _allows;
     private long _httpAuthCacheHits;
+    private long _queuedExpired;
     private long _authorizerCalls;
     private long _authorizerMicros;
     private long _published;
@@ -148,6 +149,11 @@ public sealed class GatewayCounters : IDisposable
 
     public void QueuedDropped(long n = 1) => Interlocked.Add(ref _queuedDropped, n);
 
+    /// <summary>A stored message whose Message Expiry Interval passed before its session came back: not delivered.</summary>
+    public void QueuedExpired() => Interlocked.Increment(ref _queuedExpired);
+
+    public long QueuedExpiredCount => Interlocked.Read(ref _queuedExpired);
+
     public object Snapshot() => new Dictionary<string, object>
     {
         ["connections"] = Connections,
@@ -155,6 +161,7 @@ public sealed class GatewayCounters : IDisposable
         ["disconnects"] = Disconnects,
         ["allows"] = Allows,
         ["httpAuthCacheHits"] = HttpAuthCacheHits,
+        ["queuedExpired"] = QueuedExpiredCount,
         ["authorizerCalls"] = AuthorizerCalls,
         ["authorizerMeanMs"] = Math.Round(MeanAuthorizerMs, 3),
         ["published"] = Published,

@@ -104,7 +104,7 @@ public sealed partial class MqttServerSession
             return;
         }
 
-        if (_broker.TryQueueQuota() && kept.TryStore(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), 0), _broker.Quotas.MaxQueuedMessagesPerSession))
+        if (_broker.TryQueueQuota() && kept.TryStore(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), 0, _broker.Time.GetUtcNow().ToUnixTimeMilliseconds()), _broker.Quotas.MaxQueuedMessagesPerSession))
         {
             _broker.Counters.Queued();
         }
@@ -130,9 +130,34 @@ public sealed partial class MqttServerSession
         {
             if (unacked.Count < _broker.Quotas.MaxQueuedMessagesPerSession)
             {
-                unacked.Add(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), id));
+                unacked.Add(new StoredMessage(topic, payload.ToArray(), qos, properties.ToArray(), id, _broker.Time.GetUtcNow().ToUnixTimeMilliseconds()));
             }
         }
+    }
+
+    /// <summary>The whole seconds left of a stored message's Message Expiry Interval (0 or less: expired); null when it has none.</summary>
+    private long? Expiry(in StoredMessage m)
+    {
+        if (m.Properties.Length == 0)
+        {
+            return null;
+        }
+
+        var interval = MqttProperties.Read(new System.Buffers.ReadOnlySequence<byte>(m.Properties), MqttPacketType.Publish).MessageExpiryInterval;
+        if (interval is not { } seconds)
+        {
+            return null;
+        }
+
+        var waitedMs = _broker.Time.GetUtcNow().ToUnixTimeMilliseconds() - m.StoredAtMs;
+        return seconds - (waitedMs / 1000);
+    }
+
+    private static byte[] WithExpiry(byte[] properties, uint seconds)
+    {
+        var p = MqttProperties.Read(new System.Buffers.ReadOnlySequence<byte>(properties), MqttPacketType.Publish);
+        p.MessageExpiryInterval = seconds;
+        return p.Encode();
     }
 
     /// <summary>The next packet id, 1 to 65535 then 1 again (MQTT §2.2.1: never 0). Thread-safe.</summary>
@@ -188,6 +213,19 @@ public sealed partial class MqttServerSession
 
                 m = _toResend[0];
                 _toResend.RemoveAt(0);
+            }
+
+            // A message whose Message Expiry Interval passed while it waited is not delivered; one
+            // still in time goes out with what is left of it (MQTT 5 §3.3.2.3.3; AWS: 1 s to 7 days).
+            if (Expiry(m) is { } left)
+            {
+                if (left <= 0)
+                {
+                    _broker.Counters.QueuedExpired();
+                    continue;
+                }
+
+                m = m with { Properties = WithExpiry(m.Properties, (uint)left) };
             }
 
             // Stored under whoever held the client id before: they go only where this connection's

@@ -124,6 +124,47 @@ public sealed class ClientIdAndNoLocalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStoredMessageWhoseExpiryPassedIsNotDeliveredAndOneInTimeCarriesWhatIsLeft()
+    {
+        var options = Options("exp-persist", MqttProtocolVersion.V500);
+        options.CleanSession = false;
+        options.SessionExpiryInterval = 300;
+        using (var first = new MqttClientFactory().CreateMqttClient())
+        {
+            await first.ConnectAsync(options);
+            await first.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("exp/#").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build());
+            await first.DisconnectAsync();
+        }
+
+        // While the device is away: one message that may wait 1 s, one that may wait 60 s.
+        using (var publisher = new MqttClientFactory().CreateMqttClient())
+        {
+            await publisher.ConnectAsync(Options("exp-publisher", MqttProtocolVersion.V500));
+            foreach (var (topic, seconds) in new[] { ("exp/short", 1u), ("exp/long", 60u) })
+            {
+                await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithMessageExpiryInterval(seconds).Build());
+            }
+        }
+
+        var expiredBefore = _g.Gateway.Counters.QueuedExpiredCount;
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        using var again = new MqttClientFactory().CreateMqttClient();
+        var seen = new ConcurrentQueue<(string Topic, uint Expiry)>();
+        again.ApplicationMessageReceivedAsync += e =>
+        {
+            seen.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.MessageExpiryInterval));
+            return Task.CompletedTask;
+        };
+        Assert.True((await again.ConnectAsync(options)).IsSessionPresent);
+        Assert.True(await Eventually.TrueAsync(() => !seen.IsEmpty, TimeSpan.FromSeconds(10)), "no stored message came");
+        await Task.Delay(500);
+        var (topicBack, left) = Assert.Single(seen);
+        Assert.Equal("exp/long", topicBack);
+        Assert.InRange(left, 50u, 58u); // 60 less the 2.2 s and more it waited
+        Assert.Equal(expiredBefore + 1, _g.Gateway.Counters.QueuedExpiredCount);
+    }
+
+    [Fact]
     public async Task NoLocalOnASharedSubscriptionIsAProtocolError()
     {
         using var client = new MqttClientFactory().CreateMqttClient();
