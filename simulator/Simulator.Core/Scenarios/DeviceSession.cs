@@ -78,7 +78,7 @@ public sealed class DeviceSession : IAsyncDisposable
     /// Waits until the last message <see cref="PublishNextMessageAsync"/> sent has come back (the
     /// downlink a power-saving device stays awake for: its own topic echoed, or a backend's
     /// answer republished to it), or <paramref name="within"/> passes. False when it did not come:
-    /// counted as a missed downlink (summary.json "dutyCycle"). The run's stop throws an
+    /// counted as a missed downlink (timeseries.csv downlinksMissed; summary.json dutyCycle on a duty-cycle profile). The run's stop throws an
     /// <see cref="OperationCanceledException"/>, the session ending throws its failure. It uses the
     /// device's one reusable wait: not beside <see cref="DeviceContext.WaitAsync"/>.
     /// </summary>
