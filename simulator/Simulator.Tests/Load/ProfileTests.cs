@@ -69,6 +69,18 @@ public sealed class ProfileTests
     }
 
     [Theory]
+    [InlineData("{ \"kind\": \"outage\", \"seconds\": 2, \"to\": 5 }", "$.phases[1].to")]
+    [InlineData("{ \"kind\": \"hold\", \"seconds\": 2, \"to\": 5 }", "$.phases[1].to")]
+    [InlineData("{ \"kind\": \"hold\", \"seconds\": 2, \"rate\": 5 }", "$.phases[1].rate")]
+    [InlineData("{ \"kind\": \"spike\", \"seconds\": 2, \"to\": 5, \"rate\": 5 }", "$.phases[1].rate")]
+    public void APhaseKeyThePhaseDoesNotReadIsRefused(string phase, string path)
+    {
+        var e = Bad("{ \"fleet\": { \"count\": 10, \"seed\": \"1\" }, \"phases\": [ { \"kind\": \"ramp\", \"rate\": 10 }, " + phase + " ] }");
+        Assert.Equal(path, e.Field);
+        Assert.Contains("would do nothing", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     public void AnEmptyNameIsRefused(string name)

@@ -610,6 +610,17 @@ internal static class ProfileValidator
                 fail($"{at}.to", "arrivals leave the standing fleet as it is; give rate and seconds, not to");
             }
 
+            // A key the phase does not read would do nothing: refused rather than ignored.
+            if (ph.To is not null && ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Outage)
+            {
+                fail($"{at}.to", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} keeps the fleet's size as it is; to would do nothing");
+            }
+
+            if (ph.Rate is not null && ph.Kind is PhaseKind.Hold or PhaseKind.Pause or PhaseKind.Spike or PhaseKind.Outage)
+            {
+                fail($"{at}.rate", $"a {ProfileEnumConverter<PhaseKind>.ToName(ph.Kind)} has no rate; rate would do nothing");
+            }
+
             if (ph.Kind is PhaseKind.Ramp or PhaseKind.Spike && ph.To is null)
             {
                 ph = ph with { To = count == int.MaxValue ? null : count }; // "to" left out: the whole fleet
